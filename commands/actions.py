@@ -1,0 +1,198 @@
+"""Actions: who owns what, by when, and the updates posted against them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from commands import dates, describe, parsing
+from commands.context import Context
+from commands.errors import NotFound, UsageError
+from commands.replies import Mention, Message, Outcome, Section, Strong, line
+from storage import queries
+from storage.audit import snapshot
+from storage.models import Action, ActionUpdate
+
+ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
+BY = re.compile(r"\s+by\s+", re.I)
+RAG = re.compile(r"^(?P<rag>red|amber|green)\b[\s:,-]*", re.I)
+LIST_FILTERS = "mine | @user | overdue | all"
+
+
+def action_add(ctx: Context, args: str) -> Outcome:
+    """`<@owner> <description> [by <date>] [item <item#>]`."""
+    owner_token, text = parsing.split_first(args)
+    owner = parsing.mention(owner_token, "owner")
+    text = " " + text
+    item = meeting = None
+    if match := ITEM.search(text):
+        position = parsing.item_number(match["item"])
+        text = text[: match.start()]
+        meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
+        if meeting is None:
+            raise NotFound("There is no current meeting, so there is no agenda item to link to.")
+        item = queries.agenda_item(ctx.session, meeting.id, position)
+        if item is None:
+            raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
+    due_on, text = _due_date(ctx, text)
+    description = parsing.free_text(text, "action description")
+    ctx.board_member(owner)
+    board = ctx.the_board()
+    action = Action(
+        board_id=board.id,
+        number=queries.take_number(ctx.session, board.id, "action"),
+        owner_id=owner,
+        description=description,
+        due_on=due_on,
+        status="open",
+        meeting_id=meeting.id if meeting else None,
+        item_id=item.id if item else None,
+        created_by=ctx.caller,
+        created_at=ctx.now,
+    )
+    ctx.session.add(action)
+    ctx.session.flush()
+    ctx.audit("action.add", f"A{action.number}", None, snapshot(action))
+    return Outcome(reply=Message.of(
+        line("Added ", describe.action_ref(action), " for ", Mention(owner), ": ", description),
+        line("Due ", dates.say_date(due_on), ".") if due_on else line("No due date."),
+        *([line("Arising from item ", Strong(str(item.position)), " of ",
+                Strong(f"M{meeting.number}"), ".")] if item and meeting else []),
+    ))
+
+
+def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
+    """Split off the due date: the last ` by ` followed by something date-like."""
+    for match in reversed(list(BY.finditer(text))):
+        tail = text[match.end():]
+        if dates.looks_like_date(tail):
+            due_on = dates.parse_date(tail, ctx.today)
+            if due_on < ctx.today:
+                raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
+            return due_on, text[: match.start()]
+        break
+    return None, text
+
+
+def actions(ctx: Context, args: str) -> Outcome:
+    """`[mine | <@user> | overdue | all]`: open actions unless `all`."""
+    board = ctx.the_board()
+    choice = args.strip()
+    owner, statuses, title = None, ("open",), "Open actions"
+    overdue_only = False
+    if choice.lower() == "mine":
+        owner, title = ctx.caller, "Your open actions"
+    elif choice.lower() == "overdue":
+        overdue_only, title = True, "Overdue actions"
+    elif choice.lower() == "all":
+        statuses, title = ("open", "done", "dropped"), "All actions"
+    elif choice:
+        owner = parsing.mention(choice, "owner")
+        title = "Open actions of one owner"
+    found = queries.actions(
+        ctx.session, board.id, owner_id=owner, statuses=statuses,
+        due_before=ctx.today if overdue_only else None,
+    )
+    if not found:
+        return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
+    lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)
+    return Outcome(reply=Message(title=f"{title} ({len(found)})", sections=(Section(lines),)))
+
+
+def action_update(ctx: Context, args: str) -> Outcome:
+    number_text, text = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    rag = None
+    if match := RAG.match(text.strip()):
+        rag, text = match["rag"].lower(), text.strip()[match.end():]
+    body = parsing.free_text(text, "update")
+    update = post_update(ctx, action, body, rag)
+    return Outcome(reply=Message.of(
+        line("Update posted on ", describe.action_ref(action), " (", action.description, "):"),
+        describe.update_line(update, ctx.zone),
+    ))
+
+
+def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
+    """Add an update to an action's history (the slash command and the DM modal share this)."""
+    ctx.require_owner_or_officer(action.owner_id, "post updates on it")
+    _require_open(action)
+    update = ActionUpdate(
+        action_id=action.id, author_id=ctx.caller, rag=rag, text=text, created_at=ctx.now
+    )
+    action.updates.append(update)
+    ctx.session.flush()
+    ctx.audit("action.update", f"A{action.number}", None, snapshot(update))
+    return update
+
+
+def action_done(ctx: Context, args: str) -> Outcome:
+    action = find_action(ctx, args)
+    mark_done(ctx, action)
+    return Outcome(reply=Message.of(
+        line("Marked ", describe.action_ref(action), " done: ", action.description)
+    ))
+
+
+def mark_done(ctx: Context, action: Action) -> None:
+    """Close an action (the slash command and the DM button share this)."""
+    ctx.require_owner_or_officer(action.owner_id, "mark it done")
+    _require_open(action)
+    _change(ctx, action, "action.done", status="done", closed_at=ctx.now)
+
+
+def action_drop(ctx: Context, args: str) -> Outcome:
+    action = find_action(ctx, args)
+    _require_open(action)
+    _change(ctx, action, "action.drop", status="dropped", closed_at=ctx.now)
+    return Outcome(reply=Message.of(
+        line("Dropped ", describe.action_ref(action), ": ", action.description)
+    ))
+
+
+def action_due(ctx: Context, args: str) -> Outcome:
+    number_text, date_text = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    _require_open(action)
+    due_on = dates.parse_date(date_text, ctx.today)
+    if due_on < ctx.today:
+        raise UsageError(f"{dates.say_date(due_on)} is in the past.")
+    _change(ctx, action, "action.due", due_on=due_on)
+    return Outcome(reply=Message.of(
+        line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
+    ))
+
+
+def action_reassign(ctx: Context, args: str) -> Outcome:
+    number_text, who = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    _require_open(action)
+    owner = parsing.mention(who, "new owner")
+    ctx.board_member(owner)
+    previous = action.owner_id
+    _change(ctx, action, "action.reassign", owner_id=owner)
+    return Outcome(
+        reply=Message.of(line(describe.action_ref(action), " reassigned from ", Mention(previous),
+                              " to ", Mention(owner), ".")),
+    )
+
+
+def find_action(ctx: Context, number_text: str) -> Action:
+    number = parsing.action_number(number_text.strip())
+    action = queries.action_numbered(ctx.session, ctx.the_board().id, number)
+    if action is None:
+        raise NotFound(f"There is no action A{number} on this board.")
+    return action
+
+
+def _require_open(action: Action) -> None:
+    if action.status != "open":
+        raise UsageError(describe.action_ref(action), f" is {action.status}; it can't be changed.")
+
+
+def _change(ctx: Context, action: Action, verb: str, **values: object) -> None:
+    before = snapshot(action)
+    for name, value in values.items():
+        setattr(action, name, value)
+    ctx.session.flush()
+    ctx.audit(verb, f"A{action.number}", before, snapshot(action))

@@ -1,0 +1,95 @@
+"""The agenda of a meeting: items in order, with presenters and minutes allotted."""
+
+from __future__ import annotations
+
+import re
+
+from commands import describe, parsing
+from commands.context import Context
+from commands.errors import NotFound, UsageError
+from commands.meetings import find_meeting, meeting_details
+from commands.replies import Message, Outcome, Strong, line
+from storage import queries
+from storage.audit import snapshot
+from storage.models import AgendaItem, Meeting
+
+TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
+MINUTES = re.compile(r"\s+(?P<minutes>\d{1,3})\s*(?:m|min|mins|minutes)\s*$", re.I)
+PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
+MAX_ITEM_MINUTES = 600
+
+
+def agenda(ctx: Context, args: str) -> Outcome:
+    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx)
+    return Outcome(reply=meeting_details(ctx, meeting))
+
+
+def agenda_add(ctx: Context, args: str) -> Outcome:
+    """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end."""
+    text = " " + args.strip()
+    target = presenter = minutes = None
+    for _ in range(3):
+        if target is None and (match := TARGET.search(text)):
+            target, text = match["meeting"], text[: match.start()]
+        elif minutes is None and (match := MINUTES.search(text)):
+            minutes, text = int(match["minutes"]), text[: match.start()]
+        elif presenter is None and (match := PRESENTER.search(text)):
+            presenter, text = parsing.mention(match["who"]), text[: match.start()]
+    title = parsing.title(text, "agenda item title")
+    if minutes is not None and not 1 <= minutes <= MAX_ITEM_MINUTES:
+        raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
+    if presenter is not None:
+        ctx.board_member(presenter)
+    meeting = find_meeting(ctx, target) if target else _next_meeting(ctx)
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=queries.last_agenda_position(ctx.session, meeting.id) + 1,
+        title=title,
+        presenter_id=presenter,
+        minutes=minutes,
+        proposed_by=ctx.caller,
+        created_at=ctx.now,
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    ctx.audit("agenda.add", f"M{meeting.number} item {item.position}", None, snapshot(item))
+    return Outcome(reply=Message.of(
+        line("Added agenda item ", Strong(str(item.position)), " to ",
+             Strong(f"M{meeting.number}"), ":"),
+        describe.item_line(item),
+    ))
+
+
+def agenda_remove(ctx: Context, args: str) -> Outcome:
+    words = args.split()
+    if len(words) not in (1, 2):
+        raise UsageError("Give the item number, and optionally the meeting (M#).")
+    position = parsing.item_number(words[0])
+    meeting = find_meeting(ctx, words[1]) if len(words) == 2 else _next_meeting(ctx)
+    items = queries.agenda(ctx.session, meeting.id)
+    removed = next((item for item in items if item.position == position), None)
+    if removed is None:
+        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
+    ctx.audit("agenda.remove", f"M{meeting.number} item {position}", snapshot(removed), None)
+    ctx.session.delete(removed)
+    ctx.session.flush()
+    # Later items move up so the agenda stays numbered 1, 2, 3, …
+    for item in items:
+        if item.position > position:
+            item.position -= 1
+    return Outcome(reply=Message.of(
+        line("Removed item ", Strong(str(position)), f" ({removed.title}) from ",
+             Strong(f"M{meeting.number}"), ". Later items have moved up.")
+    ))
+
+
+def _next_meeting(ctx: Context) -> Meeting:
+    meeting = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    if meeting is None:
+        raise NotFound(
+            f"No meeting is scheduled. Add one with {ctx.invocation.command} meeting add "
+            "<date> <time>, or name a meeting with to M#."
+        )
+    return meeting

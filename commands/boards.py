@@ -1,0 +1,160 @@
+"""Setting up a board and keeping its membership."""
+
+from __future__ import annotations
+
+import re
+
+from commands import parsing
+from commands.context import Context
+from commands.errors import NotAllowed, NotFound, UsageError
+from commands.replies import Mention, Message, Outcome, Section, Strong, line
+from storage import queries
+from storage.audit import snapshot
+from storage.models import ROLES, Board, Member
+
+ROLE_WORDS = {
+    "chair": "chair",
+    "vice-chair": "vice-chair",
+    "vicechair": "vice-chair",
+    "vice chair": "vice-chair",
+    "secretary": "secretary",
+    "member": "member",
+}
+ROLE_TITLES = {"chair": "Chair", "vice-chair": "Vice-chair", "secretary": "Secretary", "member": "Member"}
+MEMBER_ADD = re.compile(
+    r"^(?P<who><@[^>]+>)\s*(?P<role>vice[\s-]?chair|chair|secretary|member)?\s*"
+    r"(?:\borg(?:anisation|anization)?\s+(?P<org>.+))?$",
+    re.I | re.S,
+)
+
+
+def setup(ctx: Context, args: str) -> Outcome:
+    """Bind this channel to a new board; the caller becomes its chair."""
+    if ctx.board is not None:
+        raise UsageError(f"This channel is already home to {ctx.board.name}.")
+    name = parsing.title(args, "board name")
+    parent_name = None
+    if match := re.match(r"^(?P<name>.+?)\s+parent\s+(?P<parent>.+)$", name, re.I):
+        name, parent_name = match["name"], match["parent"]
+    parent = None
+    if parent_name is not None:
+        parent = queries.board_named(ctx.session, ctx.invocation.team_id, parent_name)
+        if parent is None:
+            raise NotFound(f"There is no board called “{parent_name}” to be the parent.")
+    board = Board(
+        team_id=ctx.invocation.team_id,
+        channel_id=ctx.invocation.channel_id,
+        name=name,
+        parent_id=parent.id if parent else None,
+        timezone=ctx.invocation.default_timezone,
+        reminders_enabled=True,
+        agenda_call_days=14,
+        draft_agenda_days=7,
+        eve_reminder_days=1,
+        reminder_hour=9,
+        last_meeting_number=0,
+        last_action_number=0,
+        created_at=ctx.now,
+    )
+    ctx.session.add(board)
+    ctx.session.flush()
+    chair = Member(board_id=board.id, user_id=ctx.caller, role="chair", organisation=None)
+    ctx.session.add(chair)
+    ctx.session.flush()
+    _remember(ctx, ctx.caller)
+    ctx.board, ctx.member = board, chair
+    ctx.audit("board.setup", f"board {board.id}", None, snapshot(board))
+    ctx.audit("member.add", f"member {ctx.caller}", None, snapshot(chair))
+    cmd = ctx.invocation.command
+    return Outcome(
+        reply=Message.of(
+            line("This channel is now home to ", Strong(name), ". You are its chair."),
+            line(f"Next: add members with {cmd} member add @name secretary org Borough Council, "
+                 f"then schedule a meeting with {cmd} meeting add."),
+            title="Board set up",
+        ),
+        announcement=Message.of(
+            line(Strong(name), " now meets here. Chair: ", Mention(ctx.caller), "."),
+            line(f"Type {cmd} help to see what the board bot can do."),
+        ),
+    )
+
+
+def member_add(ctx: Context, args: str) -> Outcome:
+    """Add someone to the board, or change their role or organisation."""
+    match = MEMBER_ADD.match(args.strip())
+    if not match:
+        raise UsageError("Name the person with @, then optionally a role and org <organisation>.")
+    user_id = parsing.mention(match["who"])
+    role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
+    organisation = parsing.title(match["org"], "organisation") if match["org"] else None
+    board = ctx.the_board()
+    _remember(ctx, user_id)
+    existing = queries.membership(ctx.session, board.id, user_id)
+    if existing is None:
+        member = Member(
+            board_id=board.id, user_id=user_id, role=role or "member", organisation=organisation
+        )
+        ctx.session.add(member)
+        ctx.session.flush()
+        ctx.audit("member.add", f"member {user_id}", None, snapshot(member))
+        verb = "Added"
+    else:
+        before = snapshot(existing)
+        if role == "member" and existing.is_officer:
+            _keep_an_officer(ctx, existing)
+        existing.role = role or existing.role
+        existing.organisation = organisation or existing.organisation
+        member = existing
+        ctx.audit("member.update", f"member {user_id}", before, snapshot(member))
+        verb = "Updated"
+    return Outcome(
+        reply=Message.of(
+            line(verb, " ", Mention(user_id), ": ", ROLE_TITLES[member.role],
+                 f", {member.organisation}" if member.organisation else None, ".")
+        )
+    )
+
+
+def member_remove(ctx: Context, args: str) -> Outcome:
+    user_id = parsing.mention(args.strip())
+    member = ctx.board_member(user_id)
+    if member.is_officer:
+        _keep_an_officer(ctx, member)
+    ctx.audit("member.remove", f"member {user_id}", snapshot(member), None)
+    ctx.session.delete(member)
+    return Outcome(
+        reply=Message.of(line("Removed ", Mention(user_id), " from the board. "
+                              "Their actions stay on the record under their name."))
+    )
+
+
+def members(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    everyone = sorted(
+        queries.members(ctx.session, board.id), key=lambda m: (ROLES.index(m.role), m.id)
+    )
+    lines = tuple(
+        line(Mention(m.user_id), " — ", ROLE_TITLES[m.role],
+             f", {m.organisation}" if m.organisation else None)
+        for m in everyone
+    )
+    return Outcome(
+        reply=Message(title=f"{board.name}: {len(everyone)} members", sections=(Section(lines),))
+    )
+
+
+def _keep_an_officer(ctx: Context, leaving: Member) -> None:
+    if queries.officer_count(ctx.session, leaving.board_id) <= 1:
+        raise NotAllowed(
+            Mention(leaving.user_id), " is the board's only officer. Make someone else chair, "
+            "vice-chair or secretary first."
+        )
+
+
+def _remember(ctx: Context, user_id: str) -> None:
+    """Check the user exists and keep their name and email for minutes and calendars."""
+    found = ctx.directory.lookup(user_id)
+    if found is None:
+        raise NotFound(f"I can't find the user {user_id} in this workspace.")
+    queries.remember_person(ctx.session, user_id, found.name, found.email, ctx.now)

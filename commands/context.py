@@ -1,0 +1,119 @@
+"""What a command runs with: who typed it, where, when, and the open transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from commands.errors import NotAllowed, UsageError
+from commands.replies import Mention
+from storage import audit, queries
+from storage.models import Board, Member
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """A workspace user as the chat service describes them."""
+
+    user_id: str
+    name: str
+    email: str | None = None
+
+
+class Directory(Protocol):
+    """Looks people up (Slack's users.info, or the console's names)."""
+
+    def lookup(self, user_id: str) -> PersonInfo | None:
+        """The person with this id, or None if the workspace has no such user."""
+        ...
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One slash command as typed: `text` is everything after `/board`."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    text: str
+    now: datetime
+    command: str = "/board"
+    default_timezone: str = "Europe/London"
+
+
+@dataclass
+class Context:
+    """Everything a subcommand's handler needs, inside one transaction."""
+
+    session: Session
+    invocation: Invocation
+    directory: Directory
+    board: Board | None = None
+    member: Member | None = None
+    _zone: ZoneInfo | None = field(default=None, repr=False)
+
+    @property
+    def now(self) -> datetime:
+        return self.invocation.now
+
+    @property
+    def caller(self) -> str:
+        return self.invocation.user_id
+
+    @property
+    def zone(self) -> ZoneInfo:
+        if self._zone is None:
+            name = self.board.timezone if self.board else self.invocation.default_timezone
+            self._zone = ZoneInfo(name)
+        return self._zone
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.zone).date()
+
+    @property
+    def is_officer(self) -> bool:
+        return self.member is not None and self.member.is_officer
+
+    def the_board(self) -> Board:
+        if self.board is None:
+            raise UsageError(
+                f"This channel has no board yet. Set one up with "
+                f"{self.invocation.command} setup <board name>."
+            )
+        return self.board
+
+    def require_owner_or_officer(self, owner_id: str, what: str) -> None:
+        """Members may change their own actions; officers any."""
+        if self.is_officer or (self.member is not None and owner_id == self.caller):
+            return
+        raise NotAllowed(f"Only the action's owner or a board officer can {what}.")
+
+    def board_member(self, user_id: str) -> Member:
+        """The board's membership of a named user, or a clear refusal."""
+        found = queries.membership(self.session, self.the_board().id, user_id)
+        if found is None:
+            raise UsageError(Mention(user_id), " is not on this board.")
+        return found
+
+    def audit(
+        self,
+        verb: str,
+        subject: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        audit.record(
+            self.session,
+            board_id=self.the_board().id,
+            actor_id=self.caller,
+            at=self.now,
+            verb=verb,
+            subject=subject,
+            before=before,
+            after=after,
+        )

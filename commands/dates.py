@@ -1,0 +1,174 @@
+"""Dates and times as a UK officer writes them, and said back in words.
+
+Numeric dates are read day first by our own strict pattern (so `1/14/2027` is
+an error, never silently read month first); everything in words — `14 Jan
+2027`, `next Thursday`, `in 2 weeks` — goes to dateparser.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateparser.date import DateDataParser
+
+from commands.errors import UsageError
+
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.I
+)
+VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
+MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# What "looks like a date" after ` by ` in `action add` (SPEC §3).
+DATE_LIKE = re.compile(
+    rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I
+)
+DURATION = re.compile(
+    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
+    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?$",
+    re.I,
+)
+
+
+def _parser(relative_base: datetime) -> DateDataParser:
+    # Built per call (well under a millisecond) because "next Thursday" is
+    # relative to the board's today, which the parser only takes as a setting.
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "future",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "PARSERS": ["relative-time", "absolute-time"],
+            "RELATIVE_BASE": relative_base,
+        },
+    )
+
+
+def warm_up() -> None:
+    """Build dateparser's tables now rather than on the first user's command."""
+    parse_date("next Thursday", date(2026, 1, 1))
+
+
+def looks_like_date(text: str) -> bool:
+    return bool(DATE_LIKE.match(text.strip()))
+
+
+def parse_date(text: str, today: date) -> date:
+    """Read a date; `today` is the board's local date, for relative phrases.
+
+    Raises UsageError for anything unreadable or ambiguous, never guesses.
+    """
+    words = " ".join(text.split())
+    if not words:
+        raise UsageError("A date is missing.")
+    if match := ISO_DATE.match(words):
+        return _checked(words, int(match[1]), int(match[2]), int(match[3]))
+    if match := NUMERIC_DATE.match(words):
+        day, month, year_text = int(match[1]), int(match[2]), match[3]
+        if year_text is None:
+            year = today.year
+            if _valid(year, month, day) and date(year, month, day) < today:
+                year += 1
+        else:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        return _checked(words, year, month, day)
+    if VAGUE.match(words):
+        raise UsageError(f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday.")
+    if any(char.isdigit() for char in words) and re.search(r"\d+[/.\-]\d+", words):
+        raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
+    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(words).date_obj
+    if found is None:
+        raise UsageError(
+            f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
+        )
+    return found.date()
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _checked(words: str, year: int, month: int, day: int) -> date:
+    if not _valid(year, month, day):
+        raise UsageError(f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027.")
+    return date(year, month, day)
+
+
+def parse_time(text: str) -> time:
+    """Read `10:00`, `10am`, `2.30pm`, `14:30`."""
+    match = TIME.match(text.strip())
+    if not match:
+        raise UsageError(f"I couldn't read “{text}” as a time. Try 10:00, 10am or 2.30pm.")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    ampm = (match["ampm"] or "").replace(".", "").lower()
+    if ampm and not 1 <= hour <= 12:
+        raise UsageError(f"“{text}” is not a time: with am/pm the hour is 1 to 12.")
+    if ampm == "pm" and hour != 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if not ampm and match["minute"] is None:
+        raise UsageError(f"“{text}” is ambiguous as a time. Write 10:00, 10am or 2pm.")
+    if hour > 23 or minute > 59:
+        raise UsageError(f"“{text}” is not a time of day.")
+    return time(hour, minute)
+
+
+def is_time(text: str) -> bool:
+    return bool(TIME.match(text.strip())) and (":" in text or "." in text or text[-1:].lower() == "m")
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read `2h`, `90m`, `1h30m`, `1.5 hours`; at most 24 hours."""
+    match = DURATION.match(text.strip())
+    if not text.strip() or not match or not (match["h"] or match["m"]):
+        raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")
+    length = timedelta(hours=float(match["h"] or 0), minutes=int(match["m"] or 0))
+    if length <= timedelta(0):
+        raise UsageError("A meeting must last longer than no time at all.")
+    if length > timedelta(hours=24):
+        raise UsageError("A meeting can last at most 24 hours.")
+    return length
+
+
+def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time in the board's zone (handles BST/GMT)."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def say_date(day: date) -> str:
+    """`Thursday 14 January 2027`."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def say_datetime(moment: datetime, zone: ZoneInfo) -> str:
+    """`Thursday 14 January 2027, 10:00` in the board's zone."""
+    local = moment.astimezone(zone)
+    return f"{say_date(local.date())}, {local:%H:%M}"
+
+
+def say_short_date(day: date) -> str:
+    """`Thu 14 Jan 2027`, for lists."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of month, moved back to the month's last day where needed."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in range(day.day, 27, -1):
+        if _valid(year, month, candidate):
+            return date(year, month, candidate)
+    return date(year, month, min(day.day, 28))

@@ -1,0 +1,78 @@
+"""How meetings, agenda items and actions read in replies, posts and DMs."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from commands.dates import say_datetime, say_short_date
+from commands.replies import Line, Mention, Strong, line
+from storage.models import Action, ActionUpdate, AgendaItem, Meeting
+
+RAG_LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+
+
+def meeting_ref(meeting: Meeting) -> Strong:
+    return Strong(f"M{meeting.number}")
+
+
+def action_ref(action: Action) -> Strong:
+    return Strong(f"A{action.number}")
+
+
+def meeting_line(meeting: Meeting, zone: ZoneInfo) -> Line:
+    """`M3 Thursday 14 January 2027, 10:00 · CSP Board · Swanspool House`."""
+    return line(
+        meeting_ref(meeting),
+        " ",
+        say_datetime(meeting.starts_at, zone),
+        " · ",
+        meeting.title,
+        f" · {meeting.location}" if meeting.location else None,
+        " (cancelled)" if meeting.status == "cancelled" else None,
+    )
+
+
+def item_line(item: AgendaItem) -> Line:
+    """`2. Drugs, supply and violent crime update — @paul (20 min)`."""
+    return line(
+        Strong(f"{item.position}."),
+        " ",
+        item.title,
+        " — " if item.presenter_id else None,
+        Mention(item.presenter_id) if item.presenter_id else None,
+        f" ({item.minutes} min)" if item.minutes else None,
+    )
+
+
+def rag(update: ActionUpdate) -> str | None:
+    return f"[{RAG_LABELS[update.rag]}] " if update.rag else None
+
+
+def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
+    when = update.created_at.astimezone(zone).date()
+    return line(say_short_date(when), " ", Mention(update.author_id), ": ", rag(update), update.text)
+
+
+def due_text(action: Action, today: date) -> str | None:
+    if action.due_on is None:
+        return None
+    overdue = action.status == "open" and action.due_on < today
+    return f" · due {say_short_date(action.due_on)}" + (" (overdue)" if overdue else "")
+
+
+def action_line(action: Action, today: date, *, show_status: bool = False) -> Line:
+    """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`."""
+    latest = action.updates[-1] if action.updates else None
+    return line(
+        action_ref(action),
+        " ",
+        Mention(action.owner_id),
+        " ",
+        action.description,
+        due_text(action, today),
+        f" · {action.status}" if show_status and action.status != "open" else None,
+        " · latest: " if latest else None,
+        rag(latest) if latest else None,
+        latest.text if latest else None,
+    )

@@ -1,0 +1,38 @@
+"""The one family of errors a user can cause, each with a message written for them."""
+
+from __future__ import annotations
+
+from commands.replies import Line, Span, render_plain
+
+
+class BoardError(Exception):
+    """Something the user asked for cannot be done; `message` says why.
+
+    The message is spans, so it can name people with real mentions. `usage` is
+    filled in by the dispatcher with the subcommand's usage line, so every
+    refusal also shows how to type the command correctly.
+    """
+
+    def __init__(self, *message: Span, usage: str | None = None) -> None:
+        self.message: Line = tuple(message)
+        self.usage = usage
+        super().__init__(render_plain(self.message, {}))
+
+
+class UsageError(BoardError):
+    """The command was malformed, incomplete or unknown."""
+
+
+class NotFound(BoardError):
+    """A meeting, action, item or person named in the command does not exist."""
+
+
+class NotAllowed(BoardError):
+    """The caller's role on the board does not allow this."""
+
+
+class Unavailable(BoardError):
+    """The database could not be reached; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("The board is unavailable, try again shortly.")

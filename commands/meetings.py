@@ -1,0 +1,189 @@
+"""Scheduling board meetings: one-off or a quarterly series, moved and cancelled."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from commands import dates, describe, parsing
+from commands.context import Context
+from commands.errors import NotFound, UsageError
+from commands.replies import Line, Message, Outcome, Section, Strong, line
+from storage import queries
+from storage.audit import snapshot
+from storage.models import Meeting
+
+DEFAULT_LENGTH = timedelta(hours=2)
+PAST_ALLOWANCE = timedelta(days=7)
+MAX_SERIES = 12
+TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
+SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
+LOCATION = re.compile(r"\s+at\s+(?P<location>.+)$", re.I | re.S)
+LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class When:
+    """A meeting's start as typed, read in the board's zone."""
+
+    starts_at: datetime
+    day_text: str
+    clock: time
+
+
+def read_when(ctx: Context, text: str) -> When:
+    """`<date> <time>`: the time is the last word (or `10 am`), the date the rest."""
+    words = text.split()
+    if len(words) >= 2 and words[-1].lower() in {"am", "pm"}:
+        words[-2:] = [words[-2] + words[-1]]
+    if len(words) < 2:
+        raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
+    clock = dates.parse_time(words[-1])
+    day = dates.parse_date(" ".join(words[:-1]), ctx.today)
+    return When(dates.local_to_utc(day, clock, ctx.zone), " ".join(words[:-1]), clock)
+
+
+def meeting_add(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    text = args.strip()
+    title = board.name
+    text, *given_title = TITLE_SEPARATOR.split(text, maxsplit=1)
+    if given_title:
+        title = parsing.title(given_title[0], "meeting title")
+    count = 1
+    if match := SERIES.search(text):
+        count = int(match["count"]) if match["count"] else 4
+        if not 1 <= count <= MAX_SERIES:
+            raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
+        text = text[: match.start()]
+    location = None
+    if match := LOCATION.search(text):
+        location = parsing.title(match["location"], "location")
+        text = text[: match.start()]
+    length = DEFAULT_LENGTH
+    if match := LENGTH.search(text):
+        length = dates.parse_duration(match["length"])
+        text = text[: match.start()]
+    when = read_when(ctx, text)
+    if when.starts_at < ctx.now - PAST_ALLOWANCE:
+        raise UsageError(
+            f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than 7 days ago. "
+            "Meetings can be entered up to a week after they were held."
+        )
+    first_day = when.starts_at.astimezone(ctx.zone).date()
+    series = uuid.uuid4().hex if count > 1 else None
+    created: list[Meeting] = []
+    for index in range(count):
+        starts_at = dates.local_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
+        meeting = Meeting(
+            board_id=board.id,
+            number=queries.take_number(ctx.session, board.id, "meeting"),
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+            location=location,
+            status="scheduled",
+            series=series,
+            revision=0,
+            created_at=ctx.now,
+            updated_at=ctx.now,
+        )
+        ctx.session.add(meeting)
+        ctx.session.flush()
+        ctx.audit("meeting.add", f"M{meeting.number}", None, snapshot(meeting))
+        created.append(meeting)
+    lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
+    heading = "Meeting scheduled" if count == 1 else f"{count} quarterly meetings scheduled"
+    return Outcome(
+        reply=Message(title=heading, sections=(Section(lines),),
+                      footnote=f"Add agenda items with {ctx.invocation.command} agenda add <title>."),
+        announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),
+    )
+
+
+def meetings(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
+    if not upcoming:
+        return Outcome(reply=Message.of(line(
+            f"No meetings are scheduled. Add one with {ctx.invocation.command} meeting add "
+            "<date> <time>."
+        )))
+    lines = tuple(describe.meeting_line(m, ctx.zone) for m in upcoming)
+    return Outcome(reply=Message(title=f"{board.name}: upcoming meetings", sections=(Section(lines),)))
+
+
+def meeting_next(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
+    if meeting is None:
+        raise NotFound("No meeting is scheduled.")
+    return Outcome(reply=meeting_details(ctx, meeting))
+
+
+def meeting_details(ctx: Context, meeting: Meeting) -> Message:
+    """A meeting with its time, place and agenda (also the T-1 reminder's body)."""
+    local_end = meeting.ends_at.astimezone(ctx.zone)
+    when = line(dates.say_datetime(meeting.starts_at, ctx.zone), f"–{local_end:%H:%M}",
+                f", {meeting.location}" if meeting.location else None)
+    items = queries.agenda(ctx.session, meeting.id)
+    agenda: tuple[Line, ...] = tuple(describe.item_line(item) for item in items) or (
+        line("No agenda items yet."),
+    )
+    return Message(
+        title=f"M{meeting.number}: {meeting.title}",
+        sections=(Section((when,)), Section(agenda, heading="Agenda")),
+    )
+
+
+def meeting_move(ctx: Context, args: str) -> Outcome:
+    number_text, rest = parsing.split_first(args)
+    meeting = _scheduled(ctx, number_text)
+    when = read_when(ctx, rest)
+    if when.starts_at <= ctx.now:
+        raise UsageError(f"{dates.say_datetime(when.starts_at, ctx.zone)} is in the past.")
+    before = snapshot(meeting)
+    length = meeting.ends_at - meeting.starts_at
+    meeting.starts_at, meeting.ends_at = when.starts_at, when.starts_at + length
+    meeting.revision += 1
+    meeting.updated_at = ctx.now
+    ctx.audit("meeting.move", f"M{meeting.number}", before, snapshot(meeting))
+    moved = describe.meeting_line(meeting, ctx.zone)
+    return Outcome(
+        reply=Message.of(line("Moved ", *moved), title="Meeting moved"),
+        announcement=Message.of(line("Meeting moved: ", *moved)),
+    )
+
+
+def meeting_cancel(ctx: Context, args: str) -> Outcome:
+    meeting = _scheduled(ctx, args)
+    before = snapshot(meeting)
+    meeting.status = "cancelled"
+    meeting.revision += 1
+    meeting.updated_at = ctx.now
+    ctx.audit("meeting.cancel", f"M{meeting.number}", before, snapshot(meeting))
+    cancelled = describe.meeting_line(meeting, ctx.zone)
+    return Outcome(
+        reply=Message.of(line("Cancelled ", *cancelled), title="Meeting cancelled"),
+        announcement=Message.of(line("Meeting cancelled: ", *cancelled)),
+    )
+
+
+def _scheduled(ctx: Context, number_text: str) -> Meeting:
+    """A meeting that has not started and is not cancelled, by its M#."""
+    meeting = find_meeting(ctx, number_text)
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
+    if meeting.starts_at <= ctx.now:
+        raise UsageError(Strong(f"M{meeting.number}"), " has already started.")
+    return meeting
+
+
+def find_meeting(ctx: Context, number_text: str) -> Meeting:
+    number = parsing.meeting_number(number_text)
+    meeting = queries.meeting_numbered(ctx.session, ctx.the_board().id, number)
+    if meeting is None:
+        raise NotFound(f"There is no meeting M{number} on this board.")
+    return meeting

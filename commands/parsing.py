@@ -1,0 +1,80 @@
+"""Reading the pieces of a command: mentions, M#/A#/item numbers, keywords."""
+
+from __future__ import annotations
+
+import re
+
+from commands.errors import UsageError
+
+# Slack sends mentions escaped: <@U0123ABC> or <@U0123ABC|gill>.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
+ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
+ITEM_NUMBER = re.compile(r"^#?(\d{1,4})$")
+MAX_TITLE = 200
+MAX_TEXT = 3000
+
+
+def mention(token: str, what: str = "person") -> str:
+    """The user id of a `<@U…>` token, or a clear error."""
+    match = MENTION.fullmatch(token.strip())
+    if not match:
+        raise UsageError(f"“{token}” is not a mention. Name the {what} with @, e.g. @gill.")
+    return match[1]
+
+
+def mentions(text: str) -> list[str]:
+    """Every user id in a list of mentions; anything else is an error."""
+    tokens = text.split()
+    if not tokens:
+        raise UsageError("Name at least one person with @.")
+    return [mention(token) for token in tokens]
+
+
+def meeting_number(token: str) -> int:
+    match = MEETING_NUMBER.match(token.strip())
+    if not match:
+        raise UsageError(f"“{token}” is not a meeting number. Meetings are numbered M1, M2, …")
+    return int(match[1])
+
+
+def action_number(token: str) -> int:
+    match = ACTION_NUMBER.match(token.strip())
+    if not match:
+        raise UsageError(f"“{token}” is not an action number. Actions are numbered A1, A2, …")
+    return int(match[1])
+
+
+def item_number(token: str) -> int:
+    match = ITEM_NUMBER.match(token.strip())
+    if not match or int(match[1]) == 0:
+        raise UsageError(f"“{token}” is not an agenda item number. Items are numbered 1, 2, …")
+    return int(match[1])
+
+
+def split_first(text: str) -> tuple[str, str]:
+    """The first word and the rest."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def title(text: str, what: str = "title") -> str:
+    """A user-given title: present and at most 200 characters."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise UsageError(f"The {what} is missing.")
+    if len(cleaned) > MAX_TITLE:
+        raise UsageError(f"The {what} is {len(cleaned)} characters; the limit is {MAX_TITLE}.")
+    return cleaned
+
+
+def free_text(text: str, what: str = "text") -> str:
+    """A note, update or description, stored verbatim (trimmed)."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise UsageError(f"The {what} is missing.")
+    if len(cleaned) > MAX_TEXT:
+        raise UsageError(f"The {what} is {len(cleaned)} characters; the limit is {MAX_TEXT}.")
+    return cleaned

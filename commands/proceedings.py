@@ -1,0 +1,84 @@
+"""What happens at the current meeting: attendance, minute notes and decisions."""
+
+from __future__ import annotations
+
+from commands import parsing
+from commands.context import Context
+from commands.errors import NotFound, UsageError
+from commands.replies import Line, Mention, Message, Outcome, Strong, line
+from storage import queries
+from storage.audit import snapshot
+from storage.models import Attendance, ItemRecord, Meeting
+
+ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
+
+
+def present(ctx: Context, args: str) -> Outcome:
+    return _attendance(ctx, args, "present")
+
+
+def apologies(ctx: Context, args: str) -> Outcome:
+    return _attendance(ctx, args, "apologies")
+
+
+def _attendance(ctx: Context, args: str, status: str) -> Outcome:
+    people = list(dict.fromkeys(parsing.mentions(args)))
+    for user_id in people:
+        ctx.board_member(user_id)
+    meeting = current_meeting(ctx)
+    for user_id in people:
+        row = queries.attendance(ctx.session, meeting.id, user_id)
+        before = snapshot(row)
+        if row is None:
+            row = Attendance(meeting_id=meeting.id, user_id=user_id, status=status)
+            ctx.session.add(row)
+        row.status = status
+        ctx.session.flush()
+        ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
+    names: list[Mention | str] = []
+    for index, user_id in enumerate(people):
+        names += [", "] if index else []
+        names.append(Mention(user_id))
+    return Outcome(reply=Message.of(
+        line("Recorded at ", Strong(f"M{meeting.number}"), " as ", ATTENDANCE_WORDS[status], ": ",
+             *names, ".")
+    ))
+
+
+def note(ctx: Context, args: str) -> Outcome:
+    return _record(ctx, args, "note")
+
+
+def decision(ctx: Context, args: str) -> Outcome:
+    return _record(ctx, args, "decision")
+
+
+def _record(ctx: Context, args: str, kind: str) -> Outcome:
+    position_text, text = parsing.split_first(args)
+    position = parsing.item_number(position_text)
+    body = parsing.free_text(text, kind)
+    meeting = current_meeting(ctx)
+    item = queries.agenda_item(ctx.session, meeting.id, position)
+    if item is None:
+        raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
+    record = ItemRecord(item_id=item.id, kind=kind, text=body, author_id=ctx.caller,
+                        created_at=ctx.now)
+    ctx.session.add(record)
+    ctx.session.flush()
+    ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
+    shown: Line = line("RESOLVED: ", body) if kind == "decision" else line(body)
+    return Outcome(reply=Message.of(
+        line(f"{kind.capitalize()} recorded against item ", Strong(str(position)), " (",
+             item.title, ") of ", Strong(f"M{meeting.number}"), ":"),
+        shown,
+    ))
+
+
+def current_meeting(ctx: Context) -> Meeting:
+    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    if meeting is None:
+        raise UsageError(
+            "There is no current meeting: none is in progress or started in the last 7 days. "
+            f"Enter a meeting just held with {ctx.invocation.command} meeting add."
+        )
+    return meeting

@@ -1,0 +1,115 @@
+"""What a command answers, as plain typed data.
+
+The core never writes Slack markup: a reply is lines of spans, and `bot/`
+turns a `Mention` into a real Slack mention and escapes every plain string.
+The console renders the same spans as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A user the bot names on purpose (a real mention in Slack)."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Text shown in bold: numbers like A3, headings inside a line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """Something to type, shown in code style: `/board agenda add …`."""
+
+    text: str
+
+
+Span = str | Mention | Strong | Code
+Line = tuple[Span, ...]
+
+
+def line(*spans: Span | None) -> Line:
+    """A line from spans, dropping the None ones (optional parts)."""
+    return tuple(span for span in spans if span is not None and span != "")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of lines, optionally headed (e.g. one owner's actions)."""
+
+    lines: tuple[Line, ...]
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reply, channel post or DM: a title, sections and a quiet footnote."""
+
+    title: str | None = None
+    sections: tuple[Section, ...] = ()
+    footnote: str | None = None
+
+    @classmethod
+    def of(cls, *lines: Line, title: str | None = None, footnote: str | None = None) -> Message:
+        return cls(title=title, sections=(Section(tuple(lines)),) if lines else (), footnote=footnote)
+
+    def plain_text(self, name_of: dict[str, str] | None = None) -> str:
+        """The message as text, mentions as @name (fallback text, console, logs)."""
+        names = name_of or {}
+        out: list[str] = []
+        if self.title:
+            out.append(self.title)
+        for section in self.sections:
+            if section.heading:
+                out.append(section.heading)
+            out.extend(render_plain(spans, names) for spans in section.lines)
+        if self.footnote:
+            out.append(self.footnote)
+        return "\n".join(out)
+
+
+def render_plain(spans: Line, names: dict[str, str]) -> str:
+    parts: list[str] = []
+    for span in spans:
+        if isinstance(span, Mention):
+            parts.append("@" + names.get(span.user_id, span.user_id))
+        elif isinstance(span, Strong | Code):
+            parts.append(span.text)
+        else:
+            parts.append(span)
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    user_id: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one command: the caller's ephemeral reply, and what to announce."""
+
+    reply: Message
+    announcement: Message | None = None  # posted to the board's channel
+    direct: tuple[DirectMessage, ...] = field(default=())
+    is_error: bool = False
+
+    def mentioned_users(self) -> set[str]:
+        messages = [self.reply, *([self.announcement] if self.announcement else [])]
+        messages += [dm.message for dm in self.direct]
+        return {
+            span.user_id
+            for message in messages
+            for section in message.sections
+            for spans in section.lines
+            for span in spans
+            if isinstance(span, Mention)
+        }

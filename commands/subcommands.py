@@ -1,0 +1,192 @@
+"""The one table of `/board` subcommands: it drives parsing, help and dispatch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from commands import actions, agenda, boards, meetings, proceedings
+from commands.context import Context
+from commands.replies import Code, Message, Outcome, Section, line
+
+
+class Access(Enum):
+    """Who may run a subcommand (SPEC §1)."""
+
+    ANYONE = "anyone"  # no board needed: help, setup
+    READ = "read"  # the channel's board, read by anyone who can see the channel
+    MEMBER = "member"  # members of the board (owner checks happen in the handler)
+    OFFICER = "officer"  # chair, vice-chair, secretary
+
+
+Handler = Callable[[Context, str], Outcome]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]
+    arguments: str
+    summary: str
+    access: Access
+    run: Handler
+    examples: tuple[str, ...] = ()
+    listed: bool = True  # aliases are not repeated in help
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def topic(self) -> str:
+        return self.words[0].removesuffix("s")
+
+    def usage(self, command: str) -> str:
+        return f"{command} {self.name}{' ' + self.arguments if self.arguments else ''}"
+
+
+def coming_soon(feature: str) -> Handler:
+    def handler(ctx: Context, args: str) -> Outcome:
+        ctx.the_board()
+        return Outcome(reply=Message.of(line(f"{feature} are coming soon to the board bot.")))
+
+    return handler
+
+
+def help_(ctx: Context, args: str) -> Outcome:
+    """All usages grouped by topic, or one topic in full with examples."""
+    command = ctx.invocation.command
+    topic = args.strip().lower().removeprefix(command + " ").removesuffix("s")
+    if topic:
+        chosen = [s for s in TABLE if s.listed and (s.topic == topic or s.name == args.strip())]
+        if chosen:
+            lines = []
+            for sub in chosen:
+                lines.append(line(Code(sub.usage(command)), f" — {sub.summary}"))
+                lines += [line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples]
+            return Outcome(reply=Message(title=f"Help: {topic}", sections=(Section(tuple(lines)),)))
+    sections: dict[str, list] = {}
+    for sub in TABLE:
+        if sub.listed:
+            sections.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
+                line(Code(sub.usage(command)), f" — {sub.summary}")
+            )
+    return Outcome(reply=Message(
+        title="Board Bot commands",
+        sections=tuple(Section(tuple(lines), heading=title) for title, lines in sections.items()),
+        footnote=f"Dates are day first (14/1/2027), or words like next Thursday. "
+        f"{command} help <topic> shows examples, e.g. {command} help action.",
+    ))
+
+
+TOPIC_TITLES = {
+    "help": "Board",
+    "setup": "Board",
+    "member": "Members",
+    "meeting": "Meetings",
+    "agenda": "Agenda",
+    "action": "Actions",
+    "present": "At the meeting",
+    "apologie": "At the meeting",
+    "note": "At the meeting",
+    "decision": "At the meeting",
+    "minute": "Minutes and summary",
+    "summary": "Minutes and summary",
+    "calendar": "Calendar and reminders",
+    "reminder": "Calendar and reminders",
+}
+
+A, R, M, O = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
+
+TABLE: tuple[Subcommand, ...] = (
+    Subcommand(("help",), "[<topic>]", "usage, with examples", A, help_, ("help action",)),
+    Subcommand(("setup",), "<board name>", "bind this channel to a new board; you become its chair",
+               A, boards.setup, ("setup Wellingborough CSP Board",)),
+    Subcommand(("member", "add"), "<@user> [<role>] [org <organisation>]",
+               "add a member (roles: chair, vice-chair, secretary, member)", O, boards.member_add,
+               ("member add @lara vice-chair org Northamptonshire Police",)),
+    Subcommand(("member", "remove"), "<@user>", "remove a member", O, boards.member_remove,
+               ("member remove @lara",)),
+    Subcommand(("members",), "", "who is on the board", R, boards.members),
+    Subcommand(("member", "list"), "", "who is on the board", R, boards.members, listed=False),
+    Subcommand(("meeting", "add"),
+               "<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]",
+               "schedule a meeting, or a quarterly series", O, meetings.meeting_add,
+               ("meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
+                "meeting add next Thursday 2.30pm at Council Chamber")),
+    Subcommand(("meetings",), "", "upcoming meetings", R, meetings.meetings),
+    Subcommand(("meeting", "list"), "", "upcoming meetings", R, meetings.meetings, listed=False),
+    Subcommand(("meeting", "next"), "", "the next meeting and its agenda", R, meetings.meeting_next),
+    Subcommand(("meeting", "move"), "<M#> <date> <time>", "move a meeting", O,
+               meetings.meeting_move, ("meeting move M2 21/04/2027 14:00",)),
+    Subcommand(("meeting", "cancel"), "<M#>", "cancel a meeting", O, meetings.meeting_cancel,
+               ("meeting cancel M3",)),
+    Subcommand(("agenda",), "[<M#>]", "agenda of the next meeting (or of M#)", R, agenda.agenda,
+               ("agenda", "agenda M2")),
+    Subcommand(("agenda", "add"), "<title> [<@presenter>] [<minutes>m] [to <M#>]",
+               "add an agenda item", M, agenda.agenda_add,
+               ("agenda add Drugs, supply and violent crime update @paul 20m",)),
+    Subcommand(("agenda", "remove"), "<item#> [<M#>]", "remove an agenda item", O,
+               agenda.agenda_remove, ("agenda remove 2",)),
+    Subcommand(("action", "add"), "<@owner> <description> [by <date>] [item <item#>]",
+               "record an action", M, actions.action_add,
+               ("action add @gill Circulate the SSNP strategy to partners by 7/1/2027",)),
+    Subcommand(("actions",), "[mine | <@user> | overdue | all]", "list open actions", R,
+               actions.actions, ("actions mine", "actions overdue")),
+    Subcommand(("action", "update"), "<A#> [red | amber | green] <text>",
+               "post an update on an action", M, actions.action_update,
+               ("action update A3 amber Draft circulated; comments due Friday",)),
+    Subcommand(("action", "done"), "<A#>", "mark an action done", M, actions.action_done,
+               ("action done A3",)),
+    Subcommand(("action", "due"), "<A#> <date>", "change an action's due date", O,
+               actions.action_due, ("action due A3 31/1/2027",)),
+    Subcommand(("action", "reassign"), "<A#> <@user>", "give an action to someone else", O,
+               actions.action_reassign, ("action reassign A3 @paul",)),
+    Subcommand(("action", "drop"), "<A#>", "drop an action that is no longer needed", O,
+               actions.action_drop, ("action drop A3",)),
+    Subcommand(("present",), "<@user> [<@user> …]", "attendance at the current meeting", O,
+               proceedings.present, ("present @gill @paul @lara",)),
+    Subcommand(("apologies",), "<@user> [<@user> …]", "apologies for the current meeting", O,
+               proceedings.apologies, ("apologies @sam",)),
+    Subcommand(("note",), "<item#> <text>", "a minute note against an agenda item", O,
+               proceedings.note, ("note 2 Knife crime down 12% on last quarter",)),
+    Subcommand(("decision",), "<item#> <text>", "a resolution against an agenda item", O,
+               proceedings.decision, ("decision 1 to note the report",)),
+    Subcommand(("minutes",), "[<M#>]", "draft minutes (only you see them)", R,
+               coming_soon("Minutes")),
+    Subcommand(("minutes", "publish"), "[<M#>]", "post the minutes to the channel with files", O,
+               coming_soon("Minutes")),
+    Subcommand(("summary",), "", "the chair's action summary", R, coming_soon("Summaries")),
+    Subcommand(("calendar",), "", "the board's calendar subscription link and an .ics file", R,
+               coming_soon("Calendars")),
+    Subcommand(("calendar", "reset"), "", "a new calendar link; the old one stops working", O,
+               coming_soon("Calendars")),
+    Subcommand(("reminders",), "[on | off]", "show or switch the board's reminders", R,
+               coming_soon("Reminders")),
+    Subcommand(("reminders", "on"), "", "switch reminders on", O, coming_soon("Reminders"),
+               listed=False),
+    Subcommand(("reminders", "off"), "", "switch reminders off", O, coming_soon("Reminders"),
+               listed=False),
+)
+
+
+def find(text: str) -> tuple[Subcommand | None, str]:
+    """The subcommand whose words start the text (longest match), and the rest."""
+    words = text.split()
+    lowered = [word.lower() for word in words]
+    best: Subcommand | None = None
+    for sub in TABLE:
+        size = len(sub.words)
+        if tuple(lowered[:size]) == sub.words and (best is None or size > len(best.words)):
+            best = sub
+    if best is None:
+        return None, text
+    rest = text.strip()
+    for _ in best.words:
+        rest = rest.split(maxsplit=1)[1] if len(rest.split(maxsplit=1)) > 1 else ""
+    return best, rest
+
+
+def family(word: str) -> list[Subcommand]:
+    """Subcommands starting with this word, for a partial command like `/board action`."""
+    return [s for s in TABLE if s.listed and s.words[0] == word.lower()]

@@ -1,0 +1,46 @@
+"""The audit trail: one row per change, with the row's state before and after."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEntry, Base
+
+
+def snapshot(row: Base | None) -> dict[str, Any] | None:
+    """A row's column values as JSON-ready data (dates as ISO text)."""
+    if row is None:
+        return None
+    values: dict[str, Any] = {}
+    for column in inspect(row).mapper.column_attrs:
+        value = getattr(row, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
+    return values
+
+
+def record(
+    session: Session,
+    *,
+    board_id: int,
+    actor_id: str,
+    at: datetime,
+    verb: str,
+    subject: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    session.add(
+        AuditEntry(
+            board_id=board_id,
+            actor_id=actor_id,
+            at=at,
+            verb=verb,
+            subject=subject,
+            before=before,
+            after=after,
+        )
+    )

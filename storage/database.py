@@ -1,0 +1,92 @@
+"""Engines, sessions and migrations for SQLite (embedded) and PostgreSQL (server)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_URL = "sqlite:///boardbot.db"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class StorageUnavailable(Exception):
+    """The database could not be reached or was locked; the caller may try again."""
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL and a busy timeout so a web process and a cron pass can share the file.
+
+    Transactions begin IMMEDIATE: a command reads then writes, and a deferred
+    transaction that tries to upgrade its lock fails at once instead of waiting.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook decide
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One engine and session factory; `transaction()` is one unit of work."""
+
+    def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:
+        self.url = url
+        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
+        if url.startswith("postgresql"):
+            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": 5}
+            options["connect_args"] = {"connect_timeout": 3}
+        self.engine = create_engine(url, **options)
+        if self.engine.dialect.name == "sqlite":
+            _configure_sqlite(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Commit on success, roll back on any exception; outages become StorageUnavailable."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            if isinstance(error, OperationalError) or error.connection_invalidated:
+                raise StorageUnavailable(str(error.orig)) from error
+            raise
+
+    def upgrade(self) -> None:
+        """Apply every Alembic migration (idempotent)."""
+        config = alembic_config(self.url)
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config

@@ -1,0 +1,195 @@
+"""Every statement the core runs, named for what it returns or changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import (
+    OFFICER_ROLES,
+    Action,
+    AgendaItem,
+    Attendance,
+    Board,
+    Meeting,
+    Member,
+    Person,
+)
+
+CURRENT_MEETING_WINDOW = timedelta(days=7)
+
+
+def board_for_channel(session: Session, team_id: str, channel_id: str) -> Board | None:
+    return session.scalars(
+        select(Board).where(Board.team_id == team_id, Board.channel_id == channel_id)
+    ).one_or_none()
+
+
+def board_named(session: Session, team_id: str, name: str) -> Board | None:
+    return session.scalars(
+        select(Board).where(Board.team_id == team_id, func.lower(Board.name) == name.lower())
+    ).first()
+
+
+def membership(session: Session, board_id: int, user_id: str) -> Member | None:
+    return session.scalars(
+        select(Member).where(Member.board_id == board_id, Member.user_id == user_id)
+    ).one_or_none()
+
+
+def members(session: Session, board_id: int) -> Sequence[Member]:
+    return session.scalars(
+        select(Member).where(Member.board_id == board_id).order_by(Member.id)
+    ).all()
+
+
+def officer_count(session: Session, board_id: int) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Member)
+        .where(Member.board_id == board_id, Member.role.in_(OFFICER_ROLES))
+    ) or 0
+
+
+def names(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Person.user_id, Person.name).where(Person.user_id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
+
+
+def person(session: Session, user_id: str) -> Person | None:
+    return session.get(Person, user_id)
+
+
+def person_named(session: Session, name: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(func.lower(Person.name) == name.lower()).order_by(Person.user_id)
+    ).first()
+
+
+def remember_person(
+    session: Session, user_id: str, name: str, email: str | None, now: datetime
+) -> None:
+    known = session.get(Person, user_id)
+    if known is None:
+        session.add(Person(user_id=user_id, name=name, email=email, updated_at=now))
+    else:
+        known.name, known.email, known.updated_at = name, email, now
+
+
+def take_number(session: Session, board_id: int, kind: Literal["meeting", "action"]) -> int:
+    """The board's next M# or A#: one atomic UPDATE … RETURNING, never reused."""
+    column = Board.last_meeting_number if kind == "meeting" else Board.last_action_number
+    number = session.execute(
+        update(Board).where(Board.id == board_id).values({column: column + 1}).returning(column)
+    ).scalar_one()
+    return int(number)
+
+
+def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | None:
+    return session.scalars(
+        select(Meeting).where(Meeting.board_id == board_id, Meeting.number == number)
+    ).one_or_none()
+
+
+def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
+    """Scheduled meetings that have not started, soonest first."""
+    return session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == board_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.number)
+    ).all()
+
+
+def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
+    return session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == board_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.number)
+        .limit(1)
+    ).first()
+
+
+def current_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
+    """The meeting in progress or, failing that, the latest that started in the last 7 days."""
+    return session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == board_id,
+            Meeting.status != "cancelled",
+            Meeting.starts_at <= now,
+            Meeting.starts_at >= now - CURRENT_MEETING_WINDOW,
+        )
+        .order_by((Meeting.ends_at >= now).desc(), Meeting.starts_at.desc())
+        .limit(1)
+    ).first()
+
+
+def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem | None:
+    return session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.position == position)
+    ).one_or_none()
+
+
+def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
+    return session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
+    ).all()
+
+
+def last_agenda_position(session: Session, meeting_id: int) -> int:
+    return session.scalar(
+        select(func.coalesce(func.max(AgendaItem.position), 0)).where(
+            AgendaItem.meeting_id == meeting_id
+        )
+    ) or 0
+
+
+def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | None:
+    return session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting_id, Attendance.user_id == user_id)
+    ).one_or_none()
+
+
+def action_numbered(session: Session, board_id: int, number: int) -> Action | None:
+    return session.scalars(
+        select(Action)
+        .where(Action.board_id == board_id, Action.number == number)
+        .options(selectinload(Action.updates))
+    ).one_or_none()
+
+
+def actions(
+    session: Session,
+    board_id: int,
+    *,
+    owner_id: str | None = None,
+    statuses: Iterable[str] = ("open",),
+    due_before: date | None = None,
+) -> Sequence[Action]:
+    """Actions of a board with their updates loaded, soonest due first, undated last."""
+    statement = (
+        select(Action)
+        .where(Action.board_id == board_id, Action.status.in_(tuple(statuses)))
+        .options(selectinload(Action.updates))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.number)
+    )
+    if owner_id is not None:
+        statement = statement.where(Action.owner_id == owner_id)
+    if due_before is not None:
+        statement = statement.where(Action.due_on < due_before)
+    return session.scalars(statement).all()
