@@ -16,7 +16,7 @@ class BoardError(Exception):
     def __init__(self, *message: Span, usage: str | None = None) -> None:
         self.message: Line = tuple(message)
         self.usage = usage
-        super().__init__(render_plain(self.message, {}))
+        super().__init__(render_plain(self.message))
 
 
 class UsageError(BoardError):

@@ -7,6 +7,7 @@ The console renders the same spans as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -60,26 +61,25 @@ class Message:
     def of(cls, *lines: Line, title: str | None = None, footnote: str | None = None) -> Message:
         return cls(title=title, sections=(Section(tuple(lines)),) if lines else (), footnote=footnote)
 
-    def plain_text(self, name_of: dict[str, str] | None = None) -> str:
-        """The message as text, mentions as @name (fallback text, console, logs)."""
-        names = name_of or {}
+    def plain_text(self, name_of: Callable[[str], str] = str) -> str:
+        """The message as text, mentions as @name (console, logs, error strings)."""
         out: list[str] = []
         if self.title:
             out.append(self.title)
         for section in self.sections:
             if section.heading:
                 out.append(section.heading)
-            out.extend(render_plain(spans, names) for spans in section.lines)
+            out.extend(render_plain(spans, name_of) for spans in section.lines)
         if self.footnote:
             out.append(self.footnote)
         return "\n".join(out)
 
 
-def render_plain(spans: Line, names: dict[str, str]) -> str:
+def render_plain(spans: Line, name_of: Callable[[str], str] = str) -> str:
     parts: list[str] = []
     for span in spans:
         if isinstance(span, Mention):
-            parts.append("@" + names.get(span.user_id, span.user_id))
+            parts.append("@" + name_of(span.user_id))
         elif isinstance(span, Strong | Code):
             parts.append(span.text)
         else:

@@ -1,0 +1,60 @@
+"""The Bolt app: one Web API client, signature verification, and every listener."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.directory import SlackDirectory
+from storage.database import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """What listeners share: settings, the database, the people directory and the clock."""
+
+    settings: Settings
+    database: Database
+    directory: SlackDirectory
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A client that honours Retry-After on 429 and retries dropped connections.
+
+    5xx answers are not retried here: Slack may already have posted, so callers
+    that must post exactly once decide for themselves.
+    """
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def build_app(settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now) -> App:
+    from bot.listeners import register_listeners
+
+    client = web_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret,
+        # Answer in the HTTP response itself; slow work goes to lazy listeners.
+        process_before_response=True,
+    )
+    services = Services(settings, database, SlackDirectory(client), clock)
+    register_listeners(app, services)
+    return app

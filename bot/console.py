@@ -1,0 +1,88 @@
+"""`boardbot console`: the real core and database, driven by lines of text.
+
+Each input line is a slash command as typed in Slack (`/board help`).
+`/as <name>` switches the acting user and `@name` stands for a mention.
+Replies, channel posts and DMs are printed as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TextIO
+
+from commands import dispatch
+from commands.context import Invocation, PersonInfo
+from commands.replies import Message
+from storage.database import Database
+
+TEAM = "TCONSOLE"
+CHANNEL = "CCONSOLE"
+MENTION = re.compile(r"(?<![<\w])@([A-Za-z][\w.\-]*)")
+DEFAULT_USER = "me"
+
+
+def user_id_for(name: str) -> str:
+    """A stable Slack-shaped id for a console name: `gill` → `UGILL`."""
+    return "U" + re.sub(r"[^A-Z0-9]", "", name.upper())
+
+
+class ConsoleDirectory:
+    """Everyone named in the console exists; their name is what was typed."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def remember(self, name: str) -> str:
+        user_id = user_id_for(name)
+        self.names.setdefault(user_id, name)
+        return user_id
+
+    def name_of(self, user_id: str) -> str:
+        return self.names.get(user_id, user_id[1:].lower())
+
+    def lookup(self, user_id: str) -> PersonInfo | None:
+        return PersonInfo(user_id=user_id, name=self.name_of(user_id))
+
+
+class Console:
+    def __init__(self, database: Database, clock: Callable[[], datetime], timezone: str) -> None:
+        self.database = database
+        self.clock = clock
+        self.timezone = timezone
+        self.directory = ConsoleDirectory()
+        self.user = self.directory.remember(DEFAULT_USER)
+
+    def run(self, lines: Iterable[str], out: TextIO) -> None:
+        for raw in lines:
+            text = raw.strip()
+            if not text or text.startswith("#"):
+                continue
+            out.write(self.handle(text) + "\n")
+            out.flush()
+
+    def handle(self, text: str) -> str:
+        if match := re.fullmatch(r"/as\s+@?(\S+)", text):
+            self.user = self.directory.remember(match[1])
+            return f"(now acting as @{match[1]})"
+        if not text.startswith("/"):
+            return "Type a slash command such as /board help, or /as <name> to switch user."
+        command, _, rest = text.partition(" ")
+        rest = MENTION.sub(lambda m: f"<@{self.directory.remember(m[1])}>", rest)
+        outcome = dispatch.run(
+            Invocation(TEAM, CHANNEL, self.user, rest, self.clock(), command, self.timezone),
+            self.database,
+            self.directory,
+        )
+        shown = [self._show(outcome.reply)]
+        if outcome.announcement:
+            shown.append(self._show(outcome.announcement, "[channel] "))
+        shown += [
+            self._show(dm.message, f"[DM to @{self.directory.name_of(dm.user_id)}] ")
+            for dm in outcome.direct
+        ]
+        return "\n".join(shown)
+
+    def _show(self, message: Message, prefix: str = "") -> str:
+        return prefix + message.plain_text(self.directory.name_of)

@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot.app import Services
+from bot.listeners.commands import board
+
+
+def register(app: App, services: Services) -> None:
+    board.register(app, services)

@@ -1,0 +1,55 @@
+"""The slash command (`/board`, or whatever name the app is installed with)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import rendering
+from bot.app import Services
+from bot.delivery import deliver
+from commands import dispatch
+from commands.context import Invocation
+
+log = logging.getLogger(__name__)
+ANY_COMMAND = re.compile(r"^/")
+SORRY = "Sorry, something went wrong on the board bot's side. Please try again in a moment."
+
+
+def register(app: App, services: Services) -> None:
+    def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        """Run the command and put the reply in the acknowledgement itself."""
+        invocation = Invocation(
+            team_id=command.get("team_id", ""),
+            channel_id=command.get("channel_id", ""),
+            user_id=command.get("user_id", ""),
+            text=command.get("text", ""),
+            now=services.clock(),
+            command=command.get("command", "/board"),
+            default_timezone=services.settings.board_timezone,
+        )
+        try:
+            outcome = dispatch.run(invocation, services.database, services.directory)
+        except Exception:
+            log.exception("command failed: %s %s", invocation.command, invocation.text)
+            ack(response_type="ephemeral", text=SORRY)
+            return
+        ack(response_type="ephemeral", **rendering.payload(outcome.reply))
+        if outcome.announcement or outcome.direct:
+            context["outcome"] = outcome
+
+    def announce(
+        context: BoltContext, client: WebClient, command: dict[str, Any], respond: Respond
+    ) -> None:
+        """After the reply: channel posts and DMs (a lazy listener, off the 3-second path)."""
+        outcome = context.get("outcome")
+        if outcome is None:
+            return
+        for failure in deliver(client, command["channel_id"], outcome):
+            respond(response_type="ephemeral", text=failure, replace_original=False)
+
+    app.command(ANY_COMMAND)(ack=answer, lazy=[announce])

@@ -1,0 +1,100 @@
+"""Turn the core's messages into Slack Block Kit and mrkdwn, escaping all user text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from commands.replies import Code, Line, Mention, Message, Strong
+
+SECTION_LIMIT = 3000  # characters in a section's text
+HEADER_LIMIT = 150
+MAX_BLOCKS = 50
+TEXT_LIMIT = 39_000  # Slack truncates message text past 40,000 characters
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; `<!channel>` typed by a user stays inert."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(spans: Line) -> str:
+    parts: list[str] = []
+    for span in spans:
+        if isinstance(span, Mention):
+            parts.append(f"<@{span.user_id}>")
+        elif isinstance(span, Strong):
+            parts.append(f"*{escape(span.text)}*")
+        elif isinstance(span, Code):
+            parts.append(f"`{escape(span.text)}`")
+        else:
+            parts.append(escape(span))
+    return "".join(parts)
+
+
+def blocks(message: Message) -> list[Block]:
+    """Header, sections (split to stay under Slack's limits) and a context footnote."""
+    out: list[Block] = []
+    if message.title:
+        out.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT))))
+    for section in message.sections:
+        rendered = [mrkdwn(spans) for spans in section.lines]
+        if section.heading:
+            rendered.insert(0, f"*{escape(section.heading)}*")
+        for chunk in _chunks(rendered, SECTION_LIMIT):
+            out.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    if message.footnote:
+        out.append(ContextBlock(elements=[MarkdownTextObject(text=escape(message.footnote))]))
+    return out[:MAX_BLOCKS]
+
+
+def text(message: Message) -> str:
+    """The whole message as mrkdwn: the notification and accessibility fallback."""
+    lines: list[str] = [f"*{escape(message.title)}*"] if message.title else []
+    for section in message.sections:
+        if section.heading:
+            lines.append(f"*{escape(section.heading)}*")
+        lines += [mrkdwn(spans) for spans in section.lines]
+    if message.footnote:
+        lines.append(escape(message.footnote))
+    return _clip("\n".join(lines), TEXT_LIMIT)
+
+
+def payload(message: Message) -> dict[str, Any]:
+    """`text` and `blocks` for chat.postMessage, ack() or a response_url."""
+    return {"text": text(message), "blocks": [block.to_dict() for block in blocks(message)]}
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    """Join lines into texts of at most `limit` characters, splitting long lines."""
+    chunks: list[str] = []
+    current = ""
+    for piece in lines:
+        while len(piece) > limit:
+            cut = piece.rfind(" ", 0, limit) if " " in piece[:limit] else limit
+            cut = cut if cut > 0 else limit
+            chunks += [current] if current else []
+            current = ""
+            chunks.append(piece[:cut])
+            piece = piece[cut:].lstrip()
+        joined = f"{current}\n{piece}" if current else piece
+        if len(joined) > limit:
+            chunks.append(current)
+            current = piece
+        else:
+            current = joined
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
