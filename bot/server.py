@@ -46,3 +46,8 @@ def _plain(start_response: StartResponse, status: str, body: str) -> list[bytes]
 def make_server(routes: Routes, host: str, port: int) -> Any:
     """A waitress server bound now (port 0 picks a free one); call `.run()` to serve."""
     return create_server(routes, host=host, port=port, threads=SERVER_THREADS, ident="boardbot")
+
+
+def stop_server(server: Any) -> None:
+    """Stop a server running in another thread: its own loop closes its sockets, then it returns."""
+    server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map, ignore_all=True))

@@ -73,8 +73,10 @@ SPEC_ADDITIONS: dict[str, frozenset[str]] = {
 _PSEUDO_METHODS = frozenset({"upload", "response_url"})
 
 # Parameters never reported as violations: slack_sdk sends the token as an
-# Authorization header, but callers may also pass it explicitly.
-IGNORED_PARAMS: frozenset[str] = frozenset({"token"})
+# Authorization header, but callers may also pass it explicitly; and a
+# WebClient built with team_id (as Bolt builds the one it hands listeners)
+# adds `team_id` to every call's default parameters, which Slack accepts.
+IGNORED_PARAMS: frozenset[str] = frozenset({"token", "team_id"})
 
 # Default `error` strings for `fail_next`, keyed by HTTP status.
 _DEFAULT_ERRORS: dict[int, str] = {

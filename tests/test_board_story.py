@@ -1,0 +1,319 @@
+"""A Community Safety Partnership board's quarter, typed into Slack as its people would."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from storage.models import Action, ActionUpdate, AgendaItem, Attendance, AuditEntry, ItemRecord, Meeting, Member
+from tests.conftest import RunningApp
+from tests.snapshots import dump
+
+BEFORE_THE_QUARTER = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+DURING_THE_MEETING = datetime(2027, 1, 14, 10, 45, tzinfo=UTC)
+
+
+def rows(app: RunningApp, model: type) -> list:  # type: ignore[type-arg]
+    with app.database.transaction() as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+def set_up_board(app: RunningApp) -> None:
+    """The chief executive sets the board up and brings the partners on."""
+    app.clock.fixed = BEFORE_THE_QUARTER
+    app.command("UCHAIR", "setup Wellingborough CSP Board")
+    app.command("UCHAIR", "member add <@UGILL|gill> secretary org Borough Council of Wellingborough")
+    app.command("UCHAIR", "member add <@ULARA> vice-chair org Northamptonshire Police")
+    app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    app.command("UCHAIR", "member add <@USAM> member org NHS Northamptonshire")
+
+
+def test_setup_binds_the_channel_and_announces_the_board(running_app: RunningApp) -> None:
+    running_app.clock.fixed = BEFORE_THE_QUARTER
+    reply = running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    assert reply["response_type"] == "ephemeral"
+    assert "Wellingborough CSP Board" in reply["text"] and "chair" in reply["text"]
+    post = running_app.slack.wait_for("chat.postMessage")[0]
+    assert post.params["channel"] == "CBOARD"
+    assert "<@UCHAIR>" in post.params["text"]
+
+    again = running_app.command("UGILL", "setup Another Board")
+    assert "already home to Wellingborough CSP Board" in again["text"]
+    [member] = rows(running_app, Member)
+    assert (member.user_id, member.role) == ("UCHAIR", "chair")
+
+
+def test_members_roles_and_organisations(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    listing = running_app.command("UPAUL", "members")["text"]
+    assert listing.index("<@UCHAIR>") < listing.index("<@ULARA>") < listing.index("<@UGILL>")
+    assert "Vice-chair, Northamptonshire Police" in listing
+    assert "Secretary, Borough Council of Wellingborough" in listing
+
+    changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare NHS")
+    assert "Updated <@USAM>" in changed["text"]
+    removed = running_app.command("UGILL", "member remove <@USAM>")
+    assert "Removed <@USAM>" in removed["text"]
+    assert "USAM" not in {m.user_id for m in rows(running_app, Member)}
+
+    # The people directory comes from users.info.
+    assert {c.params["user"] for c in running_app.slack.calls_to("users.info")} >= {"UGILL", "UPAUL"}
+
+
+def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    reply = running_app.command(
+        "UGILL",
+        "meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
+    )["text"]
+    for number, day in [(1, "Thursday 14 January 2027, 10:00"), (2, "Wednesday 14 April 2027, 10:00"),
+                        (3, "Wednesday 14 July 2027, 10:00"), (4, "Thursday 14 October 2027, 10:00")]:
+        assert f"*M{number}* {day}" in reply
+    meetings = rows(running_app, Meeting)
+    assert [m.number for m in meetings] == [1, 2, 3, 4]
+    # Stored in UTC: 10:00 GMT in January, 10:00 BST (09:00 UTC) in April.
+    assert meetings[0].starts_at == datetime(2027, 1, 14, 10, 0, tzinfo=UTC)
+    assert meetings[1].starts_at == datetime(2027, 4, 14, 9, 0, tzinfo=UTC)
+    assert all(m.ends_at - m.starts_at == meetings[0].ends_at - meetings[0].starts_at for m in meetings)
+    assert {m.location for m in meetings} == {"Swanspool House"}
+    assert {m.title for m in meetings} == {"CSP Board"}
+    assert len({m.series for m in meetings}) == 1
+
+    announcement = running_app.slack.wait_for("chat.postMessage", 2)[-1]
+    assert "M4" in announcement.params["text"]
+
+    upcoming = running_app.command("USAM", "meetings")["text"]
+    assert all(f"M{n}" in upcoming for n in range(1, 5))
+
+
+def test_month_end_series_moves_back_to_the_last_day(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    reply = running_app.command("UGILL", "meeting add 30/11/2027 14:00 quarterly 2")["text"]
+    assert "Tuesday 30 November 2027" in reply and "Tuesday 29 February 2028" in reply
+
+
+def test_meetings_are_moved_and_cancelled_by_officers(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 quarterly 2")
+    moved = running_app.command("ULARA", "meeting move M2 21/4/2027 2.30pm")["text"]
+    assert "Wednesday 21 April 2027, 14:30" in moved
+    cancelled = running_app.command("UCHAIR", "meeting cancel M1")["text"]
+    assert "Cancelled" in cancelled
+    first, second = rows(running_app, Meeting)
+    assert first.status == "cancelled" and first.revision == 1
+    assert second.starts_at == datetime(2027, 4, 21, 13, 30, tzinfo=UTC) and second.revision == 1
+    assert "M1" not in running_app.command("UPAUL", "meetings")["text"]
+    assert "M2" in running_app.command("UPAUL", "meeting next")["text"]
+
+
+def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board")
+    proposed = running_app.command(
+        "UPAUL", "agenda add Drugs, supply and violent crime update <@UPAUL> 20m"
+    )["text"]
+    assert "item *1*" in proposed and "*M1*" in proposed
+    running_app.command("UGILL", "agenda add SSNP report <@UPAUL> 15m")
+    running_app.command("UGILL", "agenda add Domestic abuse in the local context <@ULARA> to M1")
+    running_app.command("UGILL", "agenda add Partnership priorities 2027/28 to M2")
+
+    agenda = running_app.command("USAM", "agenda")["text"]
+    assert agenda.index("Drugs, supply") < agenda.index("SSNP report") < agenda.index("Domestic abuse")
+    assert "<@UPAUL> (20 min)" in agenda
+    assert "Partnership priorities" not in agenda
+    assert "Partnership priorities" in running_app.command("USAM", "agenda M2")["text"]
+
+    removed = running_app.command("UGILL", "agenda remove 2")["text"]
+    assert "SSNP report" in removed
+    with running_app.database.transaction() as session:
+        titles = [(i.position, i.title) for i in session.scalars(
+            select(AgendaItem).join(Meeting).where(Meeting.number == 1).order_by(AgendaItem.position))]
+    assert titles == [(1, "Drugs, supply and violent crime update"),
+                      (2, "Domestic abuse in the local context")]
+
+
+def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    added = running_app.command(
+        "UPAUL", "action add <@UGILL> Circulate the SSNP strategy to partners by 7/1/2027"
+    )["text"]
+    assert "*A1*" in added and "Thursday 7 January 2027" in added
+    by_area = running_app.command("UPAUL", "action add <@UPAUL> Map ASB hotspots by area")["text"]
+    assert "*A2*" in by_area and "Map ASB hotspots by area" in by_area and "No due date" in by_area
+    running_app.command("UPAUL", "action add <@UPAUL> Report on knife crime by next Thursday")
+
+    first, second, third = rows(running_app, Action)
+    assert (first.owner_id, first.due_on, first.description) == (
+        "UGILL", date(2027, 1, 7), "Circulate the SSNP strategy to partners")
+    assert second.due_on is None and second.description == "Map ASB hotspots by area"
+    assert third.due_on == date(2026, 12, 3)
+
+    updated = running_app.command("UGILL", "action update A1 amber Draft circulated; comments due Friday")
+    assert "[AMBER] Draft circulated; comments due Friday" in updated["text"]
+    [update] = rows(running_app, ActionUpdate)
+    assert (update.author_id, update.rag, update.text) == ("UGILL", "amber", "Draft circulated; comments due Friday")
+
+    mine = running_app.command("UGILL", "actions mine")["text"]
+    assert "A1" in mine and "A2" not in mine and "latest: [AMBER]" in mine
+    assert "A2" in running_app.command("UGILL", "actions <@UPAUL>")["text"]
+
+    assert "Marked *A1* done" in running_app.command("UGILL", "action done A1")["text"]
+    assert "A1" not in running_app.command("UPAUL", "actions")["text"]
+    everything = running_app.command("UPAUL", "actions all")["text"]
+    assert "A1" in everything and "done" in everything
+
+    running_app.command("ULARA", "action reassign A2 <@USAM>")
+    running_app.command("ULARA", "action due A2 31 Jan 2027")
+    reassigned = rows(running_app, Action)[1]
+    assert (reassigned.owner_id, reassigned.due_on) == ("USAM", date(2027, 1, 31))
+
+    running_app.clock.fixed = datetime(2027, 2, 2, 9, 0, tzinfo=UTC)
+    overdue = running_app.command("UCHAIR", "actions overdue")["text"]
+    assert "A2" in overdue and "(overdue)" in overdue and "A3" in overdue
+
+
+def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 at Swanspool House : CSP Board")
+    running_app.command("UGILL", "agenda add CSP report and priorities <@UCHAIR>")
+    running_app.command("UGILL", "agenda add SSNP report <@UPAUL>")
+
+    running_app.clock.fixed = DURING_THE_MEETING
+    present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL> <@UPAUL|paul> <@ULARA>")["text"]
+    assert "*M1*" in present and "<@UPAUL>" in present
+    running_app.command("UGILL", "apologies <@USAM>")
+    running_app.command("UGILL", "note 2 Hemmingwell and Queensway remain the hotspots")
+    decided = running_app.command("UGILL", "decision 1 to note the report")["text"]
+    assert "RESOLVED: to note the report" in decided
+    arising = running_app.command("UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2")
+    assert "Arising from item *2* of *M1*" in arising["text"]
+
+    attendance = {(a.user_id, a.status) for a in rows(running_app, Attendance)}
+    assert attendance == {("UCHAIR", "present"), ("UGILL", "present"), ("UPAUL", "present"),
+                          ("ULARA", "present"), ("USAM", "apologies")}
+    records = [(r.kind, r.text) for r in rows(running_app, ItemRecord)]
+    assert records == [("note", "Hemmingwell and Queensway remain the hotspots"),
+                       ("decision", "to note the report")]
+    [action] = rows(running_app, Action)
+    assert action.meeting_id is not None and action.item_id is not None
+
+    # Changing one's mind about attendance updates the row rather than adding one.
+    running_app.command("UGILL", "apologies <@ULARA>")
+    assert ("ULARA", "apologies") in {(a.user_id, a.status) for a in rows(running_app, Attendance)}
+    assert len(rows(running_app, Attendance)) == 5
+
+
+def test_every_change_leaves_an_audit_row(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UPAUL", "action add <@UPAUL> Map ASB hotspots")
+    running_app.command("UPAUL", "action update A1 green Done for Hemmingwell")
+    verbs = [(e.verb, e.subject, e.actor_id) for e in rows(running_app, AuditEntry)]
+    assert ("action.add", "A1", "UPAUL") in verbs
+    assert ("action.update", "A1", "UPAUL") in verbs
+    assert verbs[0] == ("board.setup", verbs[0][1], "UCHAIR")
+
+
+def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    reply = running_app.command(
+        "UPAUL", "action add <@UPAUL> Tell <!channel> & <!here> about <@U999|fake> <b>now</b>"
+    )["text"]
+    assert "<!channel>" not in reply and "<!here>" not in reply
+    assert "&lt;!channel&gt; &amp; &lt;!here&gt;" in reply
+    [action] = rows(running_app, Action)
+    assert action.description == "Tell <!channel> & <!here> about <@U999|fake> <b>now</b>"
+    # The owner is a real mention the bot wrote.
+    assert "<@UPAUL>" in reply
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "says"),
+    [
+        ("UPAUL", "meeting add 14/01/2027 10:00", "Only the chair, vice-chair or secretary"),
+        ("UOUT", "agenda add Something", "Only members of Wellingborough CSP Board"),
+        ("UOUT", "action add <@UOUT> Something", "Only members"),
+        ("USAM", "action update A1 Not mine", "Only the action's owner or a board officer"),
+        ("USAM", "action done A1", "Only the action's owner or a board officer"),
+        ("UPAUL", "action due A1 1/3/2027", "Only the chair, vice-chair or secretary"),
+        ("UPAUL", "action reassign A1 <@UPAUL>", "Only the chair"),
+        ("UPAUL", "member add <@USAM> chair", "Only the chair"),
+        ("UPAUL", "present <@UPAUL>", "Only the chair"),
+        ("UPAUL", "note 1 Hello", "Only the chair"),
+        ("UPAUL", "meeting cancel M1", "Only the chair"),
+        ("UCHAIR", "frobnicate", "I don't know “frobnicate”"),
+        ("UCHAIR", "action", "is incomplete"),
+        ("UCHAIR", "meeting add", "date and time"),
+        ("UCHAIR", "meeting add 14/01/2027", "date and time"),
+        ("UCHAIR", "meeting add 1/14/2027 10:00", "Dates are day first"),
+        ("UCHAIR", "meeting add 14/01/2027 25:00", "not a time"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for 25h", "at most 24 hours"),
+        ("UCHAIR", "meeting add 1/11/2026 10:00", "more than 7 days ago"),
+        ("UCHAIR", "meeting add next week 10:00", "not a single day"),
+        ("UCHAIR", "meeting add soonish 10:00", "couldn't read “soonish” as a date"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 : " + "x" * 201, "the limit is 200"),
+        ("UCHAIR", "meeting move M9 14/02/2027 10:00", "no meeting M9"),
+        ("UCHAIR", "meeting move M1 1/12/2026 09:00", "in the past"),
+        ("UCHAIR", "meeting cancel X1", "not a meeting number"),
+        ("UCHAIR", "agenda add " + "y" * 201, "the limit is 200"),
+        ("UCHAIR", "agenda add Item <@UOUT>", "is not on this board"),
+        ("UCHAIR", "agenda remove 9", "no agenda item 9"),
+        ("UCHAIR", "agenda M7", "no meeting M7"),
+        ("UCHAIR", "action add Gill to do things", "not a mention"),
+        ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
+        ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
+        ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
+        ("UCHAIR", "action add <@UGILL>", "description is missing"),
+        ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
+        ("UCHAIR", "action update A99 green Fine", "no action A99"),
+        ("UCHAIR", "action update A1", "update is missing"),
+        ("UCHAIR", "action done 1", "not an action number"),
+        ("UCHAIR", "action reassign A1 <@UOUT>", "is not on this board"),
+        ("UCHAIR", "actions nonsense", "not a mention"),
+        ("UCHAIR", "present", "at least one person"),
+        ("UCHAIR", "present <@UGILL>", "no current meeting"),
+        ("UCHAIR", "member add Gill", "Name the person with @"),
+        ("UCHAIR", "member remove <@UOUT>", "is not on this board"),
+        ("UCHAIR", "member remove <@UCHAIR>", "only officer"),
+        ("UCHAIR", "member add <@UCHAIR> member", "only officer"),
+        ("UCHAIR", "member add <@UNOBODY>", "can't find the user"),
+    ],
+)
+def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
+    running_app: RunningApp, user: str, text: str, says: str
+) -> None:
+    running_app.clock.fixed = BEFORE_THE_QUARTER
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    running_app.command("UCHAIR", "member add <@USAM> org NHS")
+    running_app.command("UCHAIR", "member add <@UGILL>")
+    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00")
+    running_app.command("UCHAIR", "agenda add Opening")
+    running_app.command("UCHAIR", "action add <@UPAUL> Map hotspots")
+    before = dump(running_app.database)
+
+    reply = running_app.command(user, text)
+
+    assert reply["response_type"] == "ephemeral"
+    assert says in reply["text"].replace("*", "")
+    assert "Usage" in reply["text"] or "/board help" in reply["text"]
+    assert dump(running_app.database) == before
+
+
+def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:
+    reply = running_app.command("UPAUL", "actions", channel="COTHER")
+    assert "no board yet" in reply["text"] and "/board setup" in reply["text"]
+
+
+def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
+    assert "/board action add" in running_app.command("UPAUL", "")["text"]
+    topic = running_app.command("UPAUL", "help actions")["text"]
+    assert "e.g." in topic and "/board action update A3 amber" in topic
+    assert "/board meeting add" not in topic
+
+
+def test_commands_still_to_come_say_so(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    for text in ("minutes", "summary", "calendar", "reminders"):
+        assert "coming soon" in running_app.command("UCHAIR", text)["text"]
