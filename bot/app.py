@@ -41,11 +41,16 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=2)],
+        retry_handlers=[
+            ConnectionErrorRetryHandler(),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+        ],
     )
 
 
-def build_app(settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now) -> App:
+def build_app(
+    settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now
+) -> App:
     from bot.listeners import register_listeners
 
     client = web_client(settings)

@@ -33,7 +33,9 @@ def action_add(ctx: Context, args: str) -> Outcome:
             raise NotFound("There is no current meeting, so there is no agenda item to link to.")
         item = queries.agenda_item(ctx.session, meeting.id, position)
         if item is None:
-            raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
+            raise NotFound(
+                f"The current meeting, M{meeting.number}, has no agenda item {position}."
+            )
     due_on, text = _due_date(ctx, text)
     description = parsing.free_text(text, "action description")
     ctx.board_member(owner)
@@ -53,32 +55,44 @@ def action_add(ctx: Context, args: str) -> Outcome:
     ctx.session.add(action)
     ctx.session.flush()
     ctx.audit("action.add", f"A{action.number}", None, snapshot(action))
-    return Outcome(reply=Message.of(
-        line("Added ", describe.action_ref(action), " for ", Mention(owner), ": ", description),
-        line("Due ", dates.say_date(due_on), ".") if due_on else line("No due date."),
-        *([line("Arising from item ", Strong(str(item.position)), " of ",
-                Strong(f"M{meeting.number}"), ".")] if item and meeting else []),
-    ))
+    return Outcome(
+        reply=Message.of(
+            line("Added ", describe.action_ref(action), " for ", Mention(owner), ": ", description),
+            line("Due ", dates.say_date(due_on), ".") if due_on else line("No due date."),
+            *(
+                [
+                    line(
+                        "Arising from item ",
+                        Strong(str(item.position)),
+                        " of ",
+                        Strong(f"M{meeting.number}"),
+                        ".",
+                    )
+                ]
+                if item and meeting
+                else []
+            ),
+        )
+    )
 
 
 def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     """Split off the due date: the last ` by ` followed by something date-like."""
-    for match in reversed(list(BY.finditer(text))):
-        tail = text[match.end():]
-        if dates.looks_like_date(tail):
-            due_on = dates.parse_date(tail, ctx.today)
-            if due_on < ctx.today:
-                raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
-            return due_on, text[: match.start()]
-        break
-    return None, text
+    last = next(reversed(list(BY.finditer(text))), None)
+    if last is None or not dates.looks_like_date(text[last.end() :]):
+        return None, text
+    due_on = dates.parse_date(text[last.end() :], ctx.today)
+    if due_on < ctx.today:
+        raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
+    return due_on, text[: last.start()]
 
 
 def actions(ctx: Context, args: str) -> Outcome:
     """`[mine | <@user> | overdue | all]`: open actions unless `all`."""
     board = ctx.the_board()
     choice = args.strip()
-    owner, statuses, title = None, ("open",), "Open actions"
+    owner, title = None, "Open actions"
+    statuses: tuple[str, ...] = ("open",)
     overdue_only = False
     if choice.lower() == "mine":
         owner, title = ctx.caller, "Your open actions"
@@ -90,7 +104,10 @@ def actions(ctx: Context, args: str) -> Outcome:
         owner = parsing.mention(choice, "owner")
         title = "Open actions of one owner"
     found = queries.actions(
-        ctx.session, board.id, owner_id=owner, statuses=statuses,
+        ctx.session,
+        board.id,
+        owner_id=owner,
+        statuses=statuses,
         due_before=ctx.today if overdue_only else None,
     )
     if not found:
@@ -104,13 +121,15 @@ def action_update(ctx: Context, args: str) -> Outcome:
     action = find_action(ctx, number_text)
     rag = None
     if match := RAG.match(text.strip()):
-        rag, text = match["rag"].lower(), text.strip()[match.end():]
+        rag, text = match["rag"].lower(), text.strip()[match.end() :]
     body = parsing.free_text(text, "update")
     update = post_update(ctx, action, body, rag)
-    return Outcome(reply=Message.of(
-        line("Update posted on ", describe.action_ref(action), " (", action.description, "):"),
-        describe.update_line(update, ctx.zone),
-    ))
+    return Outcome(
+        reply=Message.of(
+            line("Update posted on ", describe.action_ref(action), " (", action.description, "):"),
+            describe.update_line(update, ctx.zone),
+        )
+    )
 
 
 def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
@@ -129,9 +148,11 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
 def action_done(ctx: Context, args: str) -> Outcome:
     action = find_action(ctx, args)
     mark_done(ctx, action)
-    return Outcome(reply=Message.of(
-        line("Marked ", describe.action_ref(action), " done: ", action.description)
-    ))
+    return Outcome(
+        reply=Message.of(
+            line("Marked ", describe.action_ref(action), " done: ", action.description)
+        )
+    )
 
 
 def mark_done(ctx: Context, action: Action) -> None:
@@ -145,9 +166,9 @@ def action_drop(ctx: Context, args: str) -> Outcome:
     action = find_action(ctx, args)
     _require_open(action)
     _change(ctx, action, "action.drop", status="dropped", closed_at=ctx.now)
-    return Outcome(reply=Message.of(
-        line("Dropped ", describe.action_ref(action), ": ", action.description)
-    ))
+    return Outcome(
+        reply=Message.of(line("Dropped ", describe.action_ref(action), ": ", action.description))
+    )
 
 
 def action_due(ctx: Context, args: str) -> Outcome:
@@ -158,9 +179,11 @@ def action_due(ctx: Context, args: str) -> Outcome:
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")
     _change(ctx, action, "action.due", due_on=due_on)
-    return Outcome(reply=Message.of(
-        line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
-    ))
+    return Outcome(
+        reply=Message.of(
+            line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
+        )
+    )
 
 
 def action_reassign(ctx: Context, args: str) -> Outcome:
@@ -172,8 +195,16 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     previous = action.owner_id
     _change(ctx, action, "action.reassign", owner_id=owner)
     return Outcome(
-        reply=Message.of(line(describe.action_ref(action), " reassigned from ", Mention(previous),
-                              " to ", Mention(owner), ".")),
+        reply=Message.of(
+            line(
+                describe.action_ref(action),
+                " reassigned from ",
+                Mention(previous),
+                " to ",
+                Mention(owner),
+                ".",
+            )
+        ),
     )
 
 

@@ -55,11 +55,18 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     ctx.session.add(item)
     ctx.session.flush()
     ctx.audit("agenda.add", f"M{meeting.number} item {item.position}", None, snapshot(item))
-    return Outcome(reply=Message.of(
-        line("Added agenda item ", Strong(str(item.position)), " to ",
-             Strong(f"M{meeting.number}"), ":"),
-        describe.item_line(item),
-    ))
+    return Outcome(
+        reply=Message.of(
+            line(
+                "Added agenda item ",
+                Strong(str(item.position)),
+                " to ",
+                Strong(f"M{meeting.number}"),
+                ":",
+            ),
+            describe.item_line(item),
+        )
+    )
 
 
 def agenda_remove(ctx: Context, args: str) -> Outcome:
@@ -79,10 +86,17 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     for item in items:
         if item.position > position:
             item.position -= 1
-    return Outcome(reply=Message.of(
-        line("Removed item ", Strong(str(position)), f" ({removed.title}) from ",
-             Strong(f"M{meeting.number}"), ". Later items have moved up.")
-    ))
+    return Outcome(
+        reply=Message.of(
+            line(
+                "Removed item ",
+                Strong(str(position)),
+                f" ({removed.title}) from ",
+                Strong(f"M{meeting.number}"),
+                ". Later items have moved up.",
+            )
+        )
+    )
 
 
 def _next_meeting(ctx: Context) -> Meeting:

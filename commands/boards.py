@@ -20,7 +20,12 @@ ROLE_WORDS = {
     "secretary": "secretary",
     "member": "member",
 }
-ROLE_TITLES = {"chair": "Chair", "vice-chair": "Vice-chair", "secretary": "Secretary", "member": "Member"}
+ROLE_TITLES = {
+    "chair": "Chair",
+    "vice-chair": "Vice-chair",
+    "secretary": "Secretary",
+    "member": "Member",
+}
 MEMBER_ADD = re.compile(
     r"^(?P<who><@[^>]+>)\s*(?P<role>vice[\s-]?chair|chair|secretary|member)?\s*"
     r"(?:\borg(?:anisation|anization)?\s+(?P<org>.+))?$",
@@ -69,8 +74,10 @@ def setup(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line("This channel is now home to ", Strong(name), ". You are its chair."),
-            line(f"Next: add members with {cmd} member add @name secretary org Borough Council, "
-                 f"then schedule a meeting with {cmd} meeting add."),
+            line(
+                f"Next: add members with {cmd} member add @name secretary org Borough Council, "
+                f"then schedule a meeting with {cmd} meeting add."
+            ),
             title="Board set up",
         ),
         announcement=Message.of(
@@ -110,8 +117,15 @@ def member_add(ctx: Context, args: str) -> Outcome:
         verb = "Updated"
     return Outcome(
         reply=Message.of(
-            line(verb, " ", Mention(user_id), ": ", ROLE_TITLES[member.role],
-                 f", {member.organisation}" if member.organisation else None, ".")
+            line(
+                verb,
+                " ",
+                Mention(user_id),
+                ": ",
+                ROLE_TITLES[member.role],
+                f", {member.organisation}" if member.organisation else None,
+                ".",
+            )
         )
     )
 
@@ -124,8 +138,13 @@ def member_remove(ctx: Context, args: str) -> Outcome:
     ctx.audit("member.remove", f"member {user_id}", snapshot(member), None)
     ctx.session.delete(member)
     return Outcome(
-        reply=Message.of(line("Removed ", Mention(user_id), " from the board. "
-                              "Their actions stay on the record under their name."))
+        reply=Message.of(
+            line(
+                "Removed ",
+                Mention(user_id),
+                " from the board. Their actions stay on the record under their name.",
+            )
+        )
     )
 
 
@@ -135,20 +154,27 @@ def members(ctx: Context, args: str) -> Outcome:
         queries.members(ctx.session, board.id), key=lambda m: (ROLES.index(m.role), m.id)
     )
     lines = tuple(
-        line(Mention(m.user_id), " — ", ROLE_TITLES[m.role],
-             f", {m.organisation}" if m.organisation else None)
+        line(
+            Mention(m.user_id),
+            " — ",
+            ROLE_TITLES[m.role],
+            f", {m.organisation}" if m.organisation else None,
+        )
         for m in everyone
     )
     return Outcome(
-        reply=Message(title=f"{board.name}: {len(everyone)} members", sections=(Section(lines),))
+        reply=Message(
+            title=f"{board.name}: {len(everyone)} member{'' if len(everyone) == 1 else 's'}",
+            sections=(Section(lines),),
+        )
     )
 
 
 def _keep_an_officer(ctx: Context, leaving: Member) -> None:
     if queries.officer_count(ctx.session, leaving.board_id) <= 1:
         raise NotAllowed(
-            Mention(leaving.user_id), " is the board's only officer. Make someone else chair, "
-            "vice-chair or secretary first."
+            Mention(leaving.user_id),
+            " is the board's only officer. Make someone else chair, vice-chair or secretary first.",
         )
 
 

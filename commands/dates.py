@@ -25,11 +25,12 @@ MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
 )
-WEEKDAYS = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-# What "looks like a date" after ` by ` in `action add` (SPEC §3).
-DATE_LIKE = re.compile(
-    rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I
+WEEKDAYS = (
+    "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
+# What "looks like a date" after ` by ` in `action add` (SPEC §3).
+DATE_LIKE = re.compile(rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I)
 DURATION = re.compile(
     r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
     r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?$",
@@ -81,7 +82,9 @@ def parse_date(text: str, today: date) -> date:
             year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         return _checked(words, year, month, day)
     if VAGUE.match(words):
-        raise UsageError(f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday.")
+        raise UsageError(
+            f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
+        )
     if any(char.isdigit() for char in words) and re.search(r"\d+[/.\-]\d+", words):
         raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
     found = _parser(datetime.combine(today, time(12, 0))).get_date_data(words).date_obj
@@ -102,7 +105,9 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 def _checked(words: str, year: int, month: int, day: int) -> date:
     if not _valid(year, month, day):
-        raise UsageError(f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027.")
+        raise UsageError(
+            f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
+        )
     return date(year, month, day)
 
 
@@ -127,7 +132,9 @@ def parse_time(text: str) -> time:
 
 
 def is_time(text: str) -> bool:
-    return bool(TIME.match(text.strip())) and (":" in text or "." in text or text[-1:].lower() == "m")
+    return bool(TIME.match(text.strip())) and (
+        ":" in text or "." in text or text[-1:].lower() == "m"
+    )
 
 
 def parse_duration(text: str) -> timedelta:

@@ -51,7 +51,9 @@ def rag(update: ActionUpdate) -> str | None:
 
 def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
     when = update.created_at.astimezone(zone).date()
-    return line(say_short_date(when), " ", Mention(update.author_id), ": ", rag(update), update.text)
+    return line(
+        say_short_date(when), " ", Mention(update.author_id), ": ", rag(update), update.text
+    )
 
 
 def due_text(action: Action, today: date) -> str | None:

@@ -42,8 +42,10 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
 def _check_access(sub: Subcommand, ctx: Context) -> None:
     board = ctx.the_board()
     if sub.access is Access.MEMBER and ctx.member is None:
-        raise NotAllowed(f"Only members of {board.name} can do that. An officer can add you "
-                         f"with {ctx.invocation.command} member add.")
+        raise NotAllowed(
+            f"Only members of {board.name} can do that. An officer can add you "
+            f"with {ctx.invocation.command} member add."
+        )
     if sub.access is Access.OFFICER and not ctx.is_officer:
         raise NotAllowed(f"Only the chair, vice-chair or secretary of {board.name} can do that.")
 

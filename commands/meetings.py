@@ -97,8 +97,11 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
     heading = "Meeting scheduled" if count == 1 else f"{count} quarterly meetings scheduled"
     return Outcome(
-        reply=Message(title=heading, sections=(Section(lines),),
-                      footnote=f"Add agenda items with {ctx.invocation.command} agenda add <title>."),
+        reply=Message(
+            title=heading,
+            sections=(Section(lines),),
+            footnote=f"Add agenda items with {ctx.invocation.command} agenda add <title>.",
+        ),
         announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),
     )
 
@@ -107,12 +110,18 @@ def meetings(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
     if not upcoming:
-        return Outcome(reply=Message.of(line(
-            f"No meetings are scheduled. Add one with {ctx.invocation.command} meeting add "
-            "<date> <time>."
-        )))
+        return Outcome(
+            reply=Message.of(
+                line(
+                    f"No meetings are scheduled. Add one with {ctx.invocation.command} meeting add "
+                    "<date> <time>."
+                )
+            )
+        )
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in upcoming)
-    return Outcome(reply=Message(title=f"{board.name}: upcoming meetings", sections=(Section(lines),)))
+    return Outcome(
+        reply=Message(title=f"{board.name}: upcoming meetings", sections=(Section(lines),))
+    )
 
 
 def meeting_next(ctx: Context, args: str) -> Outcome:
@@ -126,8 +135,11 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
 def meeting_details(ctx: Context, meeting: Meeting) -> Message:
     """A meeting with its time, place and agenda (also the T-1 reminder's body)."""
     local_end = meeting.ends_at.astimezone(ctx.zone)
-    when = line(dates.say_datetime(meeting.starts_at, ctx.zone), f"–{local_end:%H:%M}",
-                f", {meeting.location}" if meeting.location else None)
+    when = line(
+        dates.say_datetime(meeting.starts_at, ctx.zone),
+        f"–{local_end:%H:%M}",
+        f", {meeting.location}" if meeting.location else None,
+    )
     items = queries.agenda(ctx.session, meeting.id)
     agenda: tuple[Line, ...] = tuple(describe.item_line(item) for item in items) or (
         line("No agenda items yet."),

@@ -39,10 +39,19 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     for index, user_id in enumerate(people):
         names += [", "] if index else []
         names.append(Mention(user_id))
-    return Outcome(reply=Message.of(
-        line("Recorded at ", Strong(f"M{meeting.number}"), " as ", ATTENDANCE_WORDS[status], ": ",
-             *names, ".")
-    ))
+    return Outcome(
+        reply=Message.of(
+            line(
+                "Recorded at ",
+                Strong(f"M{meeting.number}"),
+                " as ",
+                ATTENDANCE_WORDS[status],
+                ": ",
+                *names,
+                ".",
+            )
+        )
+    )
 
 
 def note(ctx: Context, args: str) -> Outcome:
@@ -61,17 +70,27 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     item = queries.agenda_item(ctx.session, meeting.id, position)
     if item is None:
         raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
-    record = ItemRecord(item_id=item.id, kind=kind, text=body, author_id=ctx.caller,
-                        created_at=ctx.now)
+    record = ItemRecord(
+        item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
+    )
     ctx.session.add(record)
     ctx.session.flush()
     ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
     shown: Line = line("RESOLVED: ", body) if kind == "decision" else line(body)
-    return Outcome(reply=Message.of(
-        line(f"{kind.capitalize()} recorded against item ", Strong(str(position)), " (",
-             item.title, ") of ", Strong(f"M{meeting.number}"), ":"),
-        shown,
-    ))
+    return Outcome(
+        reply=Message.of(
+            line(
+                f"{kind.capitalize()} recorded against item ",
+                Strong(str(position)),
+                " (",
+                item.title,
+                ") of ",
+                Strong(f"M{meeting.number}"),
+                ":",
+            ),
+            shown,
+        )
+    )
 
 
 def current_meeting(ctx: Context) -> Meeting:

@@ -59,7 +59,9 @@ class Message:
 
     @classmethod
     def of(cls, *lines: Line, title: str | None = None, footnote: str | None = None) -> Message:
-        return cls(title=title, sections=(Section(tuple(lines)),) if lines else (), footnote=footnote)
+        return cls(
+            title=title, sections=(Section(tuple(lines)),) if lines else (), footnote=footnote
+        )
 
     def plain_text(self, name_of: Callable[[str], str] = str) -> str:
         """The message as text, mentions as @name (console, logs, error strings)."""

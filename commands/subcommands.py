@@ -63,7 +63,9 @@ def help_(ctx: Context, args: str) -> Outcome:
             lines = []
             for sub in chosen:
                 lines.append(line(Code(sub.usage(command)), f" — {sub.summary}"))
-                lines += [line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples]
+                lines += [
+                    line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples
+                ]
             return Outcome(reply=Message(title=f"Help: {topic}", sections=(Section(tuple(lines)),)))
     sections: dict[str, list] = {}
     for sub in TABLE:
@@ -71,12 +73,16 @@ def help_(ctx: Context, args: str) -> Outcome:
             sections.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
                 line(Code(sub.usage(command)), f" — {sub.summary}")
             )
-    return Outcome(reply=Message(
-        title="Board Bot commands",
-        sections=tuple(Section(tuple(lines), heading=title) for title, lines in sections.items()),
-        footnote=f"Dates are day first (14/1/2027), or words like next Thursday. "
-        f"{command} help <topic> shows examples, e.g. {command} help action.",
-    ))
+    return Outcome(
+        reply=Message(
+            title="Board Bot commands",
+            sections=tuple(
+                Section(tuple(lines), heading=title) for title, lines in sections.items()
+            ),
+            footnote=f"Dates are day first (14/1/2027), or words like next Thursday. "
+            f"{command} help <topic> shows examples, e.g. {command} help action.",
+        )
+    )
 
 
 TOPIC_TITLES = {
@@ -96,77 +102,228 @@ TOPIC_TITLES = {
     "reminder": "Calendar and reminders",
 }
 
-A, R, M, O = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
+ANYONE, READ, MEMBER, OFFICER = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
 
 TABLE: tuple[Subcommand, ...] = (
-    Subcommand(("help",), "[<topic>]", "usage, with examples", A, help_, ("help action",)),
-    Subcommand(("setup",), "<board name>", "bind this channel to a new board; you become its chair",
-               A, boards.setup, ("setup Wellingborough CSP Board",)),
-    Subcommand(("member", "add"), "<@user> [<role>] [org <organisation>]",
-               "add a member (roles: chair, vice-chair, secretary, member)", O, boards.member_add,
-               ("member add @lara vice-chair org Northamptonshire Police",)),
-    Subcommand(("member", "remove"), "<@user>", "remove a member", O, boards.member_remove,
-               ("member remove @lara",)),
-    Subcommand(("members",), "", "who is on the board", R, boards.members),
-    Subcommand(("member", "list"), "", "who is on the board", R, boards.members, listed=False),
-    Subcommand(("meeting", "add"),
-               "<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]",
-               "schedule a meeting, or a quarterly series", O, meetings.meeting_add,
-               ("meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
-                "meeting add next Thursday 2.30pm at Council Chamber")),
-    Subcommand(("meetings",), "", "upcoming meetings", R, meetings.meetings),
-    Subcommand(("meeting", "list"), "", "upcoming meetings", R, meetings.meetings, listed=False),
-    Subcommand(("meeting", "next"), "", "the next meeting and its agenda", R, meetings.meeting_next),
-    Subcommand(("meeting", "move"), "<M#> <date> <time>", "move a meeting", O,
-               meetings.meeting_move, ("meeting move M2 21/04/2027 14:00",)),
-    Subcommand(("meeting", "cancel"), "<M#>", "cancel a meeting", O, meetings.meeting_cancel,
-               ("meeting cancel M3",)),
-    Subcommand(("agenda",), "[<M#>]", "agenda of the next meeting (or of M#)", R, agenda.agenda,
-               ("agenda", "agenda M2")),
-    Subcommand(("agenda", "add"), "<title> [<@presenter>] [<minutes>m] [to <M#>]",
-               "add an agenda item", M, agenda.agenda_add,
-               ("agenda add Drugs, supply and violent crime update @paul 20m",)),
-    Subcommand(("agenda", "remove"), "<item#> [<M#>]", "remove an agenda item", O,
-               agenda.agenda_remove, ("agenda remove 2",)),
-    Subcommand(("action", "add"), "<@owner> <description> [by <date>] [item <item#>]",
-               "record an action", M, actions.action_add,
-               ("action add @gill Circulate the SSNP strategy to partners by 7/1/2027",)),
-    Subcommand(("actions",), "[mine | <@user> | overdue | all]", "list open actions", R,
-               actions.actions, ("actions mine", "actions overdue")),
-    Subcommand(("action", "update"), "<A#> [red | amber | green] <text>",
-               "post an update on an action", M, actions.action_update,
-               ("action update A3 amber Draft circulated; comments due Friday",)),
-    Subcommand(("action", "done"), "<A#>", "mark an action done", M, actions.action_done,
-               ("action done A3",)),
-    Subcommand(("action", "due"), "<A#> <date>", "change an action's due date", O,
-               actions.action_due, ("action due A3 31/1/2027",)),
-    Subcommand(("action", "reassign"), "<A#> <@user>", "give an action to someone else", O,
-               actions.action_reassign, ("action reassign A3 @paul",)),
-    Subcommand(("action", "drop"), "<A#>", "drop an action that is no longer needed", O,
-               actions.action_drop, ("action drop A3",)),
-    Subcommand(("present",), "<@user> [<@user> …]", "attendance at the current meeting", O,
-               proceedings.present, ("present @gill @paul @lara",)),
-    Subcommand(("apologies",), "<@user> [<@user> …]", "apologies for the current meeting", O,
-               proceedings.apologies, ("apologies @sam",)),
-    Subcommand(("note",), "<item#> <text>", "a minute note against an agenda item", O,
-               proceedings.note, ("note 2 Knife crime down 12% on last quarter",)),
-    Subcommand(("decision",), "<item#> <text>", "a resolution against an agenda item", O,
-               proceedings.decision, ("decision 1 to note the report",)),
-    Subcommand(("minutes",), "[<M#>]", "draft minutes (only you see them)", R,
-               coming_soon("Minutes")),
-    Subcommand(("minutes", "publish"), "[<M#>]", "post the minutes to the channel with files", O,
-               coming_soon("Minutes")),
-    Subcommand(("summary",), "", "the chair's action summary", R, coming_soon("Summaries")),
-    Subcommand(("calendar",), "", "the board's calendar subscription link and an .ics file", R,
-               coming_soon("Calendars")),
-    Subcommand(("calendar", "reset"), "", "a new calendar link; the old one stops working", O,
-               coming_soon("Calendars")),
-    Subcommand(("reminders",), "[on | off]", "show or switch the board's reminders", R,
-               coming_soon("Reminders")),
-    Subcommand(("reminders", "on"), "", "switch reminders on", O, coming_soon("Reminders"),
-               listed=False),
-    Subcommand(("reminders", "off"), "", "switch reminders off", O, coming_soon("Reminders"),
-               listed=False),
+    Subcommand(("help",), "[<topic>]", "usage, with examples", ANYONE, help_, ("help action",)),
+    Subcommand(
+        ("setup",),
+        "<board name>",
+        "bind this channel to a new board; you become its chair",
+        ANYONE,
+        boards.setup,
+        ("setup Wellingborough CSP Board",),
+    ),
+    Subcommand(
+        ("member", "add"),
+        "<@user> [<role>] [org <organisation>]",
+        "add a member (roles: chair, vice-chair, secretary, member)",
+        OFFICER,
+        boards.member_add,
+        ("member add @lara vice-chair org Northamptonshire Police",),
+    ),
+    Subcommand(
+        ("member", "remove"),
+        "<@user>",
+        "remove a member",
+        OFFICER,
+        boards.member_remove,
+        ("member remove @lara",),
+    ),
+    Subcommand(("members",), "", "who is on the board", READ, boards.members),
+    Subcommand(("member", "list"), "", "who is on the board", READ, boards.members, listed=False),
+    Subcommand(
+        ("meeting", "add"),
+        "<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]",
+        "schedule a meeting, or a quarterly series",
+        OFFICER,
+        meetings.meeting_add,
+        (
+            "meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
+            "meeting add next Thursday 2.30pm at Council Chamber",
+        ),
+    ),
+    Subcommand(("meetings",), "", "upcoming meetings", READ, meetings.meetings),
+    Subcommand(("meeting", "list"), "", "upcoming meetings", READ, meetings.meetings, listed=False),
+    Subcommand(
+        ("meeting", "next"), "", "the next meeting and its agenda", READ, meetings.meeting_next
+    ),
+    Subcommand(
+        ("meeting", "move"),
+        "<M#> <date> <time>",
+        "move a meeting",
+        OFFICER,
+        meetings.meeting_move,
+        ("meeting move M2 21/04/2027 14:00",),
+    ),
+    Subcommand(
+        ("meeting", "cancel"),
+        "<M#>",
+        "cancel a meeting",
+        OFFICER,
+        meetings.meeting_cancel,
+        ("meeting cancel M3",),
+    ),
+    Subcommand(
+        ("agenda",),
+        "[<M#>]",
+        "agenda of the next meeting (or of M#)",
+        READ,
+        agenda.agenda,
+        ("agenda", "agenda M2"),
+    ),
+    Subcommand(
+        ("agenda", "add"),
+        "<title> [<@presenter>] [<minutes>m] [to <M#>]",
+        "add an agenda item",
+        MEMBER,
+        agenda.agenda_add,
+        ("agenda add Drugs, supply and violent crime update @paul 20m",),
+    ),
+    Subcommand(
+        ("agenda", "remove"),
+        "<item#> [<M#>]",
+        "remove an agenda item",
+        OFFICER,
+        agenda.agenda_remove,
+        ("agenda remove 2",),
+    ),
+    Subcommand(
+        ("action", "add"),
+        "<@owner> <description> [by <date>] [item <item#>]",
+        "record an action",
+        MEMBER,
+        actions.action_add,
+        ("action add @gill Circulate the SSNP strategy to partners by 7/1/2027",),
+    ),
+    Subcommand(
+        ("actions",),
+        "[mine | <@user> | overdue | all]",
+        "list open actions",
+        READ,
+        actions.actions,
+        ("actions mine", "actions overdue"),
+    ),
+    Subcommand(
+        ("action", "update"),
+        "<A#> [red | amber | green] <text>",
+        "post an update on an action",
+        MEMBER,
+        actions.action_update,
+        ("action update A3 amber Draft circulated; comments due Friday",),
+    ),
+    Subcommand(
+        ("action", "done"),
+        "<A#>",
+        "mark an action done",
+        MEMBER,
+        actions.action_done,
+        ("action done A3",),
+    ),
+    Subcommand(
+        ("action", "due"),
+        "<A#> <date>",
+        "change an action's due date",
+        OFFICER,
+        actions.action_due,
+        ("action due A3 31/1/2027",),
+    ),
+    Subcommand(
+        ("action", "reassign"),
+        "<A#> <@user>",
+        "give an action to someone else",
+        OFFICER,
+        actions.action_reassign,
+        ("action reassign A3 @paul",),
+    ),
+    Subcommand(
+        ("action", "drop"),
+        "<A#>",
+        "drop an action that is no longer needed",
+        OFFICER,
+        actions.action_drop,
+        ("action drop A3",),
+    ),
+    Subcommand(
+        ("present",),
+        "<@user> [<@user> …]",
+        "attendance at the current meeting",
+        OFFICER,
+        proceedings.present,
+        ("present @gill @paul @lara",),
+    ),
+    Subcommand(
+        ("apologies",),
+        "<@user> [<@user> …]",
+        "apologies for the current meeting",
+        OFFICER,
+        proceedings.apologies,
+        ("apologies @sam",),
+    ),
+    Subcommand(
+        ("note",),
+        "<item#> <text>",
+        "a minute note against an agenda item",
+        OFFICER,
+        proceedings.note,
+        ("note 2 Knife crime down 12% on last quarter",),
+    ),
+    Subcommand(
+        ("decision",),
+        "<item#> <text>",
+        "a resolution against an agenda item",
+        OFFICER,
+        proceedings.decision,
+        ("decision 1 to note the report",),
+    ),
+    Subcommand(
+        ("minutes",), "[<M#>]", "draft minutes (only you see them)", READ, coming_soon("Minutes")
+    ),
+    Subcommand(
+        ("minutes", "publish"),
+        "[<M#>]",
+        "post the minutes to the channel with files",
+        OFFICER,
+        coming_soon("Minutes"),
+    ),
+    Subcommand(("summary",), "", "the chair's action summary", READ, coming_soon("Summaries")),
+    Subcommand(
+        ("calendar",),
+        "",
+        "the board's calendar subscription link and an .ics file",
+        READ,
+        coming_soon("Calendars"),
+    ),
+    Subcommand(
+        ("calendar", "reset"),
+        "",
+        "a new calendar link; the old one stops working",
+        OFFICER,
+        coming_soon("Calendars"),
+    ),
+    Subcommand(
+        ("reminders",),
+        "[on | off]",
+        "show or switch the board's reminders",
+        READ,
+        coming_soon("Reminders"),
+    ),
+    Subcommand(
+        ("reminders", "on"),
+        "",
+        "switch reminders on",
+        OFFICER,
+        coming_soon("Reminders"),
+        listed=False,
+    ),
+    Subcommand(
+        ("reminders", "off"),
+        "",
+        "switch reminders off",
+        OFFICER,
+        coming_soon("Reminders"),
+        listed=False,
+    ),
 )
 
 

@@ -48,11 +48,14 @@ def members(session: Session, board_id: int) -> Sequence[Member]:
 
 
 def officer_count(session: Session, board_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Member)
-        .where(Member.board_id == board_id, Member.role.in_(OFFICER_ROLES))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Member)
+            .where(Member.board_id == board_id, Member.role.in_(OFFICER_ROLES))
+        )
+        or 0
+    )
 
 
 def names(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
@@ -141,7 +144,9 @@ def current_meeting(session: Session, board_id: int, now: datetime) -> Meeting |
 
 def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem | None:
     return session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.position == position)
+        select(AgendaItem).where(
+            AgendaItem.meeting_id == meeting_id, AgendaItem.position == position
+        )
     ).one_or_none()
 
 
@@ -152,11 +157,14 @@ def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
 
 
 def last_agenda_position(session: Session, meeting_id: int) -> int:
-    return session.scalar(
-        select(func.coalesce(func.max(AgendaItem.position), 0)).where(
-            AgendaItem.meeting_id == meeting_id
+    return (
+        session.scalar(
+            select(func.coalesce(func.max(AgendaItem.position), 0)).where(
+                AgendaItem.meeting_id == meeting_id
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | None:

@@ -62,21 +62,23 @@ class SlackSender:
 
     def command_body(self, user: str, text: str, channel: str, command: str = "/board") -> bytes:
         self._responses += 1
-        return urlencode({
-            "token": "legacy-verification-token",
-            "team_id": self.team_id,
-            "team_domain": "wellingborough-csp",
-            "channel_id": channel,
-            "channel_name": "csp-board",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0BOARD",
-            "is_enterprise_install": "false",
-            "response_url": self.slack.response_url(f"cmd{self._responses}"),
-            "trigger_id": f"trigger.{self._responses}",
-        }).encode()
+        return urlencode(
+            {
+                "token": "legacy-verification-token",
+                "team_id": self.team_id,
+                "team_domain": "wellingborough-csp",
+                "channel_id": channel,
+                "channel_name": "csp-board",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A0BOARD",
+                "is_enterprise_install": "false",
+                "response_url": self.slack.response_url(f"cmd{self._responses}"),
+                "trigger_id": f"trigger.{self._responses}",
+            }
+        ).encode()
 
     def command(self, user: str, text: str, *, channel: str, command: str = "/board") -> Response:
         body = self.command_body(user, text, channel, command)
@@ -89,15 +91,17 @@ class SlackSender:
         return post(self.url, body, self.headers(body, content_type=content_type))
 
     def event(self, event: dict[str, Any], event_id: str, retry_num: int | None = None) -> Response:
-        body = json.dumps({
-            "token": "legacy-verification-token",
-            "team_id": self.team_id,
-            "api_app_id": "A0BOARD",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-        }).encode()
+        body = json.dumps(
+            {
+                "token": "legacy-verification-token",
+                "team_id": self.team_id,
+                "api_app_id": "A0BOARD",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+            }
+        ).encode()
         headers = self.headers(body, content_type="application/json")
         if retry_num is not None:
             headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}

@@ -13,8 +13,6 @@ from storage.models import Base
 def dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     with database.engine.connect() as connection:
         return {
-            table.name: sorted(
-                (tuple(row) for row in connection.execute(select(table))), key=repr
-            )
+            table.name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
             for table in Base.metadata.sorted_tables
         }

@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from storage.models import Action, ActionUpdate, AgendaItem, Attendance, AuditEntry, ItemRecord, Meeting, Member
+from storage.models import (
+    Action,
+    ActionUpdate,
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    ItemRecord,
+    Meeting,
+    Member,
+)
 from tests.conftest import RunningApp
 from tests.snapshots import dump
 
@@ -24,7 +33,9 @@ def set_up_board(app: RunningApp) -> None:
     """The chief executive sets the board up and brings the partners on."""
     app.clock.fixed = BEFORE_THE_QUARTER
     app.command("UCHAIR", "setup Wellingborough CSP Board")
-    app.command("UCHAIR", "member add <@UGILL|gill> secretary org Borough Council of Wellingborough")
+    app.command(
+        "UCHAIR", "member add <@UGILL|gill> secretary org Borough Council of Wellingborough"
+    )
     app.command("UCHAIR", "member add <@ULARA> vice-chair org Northamptonshire Police")
     app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
     app.command("UCHAIR", "member add <@USAM> member org NHS Northamptonshire")
@@ -59,7 +70,10 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
     assert "USAM" not in {m.user_id for m in rows(running_app, Member)}
 
     # The people directory comes from users.info.
-    assert {c.params["user"] for c in running_app.slack.calls_to("users.info")} >= {"UGILL", "UPAUL"}
+    assert {c.params["user"] for c in running_app.slack.calls_to("users.info")} >= {
+        "UGILL",
+        "UPAUL",
+    }
 
 
 def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
@@ -68,15 +82,21 @@ def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: Run
         "UGILL",
         "meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
     )["text"]
-    for number, day in [(1, "Thursday 14 January 2027, 10:00"), (2, "Wednesday 14 April 2027, 10:00"),
-                        (3, "Wednesday 14 July 2027, 10:00"), (4, "Thursday 14 October 2027, 10:00")]:
+    for number, day in [
+        (1, "Thursday 14 January 2027, 10:00"),
+        (2, "Wednesday 14 April 2027, 10:00"),
+        (3, "Wednesday 14 July 2027, 10:00"),
+        (4, "Thursday 14 October 2027, 10:00"),
+    ]:
         assert f"*M{number}* {day}" in reply
     meetings = rows(running_app, Meeting)
     assert [m.number for m in meetings] == [1, 2, 3, 4]
     # Stored in UTC: 10:00 GMT in January, 10:00 BST (09:00 UTC) in April.
     assert meetings[0].starts_at == datetime(2027, 1, 14, 10, 0, tzinfo=UTC)
     assert meetings[1].starts_at == datetime(2027, 4, 14, 9, 0, tzinfo=UTC)
-    assert all(m.ends_at - m.starts_at == meetings[0].ends_at - meetings[0].starts_at for m in meetings)
+    assert all(
+        m.ends_at - m.starts_at == meetings[0].ends_at - meetings[0].starts_at for m in meetings
+    )
     assert {m.location for m in meetings} == {"Swanspool House"}
     assert {m.title for m in meetings} == {"CSP Board"}
     assert len({m.series for m in meetings}) == 1
@@ -120,7 +140,9 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     running_app.command("UGILL", "agenda add Partnership priorities 2027/28 to M2")
 
     agenda = running_app.command("USAM", "agenda")["text"]
-    assert agenda.index("Drugs, supply") < agenda.index("SSNP report") < agenda.index("Domestic abuse")
+    assert (
+        agenda.index("Drugs, supply") < agenda.index("SSNP report") < agenda.index("Domestic abuse")
+    )
     assert "<@UPAUL> (20 min)" in agenda
     assert "Partnership priorities" not in agenda
     assert "Partnership priorities" in running_app.command("USAM", "agenda M2")["text"]
@@ -128,10 +150,19 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     removed = running_app.command("UGILL", "agenda remove 2")["text"]
     assert "SSNP report" in removed
     with running_app.database.transaction() as session:
-        titles = [(i.position, i.title) for i in session.scalars(
-            select(AgendaItem).join(Meeting).where(Meeting.number == 1).order_by(AgendaItem.position))]
-    assert titles == [(1, "Drugs, supply and violent crime update"),
-                      (2, "Domestic abuse in the local context")]
+        titles = [
+            (i.position, i.title)
+            for i in session.scalars(
+                select(AgendaItem)
+                .join(Meeting)
+                .where(Meeting.number == 1)
+                .order_by(AgendaItem.position)
+            )
+        ]
+    assert titles == [
+        (1, "Drugs, supply and violent crime update"),
+        (2, "Domestic abuse in the local context"),
+    ]
 
 
 def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None:
@@ -146,14 +177,23 @@ def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None
 
     first, second, third = rows(running_app, Action)
     assert (first.owner_id, first.due_on, first.description) == (
-        "UGILL", date(2027, 1, 7), "Circulate the SSNP strategy to partners")
+        "UGILL",
+        date(2027, 1, 7),
+        "Circulate the SSNP strategy to partners",
+    )
     assert second.due_on is None and second.description == "Map ASB hotspots by area"
     assert third.due_on == date(2026, 12, 3)
 
-    updated = running_app.command("UGILL", "action update A1 amber Draft circulated; comments due Friday")
+    updated = running_app.command(
+        "UGILL", "action update A1 amber Draft circulated; comments due Friday"
+    )
     assert "[AMBER] Draft circulated; comments due Friday" in updated["text"]
     [update] = rows(running_app, ActionUpdate)
-    assert (update.author_id, update.rag, update.text) == ("UGILL", "amber", "Draft circulated; comments due Friday")
+    assert (update.author_id, update.rag, update.text) == (
+        "UGILL",
+        "amber",
+        "Draft circulated; comments due Friday",
+    )
 
     mine = running_app.command("UGILL", "actions mine")["text"]
     assert "A1" in mine and "A2" not in mine and "latest: [AMBER]" in mine
@@ -181,21 +221,32 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     running_app.command("UGILL", "agenda add SSNP report <@UPAUL>")
 
     running_app.clock.fixed = DURING_THE_MEETING
-    present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL> <@UPAUL|paul> <@ULARA>")["text"]
+    present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL> <@UPAUL|paul> <@ULARA>")[
+        "text"
+    ]
     assert "*M1*" in present and "<@UPAUL>" in present
     running_app.command("UGILL", "apologies <@USAM>")
     running_app.command("UGILL", "note 2 Hemmingwell and Queensway remain the hotspots")
     decided = running_app.command("UGILL", "decision 1 to note the report")["text"]
     assert "RESOLVED: to note the report" in decided
-    arising = running_app.command("UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2")
+    arising = running_app.command(
+        "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
+    )
     assert "Arising from item *2* of *M1*" in arising["text"]
 
     attendance = {(a.user_id, a.status) for a in rows(running_app, Attendance)}
-    assert attendance == {("UCHAIR", "present"), ("UGILL", "present"), ("UPAUL", "present"),
-                          ("ULARA", "present"), ("USAM", "apologies")}
+    assert attendance == {
+        ("UCHAIR", "present"),
+        ("UGILL", "present"),
+        ("UPAUL", "present"),
+        ("ULARA", "present"),
+        ("USAM", "apologies"),
+    }
     records = [(r.kind, r.text) for r in rows(running_app, ItemRecord)]
-    assert records == [("note", "Hemmingwell and Queensway remain the hotspots"),
-                       ("decision", "to note the report")]
+    assert records == [
+        ("note", "Hemmingwell and Queensway remain the hotspots"),
+        ("decision", "to note the report"),
+    ]
     [action] = rows(running_app, Action)
     assert action.meeting_id is not None and action.item_id is not None
 

@@ -7,7 +7,9 @@ from tests.slack_requests import get, post
 from tests.snapshots import dump
 
 
-def test_unsigned_and_stale_requests_are_refused_and_change_nothing(running_app: RunningApp) -> None:
+def test_unsigned_and_stale_requests_are_refused_and_change_nothing(
+    running_app: RunningApp,
+) -> None:
     sender = running_app.sender
     before = dump(running_app.database)
     body = sender.command_body("UCHAIR", "setup Forged Board", CHANNEL)

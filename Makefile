@@ -1,0 +1,29 @@
+# Board Bot: `make run` starts the bot, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint upgrade clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+run: $(STAMP)  ## serve or socket when Slack tokens are set, otherwise the console on SQLite
+	$(BIN)/boardbot run
+
+test: $(STAMP)  ## the whole suite, on SQLite and (when it answers) PostgreSQL
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot commands storage tests
+	$(BIN)/mypy bot commands storage
+
+upgrade: $(STAMP)
+	$(BIN)/boardbot db upgrade
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,65 @@
+"""`boardbot console`: the same core and database, driven by piped lines."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SESSION = """\
+/board setup Wellingborough CSP Board
+/board member add @gill secretary org Borough Council of Wellingborough
+/board member add @paul org Northamptonshire Police
+/as gill
+/board meeting add 14/01/2030 10:00 for 2h at Swanspool House quarterly 2 : CSP Board
+/as paul
+/board agenda add SSNP report @paul 15m
+/board action add @paul Share hotspot data with <!channel> & housing by 7/1/2030
+/board meeting add 14/01/2030 10:00
+/board actions
+/board frobnicate
+"""
+
+
+def run_console(database_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {"DATABASE_URL": database_url, "BOARD_TIMEZONE": "Europe/London"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_piped_session_prints_replies_posts_and_refusals(
+    database_url: str, tmp_path: Path
+) -> None:
+    result = run_console(database_url, SESSION, tmp_path)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "This channel is now home to Wellingborough CSP Board. You are its chair." in out
+    assert "[channel] Wellingborough CSP Board now meets here. Chair: @me." in out
+    assert "Added @gill: Secretary, Borough Council of Wellingborough." in out
+    assert "(now acting as @gill)" in out
+    assert "M1 Monday 14 January 2030, 10:00 · CSP Board · Swanspool House" in out
+    assert "M2 Sunday 14 April 2030, 10:00" in out
+    assert "1. SSNP report — @paul (15 min)" in out
+    # User text is shown as typed in the console; there is nobody to ping.
+    assert "Added A1 for @paul: Share hotspot data with <!channel> & housing" in out
+    assert "Only the chair, vice-chair or secretary of Wellingborough CSP Board can do that." in out
+    assert "A1 @paul Share hotspot data" in out
+    assert "I don't know “frobnicate”" in out
+    assert "Traceback" not in out + result.stderr
+
+
+def test_the_console_keeps_its_board_between_runs(database_url: str, tmp_path: Path) -> None:
+    run_console(database_url, "/board setup Safer Stronger Neighbourhood Partnership\n", tmp_path)
+    second = run_console(database_url, "/board members\n", tmp_path)
+    assert "Safer Stronger Neighbourhood Partnership: 1 member\n" in second.stdout
+    assert "@me — Chair" in second.stdout
