@@ -8,13 +8,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
-from commands.replies import Message, Outcome
+from commands.replies import File, Message, Outcome
 
 log = logging.getLogger(__name__)
 
 
 def deliver(client: WebClient, channel_id: str, outcome: Outcome) -> list[str]:
-    """Post the announcement and DMs; return a sentence for each post that failed."""
+    """Post the announcement, DMs and files; return a sentence for each that failed."""
     failures: list[str] = []
     posts: list[tuple[str, Message]] = []
     if outcome.announcement:
@@ -22,12 +22,39 @@ def deliver(client: WebClient, channel_id: str, outcome: Outcome) -> list[str]:
     posts += [(dm.user_id, dm.message) for dm in outcome.direct]
     for target, message in posts:
         try:
-            client.chat_postMessage(channel=target, **rendering.payload(message))
+            post(client, target, message)
         except SlackApiError as error:
-            reason = error.response.get("error", "unknown error")
-            log.warning("posting to %s failed: %s", target, reason)
-            failures.append(_explain(target, reason))
+            failures.append(_failed(target, error))
+    for file in outcome.files:
+        target = file.recipient or channel_id
+        try:
+            upload(client, target, file)
+        except SlackApiError as error:
+            failures.append(_failed(target, error))
     return failures
+
+
+def post(client: WebClient, target: str, message: Message) -> list[str]:
+    """Post a message (split into several if Slack's limits need it); the posts' timestamps."""
+    return [
+        client.chat_postMessage(channel=target, **part)["ts"]
+        for part in rendering.payloads(message)
+    ]
+
+
+def upload(client: WebClient, target: str, file: File) -> None:
+    """Attach a file to a channel, or to a person's DM with the bot."""
+    if target.startswith(("U", "W")):
+        target = client.conversations_open(users=target)["channel"]["id"]
+    client.files_upload_v2(
+        channel=target, content=file.content, filename=file.filename, title=file.title
+    )
+
+
+def _failed(target: str, error: SlackApiError) -> str:
+    reason = error.response.get("error", "unknown error")
+    log.warning("delivering to %s failed: %s", target, reason)
+    return _explain(target, reason)
 
 
 def _explain(target: str, reason: str) -> str:

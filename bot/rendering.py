@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -13,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from commands.replies import Code, Line, Mention, Message, Strong
+from commands.replies import Button, Code, Line, Mention, Message, Strong
 
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
@@ -40,8 +42,12 @@ def mrkdwn(spans: Line) -> str:
     return "".join(parts)
 
 
+# Slack's action_id for each button intent of the core.
+BUTTON_ACTIONS = {"mark_done": "action_mark_done", "post_update": "action_post_update"}
+
+
 def blocks(message: Message) -> list[Block]:
-    """Header, sections (split to stay under Slack's limits) and a context footnote."""
+    """Header, sections (split to stay under Slack's limits), buttons and a context footnote."""
     out: list[Block] = []
     if message.title:
         out.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT))))
@@ -51,9 +57,20 @@ def blocks(message: Message) -> list[Block]:
             rendered.insert(0, f"*{escape(section.heading)}*")
         for chunk in _chunks(rendered, SECTION_LIMIT):
             out.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+        if section.buttons:
+            out.append(ActionsBlock(elements=[_button(b) for b in section.buttons]))
     if message.footnote:
         out.append(ContextBlock(elements=[MarkdownTextObject(text=escape(message.footnote))]))
-    return out[:MAX_BLOCKS]
+    return out
+
+
+def _button(button: Button) -> ButtonElement:
+    return ButtonElement(
+        text=button.label,
+        action_id=BUTTON_ACTIONS[button.intent],
+        value=button.value,
+        style="primary" if button.primary else None,
+    )
 
 
 def text(message: Message) -> str:
@@ -65,12 +82,40 @@ def text(message: Message) -> str:
         lines += [mrkdwn(spans) for spans in section.lines]
     if message.footnote:
         lines.append(escape(message.footnote))
-    return _clip("\n".join(lines), TEXT_LIMIT)
+    return "\n".join(lines)
+
+
+def payloads(message: Message) -> list[dict[str, Any]]:
+    """`text` and `blocks` for chat.postMessage, ack() or a response_url.
+
+    A message longer than Slack allows (50 blocks, 40,000 characters of text)
+    becomes several, in order; nothing is cut.
+    """
+    all_blocks = [block.to_dict() for block in blocks(message)]
+    block_parts = [all_blocks[i : i + MAX_BLOCKS] for i in range(0, len(all_blocks), MAX_BLOCKS)]
+    whole = text(message)
+    if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
+        return [{"text": whole, "blocks": all_blocks}]
+    return [
+        {"text": _clip(_text_of(part), TEXT_LIMIT), "blocks": part} for part in block_parts or [[]]
+    ]
 
 
 def payload(message: Message) -> dict[str, Any]:
-    """`text` and `blocks` for chat.postMessage, ack() or a response_url."""
-    return {"text": text(message), "blocks": [block.to_dict() for block in blocks(message)]}
+    """The message as one Slack message, for replies known to be short."""
+    return payloads(message)[0]
+
+
+def _text_of(part: list[dict[str, Any]]) -> str:
+    texts = []
+    for block in part:
+        content = block.get("text")
+        if isinstance(content, dict):
+            texts.append(content.get("text", ""))
+        for element in block.get("elements", []):
+            if element.get("type") == "mrkdwn":
+                texts.append(element.get("text", ""))
+    return "\n".join(texts)
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:

@@ -66,4 +66,4 @@ def _refusal(error: BoardError, invocation: Invocation) -> Outcome:
     if error.usage:
         lines.append(line("Usage:"))
         lines += [line(Code(usage)) for usage in error.usage.splitlines()]
-    return Outcome(reply=Message.of(*lines), is_error=True)
+    return Outcome(reply=Message.of(*lines))

@@ -42,11 +42,22 @@ def line(*spans: Span | None) -> Line:
 
 
 @dataclass(frozen=True)
+class Button:
+    """A button under a section: `intent` names what it does, `value` what it acts on."""
+
+    label: str
+    intent: str  # "mark_done" | "post_update"
+    value: str
+    primary: bool = False
+
+
+@dataclass(frozen=True)
 class Section:
-    """A group of lines, optionally headed (e.g. one owner's actions)."""
+    """A group of lines, optionally headed (e.g. one owner's actions), optionally with buttons."""
 
     lines: tuple[Line, ...]
     heading: str | None = None
+    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,22 +107,24 @@ class DirectMessage:
 
 
 @dataclass(frozen=True)
+class File:
+    """A document to attach: to the board's channel, or to one person when `recipient` is set."""
+
+    filename: str
+    content: bytes
+    title: str
+    recipient: str | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of one command: the caller's ephemeral reply, and what to announce."""
 
     reply: Message
     announcement: Message | None = None  # posted to the board's channel
     direct: tuple[DirectMessage, ...] = field(default=())
-    is_error: bool = False
+    files: tuple[File, ...] = field(default=())
 
-    def mentioned_users(self) -> set[str]:
-        messages = [self.reply, *([self.announcement] if self.announcement else [])]
-        messages += [dm.message for dm in self.direct]
-        return {
-            span.user_id
-            for message in messages
-            for section in message.sections
-            for spans in section.lines
-            for span in spans
-            if isinstance(span, Mention)
-        }
+    @property
+    def has_deliveries(self) -> bool:
+        return bool(self.announcement or self.direct or self.files)

@@ -38,17 +38,24 @@ def register(app: App, services: Services) -> None:
             log.exception("command failed: %s %s", invocation.command, invocation.text)
             ack(response_type="ephemeral", text=SORRY)
             return
-        ack(response_type="ephemeral", **rendering.payload(outcome.reply))
-        if outcome.announcement or outcome.direct:
+        first, *rest = rendering.payloads(outcome.reply)
+        ack(response_type="ephemeral", **first)
+        if rest or outcome.has_deliveries:
             context["outcome"] = outcome
+            context["more_reply"] = rest
 
     def announce(
         context: BoltContext, client: WebClient, command: dict[str, Any], respond: Respond
     ) -> None:
-        """After the reply: channel posts and DMs (a lazy listener, off the 3-second path)."""
+        """After the reply: the rest of a long reply, channel posts, DMs and files.
+
+        A lazy listener, so none of this is on the 3-second path.
+        """
         outcome = context.get("outcome")
         if outcome is None:
             return
+        for part in context.get("more_reply", []):
+            respond(response_type="ephemeral", replace_original=False, **part)
         for failure in deliver(client, command["channel_id"], outcome):
             respond(response_type="ephemeral", text=failure, replace_original=False)
 

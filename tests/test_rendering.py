@@ -1,0 +1,62 @@
+"""Block Kit from the core's messages: escaped, real mentions, split within Slack's limits."""
+
+from slack_sdk.models.blocks import Block
+
+from bot.rendering import payloads
+from commands.replies import Button, Code, Mention, Message, Section, Strong, line
+
+
+def test_user_text_is_escaped_and_bot_mentions_are_real() -> None:
+    message = Message.of(
+        line(Strong("A1"), " ", Mention("UGILL"), " <!channel> & <@U1> ", Code("<x>"))
+    )
+    [part] = payloads(message)
+    assert part["text"] == "*A1* <@UGILL> &lt;!channel&gt; &amp; &lt;@U1&gt; `&lt;x&gt;`"
+
+
+def test_long_messages_split_into_several_within_slacks_limits_and_lose_nothing() -> None:
+    sections = tuple(
+        Section(
+            tuple(line(f"Item {n} line {i} " + "word " * 60) for i in range(12)), heading=f"S{n}"
+        )
+        for n in range(40)
+    )
+    parts = payloads(Message(title="Minutes", sections=sections))
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part["blocks"]) <= 50
+        assert len(part["text"]) <= 40_000
+        for block in part["blocks"]:
+            assert Block.parse(block) is not None
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= 3000
+    everything = "\n".join(
+        block["text"]["text"] for p in parts for block in p["blocks"] if block["type"] == "section"
+    )
+    assert all(f"Item {n} line {i} " in everything for n in range(40) for i in range(12))
+
+
+def test_a_single_line_longer_than_a_section_is_split_not_cut() -> None:
+    long_note = " ".join(f"w{i}" for i in range(2000))
+    [part] = payloads(Message.of(line(long_note)))
+    texts = [b["text"]["text"] for b in part["blocks"]]
+    assert len(texts) >= 3 and all(len(t) <= 3000 for t in texts)
+    assert " ".join(texts).split() == long_note.split()
+
+
+def test_buttons_become_an_actions_block() -> None:
+    section = Section(
+        (line("A1 Circulate the strategy"),),
+        buttons=(
+            Button("Mark done", "mark_done", "1:1", primary=True),
+            Button("Post update", "post_update", "1:1"),
+        ),
+    )
+    [part] = payloads(Message(sections=(section,)))
+    actions = part["blocks"][-1]
+    assert actions["type"] == "actions"
+    assert [e["action_id"] for e in actions["elements"]] == [
+        "action_mark_done",
+        "action_post_update",
+    ]
+    assert actions["elements"][0]["style"] == "primary"
