@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from commands.replies import Button, Code, Line, Mention, Message, Strong
+from commands.replies import Button, Code, Line, Mention, Message, Section, Strong
 
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
@@ -55,12 +55,30 @@ def blocks(message: Message) -> list[Block]:
         rendered = [mrkdwn(spans) for spans in section.lines]
         if section.heading:
             rendered.insert(0, f"*{escape(section.heading)}*")
-        for chunk in _chunks(rendered, SECTION_LIMIT):
-            out.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+        for index, chunk in enumerate(_chunks(rendered, SECTION_LIMIT)):
+            block_id = f"{section.key}-{index}" if section.key else None
+            out.append(SectionBlock(text=MarkdownTextObject(text=chunk), block_id=block_id))
         if section.buttons:
-            out.append(ActionsBlock(elements=[_button(b) for b in section.buttons]))
+            block_id = f"{section.key}-buttons" if section.key else None
+            out.append(
+                ActionsBlock(elements=[_button(b) for b in section.buttons], block_id=block_id)
+            )
     if message.footnote:
         out.append(ContextBlock(elements=[MarkdownTextObject(text=escape(message.footnote))]))
+    return out
+
+
+def replace_section(message_blocks: list[dict[str, Any]], section: Section) -> list[dict[str, Any]]:
+    """A posted message's blocks with one keyed section (and its buttons) replaced in place."""
+    prefix = f"{section.key}-"
+    new = [block.to_dict() for block in blocks(Message(sections=(section,)))]
+    out: list[dict[str, Any]] = []
+    for block in message_blocks:
+        if str(block.get("block_id", "")).startswith(prefix):
+            out += new
+            new = []
+        else:
+            out.append(block)
     return out
 
 

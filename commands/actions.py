@@ -122,8 +122,7 @@ def action_update(ctx: Context, args: str) -> Outcome:
     rag = None
     if match := RAG.match(text.strip()):
         rag, text = match["rag"].lower(), text.strip()[match.end() :]
-    body = parsing.free_text(text, "update")
-    update = post_update(ctx, action, body, rag)
+    update = post_update(ctx, action, text, rag)
     return Outcome(
         reply=Message.of(
             line("Update posted on ", describe.action_ref(action), " (", action.description, "):"),
@@ -137,7 +136,11 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
     ctx.require_owner_or_officer(action.owner_id, "post updates on it")
     _require_open(action)
     update = ActionUpdate(
-        action_id=action.id, author_id=ctx.caller, rag=rag, text=text, created_at=ctx.now
+        action_id=action.id,
+        author_id=ctx.caller,
+        rag=rag,
+        text=parsing.free_text(text, "update"),
+        created_at=ctx.now,
     )
     action.updates.append(update)
     ctx.session.flush()

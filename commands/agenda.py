@@ -7,7 +7,7 @@ import re
 from commands import describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import find_meeting, meeting_details
+from commands.meetings import find_meeting
 from commands.replies import Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -21,7 +21,7 @@ MAX_ITEM_MINUTES = 600
 
 def agenda(ctx: Context, args: str) -> Outcome:
     meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx)
-    return Outcome(reply=meeting_details(ctx, meeting))
+    return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
 
 def agenda_add(ctx: Context, args: str) -> Outcome:

@@ -6,7 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from commands.dates import say_datetime, say_short_date
-from commands.replies import Line, Mention, Strong, line
+from commands.replies import Line, Mention, Message, Section, Strong, line
 from storage.models import Action, ActionUpdate, AgendaItem, Meeting
 
 RAG_LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
@@ -30,6 +30,20 @@ def meeting_line(meeting: Meeting, zone: ZoneInfo) -> Line:
         meeting.title,
         f" · {meeting.location}" if meeting.location else None,
         " (cancelled)" if meeting.status == "cancelled" else None,
+    )
+
+
+def meeting_message(meeting: Meeting, zone: ZoneInfo) -> Message:
+    """A meeting with its time, place and agenda (replies and the eve-of-meeting reminder)."""
+    when = line(
+        say_datetime(meeting.starts_at, zone),
+        f"–{meeting.ends_at.astimezone(zone):%H:%M}",
+        f", {meeting.location}" if meeting.location else None,
+    )
+    agenda = tuple(item_line(item) for item in meeting.items) or (line("No agenda items yet."),)
+    return Message(
+        title=f"M{meeting.number}: {meeting.title}",
+        sections=(Section((when,)), Section(agenda, heading="Agenda")),
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
-from commands.subcommands import Access, Subcommand, family, find
+from commands.subcommands import Access, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
 
@@ -18,35 +19,61 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     """The outcome of a command; a refused command changes nothing and says why."""
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None:
-        return _refusal(_unknown(invocation), invocation)
+        return _refusal(_unknown(invocation))
+    return execute(
+        invocation,
+        database,
+        directory,
+        sub.access,
+        lambda ctx: sub.run(ctx, args),
+        usage=sub.usage(invocation.command),
+    )
+
+
+def execute(
+    invocation: Invocation,
+    database: Database,
+    directory: Directory,
+    access: Access,
+    work: Callable[[Context], Outcome],
+    *,
+    usage: str | None = None,
+    board_id: int | None = None,
+) -> Outcome:
+    """Do `work` in one transaction for the board of the channel (or `board_id`).
+
+    Any refusal rolls the whole transaction back and comes back as a reply
+    saying why, with `usage` where there is one.
+    """
     try:
         with database.transaction() as session:
             ctx = Context(session=session, invocation=invocation, directory=directory)
-            if sub.access is not Access.ANYONE or sub.words == ("setup",):
-                ctx.board = queries.board_for_channel(
-                    session, invocation.team_id, invocation.channel_id
-                )
-            if sub.access is not Access.ANYONE:
+            ctx.board = (
+                queries.board(session, board_id)
+                if board_id is not None
+                else queries.board_for_channel(session, invocation.team_id, invocation.channel_id)
+            )
+            if access is not Access.ANYONE:
                 board = ctx.the_board()
                 ctx.member = queries.membership(session, board.id, invocation.user_id)
-                _check_access(sub, ctx)
-            return sub.run(ctx, args)
+                _check_access(access, ctx)
+            return work(ctx)
     except BoardError as error:
-        error.usage = error.usage or sub.usage(invocation.command)
-        return _refusal(error, invocation)
+        error.usage = error.usage or usage
+        return _refusal(error)
     except StorageUnavailable:
         log.warning("database unavailable for %r", invocation.text, exc_info=True)
-        return _refusal(Unavailable(), invocation)
+        return _refusal(Unavailable())
 
 
-def _check_access(sub: Subcommand, ctx: Context) -> None:
+def _check_access(access: Access, ctx: Context) -> None:
     board = ctx.the_board()
-    if sub.access is Access.MEMBER and ctx.member is None:
+    if access is Access.MEMBER and ctx.member is None:
         raise NotAllowed(
             f"Only members of {board.name} can do that. An officer can add you "
             f"with {ctx.invocation.command} member add."
         )
-    if sub.access is Access.OFFICER and not ctx.is_officer:
+    if access is Access.OFFICER and not ctx.is_officer:
         raise NotAllowed(f"Only the chair, vice-chair or secretary of {board.name} can do that.")
 
 
@@ -61,9 +88,9 @@ def _unknown(invocation: Invocation) -> UsageError:
     return UsageError(f"I don't know “{first}”. Type {command} help for the list of commands.")
 
 
-def _refusal(error: BoardError, invocation: Invocation) -> Outcome:
+def _refusal(error: BoardError) -> Outcome:
     lines = [error.message]
     if error.usage:
         lines.append(line("Usage:"))
         lines += [line(Code(usage)) for usage in error.usage.splitlines()]
-    return Outcome(reply=Message.of(*lines))
+    return Outcome(reply=Message.of(*lines), refused=True)

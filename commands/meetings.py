@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.replies import Line, Message, Outcome, Section, Strong, line
+from commands.replies import Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
 from storage.models import Meeting
@@ -129,25 +129,7 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
         raise NotFound("No meeting is scheduled.")
-    return Outcome(reply=meeting_details(ctx, meeting))
-
-
-def meeting_details(ctx: Context, meeting: Meeting) -> Message:
-    """A meeting with its time, place and agenda (also the T-1 reminder's body)."""
-    local_end = meeting.ends_at.astimezone(ctx.zone)
-    when = line(
-        dates.say_datetime(meeting.starts_at, ctx.zone),
-        f"–{local_end:%H:%M}",
-        f", {meeting.location}" if meeting.location else None,
-    )
-    items = queries.agenda(ctx.session, meeting.id)
-    agenda: tuple[Line, ...] = tuple(describe.item_line(item) for item in items) or (
-        line("No agenda items yet."),
-    )
-    return Message(
-        title=f"M{meeting.number}: {meeting.title}",
-        sections=(Section((when,)), Section(agenda, heading="Agenda")),
-    )
+    return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
 
 def meeting_move(ctx: Context, args: str) -> Outcome:

@@ -58,6 +58,7 @@ class Section:
     lines: tuple[Line, ...]
     heading: str | None = None
     buttons: tuple[Button, ...] = ()
+    key: str | None = None  # names the section so a later reply can replace it in place
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Outcome:
     announcement: Message | None = None  # posted to the board's channel
     direct: tuple[DirectMessage, ...] = field(default=())
     files: tuple[File, ...] = field(default=())
+    refused: bool = False  # the reply says why nothing was done
 
     @property
     def has_deliveries(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from commands import actions, agenda, boards, meetings, proceedings
+from commands import actions, agenda, boards, meetings, proceedings, reminders
 from commands.context import Context
 from commands.replies import Code, Message, Outcome, Section, line
 
@@ -303,26 +303,24 @@ TABLE: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("reminders",),
-        "[on | off]",
-        "show or switch the board's reminders",
+        "",
+        "show the board's reminder schedule",
         READ,
-        coming_soon("Reminders"),
+        reminders.reminders,
     ),
     Subcommand(
-        ("reminders", "on"),
-        "",
-        "switch reminders on",
-        OFFICER,
-        coming_soon("Reminders"),
-        listed=False,
+        ("reminders", "on"), "", "switch the board's reminders on", OFFICER, reminders.switch_on
     ),
     Subcommand(
-        ("reminders", "off"),
-        "",
-        "switch reminders off",
+        ("reminders", "off"), "", "switch the board's reminders off", OFFICER, reminders.switch_off
+    ),
+    Subcommand(
+        ("reminders", "set"),
+        "call|draft|eve <days> | hour <0-23>",
+        "change when reminders go out",
         OFFICER,
-        coming_soon("Reminders"),
-        listed=False,
+        reminders.configure,
+        ("reminders set draft 10", "reminders set hour 8"),
     ),
 )
 

@@ -251,3 +251,34 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(String(40))  # e.g. "A3", "M2", "member U123"
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ReminderDelivery(Base):
+    """One reminder to one recipient on one occasion: claimed, then sent (or failed and retried).
+
+    The unique key is what makes a reminder exactly-once across restarts and
+    concurrent passes: a pass must insert (or re-claim a failed or stale row)
+    before it posts.
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id", "recipient", "occasion"),
+        Index("ix_reminder_deliveries_state_claimed", "state", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(
+        String(24)
+    )  # agenda_call | draft_agenda | eve | owner_update | overdue
+    subject_id: Mapped[int] = mapped_column(Integer)  # the meeting's or the action's id
+    recipient: Mapped[str] = mapped_column(String(32))  # channel id or user id
+    occasion: Mapped[date] = mapped_column(Date)  # the local day the reminder belongs to
+    state: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed
+    claim_id: Mapped[str] = mapped_column(String(32))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    message_ts: Mapped[str | None] = mapped_column(String(32))

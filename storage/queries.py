@@ -29,6 +29,10 @@ def board_for_channel(session: Session, team_id: str, channel_id: str) -> Board 
     ).one_or_none()
 
 
+def board(session: Session, board_id: int) -> Board | None:
+    return session.get(Board, board_id)
+
+
 def board_named(session: Session, team_id: str, name: str) -> Board | None:
     return session.scalars(
         select(Board).where(Board.team_id == team_id, func.lower(Board.name) == name.lower())

@@ -16,6 +16,8 @@ import pytest
 from bot.app import build_app
 from bot.config import Settings
 from bot.server import Routes, make_server, stop_server
+from commands import dispatch
+from commands.context import Invocation, PersonInfo
 from storage.database import Database
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SlackSender
@@ -145,3 +147,26 @@ def running_app(settings: Settings, database: Database, slack: FakeSlack) -> Ite
     stop_server(server)
     thread.join(timeout=5)
     server.task_dispatcher.shutdown()
+
+
+class Everyone:
+    """A directory in which every user exists, named after their id."""
+
+    def lookup(self, user_id: str) -> PersonInfo:
+        return PersonInfo(user_id, user_id.lower())
+
+
+@dataclass
+class Core:
+    """The core without Slack: commands typed at a chosen instant, straight into dispatch."""
+
+    database: Database
+
+    def command(self, user: str, text: str, at: datetime, channel: str = CHANNEL) -> str:
+        invocation = Invocation(TEAM, channel, user, text, at)
+        return dispatch.run(invocation, self.database, Everyone()).reply.plain_text()
+
+
+@pytest.fixture
+def core(database: Database) -> Core:
+    return Core(database)

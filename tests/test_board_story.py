@@ -366,5 +366,5 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
 
 def test_commands_still_to_come_say_so(running_app: RunningApp) -> None:
     set_up_board(running_app)
-    for text in ("minutes", "summary", "calendar", "reminders"):
+    for text in ("minutes", "summary", "calendar"):
         assert "coming soon" in running_app.command("UCHAIR", text)["text"]

@@ -1,0 +1,103 @@
+"""The Mark done and Post update buttons on a reminder DM."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import rendering
+from bot.app import Services
+from bot.listeners.views.update_modal import update_form
+from commands import dispatch, follow_up
+from commands.context import Context, Invocation
+from commands.errors import BoardError
+from commands.replies import Message, Outcome, line
+from commands.subcommands import Access
+
+
+def register(app: App, services: Services) -> None:
+    def on_action(
+        body: dict[str, Any], action: dict[str, Any], work: Callable[[Context, int], Outcome]
+    ) -> Outcome:
+        """Run `work` on the action the button names, for the member who clicked it."""
+        try:
+            board_id, number = follow_up.parse_reference(action.get("value", ""))
+        except BoardError as error:
+            return Outcome(reply=Message.of(line(str(error))), refused=True)
+        invocation = Invocation(
+            team_id=body.get("team", {}).get("id", ""),
+            channel_id=body.get("channel", {}).get("id", ""),
+            user_id=body["user"]["id"],
+            text="",
+            now=services.clock(),
+            default_timezone=services.settings.board_timezone,
+        )
+        return dispatch.execute(
+            invocation,
+            services.database,
+            services.directory,
+            Access.MEMBER,
+            lambda ctx: work(ctx, number),
+            board_id=board_id,
+        )
+
+    def mark_done(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        context["outcome"] = on_action(body, action, follow_up.mark_done)
+
+    def show_done(
+        context: BoltContext, body: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        """Refresh the DM in place, or tell the clicker (only them) why not."""
+        outcome: Outcome = context["outcome"]
+        if outcome.refused:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=rendering.text(outcome.reply),
+            )
+            return
+        message = body["message"]
+        client.chat_update(
+            channel=body["channel"]["id"],
+            ts=message["ts"],
+            text=message.get("text", ""),
+            blocks=rendering.replace_section(message.get("blocks", []), outcome.reply.sections[0]),
+        )
+
+    def post_update(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        context["outcome"] = on_action(body, action, follow_up.check_may_update)
+
+    def open_form(
+        context: BoltContext,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+    ) -> None:
+        outcome: Outcome = context["outcome"]
+        if outcome.refused:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=rendering.text(outcome.reply),
+            )
+            return
+        board_id, number = follow_up.parse_reference(action["value"])
+        reference = {"board": board_id, "number": number, "channel": body["channel"]["id"]}
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=update_form(outcome.reply.title or "", json.dumps(reference)),
+        )
+
+    app.action(rendering.BUTTON_ACTIONS["mark_done"])(ack=mark_done, lazy=[show_done])
+    app.action(rendering.BUTTON_ACTIONS["post_update"])(ack=post_update, lazy=[open_form])

@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot.app import Services
+from bot.listeners.views import update_modal
+
+
+def register(app: App, services: Services) -> None:
+    update_modal.register(app, services)

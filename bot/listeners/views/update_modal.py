@@ -1,0 +1,99 @@
+"""The Post update form: an update's text and an optional RAG status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import (
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot import rendering
+from bot.app import Services
+from commands import dispatch, follow_up
+from commands.context import Invocation
+from commands.replies import Message, Outcome, line
+from commands.subcommands import Access
+
+CALLBACK_ID = "post_update"
+RAG_OPTIONS = (("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track"))
+
+
+def update_form(action_title: str, reference: str) -> View:
+    """The modal; `reference` (JSON) says which board, action and DM it came from."""
+    return View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        private_metadata=reference,
+        title="Post an update",
+        submit="Post update",
+        close="Cancel",
+        blocks=[
+            SectionBlock(text=rendering.mrkdwn(line(action_title[:2900]))),
+            InputBlock(
+                block_id="update",
+                label="Update",
+                element=PlainTextInputElement(action_id="text", multiline=True, max_length=3000),
+            ),
+            InputBlock(
+                block_id="rag",
+                label="Status",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id="status",
+                    placeholder="Red, amber or green",
+                    options=[Option(value=value, text=label) for value, label in RAG_OPTIONS],
+                ),
+            ),
+        ],
+    )
+
+
+def register(app: App, services: Services) -> None:
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        reference = json.loads(view.get("private_metadata") or "{}")
+        values = view["state"]["values"]
+        text = values["update"]["text"].get("value") or ""
+        chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
+        invocation = Invocation(
+            team_id=body.get("team", {}).get("id", ""),
+            channel_id=reference.get("channel", ""),
+            user_id=body["user"]["id"],
+            text="",
+            now=services.clock(),
+            default_timezone=services.settings.board_timezone,
+        )
+        outcome = dispatch.execute(
+            invocation,
+            services.database,
+            services.directory,
+            Access.MEMBER,
+            lambda ctx: follow_up.post_update(
+                ctx, int(reference["number"]), text, chosen["value"] if chosen else None
+            ),
+            board_id=int(reference["board"]),
+        )
+        if outcome.refused:
+            ack(response_action="errors", errors={"update": rendering.text(outcome.reply)[:150]})
+            return
+        ack()
+        context["channel"] = reference.get("channel") or body["user"]["id"]
+        context["outcome"] = outcome
+
+    def confirm(context: BoltContext, client: WebClient) -> None:
+        """Say in the DM that the update landed, showing the action as it now stands."""
+        outcome: Outcome | None = context.get("outcome")
+        if outcome is None:
+            return
+        confirmation = Message(title="Update posted", sections=outcome.reply.sections)
+        client.chat_postMessage(channel=context["channel"], **rendering.payload(confirmation))
+
+    app.view(CALLBACK_ID)(ack=submit, lazy=[confirm])

@@ -1,0 +1,42 @@
+"""What an action owner does from a reminder DM: mark the action done or post an update.
+
+The buttons carry `<board id>:<action number>`; the rules are the same as the
+slash commands', because these call the same functions.
+"""
+
+from __future__ import annotations
+
+from commands import actions
+from commands.context import Context
+from commands.errors import UsageError
+from commands.reminders import action_section
+from commands.replies import Message, Outcome
+
+
+def parse_reference(value: str) -> tuple[int, int]:
+    """`"3:12"` → board 3, action A12."""
+    board_id, _, number = value.partition(":")
+    if not (board_id.isdigit() and number.isdigit()):
+        raise UsageError("That button no longer points at an action.")
+    return int(board_id), int(number)
+
+
+def mark_done(ctx: Context, number: int) -> Outcome:
+    """Close the action; the reply is its refreshed section for the DM."""
+    action = actions.find_action(ctx, f"A{number}")
+    actions.mark_done(ctx, action)
+    return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))
+
+
+def check_may_update(ctx: Context, number: int) -> Outcome:
+    """Whether the caller may post an update; the reply names the action for the form."""
+    action = actions.find_action(ctx, f"A{number}")
+    ctx.require_owner_or_officer(action.owner_id, "post updates on it")
+    return Outcome(reply=Message(title=f"A{action.number}: {action.description}"))
+
+
+def post_update(ctx: Context, number: int, text: str, rag: str | None) -> Outcome:
+    """Add the update to the action's history, exactly as `/board action update` does."""
+    action = actions.find_action(ctx, f"A{number}")
+    actions.post_update(ctx, action, text, rag)
+    return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))

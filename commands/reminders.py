@@ -1,0 +1,330 @@
+"""Which reminders are due at an instant, what they say, and the board's reminder settings.
+
+Everything is computed from the database as it is now — meetings, actions and
+what has been sent — so moving or cancelling a meeting, closing or re-dating
+an action, or switching reminders off takes effect with no job bookkeeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from commands import dates, describe
+from commands.context import Context
+from commands.errors import UsageError
+from commands.replies import Button, Code, Line, Message, Outcome, Section, Strong, line
+from storage import deliveries
+from storage.audit import snapshot
+from storage.database import Database
+from storage.deliveries import DeliveryKey
+from storage.models import Action, Board, Meeting
+
+log = logging.getLogger(__name__)
+COMMAND = "/board"
+MAX_OFFSET_DAYS = 60
+SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
+KIND_NAMES = {
+    "agenda_call": "call for agenda items",
+    "draft_agenda": "draft agenda",
+    "owner_update": "update request",
+    "eve": "meeting reminder",
+    "overdue": "overdue notice",
+}
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder whose time has come and that has not been sent."""
+
+    key: DeliveryKey
+    board_id: int
+    fire_at: datetime
+    message: Message
+
+    @property
+    def summary(self) -> str:
+        """`draft agenda for M3 → C123 (due 2027-01-07 09:00 UTC)`, for logs and cron output."""
+        subject = "A" if self.key.kind == "overdue" else "meeting "
+        return (
+            f"{KIND_NAMES[self.key.kind]} for {subject}{self.key.subject_id} "
+            f"→ {self.key.recipient} (due {self.fire_at:%Y-%m-%d %H:%M} UTC)"
+        )
+
+
+def fire_time(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """A reminder's instant: `hour`:00 on `day` in the board's zone, as UTC."""
+    return dates.local_to_utc(day, time(hour, 0), zone)
+
+
+def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
+    """Everything due at `now` and not yet sent, still useful, in time order."""
+    horizon = timedelta(days=MAX_OFFSET_DAYS + 1)
+    with database.transaction() as session:
+        meetings = deliveries.meetings_ahead(session, now, horizon)
+        sent = deliveries.sent_keys(session, (m.id for m in meetings))
+        last_day = max((m.starts_at.date() for m in meetings), default=now.date())
+        owed = deliveries.open_dated_actions(
+            session, {m.board_id for m in meetings}, last_day + timedelta(days=1)
+        )
+        by_board: dict[int, list[Action]] = defaultdict(list)
+        for action in owed:
+            by_board[action.board_id].append(action)
+        due = [
+            reminder
+            for meeting in meetings
+            for reminder in _meeting_reminders(meeting, by_board[meeting.board_id], now)
+            if reminder.key not in sent
+        ]
+        # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
+        for action, board in deliveries.overdue_unreminded(
+            session, (now + timedelta(days=1)).date()
+        ):
+            reminder = _overdue(action, board, now)
+            if reminder is not None:
+                due.append(reminder)
+    return sorted(due, key=lambda r: (r.fire_at, r.key.kind, r.key.subject_id, r.key.recipient))
+
+
+class DeliveryFailed(Exception):
+    """The chat service did not take the message; the reminder stays due."""
+
+
+Post = Callable[[str, Message], str | None]
+
+
+def run_pass(database: Database, now: datetime, post: Post) -> list[DueReminder]:
+    """One reminder pass as of `now`: claim each due reminder, post it, record it.
+
+    `post(recipient, message)` sends a message and returns its id, or raises
+    DeliveryFailed; a failed reminder is released for the next pass.
+    """
+    claim_id = uuid.uuid4().hex
+    posted: list[DueReminder] = []
+    for reminder in due_reminders(database, now):
+        if not deliveries.claim(database, reminder.key, reminder.board_id, claim_id, now):
+            continue
+        try:
+            message_id = post(reminder.key.recipient, reminder.message)
+        except DeliveryFailed as error:
+            log.warning("reminder not delivered, will retry: %s (%s)", reminder.summary, error)
+            deliveries.release(database, reminder.key, claim_id, str(error))
+            continue
+        deliveries.mark_sent(database, reminder.key, claim_id, now, message_id)
+        posted.append(reminder)
+    return posted
+
+
+def _meeting_reminders(meeting: Meeting, owed: list[Action], now: datetime) -> list[DueReminder]:
+    """The meeting's reminders whose time has passed and that are still worth sending.
+
+    A reminder whose time had already passed when the meeting was scheduled (or
+    moved) is skipped if a later one has passed too: a meeting entered three
+    days ahead gets its draft agenda at once, not a stale call for items.
+    """
+    board = meeting.board
+    zone = ZoneInfo(board.timezone)
+    day = meeting.starts_at.astimezone(zone).date()
+    schedule = sorted(
+        (
+            (fire_time(day - timedelta(days=days), board.reminder_hour, zone), kind)
+            for kind, days in (
+                ("agenda_call", board.agenda_call_days),
+                ("draft_agenda", board.draft_agenda_days),
+                ("eve", board.eve_reminder_days),
+            )
+        ),
+    )
+    passed = [(at, kind) for at, kind in schedule if at <= now]
+    out: list[DueReminder] = []
+    for index, (at, kind) in enumerate(passed):
+        superseded = index < len(passed) - 1
+        if at < meeting.updated_at and superseded:
+            continue
+        occasion = at.astimezone(zone).date()
+        key = DeliveryKey(kind, meeting.id, board.channel_id, occasion)
+        out.append(DueReminder(key, board.id, at, _channel_message(kind, meeting, owed, zone)))
+        if kind == "draft_agenda":
+            out += _owner_requests(meeting, owed, at, occasion, zone)
+    return out
+
+
+def _owner_requests(
+    meeting: Meeting, owed: list[Action], at: datetime, occasion: date, zone: ZoneInfo
+) -> list[DueReminder]:
+    """One DM per owner whose open actions fall due before the meeting."""
+    day = meeting.starts_at.astimezone(zone).date()
+    owners: dict[str, list[Action]] = defaultdict(list)
+    for action in owed:
+        if action.due_on is not None and action.due_on <= day:
+            owners[action.owner_id].append(action)
+    today = at.astimezone(zone).date()
+    return [
+        DueReminder(
+            DeliveryKey("owner_update", meeting.id, owner, occasion),
+            meeting.board_id,
+            at,
+            owner_message(
+                f"M{meeting.number} {meeting.title} is on "
+                f"{dates.say_datetime(meeting.starts_at, zone)}. "
+                "Please post an update on your actions before then.",
+                actions,
+                today,
+            ),
+        )
+        for owner, actions in owners.items()
+    ]
+
+
+def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
+    assert action.due_on is not None
+    zone = ZoneInfo(board.timezone)
+    at = fire_time(action.due_on + timedelta(days=1), board.reminder_hour, zone)
+    if at > now:
+        return None
+    today = now.astimezone(zone).date()
+    message = owner_message(
+        f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open.",
+        [action],
+        today,
+    )
+    key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
+    return DueReminder(key, board.id, at, message)
+
+
+def owner_message(intro: str, actions: list[Action], today: date) -> Message:
+    """A DM to an action owner: each action with Mark done and Post update buttons."""
+    return Message(
+        title="Your board actions",
+        sections=(Section((line(intro),)),)
+        + tuple(action_section(action, today) for action in actions),
+        footnote="Or type /board action update A# <text> in the board's channel.",
+    )
+
+
+def action_section(action: Action, today: date) -> Section:
+    """One action with its buttons; the value says which board and which A#."""
+    value = f"{action.board_id}:{action.number}"
+    buttons = (
+        (
+            Button("Mark done", "mark_done", value, primary=True),
+            Button("Post update", "post_update", value),
+        )
+        if action.status == "open"
+        else ()
+    )
+    return Section(
+        (describe.action_line(action, today, show_status=True),),
+        buttons=buttons,
+        key=f"action-{value}",
+    )
+
+
+def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: ZoneInfo) -> Message:
+    when = dates.say_datetime(meeting.starts_at, zone)
+    details = describe.meeting_message(meeting, zone)
+    if kind == "agenda_call":
+        board = meeting.board
+        deadline = meeting.starts_at.astimezone(zone).date() - timedelta(
+            days=board.draft_agenda_days
+        )
+        ask: Line = line(
+            "Partners: propose items for ",
+            Strong(f"M{meeting.number}"),
+            f" ({when}) by ",
+            dates.say_date(deadline),
+            " with ",
+            Code(f"{COMMAND} agenda add <title> [@presenter] [20m] to M{meeting.number}"),
+            ".",
+        )
+        return Message(
+            title=f"Call for agenda items: {meeting.title}",
+            sections=(Section((ask,)), *details.sections[1:]),
+        )
+    if kind == "draft_agenda":
+        day = meeting.starts_at.astimezone(zone).date()
+        due = [a for a in owed if a.due_on is not None and a.due_on <= day]
+        today = day - timedelta(days=meeting.board.draft_agenda_days)
+        actions = tuple(describe.action_line(a, today) for a in due) or (
+            line("No open actions fall due before the meeting."),
+        )
+        return Message(
+            title=f"Draft agenda: {meeting.title}, {when}",
+            sections=(
+                *details.sections,
+                Section(actions, heading="Actions due before the meeting"),
+            ),
+            footnote="Owners have been sent a message asking for an update.",
+        )
+    return Message(title=f"Tomorrow: {details.title}", sections=details.sections)
+
+
+def reminders(ctx: Context, args: str) -> Outcome:
+    """Show the board's reminder schedule."""
+    board = ctx.the_board()
+    return Outcome(reply=_schedule(board))
+
+
+def switch_on(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    _change(ctx, board, reminders_enabled=True)
+    return Outcome(reply=_schedule(board))
+
+
+def switch_off(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    _change(ctx, board, reminders_enabled=False)
+    return Outcome(reply=_schedule(board))
+
+
+def configure(ctx: Context, args: str) -> Outcome:
+    """`call|draft|eve <days>` or `hour <0-23>`."""
+    match = SETTINGS.match(args.strip())
+    if not match:
+        raise UsageError("Say which reminder and a number, e.g. draft 7 or hour 9.")
+    what, value = match["what"].lower(), int(match["value"])
+    if what == "hour" and not 0 <= value <= 23:
+        raise UsageError("The hour is 0 to 23 (9 means 09:00).")
+    if what != "hour" and not 1 <= value <= MAX_OFFSET_DAYS:
+        raise UsageError(f"Reminders can be 1 to {MAX_OFFSET_DAYS} days before a meeting.")
+    column = {
+        "call": "agenda_call_days",
+        "draft": "draft_agenda_days",
+        "eve": "eve_reminder_days",
+        "hour": "reminder_hour",
+    }[what]
+    board = ctx.the_board()
+    _change(ctx, board, **{column: value})
+    return Outcome(reply=_schedule(board))
+
+
+def _change(ctx: Context, board: Board, **values: object) -> None:
+    before = snapshot(board)
+    for name, value in values.items():
+        setattr(board, name, value)
+    ctx.session.flush()
+    ctx.audit("reminders.settings", f"board {board.id}", before, snapshot(board))
+
+
+def _schedule(board: Board) -> Message:
+    at = f"{board.reminder_hour:02d}:00"
+    state = "on" if board.reminders_enabled else "off"
+    lines = (
+        f"{board.agenda_call_days} days before a meeting, {at}: call for agenda items (channel)",
+        f"{board.draft_agenda_days} days before, {at}: draft agenda (channel) and a request "
+        "for updates to each action owner (DM)",
+        f"{board.eve_reminder_days} day(s) before, {at}: time, place and agenda (channel)",
+        f"The day after an action falls due, {at}: overdue notice to its owner (DM)",
+    )
+    return Message(
+        title=f"Reminders for {board.name} are {state}",
+        sections=(Section(tuple(line(text) for text in lines)),),
+        footnote=f"Change with {COMMAND} reminders on|off, {COMMAND} reminders set draft 7, "
+        f"{COMMAND} reminders set hour 9. Times are {board.timezone}.",
+    )

@@ -1,0 +1,186 @@
+"""Reminder deliveries: what is due to be reminded of, and the claim/send/release protocol.
+
+Exactly once rests on the unique key (kind, subject, recipient, occasion): a
+pass posts only after it has inserted the row or re-claimed a failed or stale
+one, each in a short transaction of its own, so two passes never both own a
+reminder. The database does the arbitration, not an in-process lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from storage.database import Database
+from storage.models import Action, Board, Meeting, ReminderDelivery
+
+MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
+# A claim not marked sent or failed within this long belongs to a pass that died.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class DeliveryKey:
+    kind: str
+    subject_id: int
+    recipient: str
+    occasion: date
+
+
+def meetings_ahead(session: Session, now: datetime, horizon: timedelta) -> Sequence[Meeting]:
+    """Scheduled meetings starting within the horizon, of boards with reminders on."""
+    return session.scalars(
+        select(Meeting)
+        .join(Board, Board.id == Meeting.board_id)
+        .where(
+            Board.reminders_enabled.is_(True),
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+            Meeting.starts_at <= now + horizon,
+        )
+        .options(selectinload(Meeting.items), selectinload(Meeting.board))
+        .order_by(Meeting.starts_at)
+    ).all()
+
+
+def open_dated_actions(
+    session: Session, board_ids: Iterable[int], due_by: date
+) -> Sequence[Action]:
+    """Open actions of these boards due on or before a day, with their updates."""
+    ids = set(board_ids)
+    if not ids:
+        return []
+    return session.scalars(
+        select(Action)
+        .where(
+            Action.board_id.in_(ids),
+            Action.status == "open",
+            Action.due_on.is_not(None),
+            Action.due_on <= due_by,
+        )
+        .options(selectinload(Action.updates))
+        .order_by(Action.owner_id, Action.due_on, Action.number)
+    ).all()
+
+
+def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Action, Board]]:
+    """Open actions due before a day whose overdue notice for that due date is not yet sent."""
+    sent = exists().where(
+        ReminderDelivery.kind == "overdue",
+        ReminderDelivery.subject_id == Action.id,
+        ReminderDelivery.occasion == Action.due_on,
+        ReminderDelivery.state == "sent",
+    )
+    rows = session.execute(
+        select(Action, Board)
+        .join(Board, Board.id == Action.board_id)
+        .where(
+            Board.reminders_enabled.is_(True),
+            Action.status == "open",
+            Action.due_on < due_before,
+            ~sent,
+        )
+        .options(selectinload(Action.updates))
+        .order_by(Action.due_on, Action.id)
+    ).all()
+    return [(action, board) for action, board in rows]
+
+
+def sent_keys(session: Session, meeting_ids: Iterable[int]) -> set[DeliveryKey]:
+    """Keys of meeting reminders already sent for these meetings."""
+    ids = set(meeting_ids)
+    if not ids:
+        return set()
+    rows = session.execute(
+        select(
+            ReminderDelivery.kind,
+            ReminderDelivery.subject_id,
+            ReminderDelivery.recipient,
+            ReminderDelivery.occasion,
+        ).where(
+            ReminderDelivery.kind.in_(MEETING_KINDS),
+            ReminderDelivery.subject_id.in_(ids),
+            ReminderDelivery.state == "sent",
+        )
+    )
+    return {DeliveryKey(*row) for row in rows}
+
+
+def claim(
+    database: Database, key: DeliveryKey, board_id: int, claim_id: str, now: datetime
+) -> bool:
+    """Take the reminder for this pass; False if another pass has it or it was sent."""
+    try:
+        with database.transaction() as session:
+            session.add(
+                ReminderDelivery(
+                    board_id=board_id,
+                    kind=key.kind,
+                    subject_id=key.subject_id,
+                    recipient=key.recipient,
+                    occasion=key.occasion,
+                    state="claimed",
+                    claim_id=claim_id,
+                    claimed_at=now,
+                    attempts=1,
+                )
+            )
+        return True
+    except IntegrityError:
+        pass
+    with database.transaction() as session:
+        reclaimed = session.execute(
+            update(ReminderDelivery)
+            .where(
+                _is(key),
+                or_(
+                    ReminderDelivery.state == "failed",
+                    and_(
+                        ReminderDelivery.state == "claimed",
+                        ReminderDelivery.claimed_at < now - STALE_CLAIM,
+                    ),
+                ),
+            )
+            .values(
+                state="claimed",
+                claim_id=claim_id,
+                claimed_at=now,
+                attempts=ReminderDelivery.attempts + 1,
+            )
+        )
+        return reclaimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def mark_sent(
+    database: Database, key: DeliveryKey, claim_id: str, now: datetime, message_ts: str | None
+) -> None:
+    with database.transaction() as session:
+        session.execute(
+            update(ReminderDelivery)
+            .where(_is(key), ReminderDelivery.claim_id == claim_id)
+            .values(state="sent", sent_at=now, message_ts=message_ts, last_error=None)
+        )
+
+
+def release(database: Database, key: DeliveryKey, claim_id: str, error: str) -> None:
+    """The post failed: leave the reminder for the next pass."""
+    with database.transaction() as session:
+        session.execute(
+            update(ReminderDelivery)
+            .where(_is(key), ReminderDelivery.claim_id == claim_id)
+            .values(state="failed", last_error=error[:200])
+        )
+
+
+def _is(key: DeliveryKey):  # type: ignore[no-untyped-def]
+    return and_(
+        ReminderDelivery.kind == key.kind,
+        ReminderDelivery.subject_id == key.subject_id,
+        ReminderDelivery.recipient == key.recipient,
+        ReminderDelivery.occasion == key.occasion,
+    )

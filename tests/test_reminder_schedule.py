@@ -1,0 +1,157 @@
+"""Which reminders are due when: the board's schedule over a quarter, in its own timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from commands.reminders import DueReminder, due_reminders
+from storage.database import Database
+from storage.deliveries import claim, mark_sent
+from tests.conftest import Core
+
+SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def due(database: Database, now: datetime) -> list[tuple[str, str]]:
+    return [(r.key.kind, r.key.recipient) for r in due_reminders(database, now)]
+
+
+def send_all(database: Database, now: datetime) -> list[DueReminder]:
+    """What a pass would post, recorded as sent (no chat service involved)."""
+    posted = due_reminders(database, now)
+    for reminder in posted:
+        assert claim(database, reminder.key, reminder.board_id, "test", now)
+        mark_sent(database, reminder.key, "test", now, None)
+    return posted
+
+
+def board(core: Core, meeting: str = "14/01/2027 10:00") -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UGILL", f"meeting add {meeting} : CSP Board", SET_UP)
+
+
+def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Database) -> None:
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share hotspot data by 10/1/2027", SET_UP)
+    core.command("UGILL", "action add <@UGILL> Circulate strategy by 14/1/2027", SET_UP)
+    core.command("UGILL", "action add <@UGILL> Review the plan by 28/2/2027", SET_UP)
+
+    assert due(database, at("2026-12-31T08:59")) == []
+    assert due(database, at("2026-12-31T09:00")) == [("agenda_call", "CBOARD")]
+    send_all(database, at("2026-12-31T09:00"))
+    assert due(database, at("2027-01-06T12:00")) == []
+
+    draft = due(database, at("2027-01-07T09:00"))
+    assert draft == [
+        ("draft_agenda", "CBOARD"),
+        ("owner_update", "UGILL"),
+        ("owner_update", "UPAUL"),
+    ]
+    posted = send_all(database, at("2027-01-07T09:00"))
+    gill = next(r for r in posted if r.key.recipient == "UGILL").message.plain_text()
+    assert "Circulate strategy" in gill and "Review the plan" not in gill
+
+    # Paul's action fell due on the 10th: his overdue notice comes the morning after.
+    assert due(database, at("2027-01-11T08:59")) == []
+    assert due(database, at("2027-01-11T09:00")) == [("overdue", "UPAUL")]
+    send_all(database, at("2027-01-11T09:00"))
+    assert due(database, at("2027-01-13T08:59")) == []
+    assert due(database, at("2027-01-13T09:00")) == [("eve", "CBOARD")]
+    send_all(database, at("2027-01-13T09:00"))
+    assert due(database, at("2027-01-14T10:00")) == []
+
+
+def test_times_follow_the_clocks_going_forward(core: Core, database: Database) -> None:
+    # Clocks go forward on Sunday 28 March 2027; the meeting is the Monday after.
+    board(core, "29/03/2027 10:00")
+    [call] = due_reminders(database, at("2027-03-15T09:00"))
+    assert call.fire_at == at("2027-03-15T09:00")  # GMT
+    send_all(database, at("2027-03-15T09:00"))
+    [draft] = due_reminders(database, at("2027-03-22T09:00"))
+    assert draft.fire_at == at("2027-03-22T09:00")  # still GMT
+    send_all(database, at("2027-03-22T09:00"))
+    assert due(database, at("2027-03-28T07:59")) == []
+    [eve] = due_reminders(database, at("2027-03-28T08:00"))
+    assert eve.fire_at == at("2027-03-28T08:00")  # 09:00 BST
+
+
+def test_a_moved_meeting_reschedules_and_a_cancelled_one_drops(
+    core: Core, database: Database
+) -> None:
+    board(core)
+    core.command("UGILL", "meeting add 14/04/2027 10:00", SET_UP)
+    send_all(database, at("2026-12-31T09:00"))
+    core.command("UGILL", "meeting move M1 28/01/2027 10:00", at("2027-01-02T10:00"))
+    # The old draft date passes quietly; the new schedule runs from the new date.
+    assert due(database, at("2027-01-07T09:00")) == []
+    assert due(database, at("2027-01-14T09:00")) == [("agenda_call", "CBOARD")]
+    core.command("UGILL", "meeting cancel M2", at("2027-01-02T10:00"))
+    assert due(database, at("2027-03-31T09:00")) == []
+
+
+def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
+    board(core)
+    core.command("UGILL", "reminders off", SET_UP)
+    assert due(database, at("2026-12-31T09:00")) == []
+    assert "are on" in core.command("UGILL", "reminders on", SET_UP)
+    assert due(database, at("2026-12-31T09:00")) == [("agenda_call", "CBOARD")]
+    refused = core.command("UPAUL", "reminders off", SET_UP)
+    assert "Only the chair" in refused
+
+
+def test_offsets_and_hour_are_per_board(core: Core, database: Database) -> None:
+    board(core)
+    shown = core.command("UGILL", "reminders set draft 10", SET_UP)
+    assert "10 days before, 09:00: draft agenda" in shown
+    core.command("UGILL", "reminders set hour 8", SET_UP)
+    send_all(database, at("2026-12-31T08:00"))
+    assert due(database, at("2027-01-04T07:59")) == []
+    assert ("draft_agenda", "CBOARD") in due(database, at("2027-01-04T08:00"))
+    assert "0 to 23" in core.command("UGILL", "reminders set hour 24", SET_UP)
+
+
+def test_missed_reminders_are_posted_late_while_still_useful(
+    core: Core, database: Database
+) -> None:
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share data by 2/1/2027", SET_UP)
+    # Down from before the call until the day before the meeting: everything comes out.
+    late = due(database, at("2027-01-13T09:30"))
+    assert late == [
+        ("agenda_call", "CBOARD"),
+        ("overdue", "UPAUL"),
+        ("draft_agenda", "CBOARD"),
+        ("owner_update", "UPAUL"),
+        ("eve", "CBOARD"),
+    ]
+    # Once the meeting has begun its reminders are no longer useful; the overdue one still is.
+    assert due(database, at("2027-01-14T10:01")) == [("overdue", "UPAUL")]
+    core.command("UPAUL", "action done A1", at("2027-01-14T10:05"))
+    assert due(database, at("2027-01-14T10:06")) == []
+
+
+def test_a_meeting_entered_at_short_notice_gets_the_latest_reminder_only(
+    core: Core, database: Database
+) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    entered = at("2027-01-11T15:00")
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", entered)
+    assert due(database, entered + timedelta(minutes=1)) == [("draft_agenda", "CBOARD")]
+
+
+def test_overdue_once_per_due_date_and_again_when_redated(core: Core, database: Database) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UCHAIR", "action add <@UPAUL> Share data by 7/1/2027", SET_UP)
+    assert due(database, at("2027-01-08T08:59")) == []
+    [notice] = send_all(database, at("2027-01-08T09:00"))
+    assert "A1 was due on Thursday 7 January 2027 and is still open." in notice.message.plain_text()
+    assert due(database, at("2027-01-20T09:00")) == []
+    core.command("UCHAIR", "action due A1 21/1/2027", at("2027-01-20T10:00"))
+    assert due(database, at("2027-01-22T09:00")) == [("overdue", "UPAUL")]
