@@ -1,0 +1,312 @@
+"""Reminders reach Slack exactly once — across passes, concurrent processes, 429s and 500s —
+and the owner's DM buttons close the loop."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import Action, ActionUpdate, ReminderDelivery
+from tests.conftest import RunningApp
+from tests.fake_slack import FakeSlack
+
+SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def reminders_run(app: RunningApp, at: str) -> subprocess.CompletedProcess[str]:
+    """`boardbot reminders run --at …` as cron would start it, in a process of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": app.slack.api_url,
+        "DATABASE_URL": app.database.url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "reminders", "run", "--at", at],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def posts(slack: FakeSlack) -> list[tuple[str, str]]:
+    """(channel, title) of every chat.postMessage that Slack accepted."""
+    out = []
+    for call in slack.calls_to("chat.postMessage"):
+        blocks = call.params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        header = next((b["text"]["text"] for b in blocks if b["type"] == "header"), "")
+        out.append((call.params["channel"], header))
+    return out
+
+
+def board(app: RunningApp) -> None:
+    app.clock.fixed = SET_UP
+    app.command("UCHAIR", "setup Wellingborough CSP Board")
+    app.command("UCHAIR", "member add <@UGILL> secretary org Borough Council")
+    app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    app.command("UGILL", "meeting add 14/01/2027 10:00 at Swanspool House quarterly 2 : CSP Board")
+    app.command("UGILL", "agenda add SSNP report <@UPAUL> 15m")
+    app.command("UGILL", "action add <@UPAUL> Share hotspot data with housing by 8/1/2027")
+    app.slack.wait_for("chat.postMessage", 2)  # the set-up and meeting announcements
+    app.slack.reset()
+
+
+def test_a_quarter_of_reminders_each_posted_once(running_app: RunningApp) -> None:
+    board(running_app)
+    timeline = [
+        ("2026-12-30T09:00:00+00:00", []),
+        ("2026-12-31T09:00:00+00:00", [("CBOARD", "Call for agenda items: CSP Board")]),
+        ("2026-12-31T09:05:00+00:00", []),
+        (
+            "2027-01-07T09:00:00+00:00",
+            [
+                ("CBOARD", "Draft agenda: CSP Board, Thursday 14 January 2027, 10:00"),
+                ("UPAUL", "Your board actions"),
+            ],
+        ),
+        ("2027-01-09T09:00:00+00:00", [("UPAUL", "Your board actions")]),  # overdue
+        ("2027-01-13T09:00:00+00:00", [("CBOARD", "Tomorrow: M1: CSP Board")]),
+        ("2027-01-13T09:01:00+00:00", []),
+        ("2027-01-14T12:00:00+00:00", []),
+    ]
+    seen = 0
+    for instant, expected in timeline:
+        output = reminders_run(running_app, instant).stdout
+        assert posts(running_app.slack)[seen:] == expected, instant
+        assert f"{len(expected)} reminder(s) posted" in output
+        seen += len(expected)
+
+    eve = running_app.slack.calls_to("chat.postMessage")[-1].params["text"]
+    assert "Swanspool House" in eve and "SSNP report" in eve and "<@UPAUL>" in eve
+    with running_app.database.transaction() as session:
+        states = list(session.scalars(select(ReminderDelivery.state)))
+    assert states == ["sent"] * 5
+
+
+def test_two_passes_at_the_same_instant_post_each_reminder_once(running_app: RunningApp) -> None:
+    board(running_app)
+    instant = "2027-01-13T09:30:00+00:00"  # everything for M1 is due at once
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: reminders_run(running_app, instant), range(2)))
+    totals = [int(r.stdout.strip().splitlines()[-1].split()[0]) for r in results]
+    assert sum(totals) == 5
+    assert sorted(posts(running_app.slack)) == sorted(
+        [
+            ("CBOARD", "Call for agenda items: CSP Board"),
+            ("CBOARD", "Draft agenda: CSP Board, Thursday 14 January 2027, 10:00"),
+            ("UPAUL", "Your board actions"),
+            ("UPAUL", "Your board actions"),
+            ("CBOARD", "Tomorrow: M1: CSP Board"),
+        ]
+    )
+
+
+def test_rate_limited_then_accepted_posts_once(running_app: RunningApp) -> None:
+    board(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    reminders_run(running_app, "2026-12-31T09:00:00+00:00")
+    calls = running_app.slack.calls_to("chat.postMessage")
+    assert len(calls) == 2  # the 429, then the retry after Retry-After
+    assert reminders_run(running_app, "2026-12-31T09:01:00+00:00").stdout.startswith("0 reminder")
+    assert len(running_app.slack.calls_to("chat.postMessage")) == 2
+
+
+def test_a_server_error_leaves_the_reminder_for_the_next_pass(running_app: RunningApp) -> None:
+    board(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=500)
+    first = reminders_run(running_app, "2026-12-31T09:00:00+00:00")
+    assert "0 reminder(s) posted" in first.stdout
+    with running_app.database.transaction() as session:
+        [delivery] = session.scalars(select(ReminderDelivery))
+        assert (delivery.state, delivery.last_error) == ("failed", "internal_error")
+    second = reminders_run(running_app, "2026-12-31T09:01:00+00:00")
+    assert "1 reminder(s) posted" in second.stdout
+    reminders_run(running_app, "2026-12-31T09:02:00+00:00")
+    assert len(running_app.slack.calls_to("chat.postMessage")) == 2  # the 500 and one success
+
+
+def owner_dm(app: RunningApp) -> dict[str, Any]:
+    """The owner's update request, as Slack would hold it."""
+    reminders_run(app, "2027-01-07T09:00:00+00:00")
+    [call] = [c for c in app.slack.calls_to("chat.postMessage") if c.params["channel"] == "UPAUL"]
+    blocks = call.params["blocks"]
+    return {
+        "ts": "1767776400.000100",
+        "text": call.params["text"],
+        "blocks": json.loads(blocks) if isinstance(blocks, str) else blocks,
+    }
+
+
+def click(app: RunningApp, user: str, action_id: str, message: dict[str, Any]) -> int:
+    button = next(
+        e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T0BOARD"},
+        "api_app_id": "A0BOARD",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": "DUPAUL"},
+        "trigger_id": "trigger.button",
+        "channel": {"id": "DUPAUL", "name": "directmessage"},
+        "message": {"type": "message", "user": "UBOT", **message},
+        "response_url": app.slack.response_url("button"),
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "x",
+                "type": "button",
+                "value": button["value"],
+                "action_ts": "1767776500.000001",
+            }
+        ],
+    }
+    return app.sender.interaction(payload).status
+
+
+def test_the_owner_marks_an_action_done_from_the_dm(running_app: RunningApp) -> None:
+    board(running_app)
+    message = owner_dm(running_app)
+    running_app.clock.fixed = datetime(2027, 1, 7, 9, 30, tzinfo=UTC)
+
+    assert click(running_app, "UGILL", "action_mark_done", message) == 200  # an officer may
+    [update] = running_app.slack.wait_for("chat.update")
+    assert update.params["channel"] == "DUPAUL" and update.params["ts"] == message["ts"]
+    refreshed = json.dumps(update.params["blocks"])
+    assert "action_mark_done" not in refreshed and "done" in refreshed
+    with running_app.database.transaction() as session:
+        [action] = session.scalars(select(Action))
+        assert (action.status, action.closed_at is not None) == ("done", True)
+
+
+def test_someone_else_clicking_is_refused_only_to_them(running_app: RunningApp) -> None:
+    board(running_app)
+    running_app.command("UCHAIR", "member add <@USAM>")
+    message = owner_dm(running_app)
+    assert click(running_app, "USAM", "action_mark_done", message) == 200
+    [refusal] = running_app.slack.wait_for("response_url")
+    assert refusal.params["response_type"] == "ephemeral"
+    assert "Only the action's owner or a board officer" in refusal.params["text"]
+    with running_app.database.transaction() as session:
+        assert session.scalars(select(Action.status)).one() == "open"
+    assert running_app.slack.calls_to("chat.update") == []
+
+
+def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: RunningApp) -> None:
+    board(running_app)
+    message = owner_dm(running_app)
+    running_app.clock.fixed = datetime(2027, 1, 8, 11, 0, tzinfo=UTC)
+    assert click(running_app, "UPAUL", "action_post_update", message) == 200
+    [opened] = running_app.slack.wait_for("views.open")
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "post_update" and "A1" in json.dumps(view["blocks"])
+
+    def submit(user: str, text: str) -> Any:
+        return running_app.sender.interaction(
+            {
+                "type": "view_submission",
+                "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
+                "user": {"id": user, "username": user.lower(), "team_id": "T0BOARD"},
+                "api_app_id": "A0BOARD",
+                "token": "legacy-verification-token",
+                "trigger_id": "trigger.view",
+                "view": {
+                    "id": "V1",
+                    "type": "modal",
+                    "callback_id": "post_update",
+                    "private_metadata": view["private_metadata"],
+                    "state": {
+                        "values": {
+                            "update": {"text": {"type": "plain_text_input", "value": text}},
+                            "rag": {
+                                "status": {
+                                    "type": "static_select",
+                                    "selected_option": {
+                                        "value": "amber",
+                                        "text": {"type": "plain_text", "text": "Amber"},
+                                    },
+                                }
+                            },
+                        }
+                    },
+                },
+            }
+        )
+
+    by_officer = submit("UCHAIR", "Not my action")  # the chair is an officer: allowed
+    assert by_officer.status == 200 and "errors" not in by_officer.body
+    running_app.command("UCHAIR", "member add <@USAM>")
+    outsider = submit("USAM", "Trying to update")
+    assert outsider.status == 200
+    assert outsider.json()["response_action"] == "errors"
+    assert "Only the action's owner" in outsider.json()["errors"]["update"]
+
+    accepted = submit("UPAUL", "Data shared with Wellingborough Homes; <!channel> & co")
+    assert accepted.status == 200
+    with running_app.database.transaction() as session:
+        updates = list(session.scalars(select(ActionUpdate).order_by(ActionUpdate.id)))
+    assert [(u.author_id, u.rag, u.text) for u in updates] == [
+        ("UCHAIR", "amber", "Not my action"),
+        ("UPAUL", "amber", "Data shared with Wellingborough Homes; <!channel> & co"),
+    ]
+    assert updates[-1].created_at == datetime(2027, 1, 8, 11, 0, tzinfo=UTC)
+    # Exactly like the slash command: it is the latest update in the list.
+    latest = running_app.command("UPAUL", "actions mine")["text"]
+    assert (
+        "latest: [AMBER] Data shared with Wellingborough Homes; &lt;!channel&gt; &amp; co" in latest
+    )
+    confirmations = running_app.slack.wait_for("chat.postMessage", 3)
+    assert any("Update posted" in c.params["text"] for c in confirmations)
+
+
+def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real `boardbot serve` posts what is due as soon as it starts, then every minute."""
+    now = datetime.now(UTC)
+    running_app.clock.fixed = now
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    soon = (now + timedelta(days=3)).strftime("%d/%m/%Y")
+    running_app.command("UCHAIR", f"meeting add {soon} 10:00 : CSP Board")
+    running_app.slack.wait_for("chat.postMessage", 2)  # the set-up and meeting announcements
+    running_app.slack.reset()
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": running_app.slack.api_url,
+        "DATABASE_URL": running_app.database.url,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        [draft] = running_app.slack.wait_for("chat.postMessage", timeout=20)
+        assert draft.params["channel"] == "CBOARD"
+        assert "Draft agenda: CSP Board" in draft.params["text"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
