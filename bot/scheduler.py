@@ -3,40 +3,80 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import post
-from commands.reminders import DeliveryFailed, DueReminder, Post, run_pass
+from bot import rendering
+from commands.reminders import DeliveryFailed, DueReminder, run_pass
 from commands.replies import Message
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 PASS_INTERVAL_SECONDS = 60
+METADATA_EVENT = "board_reminder"
+LOOK_BACK = 100  # messages searched for a reminder that may already have gone out
 
 
-def slack_poster(client: WebClient) -> Post:
-    """Post through the Web API; anything but success leaves the reminder due."""
+class SlackOutbox:
+    """Reminders posted with their delivery tag in message metadata, so a retry can look first."""
 
-    def send(recipient: str, message: Message) -> str | None:
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def post(self, recipient: str, message: Message, tag: str) -> str | None:
+        metadata = {"event_type": METADATA_EVENT, "event_payload": {"tag": tag}}
+        first: str | None = None
         try:
-            return post(client, recipient, message)[0]
+            for part in rendering.payloads(message):
+                ts = self._client.chat_postMessage(channel=recipient, metadata=metadata, **part)[
+                    "ts"
+                ]
+                first = first or ts
         except SlackApiError as error:
             raise DeliveryFailed(
                 error.response.get("error") or str(error.response.status_code)
             ) from error
         except OSError as error:  # connection refused, reset, timed out
             raise DeliveryFailed(str(error)) from error
+        return first
 
-    return send
+    def find(self, recipient: str, tag: str) -> str | None:
+        with _failures_as_delivery_failed():
+            channel = recipient
+            if recipient.startswith(("U", "W")):
+                channel = self._client.conversations_open(users=recipient)["channel"]["id"]
+            history = self._client.conversations_history(
+                channel=channel, limit=LOOK_BACK, include_all_metadata=True
+            )
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("tag") == tag:
+                return str(message["ts"])
+        return None
+
+
+@contextmanager
+def _failures_as_delivery_failed() -> Iterator[None]:
+    """Any refusal or network failure means: not delivered, try again next pass."""
+    try:
+        yield
+    except SlackApiError as error:
+        reason = error.response.get("error") or str(error.response.status_code)
+        raise DeliveryFailed(reason) from error
+    except OSError as error:  # connection refused, reset, timed out
+        raise DeliveryFailed(str(error)) from error
 
 
 def reminder_pass(database: Database, client: WebClient, now: datetime) -> list[DueReminder]:
-    return run_pass(database, now, slack_poster(client))
+    return run_pass(database, now, SlackOutbox(client))
 
 
 def start_scheduler(

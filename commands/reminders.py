@@ -11,9 +11,9 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from commands import dates, describe
@@ -47,6 +47,12 @@ class DueReminder:
     board_id: int
     fire_at: datetime
     message: Message
+
+    @property
+    def tag(self) -> str:
+        """The delivery key as text, carried in the posted message's metadata."""
+        key = self.key
+        return f"{key.kind}:{key.subject_id}:{key.recipient}:{key.occasion.isoformat()}"
 
     @property
     def summary(self) -> str:
@@ -96,28 +102,41 @@ class DeliveryFailed(Exception):
     """The chat service did not take the message; the reminder stays due."""
 
 
-Post = Callable[[str, Message], str | None]
+class Outbox(Protocol):
+    """Where reminders go: the chat service, or anything that can post and look back."""
+
+    def post(self, recipient: str, message: Message, tag: str) -> str | None:
+        """Send; return the message's id. Raise DeliveryFailed if it was not taken."""
+        ...
+
+    def find(self, recipient: str, tag: str) -> str | None:
+        """The id of a recent message sent with this tag, if there is one."""
+        ...
 
 
-def run_pass(database: Database, now: datetime, post: Post) -> list[DueReminder]:
+def run_pass(database: Database, now: datetime, outbox: Outbox) -> list[DueReminder]:
     """One reminder pass as of `now`: claim each due reminder, post it, record it.
 
-    `post(recipient, message)` sends a message and returns its id, or raises
-    DeliveryFailed; a failed reminder is released for the next pass.
+    A reminder claimed before (a failed post, or a pass that died mid-post) may
+    already be in Slack, so it is looked up by its tag before being posted again.
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
     for reminder in due_reminders(database, now):
-        if not deliveries.claim(database, reminder.key, reminder.board_id, claim_id, now):
+        attempt = deliveries.claim(database, reminder.key, reminder.board_id, claim_id, now)
+        if not attempt:
             continue
+        tag = reminder.tag
         try:
-            message_id = post(reminder.key.recipient, reminder.message)
+            message_id = outbox.find(reminder.key.recipient, tag) if attempt > 1 else None
+            if message_id is None:
+                message_id = outbox.post(reminder.key.recipient, reminder.message, tag)
+                posted.append(reminder)
         except DeliveryFailed as error:
             log.warning("reminder not delivered, will retry: %s (%s)", reminder.summary, error)
             deliveries.release(database, reminder.key, claim_id, str(error))
             continue
         deliveries.mark_sent(database, reminder.key, claim_id, now, message_id)
-        posted.append(reminder)
     return posted
 
 

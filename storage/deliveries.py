@@ -111,10 +111,9 @@ def sent_keys(session: Session, meeting_ids: Iterable[int]) -> set[DeliveryKey]:
     return {DeliveryKey(*row) for row in rows}
 
 
-def claim(
-    database: Database, key: DeliveryKey, board_id: int, claim_id: str, now: datetime
-) -> bool:
-    """Take the reminder for this pass; False if another pass has it or it was sent."""
+def claim(database: Database, key: DeliveryKey, board_id: int, claim_id: str, now: datetime) -> int:
+    """Take the reminder for this pass: its attempt number, or 0 if another pass has it
+    or it was sent."""
     try:
         with database.transaction() as session:
             session.add(
@@ -130,11 +129,11 @@ def claim(
                     attempts=1,
                 )
             )
-        return True
+        return 1
     except IntegrityError:
         pass
     with database.transaction() as session:
-        reclaimed = session.execute(
+        attempt = session.execute(
             update(ReminderDelivery)
             .where(
                 _is(key),
@@ -152,8 +151,9 @@ def claim(
                 claimed_at=now,
                 attempts=ReminderDelivery.attempts + 1,
             )
-        )
-        return reclaimed.rowcount == 1  # type: ignore[attr-defined]
+            .returning(ReminderDelivery.attempts)
+        ).scalar_one_or_none()
+        return attempt or 0
 
 
 def mark_sent(

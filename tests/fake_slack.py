@@ -58,6 +58,8 @@ SPEC_ADDITIONS: dict[str, frozenset[str]] = {
     # Message metadata (2022) and the `markdown_text` alternative to `text`
     # (2025) are both named keyword arguments of WebClient.chat_postMessage.
     "chat.postMessage": frozenset({"metadata", "markdown_text"}),
+    # Returning message metadata in history (2022) is opt-in with this flag.
+    "conversations.history": frozenset({"include_all_metadata"}),
     # `markdown_text` is a named keyword argument of WebClient.chat_postEphemeral.
     "chat.postEphemeral": frozenset({"markdown_text"}),
     # WebClient.chat_update names `metadata`, `markdown_text`, `file_ids` and
@@ -241,6 +243,7 @@ class FakeSlack:
         self.violations: list[str] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> posted messages
         self._files: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._cond = threading.Condition()
@@ -337,6 +340,7 @@ class FakeSlack:
             self.calls.clear()
             self.violations.clear()
             self.uploads.clear()
+            self.messages.clear()
             self._files.clear()
             self._failures.clear()
 
@@ -515,7 +519,23 @@ class FakeSlack:
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = self._next_ts()
         channel = self._channel_id(str(params.get("channel", "")))
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(params, ts)}
+        message = self._message(params, ts)
+        with self._cond:
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Messages posted to the channel, newest first; metadata only when asked for."""
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._cond:
+            posted = list(self.messages.get(str(params.get("channel", "")), []))
+        found = [
+            {k: v for k, v in m.items() if with_metadata or k != "metadata"}
+            for m in reversed(posted)
+            if float(m["ts"]) > oldest
+        ]
+        return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
 
     def _chat_post_ephemeral(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}
@@ -600,6 +620,7 @@ _ANSWERS = {
     "chat.postEphemeral": FakeSlack._chat_post_ephemeral,
     "chat.update": FakeSlack._chat_update,
     "conversations.open": FakeSlack._conversations_open,
+    "conversations.history": FakeSlack._conversations_history,
     "views.open": FakeSlack._views,
     "views.update": FakeSlack._views,
     "views.push": FakeSlack._views,

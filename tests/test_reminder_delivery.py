@@ -310,3 +310,20 @@ def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_pa
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_pass_that_died_after_posting_is_not_repeated(running_app: RunningApp) -> None:
+    """The process was killed between Slack accepting the post and recording it."""
+    board(running_app)
+    reminders_run(running_app, "2026-12-31T09:00:00+00:00")
+    with running_app.database.transaction() as session:
+        delivery = session.scalars(select(ReminderDelivery)).one()
+        delivery.state, delivery.sent_at = "claimed", None  # as the dead pass left it
+    # Within ten minutes the claim is still the dead pass's; after that it is looked up, not reposted.
+    assert "0 reminder(s)" in reminders_run(running_app, "2026-12-31T09:05:00+00:00").stdout
+    assert "0 reminder(s)" in reminders_run(running_app, "2026-12-31T09:11:00+00:00").stdout
+    assert len(running_app.slack.calls_to("chat.postMessage")) == 1
+    assert len(running_app.slack.calls_to("conversations.history")) == 1
+    with running_app.database.transaction() as session:
+        delivery = session.scalars(select(ReminderDelivery)).one()
+        assert (delivery.state, delivery.attempts) == ("sent", 2)
