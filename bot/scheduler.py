@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot import rendering
 from commands.reminders import DeliveryFailed, DueReminder, run_pass
 from commands.replies import Message
+from storage import events
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,10 @@ def start_scheduler(
 
     def tick() -> None:
         try:
-            for reminder in reminder_pass(database, client, clock()):
+            now = clock()
+            for reminder in reminder_pass(database, client, now):
                 log.info("reminder posted: %s", reminder.summary)
+            events.forget_old(database, now)
         except Exception:
             # The next tick tries again; a pass must never take the server down.
             log.exception("reminder pass failed")

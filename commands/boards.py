@@ -68,8 +68,9 @@ def setup(ctx: Context, args: str) -> Outcome:
     ctx.session.flush()
     _remember(ctx, ctx.caller)
     ctx.board, ctx.member = board, chair
-    ctx.audit("board.setup", f"board {board.id}", None, snapshot(board))
-    ctx.audit("member.add", f"member {ctx.caller}", None, snapshot(chair))
+    ctx.audit(
+        "board.setup", f"board {board.id}", None, {**(snapshot(board) or {}), "chair": ctx.caller}
+    )
     cmd = ctx.invocation.command
     return Outcome(
         reply=Message.of(

@@ -282,3 +282,12 @@ class ReminderDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     last_error: Mapped[str | None] = mapped_column(String(200))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class ProcessedEvent(Base):
+    """An Events API delivery already handled: Slack retries carry the same event_id."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -14,6 +14,7 @@ from storage.models import (
     Action,
     AgendaItem,
     Attendance,
+    AuditEntry,
     Board,
     Meeting,
     Member,
@@ -175,6 +176,30 @@ def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | 
     return session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting_id, Attendance.user_id == user_id)
     ).one_or_none()
+
+
+def actions_owned(session: Session, team_id: str, user_id: str) -> Sequence[tuple[Action, Board]]:
+    """A person's open actions on every board of the workspace, with their updates."""
+    rows = session.execute(
+        select(Action, Board)
+        .join(Board, Board.id == Action.board_id)
+        .where(Board.team_id == team_id, Action.owner_id == user_id, Action.status == "open")
+        .options(selectinload(Action.updates))
+        .order_by(Board.name, Action.due_on.is_(None), Action.due_on, Action.number)
+    ).all()
+    return [(action, board) for action, board in rows]
+
+
+def audit_trail(session: Session, board_id: int, subject: str) -> Sequence[AuditEntry]:
+    """Audit rows about a thing (`A3`), or a meeting and everything at it (`M2`, `M2 item 1`)."""
+    return session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.board_id == board_id,
+            (AuditEntry.subject == subject) | AuditEntry.subject.startswith(subject + " "),
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
 
 
 def action_numbered(session: Session, board_id: int, number: int) -> Action | None:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import rendering
 from bot.app import Services
+from bot.listeners.events.app_home import publish_home
 from bot.listeners.views.update_modal import update_form
 from commands import dispatch, follow_up
 from commands.context import Context, Invocation
@@ -63,6 +64,9 @@ def register(app: App, services: Services) -> None:
                 text=rendering.text(outcome.reply),
             )
             return
+        if body.get("container", {}).get("type") == "view":  # clicked on the App Home tab
+            publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
+            return
         message = body["message"]
         client.chat_update(
             channel=body["channel"]["id"],
@@ -93,7 +97,8 @@ def register(app: App, services: Services) -> None:
             )
             return
         board_id, number = follow_up.parse_reference(action["value"])
-        reference = {"board": board_id, "number": number, "channel": body["channel"]["id"]}
+        channel = body.get("channel", {}).get("id") or body["user"]["id"]
+        reference = {"board": board_id, "number": number, "channel": channel}
         client.views_open(
             trigger_id=body["trigger_id"],
             view=update_form(outcome.reply.title or "", json.dumps(reference)),

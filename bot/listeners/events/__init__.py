@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from bot.app import Services
+from bot.listeners.events import app_home
+
+
+def register(app: App, services: Services) -> None:
+    app_home.register(app, services)

@@ -1,0 +1,28 @@
+"""The App Home tab, published whenever a partner opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot import rendering
+from bot.app import Services
+from commands.home import home
+
+
+def publish_home(client: WebClient, services: Services, team_id: str, user_id: str) -> None:
+    message = home(services.database, team_id, user_id, services.clock())
+    client.views_publish(
+        user_id=user_id, view=View(type="home", blocks=rendering.blocks(message)[:100])
+    )
+
+
+def register(app: App, services: Services) -> None:
+    def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") == "home":
+            publish_home(client, services, body.get("team_id", ""), event["user"])
+
+    app.event("app_home_opened")(ack=lambda ack: ack(), lazy=[opened])

@@ -1,0 +1,36 @@
+"""The App Home tab: a partner's own open actions on every board, with their buttons."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from commands.reminders import action_section
+from commands.replies import Message, Section, line
+from storage import queries
+from storage.database import Database
+from storage.models import Action
+
+
+def home(database: Database, team_id: str, user_id: str, now: datetime) -> Message:
+    """Open actions owned by the user, board by board, soonest due first."""
+    with database.transaction() as session:
+        owned = queries.actions_owned(session, team_id, user_id)
+        by_board: dict[str, list[Action]] = defaultdict(list)
+        zones: dict[str, ZoneInfo] = {}
+        for action, board in owned:
+            by_board[board.name].append(action)
+            zones[board.name] = ZoneInfo(board.timezone)
+        sections: list[Section] = []
+        for name, actions in by_board.items():
+            today = now.astimezone(zones[name]).date()
+            sections.append(Section((), heading=name))
+            sections += [action_section(action, today) for action in actions]
+    if not sections:
+        sections = [Section((line("You have no open actions on any board."),))]
+    return Message(
+        title="Your open actions",
+        sections=tuple(sections),
+        footnote="Type /board help in a board's channel for everything else.",
+    )

@@ -1,0 +1,98 @@
+"""Events API: the App Home tab, and Slack's retries that must change nothing (SPEC §4)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from storage.models import Action, ProcessedEvent
+from tests.conftest import RunningApp
+
+SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def home_opened(app: RunningApp, user: str, event_id: str, retry: int | None = None) -> int:
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "DHOME",
+        "tab": "home",
+        "event_ts": "1764590400.000100",
+    }
+    return app.sender.event(event, event_id, retry_num=retry).status
+
+
+def test_the_home_tab_lists_my_open_actions_with_buttons(running_app: RunningApp) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    running_app.command("UCHAIR", "action add <@UPAUL> Share hotspot data <!here> by 7/1/2027")
+    running_app.command("UCHAIR", "action add <@UCHAIR> Chair's own action")
+
+    assert home_opened(running_app, "UPAUL", "Ev001") == 200
+    [published] = running_app.slack.wait_for("views.publish")
+    assert published.params["user_id"] == "UPAUL"
+    view = published.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    shown = json.dumps(view)
+    assert view["type"] == "home"
+    assert "Share hotspot data &lt;!here&gt;" in shown and "Chair's own action" not in shown
+    assert "action_mark_done" in shown and "action_post_update" in shown
+
+
+def test_a_retried_event_is_acknowledged_and_changes_nothing(running_app: RunningApp) -> None:
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    assert home_opened(running_app, "UCHAIR", "Ev002") == 200
+    running_app.slack.wait_for("views.publish")
+    assert home_opened(running_app, "UCHAIR", "Ev002", retry=1) == 200
+    assert home_opened(running_app, "UCHAIR", "Ev002", retry=2) == 200
+    time.sleep(0.5)  # a second publish would come from a lazy listener
+    assert len(running_app.slack.calls_to("views.publish")) == 1
+    with running_app.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+def test_mark_done_from_the_home_tab_refreshes_it(running_app: RunningApp) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "action add <@UCHAIR> Write to the PCC by 7/1/2027")
+    home_opened(running_app, "UCHAIR", "Ev003")
+    [published] = running_app.slack.wait_for("views.publish")
+    view = published.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    button = next(
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "action_mark_done"
+    )
+    status = running_app.sender.interaction(
+        {
+            "type": "block_actions",
+            "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
+            "user": {"id": "UCHAIR", "username": "chair", "team_id": "T0BOARD"},
+            "api_app_id": "A0BOARD",
+            "token": "legacy-verification-token",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "trigger_id": "trigger.home",
+            "view": {"id": "VHOME", "type": "home", "blocks": view["blocks"]},
+            "actions": [
+                {
+                    "action_id": "action_mark_done",
+                    "block_id": "x",
+                    "type": "button",
+                    "value": button["value"],
+                    "action_ts": "1767776500.000001",
+                }
+            ],
+        }
+    ).status
+    assert status == 200
+    refreshed = running_app.slack.wait_for("views.publish", 2)[-1]
+    assert "no open actions" in json.dumps(refreshed.params["view"])
+    with running_app.database.transaction() as session:
+        assert session.scalars(select(Action.status)).one() == "done"
