@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint upgrade clean
+.PHONY: run test fuzz lint upgrade clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)  ## serve or socket when Slack tokens are set, otherwise the conso
 
 test: $(STAMP)  ## the whole suite, on SQLite and (when it answers) PostgreSQL
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)  ## the long fuzzing run (10,000+ typed commands, on SQLite); prints the count
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py -k sqlite -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot commands storage tests

@@ -1,4 +1,4 @@
-"""`boardbot` (also `python -m bot`): serve, socket, console, reminders, db."""
+"""`boardbot` (also `python -m bot`): serve, socket, console, reminders, db, export, import."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.app import build_app, utc_now, web_client
-from bot.config import Settings
+from bot.config import Settings, instant
 from bot.console import Console
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server
+from commands.board_export import export_board, import_board
 from commands.dates import warm_up
+from commands.errors import BoardError
 from storage.database import Database
 
 log = logging.getLogger("boardbot")
@@ -23,18 +25,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="boardbot", description="Board Bot for Slack.")
     verbs = parser.add_subparsers(dest="verb", required=True)
     serve = verbs.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=3000)
     verbs.add_parser("socket", help="Socket Mode (no public URL needed)")
     verbs.add_parser("console", help="a local shell over the same core and database")
-    verbs.add_parser("run", help="socket or serve when Slack tokens are set, else console")
+    run = verbs.add_parser("run", help="socket or serve when Slack tokens are set, else console")
+    for http in (serve, run):
+        http.add_argument("--host", default="0.0.0.0")
+        http.add_argument("--port", type=int, default=3000)
     reminders = verbs.add_parser("reminders", help="reminders")
     reminders.add_argument("action", choices=["run"], help="run one reminder pass and exit (cron)")
     reminders.add_argument(
-        "--at", type=_instant, default=None, help="the pass's instant, ISO-8601 (default: now)"
+        "--at", type=instant, default=None, help="the pass's instant, ISO-8601 (default: now)"
     )
     db = verbs.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+    export = verbs.add_parser(
+        "export", help="write a board as JSON (for import) and a CSV action log"
+    )
+    export.add_argument("--board", required=True, help="the board's name or channel id")
+    export.add_argument("--out", type=Path, default=Path(), help="folder to write to (default: .)")
+    restore = verbs.add_parser("import", help="restore a board from an export's JSON file")
+    restore.add_argument("file", type=Path, help="the <board>.json written by export")
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
@@ -56,11 +66,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not settings.bot_token:
             parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
         now = args.at or utc_now()
-        posted = reminder_pass(database, web_client(settings), now)
+        posted = reminder_pass(database, web_client(settings), now, settings)
         for reminder in posted:
             print(f"posted {reminder.summary}")
         print(f"{len(posted)} reminder(s) posted as of {now.isoformat()}")
         return 0
+    try:
+        if verb == "export":
+            return _export(database, args.board, args.out)
+        if verb == "import":
+            return _import(database, args.file)
+    except BoardError as error:
+        print(f"boardbot {verb}: {error}", file=sys.stderr)
+        return 1
     warm_up()
     if verb == "console":
         return _console(settings, database)
@@ -72,22 +90,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not settings.app_token:
             parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
-        start_scheduler(database, app.client, utc_now)
+        start_scheduler(database, app.client, settings)
         SocketModeHandler(app, settings.app_token).start()
         return 0
     if not settings.signing_secret:
         parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
-    start_scheduler(database, app.client, utc_now)
+    start_scheduler(database, app.client, settings)
     server = make_server(Routes(app, database), args.host, args.port)
     log.info("serving on http://%s:%s/slack/events", args.host, server.effective_port)
     server.run()
     return 0
 
 
-def _instant(text: str) -> datetime:
-    """An ISO-8601 instant; without an offset it is read as UTC."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _export(database: Database, board: str, out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    for file in export_board(database, board, utc_now()):
+        (out / file.filename).write_bytes(file.content)
+        print(f"wrote {out / file.filename}")
+    return 0
+
+
+def _import(database: Database, path: Path) -> int:
+    restored = import_board(database, path.read_bytes())
+    rows = sum(restored.counts.values())
+    print(f"restored {restored.name} to channel {restored.channel_id} ({rows} rows)")
+    if restored.missing_parent:
+        print(f"note: its parent board {restored.missing_parent} is not in this database")
+    return 0
 
 
 def _console(settings: Settings, database: Database) -> int:

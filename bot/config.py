@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from storage.database import DEFAULT_URL
 
@@ -21,10 +24,17 @@ class Settings:
     database_url: str
     board_timezone: str
     public_url: str
+    reminder_interval_seconds: float = 60
+    # How long a claimed reminder may go unconfirmed before another instance takes it over.
+    reminder_claim_timeout_seconds: float = 600
+    # A rehearsal runs the reminder schedule on a simulated clock: from this
+    # instant, at this many simulated seconds per real second.
+    rehearse_from: datetime | None = None
+    rehearse_speed: float = 1.0
 
     @classmethod
     def from_env(cls) -> Settings:
-        load_dotenv(override=False)
+        load_dotenv(find_dotenv(usecwd=True), override=False)
         api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
         return cls(
             bot_token=os.environ.get("SLACK_BOT_TOKEN") or None,
@@ -34,8 +44,30 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_URL,
             board_timezone=os.environ.get("BOARD_TIMEZONE") or "Europe/London",
             public_url=(os.environ.get("PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
+            reminder_interval_seconds=float(os.environ.get("REMINDER_INTERVAL_SECONDS") or 60),
+            reminder_claim_timeout_seconds=float(
+                os.environ.get("REMINDER_CLAIM_TIMEOUT_SECONDS") or 600
+            ),
+            rehearse_from=instant(os.environ.get("BOARDBOT_REHEARSE_FROM")),
+            rehearse_speed=float(os.environ.get("BOARDBOT_REHEARSE_SPEED") or 1.0),
         )
 
     @property
     def has_slack(self) -> bool:
         return bool(self.bot_token)
+
+    def reminder_clock(self) -> Callable[[], datetime]:
+        """The clock reminder passes run on: real time, or the rehearsal's simulated time."""
+        start = self.rehearse_from
+        if start is None:
+            return lambda: datetime.now(UTC)
+        began, speed = time.monotonic(), self.rehearse_speed
+        return lambda: start + timedelta(seconds=(time.monotonic() - began) * speed)
+
+
+def instant(text: str | None) -> datetime | None:
+    """An ISO-8601 instant; without an offset it is read as UTC."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

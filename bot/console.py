@@ -82,6 +82,12 @@ class Console:
             self._show(dm.message, f"[DM to @{self.directory.name_of(dm.user_id)}] ")
             for dm in outcome.direct
         ]
+        shown += [
+            f"[file to @{self.directory.name_of(file.recipient)}] {file.filename}"
+            if file.recipient
+            else f"[file in channel] {file.filename}"
+            for file in outcome.files
+        ]
         return "\n".join(shown)
 
     def _show(self, message: Message, prefix: str = "") -> str:

@@ -142,8 +142,7 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     current = ""
     for piece in lines:
         while len(piece) > limit:
-            cut = piece.rfind(" ", 0, limit) if " " in piece[:limit] else limit
-            cut = cut if cut > 0 else limit
+            cut = _safe_cut(piece, limit)
             chunks += [current] if current else []
             current = ""
             chunks.append(piece[:cut])
@@ -159,5 +158,17 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
+def _safe_cut(text: str, limit: int) -> int:
+    """Where to cut mrkdwn at most `limit` long: at a space if there is one, and never
+    inside an escape (`&amp;`) or a mention (`<@U123>`), which would break them."""
+    cut = text.rfind(" ", 0, limit)
+    cut = cut if cut > 0 else limit
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = text.rfind(opener, 0, cut)
+        if start > 0 and text.find(closer, start, cut) == -1:
+            cut = start
+    return cut
+
+
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: _safe_cut(text, limit - 1)] + "…"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
+from bot.config import Settings
 from commands.reminders import DeliveryFailed, DueReminder, run_pass
 from commands.replies import Message
 from storage import events
 from storage.database import Database
 
 log = logging.getLogger(__name__)
-PASS_INTERVAL_SECONDS = 60
 METADATA_EVENT = "board_reminder"
 LOOK_BACK = 100  # messages searched for a reminder that may already have gone out
 
@@ -76,19 +76,23 @@ def _failures_as_delivery_failed() -> Iterator[None]:
         raise DeliveryFailed(str(error)) from error
 
 
-def reminder_pass(database: Database, client: WebClient, now: datetime) -> list[DueReminder]:
-    return run_pass(database, now, SlackOutbox(client))
+def reminder_pass(
+    database: Database, client: WebClient, now: datetime, settings: Settings
+) -> list[DueReminder]:
+    timeout = timedelta(seconds=settings.reminder_claim_timeout_seconds)
+    return run_pass(database, now, SlackOutbox(client), claim_timeout=timeout)
 
 
 def start_scheduler(
-    database: Database, client: WebClient, clock: Callable[[], datetime]
+    database: Database, client: WebClient, settings: Settings
 ) -> BackgroundScheduler:
-    """A pass every minute in a background thread; never two at once in this process."""
+    """A pass every minute (by default) in a background thread; never two at once here."""
+    clock = settings.reminder_clock()
 
     def tick() -> None:
         try:
             now = clock()
-            for reminder in reminder_pass(database, client, now):
+            for reminder in reminder_pass(database, client, now, settings):
                 log.info("reminder posted: %s", reminder.summary)
             events.forget_old(database, now)
         except Exception:
@@ -99,10 +103,10 @@ def start_scheduler(
     scheduler.add_job(
         tick,
         "interval",
-        seconds=PASS_INTERVAL_SECONDS,
+        seconds=settings.reminder_interval_seconds,
         max_instances=1,
         coalesce=True,
-        next_run_time=clock(),
+        next_run_time=datetime.now(UTC),  # the first pass at once (real time, even in a rehearsal)
         id="reminders",
     )
     scheduler.start()

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
+import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.app import utc_now
+from commands import calendar_feed
+from commands.errors import Unavailable
 from storage.database import Database
 
+log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 SERVER_THREADS = 8
+CALENDAR_PATH = re.compile(r"/calendar/(?P<token>[A-Za-z0-9_-]{1,100})\.ics")
 
 
 class Routes:
-    """`POST /slack/events` to Bolt, `GET /healthz`; everything else 404."""
+    """`POST /slack/events` to Bolt, `GET /healthz`, `GET /calendar/<token>.ics`; else 404."""
 
-    def __init__(self, app: App, database: Database) -> None:
+    def __init__(
+        self, app: App, database: Database, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self._slack = SlackRequestHandler(app, path="/slack/events")
         self._database = database
+        self._clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -28,12 +41,39 @@ class Routes:
             return self._slack(environ, start_response)
         if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return self._health(start_response)
-        return _plain(start_response, "404 Not Found", "Not Found")
+        calendar = CALENDAR_PATH.fullmatch(path)
+        if calendar and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
+            return self._calendar(calendar["token"], start_response)
+        return _not_found(start_response)
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         if not self._database.ping():
             return _plain(start_response, "503 Service Unavailable", "database unreachable")
         return _plain(start_response, "200 OK", "ok")
+
+    def _calendar(self, token: str, start_response: StartResponse) -> Iterable[bytes]:
+        """A board's feed, built now; any token that opens nothing is an ordinary 404."""
+        try:
+            content = calendar_feed.feed(self._database, token, self._clock())
+        except Unavailable:
+            log.warning("calendar feed: database unavailable", exc_info=True)
+            return _plain(start_response, "503 Service Unavailable", "try again shortly")
+        if content is None:
+            return _not_found(start_response)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(content))),
+                # The link is someone's private key to the board's calendar: no shared caches.
+                ("Cache-Control", "private, no-cache"),
+            ],
+        )
+        return [content]
+
+
+def _not_found(start_response: StartResponse) -> list[bytes]:
+    return _plain(start_response, "404 Not Found", "Not Found")
 
 
 def _plain(start_response: StartResponse, status: str, body: str) -> list[bytes]:
@@ -49,6 +89,22 @@ def make_server(routes: Routes, host: str, port: int) -> Any:
     return create_server(routes, host=host, port=port, threads=SERVER_THREADS, ident="boardbot")
 
 
-def stop_server(server: Any) -> None:
-    """Stop a server running in another thread: its own loop closes its sockets, then it returns."""
-    server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map, ignore_all=True))
+def stop_server(server: Any, thread: threading.Thread) -> None:
+    """Stop a server running `run()` in `thread`, then close its sockets.
+
+    The loop runs while its socket map is non-empty, so emptying the map from
+    inside the loop (a trigger thunk) ends it cleanly; closing the sockets
+    while it still polls them would fail with a bad file descriptor.
+    """
+    dispatchers: list[Any] = []
+
+    def empty_the_map() -> None:
+        dispatchers.extend(server._map.values())
+        server._map.clear()
+
+    server.trigger.pull_trigger(empty_the_map)
+    thread.join(timeout=10)
+    for dispatcher in dispatchers:
+        with contextlib.suppress(OSError):
+            dispatcher.close()
+    server.task_dispatcher.shutdown()

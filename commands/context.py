@@ -43,6 +43,7 @@ class Invocation:
     now: datetime
     command: str = "/board"
     default_timezone: str = "Europe/London"
+    public_url: str = "http://localhost:3000"  # base of links the app serves (calendar feed)
 
 
 @dataclass

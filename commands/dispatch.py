@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
+from commands import parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 
 def run(invocation: Invocation, database: Database, directory: Directory) -> Outcome:
     """The outcome of a command; a refused command changes nothing and says why."""
+    invocation = replace(invocation, text=parsing.printable(invocation.text))
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None:
         return _refusal(_unknown(invocation))

@@ -11,8 +11,16 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
 ITEM_NUMBER = re.compile(r"^#?(\d{1,4})$")
+# Control characters (but tab and newline) carry no meaning in a command, and
+# PostgreSQL cannot store NUL at all.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_TITLE = 200
 MAX_TEXT = 3000
+
+
+def printable(text: str) -> str:
+    """The text without control characters."""
+    return CONTROL.sub("", text)
 
 
 def mention(token: str, what: str = "person") -> str:
@@ -72,7 +80,7 @@ def title(text: str, what: str = "title") -> str:
 
 def free_text(text: str, what: str = "text") -> str:
     """A note, update or description, stored verbatim (trimmed)."""
-    cleaned = text.strip()
+    cleaned = printable(text).strip()
     if not cleaned:
         raise UsageError(f"The {what} is missing.")
     if len(cleaned) > MAX_TEXT:

@@ -11,10 +11,13 @@ import logging
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from commands import dates, describe
 from commands.context import Context
@@ -70,24 +73,37 @@ def fire_time(day: date, hour: int, zone: ZoneInfo) -> datetime:
 
 
 def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
-    """Everything due at `now` and not yet sent, still useful, in time order."""
+    """Everything due at `now` and not yet sent, still useful, in time order.
+
+    Keys are worked out from light rows first; agendas and action histories are
+    loaded only for the reminders that turn out to be unsent, so a pass with
+    nothing to do stays cheap however much history the boards hold.
+    """
     horizon = timedelta(days=MAX_OFFSET_DAYS + 1)
     with database.transaction() as session:
         meetings = deliveries.meetings_ahead(session, now, horizon)
-        sent = deliveries.sent_keys(session, (m.id for m in meetings))
+        planned = [(m, at, kind) for m in meetings for at, kind in _fire_times(m, now)]
+        drafting = {m.board_id for m, _, kind in planned if kind == "draft_agenda"}
         last_day = max((m.starts_at.date() for m in meetings), default=now.date())
-        owed = deliveries.open_dated_actions(
-            session, {m.board_id for m in meetings}, last_day + timedelta(days=1)
-        )
-        by_board: dict[int, list[Action]] = defaultdict(list)
-        for action in owed:
-            by_board[action.board_id].append(action)
-        due = [
-            reminder
-            for meeting in meetings
-            for reminder in _meeting_reminders(meeting, by_board[meeting.board_id], now)
-            if reminder.key not in sent
-        ]
+        owners = deliveries.owners_of_dated_actions(session, drafting, last_day + timedelta(days=1))
+        wanted: list[tuple[DeliveryKey, Meeting, datetime]] = []
+        for meeting, at, kind in planned:
+            zone = ZoneInfo(meeting.board.timezone)
+            occasion = at.astimezone(zone).date()
+            wanted.append(
+                (DeliveryKey(kind, meeting.id, meeting.board.channel_id, occasion), meeting, at)
+            )
+            if kind == "draft_agenda":
+                day = meeting.starts_at.astimezone(zone).date()
+                wanted += [
+                    (DeliveryKey("owner_update", meeting.id, owner, occasion), meeting, at)
+                    for owner in sorted(
+                        {o for b, o, due in owners if b == meeting.board_id and due <= day}
+                    )
+                ]
+        sent = deliveries.sent_keys(session, {key.subject_id for key, _, _ in wanted})
+        unsent = [(key, meeting, at) for key, meeting, at in wanted if key not in sent]
+        due = _meeting_messages(session, unsent, last_day)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
         for action, board in deliveries.overdue_unreminded(
             session, (now + timedelta(days=1)).date()
@@ -96,6 +112,40 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
             if reminder is not None:
                 due.append(reminder)
     return sorted(due, key=lambda r: (r.fire_at, r.key.kind, r.key.subject_id, r.key.recipient))
+
+
+def _meeting_messages(
+    session: Session, unsent: list[tuple[DeliveryKey, Meeting, datetime]], last_day: date
+) -> list[DueReminder]:
+    """The messages of the unsent meeting reminders, with their agendas and actions loaded."""
+    if not unsent:
+        return []
+    deliveries.load_agendas(session, {meeting.id for _, meeting, _ in unsent})
+    owed: dict[int, list[Action]] = defaultdict(list)
+    for action in deliveries.open_dated_actions(
+        session, {meeting.board_id for _, meeting, _ in unsent}, last_day + timedelta(days=1)
+    ):
+        owed[action.board_id].append(action)
+    out = []
+    for key, meeting, at in unsent:
+        zone = ZoneInfo(meeting.board.timezone)
+        actions = owed[meeting.board_id]
+        if key.kind == "owner_update":
+            day = meeting.starts_at.astimezone(zone).date()
+            mine = [
+                a for a in actions if a.owner_id == key.recipient and a.due_on and a.due_on <= day
+            ]
+            message = owner_message(
+                f"M{meeting.number} {meeting.title} is on "
+                f"{dates.say_datetime(meeting.starts_at, zone)}. "
+                "Please post an update on your actions before then.",
+                mine,
+                at.astimezone(zone).date(),
+            )
+        else:
+            message = _channel_message(key.kind, meeting, actions, zone)
+        out.append(DueReminder(key, meeting.board_id, at, message))
+    return out
 
 
 class DeliveryFailed(Exception):
@@ -114,16 +164,31 @@ class Outbox(Protocol):
         ...
 
 
-def run_pass(database: Database, now: datetime, outbox: Outbox) -> list[DueReminder]:
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_pass(
+    database: Database,
+    now: datetime,
+    outbox: Outbox,
+    clock: Callable[[], datetime] = wall_clock,
+    claim_timeout: timedelta = deliveries.DEFAULT_CLAIM_TIMEOUT,
+) -> list[DueReminder]:
     """One reminder pass as of `now`: claim each due reminder, post it, record it.
 
-    A reminder claimed before (a failed post, or a pass that died mid-post) may
-    already be in Slack, so it is looked up by its tag before being posted again.
+    `now` decides what is due (cron's `--at`, or a rehearsal); claims are timed
+    by the real `clock`, because a claim goes stale when its process stops, not
+    when the board's calendar moves on. A reminder claimed before (a failed
+    post, or a pass that died mid-post) may already be in Slack, so it is looked
+    up by its tag before being posted again.
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
     for reminder in due_reminders(database, now):
-        attempt = deliveries.claim(database, reminder.key, reminder.board_id, claim_id, now)
+        attempt = deliveries.claim(
+            database, reminder.key, reminder.board_id, claim_id, clock(), claim_timeout
+        )
         if not attempt:
             continue
         tag = reminder.tag
@@ -140,7 +205,7 @@ def run_pass(database: Database, now: datetime, outbox: Outbox) -> list[DueRemin
     return posted
 
 
-def _meeting_reminders(meeting: Meeting, owed: list[Action], now: datetime) -> list[DueReminder]:
+def _fire_times(meeting: Meeting, now: datetime) -> list[tuple[datetime, str]]:
     """The meeting's reminders whose time has passed and that are still worth sending.
 
     A reminder whose time had already passed when the meeting was scheduled (or
@@ -151,53 +216,18 @@ def _meeting_reminders(meeting: Meeting, owed: list[Action], now: datetime) -> l
     zone = ZoneInfo(board.timezone)
     day = meeting.starts_at.astimezone(zone).date()
     schedule = sorted(
-        (
-            (fire_time(day - timedelta(days=days), board.reminder_hour, zone), kind)
-            for kind, days in (
-                ("agenda_call", board.agenda_call_days),
-                ("draft_agenda", board.draft_agenda_days),
-                ("eve", board.eve_reminder_days),
-            )
-        ),
+        (fire_time(day - timedelta(days=days), board.reminder_hour, zone), kind)
+        for kind, days in (
+            ("agenda_call", board.agenda_call_days),
+            ("draft_agenda", board.draft_agenda_days),
+            ("eve", board.eve_reminder_days),
+        )
     )
     passed = [(at, kind) for at, kind in schedule if at <= now]
-    out: list[DueReminder] = []
-    for index, (at, kind) in enumerate(passed):
-        superseded = index < len(passed) - 1
-        if at < meeting.updated_at and superseded:
-            continue
-        occasion = at.astimezone(zone).date()
-        key = DeliveryKey(kind, meeting.id, board.channel_id, occasion)
-        out.append(DueReminder(key, board.id, at, _channel_message(kind, meeting, owed, zone)))
-        if kind == "draft_agenda":
-            out += _owner_requests(meeting, owed, at, occasion, zone)
-    return out
-
-
-def _owner_requests(
-    meeting: Meeting, owed: list[Action], at: datetime, occasion: date, zone: ZoneInfo
-) -> list[DueReminder]:
-    """One DM per owner whose open actions fall due before the meeting."""
-    day = meeting.starts_at.astimezone(zone).date()
-    owners: dict[str, list[Action]] = defaultdict(list)
-    for action in owed:
-        if action.due_on is not None and action.due_on <= day:
-            owners[action.owner_id].append(action)
-    today = at.astimezone(zone).date()
     return [
-        DueReminder(
-            DeliveryKey("owner_update", meeting.id, owner, occasion),
-            meeting.board_id,
-            at,
-            owner_message(
-                f"M{meeting.number} {meeting.title} is on "
-                f"{dates.say_datetime(meeting.starts_at, zone)}. "
-                "Please post an update on your actions before then.",
-                actions,
-                today,
-            ),
-        )
-        for owner, actions in owners.items()
+        (at, kind)
+        for index, (at, kind) in enumerate(passed)
+        if at >= meeting.updated_at or index == len(passed) - 1
     ]
 
 

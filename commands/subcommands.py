@@ -6,7 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from commands import actions, agenda, boards, meetings, proceedings, reminders
+from commands import (
+    actions,
+    agenda,
+    boards,
+    calendar_feed,
+    history,
+    meetings,
+    minutes,
+    proceedings,
+    reminders,
+    summary,
+)
 from commands.context import Context
 from commands.replies import Code, Message, Outcome, Section, line
 
@@ -43,14 +54,6 @@ class Subcommand:
 
     def usage(self, command: str) -> str:
         return f"{command} {self.name}{' ' + self.arguments if self.arguments else ''}"
-
-
-def coming_soon(feature: str) -> Handler:
-    def handler(ctx: Context, args: str) -> Outcome:
-        ctx.the_board()
-        return Outcome(reply=Message.of(line(f"{feature} are coming soon to the board bot.")))
-
-    return handler
 
 
 def help_(ctx: Context, args: str) -> Outcome:
@@ -100,6 +103,7 @@ TOPIC_TITLES = {
     "summary": "Minutes and summary",
     "calendar": "Calendar and reminders",
     "reminder": "Calendar and reminders",
+    "history": "Minutes and summary",
 }
 
 ANYONE, READ, MEMBER, OFFICER = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
@@ -277,29 +281,50 @@ TABLE: tuple[Subcommand, ...] = (
         ("decision 1 to note the report",),
     ),
     Subcommand(
-        ("minutes",), "[<M#>]", "draft minutes (only you see them)", READ, coming_soon("Minutes")
+        ("minutes",),
+        "[<M#>]",
+        "draft minutes of the current or last meeting, or of M# (only you see them)",
+        READ,
+        minutes.minutes,
+        ("minutes", "minutes M2"),
     ),
     Subcommand(
         ("minutes", "publish"),
         "[<M#>]",
-        "post the minutes to the channel with files",
+        "post the minutes to the channel with Markdown and Word copies",
         OFFICER,
-        coming_soon("Minutes"),
+        minutes.minutes_publish,
+        ("minutes publish", "minutes publish M1"),
     ),
-    Subcommand(("summary",), "", "the chair's action summary", READ, coming_soon("Summaries")),
+    Subcommand(
+        ("summary",),
+        "",
+        "the chair's action summary: open actions by owner, overdue first (only you see it)",
+        READ,
+        summary.summary,
+        ("summary",),
+    ),
     Subcommand(
         ("calendar",),
         "",
         "the board's calendar subscription link and an .ics file",
         READ,
-        coming_soon("Calendars"),
+        calendar_feed.calendar,
     ),
     Subcommand(
         ("calendar", "reset"),
         "",
         "a new calendar link; the old one stops working",
         OFFICER,
-        coming_soon("Calendars"),
+        calendar_feed.calendar_reset,
+    ),
+    Subcommand(
+        ("history",),
+        "<A#|M#>",
+        "who changed an action or a meeting, and when",
+        READ,
+        history.history,
+        ("history A3", "history M2"),
     ),
     Subcommand(
         ("reminders",),

@@ -14,14 +14,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.database import Database
 from storage.models import Action, Board, Meeting, ReminderDelivery
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
 # A claim not marked sent or failed within this long belongs to a pass that died.
-STALE_CLAIM = timedelta(minutes=10)
+DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,34 @@ def meetings_ahead(session: Session, now: datetime, horizon: timedelta) -> Seque
             Meeting.starts_at > now,
             Meeting.starts_at <= now + horizon,
         )
-        .options(selectinload(Meeting.items), selectinload(Meeting.board))
+        .options(contains_eager(Meeting.board))
         .order_by(Meeting.starts_at)
     ).all()
+
+
+def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
+    """Load these meetings' agenda items into the session in one statement."""
+    session.scalars(
+        select(Meeting).where(Meeting.id.in_(set(meeting_ids))).options(selectinload(Meeting.items))
+    ).all()
+
+
+def owners_of_dated_actions(
+    session: Session, board_ids: Iterable[int], due_by: date
+) -> list[tuple[int, str, date]]:
+    """(board, owner, due date) of open dated actions: enough to know whom to ask."""
+    ids = set(board_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Action.board_id, Action.owner_id, Action.due_on).where(
+            Action.board_id.in_(ids),
+            Action.status == "open",
+            Action.due_on.is_not(None),
+            Action.due_on <= due_by,
+        )
+    )
+    return [(board_id, owner, due) for board_id, owner, due in rows if due is not None]
 
 
 def open_dated_actions(
@@ -111,7 +136,14 @@ def sent_keys(session: Session, meeting_ids: Iterable[int]) -> set[DeliveryKey]:
     return {DeliveryKey(*row) for row in rows}
 
 
-def claim(database: Database, key: DeliveryKey, board_id: int, claim_id: str, now: datetime) -> int:
+def claim(
+    database: Database,
+    key: DeliveryKey,
+    board_id: int,
+    claim_id: str,
+    now: datetime,
+    timeout: timedelta = DEFAULT_CLAIM_TIMEOUT,
+) -> int:
     """Take the reminder for this pass: its attempt number, or 0 if another pass has it
     or it was sent."""
     try:
@@ -141,7 +173,7 @@ def claim(database: Database, key: DeliveryKey, board_id: int, claim_id: str, no
                     ReminderDelivery.state == "failed",
                     and_(
                         ReminderDelivery.state == "claimed",
-                        ReminderDelivery.claimed_at < now - STALE_CLAIM,
+                        ReminderDelivery.claimed_at < now - timeout,
                     ),
                 ),
             )

@@ -7,6 +7,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -133,20 +134,26 @@ def settings(database_url: str, slack: FakeSlack) -> Settings:
     )
 
 
-@pytest.fixture
-def running_app(settings: Settings, database: Database, slack: FakeSlack) -> Iterator[RunningApp]:
+@contextmanager
+def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterator[RunningApp]:
     """The real Bolt app behind the real WSGI server, on a free loopback port."""
     clock = Clock()
     app = build_app(settings, database, clock)
-    server = make_server(Routes(app, database), "127.0.0.1", 0)
+    server = make_server(Routes(app, database, clock), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"
     sender = SlackSender(url + "/slack/events", SIGNING_SECRET, TEAM, slack)
-    yield RunningApp(url, database, slack, clock, sender)
-    stop_server(server)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    try:
+        yield RunningApp(url, database, slack, clock, sender)
+    finally:
+        stop_server(server, thread)
+
+
+@pytest.fixture
+def running_app(settings: Settings, database: Database, slack: FakeSlack) -> Iterator[RunningApp]:
+    with serving(settings, database, slack) as app:
+        yield app
 
 
 class Everyone:

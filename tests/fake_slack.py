@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -244,6 +245,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> posted messages
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
         self._files: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._cond = threading.Condition()
@@ -451,6 +453,8 @@ class FakeSlack:
         return f"{prefix}{next(self._ids):08d}"
 
     def _answer_api(self, method: str, params: dict[str, Any]) -> _Reply:
+        if delay := self.delays.get(method):
+            time.sleep(delay)  # a slow Slack: answers arrive while other work goes on
         if method not in self._allowed:
             return _Reply({"ok": False, "error": "unknown_method"})
         handler = _ANSWERS.get(method)

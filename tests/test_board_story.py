@@ -362,9 +362,3 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     topic = running_app.command("UPAUL", "help actions")["text"]
     assert "e.g." in topic and "/board action update A3 amber" in topic
     assert "/board meeting add" not in topic
-
-
-def test_commands_still_to_come_say_so(running_app: RunningApp) -> None:
-    set_up_board(running_app)
-    for text in ("minutes", "summary", "calendar"):
-        assert "coming soon" in running_app.command("UCHAIR", text)["text"]

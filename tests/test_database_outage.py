@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+import pytest
+
+from bot.config import Settings
 from commands import dispatch
-from commands.context import Invocation, PersonInfo
+from commands.context import Invocation
 from storage.database import Database
+from tests.conftest import POSTGRES_URL, Everyone, serving
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import get
+from tests.snapshots import dump
+from tests.tcp_proxy import TcpProxy
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-class Everyone:
-    def lookup(self, user_id: str) -> PersonInfo:
-        return PersonInfo(user_id, user_id.lower())
 
 
 def board_command(database: Database, text: str) -> str:
@@ -42,3 +49,74 @@ def test_a_locked_sqlite_file_gets_the_unavailable_reply_and_recovers(tmp_path: 
         blocker.execute("ROLLBACK")
         blocker.close()
     assert "Added A1" in board_command(database, "action add <@UCHAIR> Chase")
+
+
+UNAVAILABLE = "The board is unavailable, try again shortly."
+
+
+def _pg_url_via(url: str, port: int, name: str) -> str:
+    """The same database reached through the proxy, its connections labelled `name`."""
+    return url.replace("127.0.0.1:5432", f"127.0.0.1:{port}") + f"&application_name={name}"
+
+
+def test_the_app_survives_losing_its_database_and_recovers_by_itself(
+    database_url: str, database: Database, settings: Settings, slack: FakeSlack, tmp_path: Path
+) -> None:
+    """PostgreSQL unreachable (connections cut, new ones refused), or the SQLite file locked."""
+    with ExitStack() as stack:
+        if database_url.startswith("sqlite"):
+            app_database = database
+            path = database_url.removeprefix("sqlite:///")
+
+            def outage() -> None:
+                blocker = sqlite3.connect(path, isolation_level=None)
+                blocker.execute("BEGIN EXCLUSIVE")
+                stack.callback(blocker.close)
+                restorers.append(lambda: blocker.execute("ROLLBACK"))
+        else:
+            proxy = stack.enter_context(TcpProxy("127.0.0.1", 5432))
+            app_database = Database(_pg_url_via(database_url, proxy.port, "boardbot_outage"))
+            stack.callback(app_database.dispose)
+
+            def outage() -> None:
+                proxy.cut()
+                restorers.append(proxy.restore)
+
+        restorers: list[Callable[[], object]] = []
+        app = stack.enter_context(serving(settings, app_database, slack))
+        app.command("UCHAIR", "setup Wellingborough CSP Board")
+        before = dump(database)
+
+        outage()
+        during = app.command("UCHAIR", "action add <@UCHAIR> Chase the PCC")
+        assert during["response_type"] == "ephemeral" and UNAVAILABLE in during["text"]
+        assert get(app.url + "/healthz").status == 503
+        for restore in restorers:
+            restore()
+
+        after = app.command("UCHAIR", "action add <@UCHAIR> Chase the PCC")
+        assert "Added *A1*" in after["text"]
+        assert get(app.url + "/healthz").body == "ok"
+        changed = dump(database)
+        assert changed["actions"] != before["actions"] and len(changed["actions"]) == 1
+
+
+def test_killed_postgres_connections_are_replaced_on_the_next_command(
+    database_url: str, settings: Settings, slack: FakeSlack
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    name = f"boardbot_{uuid.uuid4().hex[:8]}"
+    app_database = Database(database_url + f"&application_name={name}")
+    app_database.upgrade()
+    with serving(settings, app_database, slack) as app:
+        app.command("UCHAIR", "setup Wellingborough CSP Board")
+        with psycopg.connect(POSTGRES_URL.replace("+psycopg", ""), autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                (name,),
+            ).fetchone()
+        assert killed and killed[0] >= 1
+        assert "Added *A1*" in app.command("UCHAIR", "action add <@UCHAIR> Chase the PCC")["text"]
+    app_database.dispose()

@@ -316,11 +316,17 @@ def test_a_pass_that_died_after_posting_is_not_repeated(running_app: RunningApp)
     """The process was killed between Slack accepting the post and recording it."""
     board(running_app)
     reminders_run(running_app, "2026-12-31T09:00:00+00:00")
-    with running_app.database.transaction() as session:
-        delivery = session.scalars(select(ReminderDelivery)).one()
-        delivery.state, delivery.sent_at = "claimed", None  # as the dead pass left it
-    # Within ten minutes the claim is still the dead pass's; after that it is looked up, not reposted.
+
+    def left_claimed(minutes_ago: int) -> None:
+        with running_app.database.transaction() as session:
+            delivery = session.scalars(select(ReminderDelivery)).one()
+            delivery.state, delivery.sent_at = "claimed", None  # as the dead pass left it
+            delivery.claimed_at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+
+    # For ten minutes the claim is the dead pass's; then it is looked up, not reposted.
+    left_claimed(5)
     assert "0 reminder(s)" in reminders_run(running_app, "2026-12-31T09:05:00+00:00").stdout
+    left_claimed(11)
     assert "0 reminder(s)" in reminders_run(running_app, "2026-12-31T09:11:00+00:00").stdout
     assert len(running_app.slack.calls_to("chat.postMessage")) == 1
     assert len(running_app.slack.calls_to("conversations.history")) == 1

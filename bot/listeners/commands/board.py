@@ -31,6 +31,7 @@ def register(app: App, services: Services) -> None:
             now=services.clock(),
             command=command.get("command", "/board"),
             default_timezone=services.settings.board_timezone,
+            public_url=services.settings.public_url,
         )
         try:
             outcome = dispatch.run(invocation, services.database, services.directory)

@@ -1,0 +1,106 @@
+"""Drive a running server with signed slash commands over HTTP, as Slack would."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import quantiles
+
+from tests.fake_slack import FakeSlack
+from tests.slack_requests import SlackSender
+
+SIGNING_SECRET = "bench-signing-secret"
+LISTENING = re.compile(r"serving on http://[^:]+:(\d+)/slack/events")
+
+
+@dataclass
+class Server:
+    """A server process and where to reach it."""
+
+    process: subprocess.Popen[str]
+    port: int
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def peak_rss_mb(self) -> float:
+        """The process's high-water resident set size (VmHWM), in MiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kilobytes = int(re.search(r"VmHWM:\s+(\d+)", status)[1])  # type: ignore[index]
+        return kilobytes / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def start_server(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Server:
+    """Start a server that logs `serving on http://host:port/slack/events`; wait for it."""
+    process = subprocess.Popen(
+        [sys.executable, *argv],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 120
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            raise RuntimeError("server exited:\n" + "".join(seen))
+        seen.append(line)
+        if match := LISTENING.search(line):
+            # Keep draining stderr so the server never blocks on a full pipe.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return Server(process, int(match[1]))
+    raise RuntimeError("server did not start:\n" + "".join(seen))
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_ms: float
+    p99_ms: float
+    count: int
+
+
+def percentiles(samples: list[float]) -> Latency:
+    cuts = quantiles(samples, n=100, method="inclusive")
+    return Latency(round(cuts[49] * 1000, 2), round(cuts[98] * 1000, 2), len(samples))
+
+
+class Client:
+    """Signed slash commands to one server; each request on a new connection, as from Slack."""
+
+    def __init__(self, server: Server, slack: FakeSlack, team_id: str) -> None:
+        self.sender = SlackSender(server.events_url, SIGNING_SECRET, team_id, slack)
+
+    def timed(self, user: str, channel: str, text: str) -> float:
+        started = time.perf_counter()
+        response = self.sender.command(user, text, channel=channel)
+        elapsed = time.perf_counter() - started
+        if response.status != 200 or '"text"' not in response.body:
+            raise RuntimeError(f"{text!r} → {response.status} {response.body[:300]}")
+        return elapsed
+
+    def latency(self, requests: Callable[[int], tuple[str, str, str]], count: int) -> Latency:
+        return percentiles([self.timed(*requests(i)) for i in range(count)])
+
+    def throughput(
+        self, requests: Callable[[int], tuple[str, str, str]], count: int, clients: int = 8
+    ) -> float:
+        """Requests per second with `clients` concurrent senders."""
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(lambda i: self.timed(*requests(i)), range(count)))
+        return count / (time.perf_counter() - started)

@@ -1,0 +1,410 @@
+"""Board Bot's benchmark: latency, throughput, memory and SQL per command at a county's scale.
+
+    python -m bench.run [--quick] [--database-url URL]
+
+Prints a table, then as its last line one JSON object with the headline figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import event, insert, select
+
+from bench.dataset import ACTIONS, MEETINGS, Dataset, generate
+from bench.driver import SIGNING_SECRET, Client, Latency, Server, start_server
+from bot import rendering
+from commands import calendar_feed, dispatch, minutes_docx, minutes_markdown
+from commands import minutes as minutes_core
+from commands.context import Invocation, PersonInfo
+from commands.reminders import due_reminders, run_pass
+from commands.replies import Message
+from storage.database import Database
+from storage.models import Action, ActionUpdate, AgendaItem, Board, Meeting
+from tests.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = (
+    "agenda",
+    "meetings",
+    "actions mine",
+    "action add",
+    "action update",
+    "summary",
+    "minutes",
+    "calendar",
+)
+SECRETARY = 2  # member index of each board's secretary
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    boards: int
+
+
+class Everyone:
+    def lookup(self, user_id: str) -> PersonInfo:
+        return PersonInfo(user_id, user_id)
+
+
+class Outbox:
+    """Records reminders as sent without posting: makes the next pass idle."""
+
+    def post(self, recipient: str, message: Message, tag: str) -> str | None:
+        return None
+
+    def find(self, recipient: str, tag: str) -> str | None:
+        return None
+
+
+def command_text(name: str, dataset: Dataset, board: int, rng: random.Random) -> tuple[str, str]:
+    """(user, text) for one request of this command on this board."""
+    secretary = dataset.user(board, SECRETARY)
+    if name == "actions mine":
+        return dataset.user(board, rng.randrange(12)), "actions mine"
+    if name == "action add":
+        owner = dataset.user(board, rng.randrange(12))
+        return secretary, f"action add <@{owner}> Benchmark follow-up by 31/12/2099"
+    if name == "action update":
+        number = (MEETINGS - 2) * ACTIONS + rng.randrange(1, 2 * ACTIONS)
+        return secretary, f"action update A{number} amber Progress reported to the board"
+    if name == "minutes":
+        return secretary, f"minutes M{MEETINGS - 1}"
+    return secretary, name
+
+
+@contextmanager
+def database_for(url: str | None, folder: Path, label: str) -> Iterator[Database]:
+    """A fresh database: a SQLite file, or a PostgreSQL schema of its own."""
+    if url is None:
+        database = Database(f"sqlite:///{folder / label}.db")
+        database.upgrade()
+        yield database
+        database.dispose()
+        return
+    schema = f"bench_{label}_{uuid.uuid4().hex[:8]}"
+    plain = url.replace("+psycopg", "")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    database = Database(f"{url}{separator}options=-csearch_path%3D{schema}")
+    database.upgrade()
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def server_env(database: Database, slack: FakeSlack) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database.url,
+        "REMINDER_INTERVAL_SECONDS": "3600",
+        "PYTHONPATH": str(ROOT),
+    }
+    return env
+
+
+def measure_commands(
+    server: Server, slack: FakeSlack, dataset: Dataset, requests: int
+) -> dict[str, Latency]:
+    client = Client(server, slack, dataset.team_id)
+    rng = random.Random(1)
+    results = {}
+    for name in COMMANDS:
+
+        def request(i: int, name: str = name) -> tuple[str, str, str]:
+            board = rng.randrange(dataset.boards)
+            user, text = command_text(name, dataset, board, rng)
+            return user, dataset.channel(board), text
+
+        client.latency(request, 10)  # warm caches and connections
+        results[name] = client.latency(request, requests)
+    return results
+
+
+def measure_throughput(server: Server, slack: FakeSlack, dataset: Dataset, requests: int) -> float:
+    client = Client(server, slack, dataset.team_id)
+    rng = random.Random(2)
+    reads = ("agenda", "meetings", "actions mine", "summary", "action update", "action add")
+
+    def request(i: int) -> tuple[str, str, str]:
+        board = rng.randrange(dataset.boards)
+        user, text = command_text(reads[i % len(reads)], dataset, board, rng)
+        return user, dataset.channel(board), text
+
+    return client.throughput(request, requests, clients=8)
+
+
+def statements_per_command(database: Database, dataset: Dataset, now: datetime) -> dict[str, int]:
+    """SQL statements each command issues, counted at the driver (BEGIN included)."""
+    counted = [0]
+
+    def count(*_: Any) -> None:
+        counted[0] += 1
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    rng = random.Random(3)
+    result = {}
+    try:
+        for name in COMMANDS:
+            user, text = command_text(name, dataset, 0, rng)
+            invocation = Invocation(dataset.team_id, dataset.channel(0), user, text, now)
+            dispatch.run(invocation, database, Everyone())  # warm the connection
+            counted[0] = 0
+            dispatch.run(invocation, database, Everyone())
+            result[name] = counted[0]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return result
+
+
+def idle_reminder_pass_ms(database: Database, now: datetime) -> float:
+    run_pass(database, now, Outbox())  # send what is due, so the next pass is idle
+    started = time.perf_counter()
+    rounds = 5
+    for _ in range(rounds):
+        assert not due_reminders(database, now)
+    return (time.perf_counter() - started) * 1000 / rounds
+
+
+def minutes_render_ms(database: Database, now: datetime) -> float:
+    """Collate and render (Block Kit, Markdown, .docx): 30 items, 100 actions, 500 updates."""
+    with database.transaction() as session:
+        board = session.scalars(select(Board).order_by(Board.id)).first()
+        assert board is not None
+        start = now - timedelta(days=2)
+        meeting_id = session.execute(
+            insert(Meeting).returning(Meeting.id),
+            [
+                {
+                    "board_id": board.id,
+                    "number": 9_000,
+                    "title": "Extraordinary board",
+                    "starts_at": start,
+                    "ends_at": start + timedelta(hours=3),
+                    "location": "Swanspool House",
+                    "status": "scheduled",
+                    "series": None,
+                    "revision": 0,
+                    "created_at": start,
+                    "updated_at": start,
+                }
+            ],
+        ).scalar_one()
+        items = (
+            session.execute(
+                insert(AgendaItem).returning(AgendaItem.id),
+                [
+                    {
+                        "meeting_id": meeting_id,
+                        "position": p + 1,
+                        "title": f"Item {p + 1}",
+                        "presenter_id": None,
+                        "minutes": 10,
+                        "proposed_by": "UBENCH",
+                        "created_at": start,
+                    }
+                    for p in range(30)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        actions = (
+            session.execute(
+                insert(Action).returning(Action.id),
+                [
+                    {
+                        "board_id": board.id,
+                        "number": 90_000 + a,
+                        "owner_id": f"UOWNER{a % 12}",
+                        "description": "Report back to the board",
+                        "due_on": (now + timedelta(days=30)).date(),
+                        "status": "open",
+                        "meeting_id": meeting_id,
+                        "item_id": items[a % 30],
+                        "created_by": "UBENCH",
+                        "created_at": start + timedelta(minutes=a),
+                    }
+                    for a in range(100)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        session.execute(
+            insert(ActionUpdate),
+            [
+                {
+                    "action_id": actions[u % 100],
+                    "author_id": "UBENCH",
+                    "rag": "amber",
+                    "text": "Progress reported.",
+                    "created_at": start + timedelta(minutes=200 + u),
+                }
+                for u in range(500)
+            ],
+        )
+    rounds = 5
+    started = time.perf_counter()
+    for _ in range(rounds):
+        with database.transaction() as session:
+            board = session.scalars(select(Board).order_by(Board.id)).first()
+            meeting = session.get(Meeting, meeting_id)
+            assert board is not None and meeting is not None
+            collated = minutes_core.collate(session, board, meeting, now)
+        rendering.payloads(minutes_core.as_message(collated))
+        minutes_markdown.render(collated)
+        minutes_docx.render(collated)
+    return (time.perf_counter() - started) * 1000 / rounds
+
+
+def ics_render_ms(database: Database, dataset: Dataset, now: datetime) -> float:
+    with database.transaction() as session:
+        token = session.scalars(select(Board.calendar_token).order_by(Board.id)).first()
+    assert token
+    calendar_feed.feed(database, token, now)
+    rounds = 10
+    started = time.perf_counter()
+    for _ in range(rounds):
+        assert calendar_feed.feed(database, token, now)
+    return (time.perf_counter() - started) * 1000 / rounds
+
+
+def bare_bolt_p50(slack: FakeSlack, folder: Path, requests: int) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "PYTHONPATH": str(ROOT),
+    }
+    server = start_server(["-m", "bench.bare_bolt", "--port", "0"], env, folder)
+    try:
+        client = Client(server, slack, "TBENCH")
+        client.latency(lambda i: ("U1", "C1", "help"), 20)
+        return client.latency(lambda i: ("U1", "C1", "help"), requests).p50_ms
+    finally:
+        server.stop()
+
+
+def run(quick: bool, database_url: str | None) -> dict[str, Any]:
+    sizes = [Size("small", 1), Size("large", 50 if quick else 500)]
+    requests = 100 if quick else 300
+    now = datetime.now(UTC)
+    report: dict[str, Any] = {"sizes": {}}
+    with tempfile.TemporaryDirectory() as folder, FakeSlack() as slack:
+        workdir = Path(folder)
+        report["baseline_p50_ms"] = bare_bolt_p50(slack, workdir, requests)
+        for size in sizes:
+            with database_for(database_url, workdir, size.name) as database:
+                started = time.perf_counter()
+                dataset = generate(database, size.boards, now)
+                generated_s = time.perf_counter() - started
+                server = start_server(
+                    ["-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
+                    server_env(database, slack),
+                    workdir,
+                )
+                try:
+                    latencies = measure_commands(server, slack, dataset, requests)
+                    throughput = measure_throughput(server, slack, dataset, requests * 3)
+                    rss = server.peak_rss_mb()
+                finally:
+                    server.stop()
+                entry: dict[str, Any] = {
+                    "boards": size.boards,
+                    "generated_s": round(generated_s, 1),
+                    "latency": {k: vars(v) for k, v in latencies.items()},
+                    "throughput_rps": round(throughput, 1),
+                    "rss_mb": round(rss, 1),
+                    "statements": statements_per_command(database, dataset, now),
+                }
+                if size.name == "large":
+                    entry["reminder_idle_pass_ms"] = round(idle_reminder_pass_ms(database, now), 1)
+                    entry["minutes_render_ms"] = round(minutes_render_ms(database, now), 1)
+                    entry["ics_render_ms"] = round(ics_render_ms(database, dataset, now), 1)
+                report["sizes"][size.name] = entry
+    return report
+
+
+def headline(report: dict[str, Any]) -> dict[str, Any]:
+    small, large = report["sizes"]["small"], report["sizes"]["large"]
+    worst = max(COMMANDS, key=lambda c: large["latency"][c]["p50_ms"])
+    p50 = large["latency"][worst]["p50_ms"]
+    return {
+        "p50_ms": p50,
+        "p99_ms": max(large["latency"][c]["p99_ms"] for c in COMMANDS),
+        "baseline_p50_ms": report["baseline_p50_ms"],
+        "ratio_p50": round(p50 / report["baseline_p50_ms"], 2),
+        "growth_p50": round(
+            max(large["latency"][c]["p50_ms"] / small["latency"][c]["p50_ms"] for c in COMMANDS), 2
+        ),
+        "statements_max": max(large["statements"].values()),
+        "statements_growth": max(large["statements"][c] - small["statements"][c] for c in COMMANDS),
+        "throughput_rps": large["throughput_rps"],
+        "reminder_idle_pass_ms": large["reminder_idle_pass_ms"],
+        "minutes_render_ms": large["minutes_render_ms"],
+        "ics_render_ms": large["ics_render_ms"],
+        "rss_mb": large["rss_mb"],
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    rows = [
+        f"{'command':<16}"
+        + "".join(
+            f"{size + ' ' + stat:>14}" for size in report["sizes"] for stat in ("p50", "p99", "SQL")
+        )
+    ]
+    for name in COMMANDS:
+        cells = ""
+        for entry in report["sizes"].values():
+            latency = entry["latency"][name]
+            cells += f"{latency['p50_ms']:>11.2f} ms{latency['p99_ms']:>11.2f} ms"
+            cells += f"{entry['statements'][name]:>14}"
+        rows.append(f"{name:<16}{cells}")
+    rows.append(f"{'bare Bolt p50':<16}{report['baseline_p50_ms']:>11.2f} ms")
+    for size, entry in report["sizes"].items():
+        rows.append(
+            f"{size}: {entry['boards']} boards (generated in {entry['generated_s']} s), "
+            f"{entry['throughput_rps']} req/s with 8 clients, peak RSS {entry['rss_mb']} MB"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None, print_: Callable[[str], None] = print) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="50 boards instead of 500")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL URL to run against (default: SQLite files)",
+    )
+    args = parser.parse_args(argv)
+    report = run(args.quick, args.database_url)
+    print_(table(report))
+    print_(json.dumps(headline(report)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""A board as files: one JSON backup that `boardbot import` restores, and a CSV action log.
+
+The JSON file holds every row of the board, table by table, each row with all
+its columns (ids included, so rows can name each other), with a `format` and
+`version` so a later Board Bot can tell what it is reading. Times are ISO-8601
+UTC (`2027-01-14T10:00:00Z`), dates `YYYY-MM-DD`, keys sorted. The audit
+trail is an official record and is restored verbatim: the snapshots in it
+keep the ids the rows had when the change was made.
+
+The CSV is the action log for a council officer's spreadsheet: one row per
+action, UK dates, UTF-8 with a byte order mark so Excel reads the accents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Column, String, Table
+
+from commands.errors import BoardError, Unavailable
+from storage import export, queries
+from storage.database import Database, StorageUnavailable
+from storage.models import UTCDateTime
+
+FORMAT = "boardbot-board"
+VERSION = 1
+CSV_HEADER = (
+    "Action",
+    "Owner",
+    "Organisation",
+    "Description",
+    "Due date",
+    "Status",
+    "Latest update",
+    "Latest RAG",
+    "Raised at meeting",
+    "Closed on",
+)
+# A cell starting with one of these is a formula to Excel (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TransferError(BoardError):
+    """The board cannot be exported, or the file cannot be restored; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What an import put in the database."""
+
+    name: str
+    team_id: str
+    channel_id: str
+    counts: dict[str, int]  # rows restored, by table
+    parent: str | None  # the parent board it was linked to
+    missing_parent: str | None  # the parent named in the file but not found here
+
+
+def export_board(database: Database, board: str, now: datetime) -> tuple[ExportFile, ExportFile]:
+    """The JSON backup and the CSV action log of the board with this name (or channel id)."""
+    try:
+        with database.transaction() as session:
+            found = export.boards_called(session, board)
+            if not found:
+                raise TransferError(f"There is no board called “{board}”.")
+            if len(found) > 1:
+                where = ", ".join(f"{b.channel_id} ({b.team_id})" for b in found)
+                raise TransferError(
+                    f"Several boards are called “{board}”; name one by its channel id: {where}."
+                )
+            tables = export.board_rows(session, found[0].id)
+            parent = queries.board(session, p) if (p := found[0].parent_id) else None
+    except StorageUnavailable as error:
+        raise Unavailable() from error
+    parent_ref = None
+    if parent is not None:
+        parent_ref = {
+            "team_id": parent.team_id,
+            "channel_id": parent.channel_id,
+            "name": parent.name,
+        }
+    name = slug(tables["boards"][0]["name"])
+    return (
+        ExportFile(f"{name}.json", board_json(tables, parent_ref, now)),
+        ExportFile(f"{name}-actions.csv", action_log_csv(tables)),
+    )
+
+
+def board_json(
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    parent: Mapping[str, str] | None,
+    now: datetime,
+) -> bytes:
+    """The backup document, UTF-8, keys sorted, one value per line."""
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _instant(now),
+        "parent": parent,
+        "tables": {
+            name: [{key: _encoded(value) for key, value in row.items()} for row in rows]
+            for name, rows in tables.items()
+        },
+    }
+    return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def import_board(database: Database, content: bytes) -> Restored:
+    """Restore an exported board under new ids, in one transaction.
+
+    Refused, changing nothing, when the file is not a readable export or a
+    board already lives on its channel. A parent board is linked again if one lives on the
+    parent's channel; otherwise the board is restored without a parent.
+    """
+    document = _document(content)
+    tables = {table.name: _rows(table, document["tables"]) for table in export.TABLES}
+    if len(tables["boards"]) != 1:
+        raise TransferError("The file must hold exactly one board.")
+    board = tables["boards"][0]
+    parent_ref = document.get("parent")
+    try:
+        with database.transaction() as session:
+            there = queries.board_for_channel(session, board["team_id"], board["channel_id"])
+            if there is not None:
+                raise TransferError(
+                    f"Channel {board['channel_id']} is already home to {there.name}; "
+                    "nothing was imported."
+                )
+            parent = None
+            if isinstance(parent_ref, dict):
+                parent = queries.board_for_channel(
+                    session, str(parent_ref.get("team_id")), str(parent_ref.get("channel_id"))
+                )
+            board["parent_id"] = parent.id if parent else None
+            try:
+                export.restore_board(session, tables)
+            except export.BrokenReference as error:
+                raise TransferError(f"The file is inconsistent: {error}.") from None
+    except StorageUnavailable as error:
+        raise Unavailable() from error
+    return Restored(
+        name=board["name"],
+        team_id=board["team_id"],
+        channel_id=board["channel_id"],
+        counts={name: len(rows) for name, rows in tables.items()},
+        parent=parent.name if parent else None,
+        missing_parent=(
+            str(parent_ref.get("name")) if isinstance(parent_ref, dict) and not parent else None
+        ),
+    )
+
+
+def action_log_csv(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
+    """Every action by number: owner, organisation, due date, status and latest update.
+
+    The latest RAG is the last one given: an update without one keeps it.
+    """
+    board = tables["boards"][0]
+    zone = ZoneInfo(board["timezone"])
+    names = {person["user_id"]: person["name"] for person in tables["people"]}
+    organisations = {member["user_id"]: member["organisation"] for member in tables["members"]}
+    meetings = {meeting["id"]: meeting["number"] for meeting in tables["meetings"]}
+    updates: dict[int, list[Mapping[str, Any]]] = {}
+    for update in tables["action_updates"]:
+        updates.setdefault(update["action_id"], []).append(update)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for action in sorted(tables["actions"], key=lambda a: a["number"]):
+        history = updates.get(action["id"], [])
+        rags = [update["rag"] for update in history if update["rag"]]
+        closed = action["closed_at"]
+        writer.writerow(
+            (
+                f"A{action['number']}",
+                _cell(names.get(action["owner_id"], action["owner_id"])),
+                _cell(organisations.get(action["owner_id"]) or ""),
+                _cell(action["description"]),
+                _uk_date(action["due_on"]),
+                action["status"].capitalize(),
+                _cell(history[-1]["text"]) if history else "",
+                rags[-1].capitalize() if rags else "",
+                f"M{meetings[action['meeting_id']]}" if action["meeting_id"] in meetings else "",
+                _uk_date(closed.astimezone(zone).date() if closed else None),
+            )
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def slug(name: str) -> str:
+    """`Wellingborough CSP Board` → `wellingborough-csp-board` (accents dropped)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "board"
+
+
+def _document(content: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TransferError(f"The file is not a Board Bot export (not JSON: {error}).") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise TransferError("The file is not a Board Bot export (no “format”: “boardbot-board”).")
+    if document.get("version") != VERSION:
+        raise TransferError(
+            f"The file is version {document.get('version')!r} of the export; "
+            f"this Board Bot reads version {VERSION}."
+        )
+    if not isinstance(document.get("tables"), dict):
+        raise TransferError("The file has no tables.")
+    return document
+
+
+def _rows(table: Table, tables: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = tables.get(table.name)
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise TransferError(f"The file's “{table.name}” is missing or not a list of rows.")
+    columns = set(table.columns.keys())
+    for index, row in enumerate(rows):
+        if set(row) != columns:
+            raise TransferError(
+                f"Row {index + 1} of “{table.name}” has columns {sorted(row)}, "
+                f"expected {sorted(columns)}."
+            )
+    decoded = [
+        {column.name: _decoded(column, row[column.name], index) for column in table.columns}
+        for index, row in enumerate(rows)
+    ]
+    key = table.primary_key.columns[0].name
+    if len({row[key] for row in decoded}) != len(decoded):
+        raise TransferError(f"Two rows of “{table.name}” have the same {key}.")
+    return decoded
+
+
+def _decoded(column: Column[Any], value: Any, index: int) -> Any:
+    """A JSON value as the column's Python value, or a clear refusal."""
+    where = f"row {index + 1} of “{column.table.name}”, {column.name}"
+    if value is None:
+        if not column.nullable:
+            raise TransferError(f"{where} is empty.")
+        return None
+    # UTCDateTime and JSON are TypeDecorators, whose python_type is `object`.
+    kind: type[Any] = datetime if isinstance(column.type, UTCDateTime) else column.type.python_type
+    try:
+        if kind is datetime:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("no timezone")
+            return moment.astimezone(UTC)
+        if kind is date:
+            return date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise TransferError(f"{where}: {value!r} is not a date or time ({error}).") from None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TransferError(f"{where}: {value!r} is not a {kind.__name__}.")
+    length = column.type.length if isinstance(column.type, String) else None
+    if length is not None and len(value) > length:
+        raise TransferError(f"{where} is longer than {length} characters.")
+    return value
+
+
+def _encoded(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _uk_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _cell(text: str) -> str:
+    """User text for a spreadsheet cell, never run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,97 @@
+"""`/board history A#|M#`: who changed what and when, from the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from commands import parsing
+from commands.context import Context
+from commands.dates import say_short_date
+from commands.errors import NotFound, UsageError
+from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
+from storage import queries
+from storage.models import AuditEntry
+
+VERBS = {
+    "action.add": "added the action",
+    "action.update": "posted an update",
+    "action.done": "marked it done",
+    "action.drop": "dropped it",
+    "action.due": "changed the due date",
+    "action.reassign": "reassigned it",
+    "meeting.add": "scheduled the meeting",
+    "meeting.move": "moved the meeting",
+    "meeting.cancel": "cancelled the meeting",
+    "agenda.add": "added an agenda item",
+    "agenda.remove": "removed an agenda item",
+    "attendance.present": "recorded attendance",
+    "attendance.apologies": "recorded apologies",
+    "item.note": "recorded a note",
+    "item.decision": "recorded a decision",
+    "minutes.publish": "published the minutes",
+}
+# Bookkeeping columns that say nothing to a reader of the history.
+FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}
+QUIET = {
+    "id",
+    "board_id",
+    "meeting_id",
+    "item_id",
+    "action_id",
+    "revision",
+    "updated_at",
+    "created_at",
+    "closed_at",
+    "created_by",
+    "author_id",
+    "proposed_by",
+}
+
+
+def history(ctx: Context, args: str) -> Outcome:
+    board = ctx.the_board()
+    token = args.strip().upper()
+    if token.startswith("A"):
+        subject = f"A{parsing.action_number(token)}"
+    elif token.startswith("M"):
+        subject = f"M{parsing.meeting_number(token)}"
+    else:
+        raise UsageError("Name an action (A3) or a meeting (M2).")
+    entries = queries.audit_trail(ctx.session, board.id, subject)
+    if not entries:
+        raise NotFound(f"There is no history for {subject} on this board.")
+    lines = tuple(_entry(entry, ctx) for entry in entries)
+    return Outcome(reply=Message(title=f"History of {subject}", sections=(Section(lines),)))
+
+
+def _entry(entry: AuditEntry, ctx: Context) -> Line:
+    local: datetime = entry.at.astimezone(ctx.zone)
+    what = VERBS.get(entry.verb, entry.verb)
+    where = entry.subject.partition(" ")[2]
+    return line(
+        f"{say_short_date(local.date())} {local:%H:%M} ",
+        Mention(entry.actor_id),
+        f" {what}",
+        f" ({where})" if where and not where.startswith("U") else None,
+        *_changes(entry.before, entry.after),
+    )
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Line:
+    """`: due 2027-01-07 → 2027-01-31`, or the new row's words when something was added."""
+    if before and after:
+        spans: list[Span] = []
+        for key, value in after.items():
+            if key in QUIET or before.get(key) == value:
+                continue
+            spans += ["; " if spans else ": ", f"{FIELDS.get(key, key)} "]
+            spans += [_value(key, before.get(key)), " → ", _value(key, value)]
+        return tuple(spans)
+    row = after or before or {}
+    words = row.get("text") or row.get("description") or row.get("title")
+    return (f": {words}",) if words else ()
+
+
+def _value(key: str, value: Any) -> Span:
+    return Mention(value) if key.endswith("_id") and isinstance(value, str) else str(value)

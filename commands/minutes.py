@@ -1,0 +1,421 @@
+"""Minutes (SPEC §6): one meeting's record collated as plain typed data, and the
+`/board minutes` and `/board minutes publish` commands.
+
+The same `Minutes` is rendered three ways: Block Kit through the core's
+`Message` (`as_message`, here), Markdown (`minutes_markdown`) and Word
+(`minutes_docx`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from commands import minutes_docx, minutes_markdown
+from commands.context import Context
+from commands.dates import say_date, say_datetime, say_short_date
+from commands.describe import RAG_LABELS
+from commands.errors import NotFound, UsageError
+from commands.meetings import find_meeting
+from commands.replies import File, Line, Message, Outcome, Section, Strong, line
+from commands.roster import Person, Roster
+from storage import minutes as stored
+from storage import queries
+from storage.models import Action, ActionUpdate, Board, Meeting
+
+
+@dataclass(frozen=True)
+class Update:
+    """An update posted on an action, with its RAG status if it gave one."""
+
+    posted_on: date
+    author: str
+    rag: str | None
+    text: str
+
+    @classmethod
+    def of(cls, update: ActionUpdate, zone: ZoneInfo, roster: Roster) -> Update:
+        """A stored update, dated in the board's timezone and signed by name."""
+        posted_on = update.created_at.astimezone(zone).date()
+        return cls(posted_on, roster.name(update.author_id), update.rag, update.text)
+
+    @property
+    def rag_label(self) -> str | None:
+        return RAG_LABELS[self.rag] if self.rag else None
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """An action as the minutes show it; `updates` only under matters arising."""
+
+    number: int
+    description: str
+    owner: str
+    due_on: date | None
+    status: str  # open | done | dropped, as it is now
+    overdue: bool
+    rag: str | None  # of the latest update
+    updates: tuple[Update, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return f"A{self.number}"
+
+    @property
+    def due(self) -> str | None:
+        return say_short_date(self.due_on) if self.due_on else None
+
+    @property
+    def state(self) -> str:
+        return f"{self.status} (overdue)" if self.overdue else self.status
+
+    @property
+    def rag_label(self) -> str | None:
+        return RAG_LABELS[self.rag] if self.rag else None
+
+
+@dataclass(frozen=True)
+class Item:
+    """An agenda item with what was recorded against it."""
+
+    position: int
+    title: str
+    presenter: str | None
+    notes: tuple[str, ...]
+    decisions: tuple[str, ...]
+    actions: tuple[ActionEntry, ...]  # arising from the item, whatever their status now
+
+
+@dataclass(frozen=True)
+class OwnerActions:
+    """One owner's open actions, for the action log."""
+
+    owner: Person
+    actions: tuple[ActionEntry, ...]
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """A meeting named by number, time and place."""
+
+    number: int
+    when: str  # "Thursday 14 January 2027, 10:00", in the board's timezone
+    location: str | None
+
+    @classmethod
+    def of(cls, meeting: Meeting, zone: ZoneInfo) -> MeetingRef:
+        """A stored meeting, its start said in the board's timezone."""
+        return cls(meeting.number, say_datetime(meeting.starts_at, zone), meeting.location)
+
+    @property
+    def ref(self) -> str:
+        return f"M{self.number}"
+
+    @property
+    def said(self) -> str:
+        return f"{self.when}, {self.location}" if self.location else self.when
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The minutes of one meeting, in SPEC §6's order."""
+
+    board: str
+    meeting: MeetingRef
+    title: str
+    held: bool  # False for a draft of a meeting that has not started
+    present: tuple[Person, ...]
+    apologies: tuple[Person, ...]
+    previous: MeetingRef | None
+    matters_arising: tuple[ActionEntry, ...]
+    items: tuple[Item, ...]
+    action_log: tuple[OwnerActions, ...]
+    next_meeting: MeetingRef | None
+    notice: str | None = None  # e.g. that these are revised minutes
+
+    @property
+    def heading(self) -> str:
+        return f"Minutes of the meeting held on {self.meeting.said}"
+
+
+def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> Minutes:
+    """The minutes of `meeting` as of `now`, from storage.minutes' fixed set of statements.
+
+    Matters arising are chosen by `storage.minutes.meeting_record`. Under each,
+    the minutes show the updates posted after the previous meeting ended:
+    anything posted before or during it was before that meeting and is in its
+    minutes. There is no upper bound: the status shown is the status now, so
+    the updates run to now as well, including any posted during this meeting.
+    """
+    zone = ZoneInfo(board.timezone)
+    today = now.astimezone(zone).date()
+    record = stored.meeting_record(session, meeting)
+    roster = Roster(record.members, record.names)
+    since = record.previous.ends_at if record.previous else None
+
+    def entry(action: Action, *, with_updates: bool = False) -> ActionEntry:
+        latest = action.updates[-1] if action.updates else None
+        updates: tuple[Update, ...] = ()
+        if with_updates and since is not None:
+            updates = tuple(
+                Update.of(u, zone, roster) for u in action.updates if u.created_at > since
+            )
+        return ActionEntry(
+            number=action.number,
+            description=action.description,
+            owner=roster.name(action.owner_id),
+            due_on=action.due_on,
+            status=action.status,
+            overdue=action.status == "open" and action.due_on is not None and action.due_on < today,
+            rag=latest.rag if latest else None,
+            updates=updates,
+        )
+
+    item_ids = {item.id for item in record.items}
+    by_item: defaultdict[int, list[ActionEntry]] = defaultdict(list)
+    by_owner: defaultdict[str, list[Action]] = defaultdict(list)
+    for loaded in record.actions:
+        action = loaded.action
+        if action.item_id in item_ids:
+            by_item[action.item_id].append(entry(action))
+        if action.status == "open":
+            by_owner[action.owner_id].append(action)
+    attendance = {
+        status: [a.user_id for a in record.attendance if a.status == status]
+        for status in ("present", "apologies")
+    }
+    return Minutes(
+        board=board.name,
+        meeting=MeetingRef.of(meeting, zone),
+        title=meeting.title,
+        held=meeting.starts_at <= now,
+        present=roster.in_order(attendance["present"]),
+        apologies=roster.in_order(attendance["apologies"]),
+        previous=MeetingRef.of(record.previous, zone) if record.previous else None,
+        matters_arising=tuple(
+            entry(loaded.action, with_updates=True)
+            for loaded in record.actions
+            if loaded.matter_arising
+        ),
+        items=tuple(
+            Item(
+                position=item.position,
+                title=item.title,
+                presenter=roster.name(item.presenter_id) if item.presenter_id else None,
+                notes=tuple(r.text for r in item.records if r.kind == "note"),
+                decisions=tuple(r.text for r in item.records if r.kind == "decision"),
+                actions=tuple(by_item[item.id]),
+            )
+            for item in record.items
+        ),
+        action_log=tuple(
+            OwnerActions(roster.person(owner), tuple(entry(a) for a in _by_due_date(actions)))
+            for owner, actions in sorted(by_owner.items(), key=lambda o: roster.name(o[0]).lower())
+        ),
+        next_meeting=MeetingRef.of(record.following, zone) if record.following else None,
+    )
+
+
+def _by_due_date(actions: Iterable[Action]) -> list[Action]:
+    return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.min, a.number))
+
+
+def as_message(minutes: Minutes, footnote: str | None = None) -> Message:
+    """The minutes as the core's Message: the preview and the channel post."""
+    own_title = minutes.title if minutes.title != minutes.board else None
+    opening = [line(Strong(minutes.notice))] if minutes.notice else []
+    opening += [
+        line(Strong(minutes.heading)),
+        line("Meeting ", Strong(minutes.meeting.ref), f": {own_title}" if own_title else None),
+    ]
+    next_meeting = minutes.next_meeting
+    return Message(
+        title=minutes.board,
+        sections=(
+            Section(tuple(opening)),
+            Section(_people(minutes.present, with_role=True), heading="Present"),
+            Section(_people(minutes.apologies, with_role=False), heading="Apologies"),
+            Section(_matters_arising(minutes), heading="Matters arising"),
+            *(_item(item) for item in minutes.items),
+            Section(_action_log(minutes), heading="Action log"),
+            Section(
+                (
+                    line(next_meeting.said, " (", Strong(next_meeting.ref), ")")
+                    if next_meeting
+                    else line("Not yet scheduled."),
+                ),
+                heading="Next meeting",
+            ),
+        ),
+        footnote=footnote,
+    )
+
+
+def _people(people: tuple[Person, ...], *, with_role: bool) -> tuple[Line, ...]:
+    return tuple(
+        line(
+            person.name,
+            f", {person.organisation}" if person.organisation else None,
+            f" ({person.role})" if with_role and person.role else None,
+        )
+        for person in people
+    ) or (line("None recorded."),)
+
+
+def _action(
+    entry: ActionEntry, *, indent: str = "", owner: bool = True, state: bool = False
+) -> Line:
+    """`A3 Share hotspot data — Paul Valentine · due Sun 28 Feb 2027 · done · [AMBER]`.
+
+    The state is shown when asked for, or when it is news (overdue, closed); the
+    RAG status only when the owner is not named (the action log's lines).
+    """
+    return line(
+        indent,
+        Strong(entry.ref),
+        " ",
+        entry.description,
+        f" — {entry.owner}" if owner else None,
+        f" · due {entry.due}" if entry.due else None,
+        f" · {entry.state}" if state or entry.overdue or entry.status != "open" else None,
+        f" · [{entry.rag_label}]" if not owner and entry.rag_label else None,
+    )
+
+
+def _matters_arising(minutes: Minutes) -> tuple[Line, ...]:
+    if minutes.previous is None:
+        return (line("None: this is the board's first meeting."),)
+    lines: list[Line] = []
+    for entry in minutes.matters_arising:
+        lines.append(_action(entry, state=True))
+        lines += [
+            line(
+                "    • ",
+                say_short_date(update.posted_on),
+                f" {update.author}: ",
+                f"[{update.rag_label}] " if update.rag_label else None,
+                update.text,
+            )
+            for update in entry.updates
+        ] or [line(f"    • No update since {minutes.previous.ref}.")]
+    return tuple(lines) or (
+        line(f"None: no actions were outstanding from {minutes.previous.ref}."),
+    )
+
+
+def _item(item: Item) -> Section:
+    lines = [line("Presented by ", item.presenter)] if item.presenter else []
+    lines += [line(note) for note in item.notes]
+    lines += [line("RESOLVED: ", decision) for decision in item.decisions]
+    if item.actions:
+        lines.append(line("Actions arising:"))
+        lines += [_action(entry, indent="    ") for entry in item.actions]
+    if not (item.notes or item.decisions or item.actions):
+        lines.append(line("Nothing recorded."))
+    return Section(tuple(lines), heading=f"{item.position}. {item.title}")
+
+
+def _action_log(minutes: Minutes) -> tuple[Line, ...]:
+    lines: list[Line] = []
+    for group in minutes.action_log:
+        organisation = group.owner.organisation
+        lines.append(line(Strong(group.owner.name + (f", {organisation}" if organisation else ""))))
+        lines += [_action(entry, indent="    ", owner=False) for entry in group.actions]
+    return tuple(lines) or (line("No open actions."),)
+
+
+def minutes(ctx: Context, args: str) -> Outcome:
+    """`[<M#>]`: the draft minutes, for the caller's eyes only."""
+    board = ctx.the_board()
+    meeting = _chosen_meeting(ctx, args)
+    collated = collate(ctx.session, board, meeting, ctx.now)
+    published = stored.publications(ctx.session, board.id, meeting.number)
+    publish = f"{ctx.invocation.command} minutes publish M{meeting.number}"
+    if not collated.held:
+        footnote = (
+            f"Draft: M{meeting.number} has not been held yet. "
+            "Its minutes can be published once it has started."
+        )
+    elif published:
+        footnote = (
+            f"Published as version {len(published)} on {_said_day(published[-1], ctx)}. "
+            f"{publish} posts version {len(published) + 1} as revised minutes."
+        )
+    else:
+        footnote = (
+            f"Draft: only you can see this. {publish} posts it to the channel "
+            "with Markdown and Word copies."
+        )
+    return Outcome(reply=as_message(collated, footnote=footnote))
+
+
+def minutes_publish(ctx: Context, args: str) -> Outcome:
+    """`[<M#>]`: post the minutes to the channel with .md and .docx copies; again = revised."""
+    board = ctx.the_board()
+    meeting = _chosen_meeting(ctx, args)
+    if meeting.starts_at > ctx.now:
+        raise UsageError(
+            Strong(f"M{meeting.number}"),
+            f" has not been held yet: it starts {say_datetime(meeting.starts_at, ctx.zone)}. "
+            f"Preview its draft with {ctx.invocation.command} minutes M{meeting.number} "
+            "and publish once the meeting has started.",
+        )
+    earlier = stored.publications(ctx.session, board.id, meeting.number)
+    version = len(earlier) + 1
+    collated = collate(ctx.session, board, meeting, ctx.now)
+    if earlier:
+        collated = replace(
+            collated,
+            notice=f"Revised minutes (version {version}), replacing the version published on "
+            f"{_said_day(earlier[-1], ctx)}.",
+        )
+    ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
+    stem = f"{_slug(board.name)}-m{meeting.number}-minutes" + (f"-v{version}" if earlier else "")
+    title = f"Minutes of M{meeting.number}, {say_date(meeting.starts_at.astimezone(ctx.zone))}"
+    title += f", version {version}" if earlier else ""
+    files = (
+        File(f"{stem}.md", minutes_markdown.render(collated).encode(), f"{title} (Markdown)"),
+        File(f"{stem}.docx", minutes_docx.render(collated), f"{title} (Word)"),
+    )
+    what = f"revised minutes (version {version})" if earlier else "the minutes"
+    reply = Message.of(
+        line(
+            f"Published {what} of ",
+            Strong(f"M{meeting.number}"),
+            " to the channel, with Markdown and Word copies.",
+        )
+    )
+    return Outcome(reply=reply, announcement=as_message(collated), files=files)
+
+
+def _chosen_meeting(ctx: Context, args: str) -> Meeting:
+    """M# if given; else the current meeting, or failing that the last one that started."""
+    board = ctx.the_board()
+    if args.strip():
+        meeting = find_meeting(ctx, args)
+    else:
+        found = queries.current_meeting(ctx.session, board.id, ctx.now)
+        found = found or stored.last_started_meeting(ctx.session, board.id, ctx.now)
+        if found is None:
+            raise NotFound(
+                "No meeting has been held yet. Preview a scheduled meeting's draft minutes with "
+                f"{ctx.invocation.command} minutes <M#>."
+            )
+        meeting = found
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " was cancelled, so it has no minutes.")
+    return meeting
+
+
+def _said_day(moment: datetime, ctx: Context) -> str:
+    return say_short_date(moment.astimezone(ctx.zone).date())
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "board"

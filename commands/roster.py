@@ -1,0 +1,47 @@
+"""People as records name them: name from Slack, organisation and role from the board."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from commands.boards import ROLE_TITLES
+from storage.models import ROLES, Member
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named in minutes or a summary; no role or organisation once off the board."""
+
+    name: str
+    organisation: str | None = None
+    role: str | None = None
+
+
+class Roster:
+    """Looks people up by Slack user id among the board's members and the people directory."""
+
+    def __init__(self, members: Iterable[Member], names: Mapping[str, str]) -> None:
+        self._members = {member.user_id: member for member in members}
+        self._names = names
+
+    def name(self, user_id: str) -> str:
+        """Their name as Slack gave it when they were added to a board."""
+        # A user the directory never saw is still named, if only by their id.
+        return self._names.get(user_id, user_id)
+
+    def person(self, user_id: str) -> Person:
+        """Their name, and their organisation and role if they are still on the board."""
+        member = self._members.get(user_id)
+        if member is None:
+            return Person(self.name(user_id))
+        return Person(self.name(user_id), member.organisation, ROLE_TITLES[member.role])
+
+    def in_order(self, user_ids: Iterable[str]) -> tuple[Person, ...]:
+        """Chair, vice-chair, secretary, members, then former members; by name within each."""
+
+        def rank(user_id: str) -> tuple[int, str]:
+            member = self._members.get(user_id)
+            return (ROLES.index(member.role) if member else len(ROLES), self.name(user_id).lower())
+
+        return tuple(self.person(user_id) for user_id in sorted(set(user_ids), key=rank))

@@ -1,0 +1,225 @@
+"""The chair's action summary (`/board summary`): open actions by owner, overdue first,
+those due by the next meeting, counts by RAG status, and what was done since the last meeting."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from commands.context import Context
+from commands.dates import say_short_date
+from commands.describe import RAG_LABELS
+from commands.errors import UsageError
+from commands.minutes import MeetingRef, Update
+from commands.replies import Line, Message, Outcome, Section, Strong, line
+from commands.roster import Person, Roster
+from storage.models import Action, Board
+from storage.summary import summary_record
+
+NOT_RATED = "not rated"  # the latest update gave no RAG status
+NO_UPDATE = "no update"
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    """An open action as the chair sees it."""
+
+    number: int
+    description: str
+    due_on: date | None
+    overdue: bool
+    before_next_meeting: bool  # due by the next meeting's day, and not yet overdue
+    latest: Update | None
+
+    @property
+    def standing(self) -> str:
+        """The action's RAG status, or why it has none."""
+        if self.latest is None:
+            return NO_UPDATE
+        return self.latest.rag or NOT_RATED
+
+
+@dataclass(frozen=True)
+class OwnerSummary:
+    """One owner's open actions, overdue first."""
+
+    owner: Person
+    actions: tuple[OpenAction, ...]
+
+
+@dataclass(frozen=True)
+class Completed:
+    """An action done since the last meeting."""
+
+    number: int
+    description: str
+    owner: str
+    closed_on: date
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A board's actions as of one moment."""
+
+    board: str
+    owners: tuple[OwnerSummary, ...]  # owners with overdue actions first
+    last_meeting: MeetingRef | None
+    next_meeting: MeetingRef | None
+    completed: tuple[Completed, ...]
+
+    @property
+    def open_actions(self) -> tuple[OpenAction, ...]:
+        return tuple(action for owner in self.owners for action in owner.actions)
+
+    def standings(self) -> list[tuple[str, int]]:
+        """Counts by RAG status of each open action's latest update; unrated only if any."""
+        counts = Counter(action.standing for action in self.open_actions)
+        shown = [*RAG_LABELS, NO_UPDATE] + ([NOT_RATED] if counts[NOT_RATED] else [])
+        return [(standing, counts[standing]) for standing in shown]
+
+
+def summarise(session: Session, board: Board, now: datetime) -> Summary:
+    """The board's open actions and recent completions as of `now`.
+
+    An action is due before the next meeting if it falls due on or before that
+    meeting's day: its owner will be asked about it there.
+    """
+    zone = ZoneInfo(board.timezone)
+    today = now.astimezone(zone).date()
+    record = summary_record(session, board.id, now)
+    roster = Roster(record.members, record.names)
+    next_day = (
+        record.next_meeting.starts_at.astimezone(zone).date() if record.next_meeting else None
+    )
+
+    def summarised(action: Action) -> OpenAction:
+        overdue = action.due_on is not None and action.due_on < today
+        return OpenAction(
+            number=action.number,
+            description=action.description,
+            due_on=action.due_on,
+            overdue=overdue,
+            before_next_meeting=(
+                not overdue
+                and action.due_on is not None
+                and next_day is not None
+                and action.due_on <= next_day
+            ),
+            latest=Update.of(action.updates[-1], zone, roster) if action.updates else None,
+        )
+
+    by_owner: defaultdict[str, list[OpenAction]] = defaultdict(list)
+    for action in record.open_actions:
+        by_owner[action.owner_id].append(summarised(action))
+    owners = [
+        OwnerSummary(
+            roster.person(owner_id),
+            tuple(sorted(actions, key=_overdue_first)),
+        )
+        for owner_id, actions in by_owner.items()
+    ]
+    owners.sort(key=lambda o: (not any(a.overdue for a in o.actions), o.owner.name.lower()))
+    return Summary(
+        board=board.name,
+        owners=tuple(owners),
+        last_meeting=MeetingRef.of(record.last_meeting, zone) if record.last_meeting else None,
+        next_meeting=MeetingRef.of(record.next_meeting, zone) if record.next_meeting else None,
+        completed=tuple(
+            Completed(
+                action.number,
+                action.description,
+                roster.name(action.owner_id),
+                action.closed_at.astimezone(zone).date(),
+            )
+            for action in record.completed
+            if action.closed_at is not None
+        ),
+    )
+
+
+def _overdue_first(action: OpenAction) -> tuple[bool, bool, date, int]:
+    return (not action.overdue, action.due_on is None, action.due_on or date.min, action.number)
+
+
+def as_message(summary: Summary) -> Message:
+    """The summary as the core's Message, for an ephemeral reply."""
+    actions = summary.open_actions
+    overdue = sum(action.overdue for action in actions)
+    soon = sum(action.before_next_meeting for action in actions)
+    following = summary.next_meeting
+    overview = [
+        line(
+            Strong(f"{len(actions)} open action{'' if len(actions) == 1 else 's'}"),
+            f": {overdue} overdue, {soon} due before the next meeting.",
+        ),
+        line("Next meeting: ", Strong(following.ref), f" {following.said}.")
+        if following
+        else line("No next meeting is scheduled."),
+        line(
+            "By latest update: ",
+            ", ".join(
+                f"{count} {RAG_LABELS.get(standing, standing)}"
+                for standing, count in summary.standings()
+            ),
+            ".",
+        ),
+    ]
+    owners = tuple(
+        Section(
+            tuple(_open_action(action) for action in group.actions),
+            heading=group.owner.name
+            + (f", {group.owner.organisation}" if group.owner.organisation else ""),
+        )
+        for group in summary.owners
+    )
+    last = summary.last_meeting
+    completed = tuple(
+        line(
+            Strong(f"A{done.number}"),
+            f" {done.description} — {done.owner}",
+            " · done ",
+            say_short_date(done.closed_on),
+        )
+        for done in summary.completed
+    ) or (line("None."),)
+    return Message(
+        title=f"{summary.board}: action summary",
+        sections=(
+            Section(tuple(overview)),
+            *owners,
+            Section(
+                completed,
+                heading=f"Completed since the last meeting ({last.ref}, {last.when})"
+                if last
+                else "Completed so far",
+            ),
+        ),
+    )
+
+
+def _open_action(action: OpenAction) -> Line:
+    latest = action.latest
+    return line(
+        Strong("OVERDUE") if action.overdue else None,
+        " " if action.overdue else None,
+        Strong(f"A{action.number}"),
+        " ",
+        action.description,
+        f" · due {say_short_date(action.due_on)}" if action.due_on else None,
+        " · " if action.before_next_meeting else None,
+        Strong("due before the next meeting") if action.before_next_meeting else None,
+        " · latest: " if latest else " · no update yet",
+        f"[{latest.rag_label}] " if latest and latest.rag_label else None,
+        f"{latest.text} ({say_short_date(latest.posted_on)})" if latest else None,
+    )
+
+
+def summary(ctx: Context, args: str) -> Outcome:
+    """The chair's action summary, for the caller's eyes only."""
+    if args.strip():
+        raise UsageError(f"{ctx.invocation.command} summary takes nothing after it.")
+    return Outcome(reply=as_message(summarise(ctx.session, ctx.the_board(), ctx.now)))

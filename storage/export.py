@@ -1,0 +1,184 @@
+"""Every row of one board, read out for a backup and written back for a restore.
+
+Rows travel as plain column → value mappings, table by table, in creation
+(id) order. A restore never reuses the file's ids: each row is inserted
+afresh, in that order, and every foreign key is mapped to the new id of the
+row it pointed at, so a board can be restored into a database that already
+holds other boards. The calendar link's token starts with the board's id, so
+a restore keeps its secret under the new id: the old link still works when
+the board gets its old id back (a restore into an empty database), and the
+members' `/board calendar` shows the working one either way. The people
+directory is shared by all boards; a restore adds the people it lacks and
+leaves those it knows alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage import calendar
+from storage.deliveries import MEETING_KINDS
+from storage.models import (
+    Action,
+    ActionUpdate,
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    Board,
+    ItemRecord,
+    Meeting,
+    Member,
+    Person,
+    ReminderDelivery,
+)
+
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+
+# Every table, parents before children: the order rows are read and restored in.
+TABLES: tuple[Table, ...] = tuple(
+    model.__table__  # type: ignore[misc]
+    for model in (
+        Board,
+        Person,
+        Member,
+        Meeting,
+        AgendaItem,
+        ItemRecord,
+        Attendance,
+        Action,
+        ActionUpdate,
+        AuditEntry,
+        ReminderDelivery,
+    )
+)
+
+# Tables that hold no board's data, and so are not exported.
+NOT_BOARD_DATA = frozenset({"processed_events"})  # Slack event ids seen, to ignore retries
+
+# Columns holding a Slack user id: the people a board's rows refer to.
+USER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "members": ("user_id",),
+    "agenda_items": ("presenter_id", "proposed_by"),
+    "item_records": ("author_id",),
+    "attendance": ("user_id",),
+    "actions": ("owner_id", "created_by"),
+    "action_updates": ("author_id",),
+    "audit_entries": ("actor_id",),
+    "reminder_deliveries": ("recipient",),  # a channel id or a user id
+}
+
+
+class BrokenReference(Exception):
+    """A row points at a row the file does not hold."""
+
+    def __init__(self, table: str, column: str, value: object) -> None:
+        super().__init__(f"{table}.{column} = {value!r} names no row in the file")
+
+
+def boards_called(session: Session, name: str) -> Sequence[Board]:
+    """Boards of any workspace with this name (any case), or bound to this channel id."""
+    return session.scalars(
+        select(Board)
+        .where(or_(func.lower(Board.name) == name.lower(), Board.channel_id == name))
+        .order_by(Board.id)
+    ).all()
+
+
+def board_rows(session: Session, board_id: int) -> Tables:
+    """The board's rows in every table, each in id order (people by user id)."""
+    meetings = select(Meeting.id).where(Meeting.board_id == board_id)
+    items = select(AgendaItem.id).where(AgendaItem.meeting_id.in_(meetings))
+    actions = select(Action.id).where(Action.board_id == board_id)
+    scopes: dict[str, ColumnElement[bool]] = {
+        "boards": Board.id == board_id,
+        "members": Member.board_id == board_id,
+        "meetings": Meeting.board_id == board_id,
+        "agenda_items": AgendaItem.meeting_id.in_(meetings),
+        "item_records": ItemRecord.item_id.in_(items),
+        "attendance": Attendance.meeting_id.in_(meetings),
+        "actions": Action.board_id == board_id,
+        "action_updates": ActionUpdate.action_id.in_(actions),
+        "audit_entries": AuditEntry.board_id == board_id,
+        "reminder_deliveries": ReminderDelivery.board_id == board_id,
+    }
+    tables: Tables = {}
+    for table in TABLES:
+        if table.name == "people":
+            continue
+        statement = select(table).where(scopes[table.name]).order_by(table.c.id)
+        tables[table.name] = [dict(row) for row in session.execute(statement).mappings()]
+    people = Person.__table__
+    statement = (
+        select(people).where(people.c.user_id.in_(_user_ids(tables))).order_by(people.c.user_id)
+    )
+    tables["people"] = [dict(row) for row in session.execute(statement).mappings()]
+    return {table.name: tables[table.name] for table in TABLES}
+
+
+def restore_board(session: Session, tables: Mapping[str, Sequence[Row]]) -> int:
+    """Insert a board's rows under new ids; the new board's id.
+
+    `tables` holds every table of `TABLES`, rows with every column, and one
+    board row, whose `parent_id` must already name a board of this database (or be None).
+    Raises BrokenReference if a row points outside the file.
+    """
+    new_ids: dict[str, dict[int, int]] = {}
+    for table in TABLES:
+        rows = list(tables[table.name])
+        if table.name == "people":
+            wanted = [row["user_id"] for row in rows]
+            known = set(session.scalars(select(Person.user_id).where(Person.user_id.in_(wanted))))
+            missing = [row for row in rows if row["user_id"] not in known]
+            if missing:
+                session.execute(insert(table), missing)
+            continue
+        fresh = [_mapped(table, row, new_ids) for row in rows]
+        if table.name == "boards":
+            fresh = [row | {"calendar_token": None} for row in fresh]
+        ids: list[int] = []
+        if fresh:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids = list(session.scalars(statement, fresh))
+        new_ids[table.name] = {row["id"]: new for row, new in zip(rows, ids, strict=True)}
+    [board] = tables["boards"]
+    board_id = new_ids["boards"][board["id"]]
+    token = board["calendar_token"]
+    if token is not None and calendar.TOKEN.fullmatch(token):
+        secret = token.split("-", 1)[1]
+        session.execute(
+            update(Board).where(Board.id == board_id).values(calendar_token=f"{board_id}-{secret}")
+        )
+    return board_id
+
+
+def _mapped(table: Table, row: Row, new_ids: Mapping[str, Mapping[int, int]]) -> Row:
+    """The row without its id, its references turned into the new rows' ids."""
+    out = {key: value for key, value in row.items() if key != "id"}
+    for column in table.columns:
+        value = out.get(column.name)
+        if value is None or column.name == "parent_id":  # the parent is not in the file
+            continue
+        referred = [fk.column.table.name for fk in column.foreign_keys]
+        if table.name == "reminder_deliveries" and column.name == "subject_id":
+            referred = ["meetings" if row["kind"] in MEETING_KINDS else "actions"]
+        if referred:
+            try:
+                out[column.name] = new_ids[referred[0]][value]
+            except KeyError:
+                raise BrokenReference(table.name, column.name, value) from None
+    return out
+
+
+def _user_ids(tables: Mapping[str, Sequence[Row]]) -> set[str]:
+    return {
+        row[column]
+        for table, columns in USER_COLUMNS.items()
+        for row in tables[table]
+        for column in columns
+        if row[column] is not None
+    }

@@ -1,0 +1,150 @@
+"""What the minutes of a meeting read, in a fixed number of statements whatever the board's size.
+
+Collections are loaded with `selectinload` (one IN query per relationship) and
+everything else is `raiseload`, so collating can never fall back to a query
+per item or per action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import Session, raiseload, selectinload
+
+from storage import queries
+from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
+
+PUBLISH_VERB = "minutes.publish"
+
+
+@dataclass(frozen=True)
+class LoadedAction:
+    """An action with its updates, and whether it is a matter arising at the meeting."""
+
+    action: Action
+    matter_arising: bool
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """The rows behind one meeting's minutes."""
+
+    meeting: Meeting
+    previous: Meeting | None
+    following: Meeting | None
+    attendance: Sequence[Attendance]
+    items: Sequence[AgendaItem]  # in order, with their notes and decisions
+    actions: Sequence[LoadedAction]  # by number, with their updates
+    members: Sequence[Member]
+    names: dict[str, str]
+
+
+def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
+    """Everything the minutes of `meeting` show, in at most nine statements.
+
+    The previous meeting is the latest non-cancelled meeting of the board that
+    started before this one. The matters arising are the actions that arose at
+    or before it (created no later than its end, so those agreed during it
+    count) and were not closed before it began (still open, or closed at or
+    after its start). With no previous meeting nothing is a matter arising.
+
+    The actions loaded are those, the actions arising from this meeting's
+    items (whatever their status) and every open action of the board.
+    """
+    previous = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == meeting.board_id,
+            Meeting.status != "cancelled",
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+        .limit(1)
+    ).first()
+    following = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == meeting.board_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at, Meeting.number)
+        .limit(1)
+    ).first()
+    attendance = session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
+    ).all()
+    items = session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position)
+        .options(selectinload(AgendaItem.records), raiseload("*"))
+    ).all()
+    arising = (
+        and_(
+            Action.created_at <= previous.ends_at,
+            or_(Action.status == "open", Action.closed_at >= previous.starts_at),
+        )
+        if previous is not None
+        else false()
+    )
+    from_items = Action.item_id.in_(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    )
+    rows = session.execute(
+        select(Action, arising.label("arising"))
+        .where(
+            Action.board_id == meeting.board_id, or_(Action.status == "open", from_items, arising)
+        )
+        .order_by(Action.number)
+        .options(selectinload(Action.updates), raiseload("*"))
+    ).all()
+    actions = [LoadedAction(action, bool(flag)) for action, flag in rows]
+    members = queries.members(session, meeting.board_id)
+    people = {member.user_id for member in members} | {row.user_id for row in attendance}
+    people |= {item.presenter_id for item in items if item.presenter_id}
+    for loaded in actions:
+        people.add(loaded.action.owner_id)
+        people |= {update.author_id for update in loaded.action.updates}
+    return MeetingRecord(
+        meeting=meeting,
+        previous=previous,
+        following=following,
+        attendance=attendance,
+        items=items,
+        actions=actions,
+        members=members,
+        names=queries.names(session, people),
+    )
+
+
+def last_started_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
+    """The most recent non-cancelled meeting that has started by `now`."""
+    return session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == board_id,
+            Meeting.status != "cancelled",
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+        .limit(1)
+    ).first()
+
+
+def publications(session: Session, board_id: int, meeting_number: int) -> list[datetime]:
+    """When each earlier version of a meeting's minutes was published, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEntry.at)
+            .where(
+                AuditEntry.board_id == board_id,
+                AuditEntry.subject == f"M{meeting_number}",
+                AuditEntry.verb == PUBLISH_VERB,
+            )
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+    )

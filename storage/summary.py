@@ -1,0 +1,50 @@
+"""What the chair's action summary reads: open actions, recent completions, meetings around now."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.minutes import last_started_meeting
+from storage.models import Action, Meeting, Member
+
+
+@dataclass(frozen=True)
+class SummaryRecord:
+    """The rows behind one board's action summary."""
+
+    open_actions: Sequence[Action]  # soonest due first, with their updates
+    completed: Sequence[Action]  # done since the last meeting started
+    last_meeting: Meeting | None
+    next_meeting: Meeting | None
+    members: Sequence[Member]
+    names: dict[str, str]
+
+
+def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRecord:
+    """The board's open actions and what was done since the last meeting that started by `now`.
+
+    Without a meeting held yet, every action done so far counts as completed.
+    """
+    last = last_started_meeting(session, board_id, now)
+    open_actions = queries.actions(session, board_id)
+    completed = select(Action).where(Action.board_id == board_id, Action.status == "done")
+    if last is not None:
+        completed = completed.where(Action.closed_at > last.starts_at)
+    done = session.scalars(completed.order_by(Action.closed_at, Action.number)).all()
+    members = queries.members(session, board_id)
+    people = {member.user_id for member in members}
+    people |= {action.owner_id for action in [*open_actions, *done]}
+    return SummaryRecord(
+        open_actions=open_actions,
+        completed=done,
+        last_meeting=last,
+        next_meeting=queries.next_meeting(session, board_id, now),
+        members=members,
+        names=queries.names(session, people),
+    )

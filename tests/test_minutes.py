@@ -1,0 +1,377 @@
+"""Minutes: the secretary previews them, publishes them with Markdown and Word copies,
+and at the next meeting the matters arising collate the updates posted in between."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import Any
+
+import pytest
+from docx import Document
+from slack_sdk.models.blocks import Block
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from bot.rendering import payloads
+from commands import minutes_docx, minutes_markdown
+from commands.minutes import Minutes, as_message, collate
+from storage.database import Database
+from storage.models import AuditEntry, Board, Meeting
+from tests.conftest import RunningApp
+from tests.csp_quarter import (
+    DURING_THE_SECOND,
+    NOTE_WITH_MARKUP,
+    between_meetings,
+    build_board,
+    hold_first_meeting,
+    set_up_board,
+)
+from tests.snapshots import dump
+
+HEADING = "Minutes of the meeting held on Thursday 14 January 2027, 10:00, Swanspool House"
+
+
+def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = params["blocks"]
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def section_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def section_headed(blocks: list[dict[str, Any]], heading: str) -> str:
+    return next(text for text in section_texts(blocks) if text.startswith(f"*{heading}*"))
+
+
+def assert_within_slacks_limits(blocks: list[dict[str, Any]]) -> None:
+    assert 0 < len(blocks) <= 50
+    for block in blocks:
+        assert Block.parse(block) is not None
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+def published_files(app: RunningApp, count: int) -> dict[str, bytes]:
+    """The files uploaded so far, by title."""
+    completed = app.slack.wait_for("files.completeUploadExternal", count)
+    titles = {}
+    for call in completed:
+        files = call.params["files"]
+        for file in json.loads(files) if isinstance(files, str) else files:
+            titles[file["id"]] = file["title"]
+    return {title: app.slack.uploads[file_id] for file_id, title in titles.items()}
+
+
+def test_the_chair_previews_the_draft_minutes_of_the_meeting_just_held(
+    running_app: RunningApp,
+) -> None:
+    hold_first_meeting(running_app)
+    running_app.slack.reset()
+
+    reply = running_app.command("UCHAIR", "minutes")
+
+    assert reply["response_type"] == "ephemeral"
+    blocks = reply["blocks"]
+    assert_within_slacks_limits(blocks)
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Wellingborough CSP Board"},
+    }
+    text = reply["text"]
+    assert HEADING in text and "Meeting *M1*: CSP Board" in text
+    assert section_headed(blocks, "Present").splitlines()[1:] == [
+        "Liz Elliott, Borough Council of Wellingborough (Chair)",
+        "Lara Stone, Northamptonshire Police (Vice-chair)",
+        "Gill Harris, Borough Council of Wellingborough (Secretary)",
+        "Paul Valentine, Northamptonshire Police (Member)",
+    ]
+    assert "Sam Reid, NHS Northamptonshire" in section_headed(blocks, "Apologies")
+    assert "this is the board's first meeting" in section_headed(blocks, "Matters arising")
+    first = section_headed(blocks, "1. Partnership priorities and the CSP report")
+    assert "Presented by Liz Elliott" in first and "RESOLVED: to note the report" in first
+    second = section_headed(blocks, "2. SSNP report")
+    assert "Hemmingwell and Queensway remain the hotspots" in second
+    assert "*A3* Share hotspot data with housing — Paul Valentine · due Sun 28 Feb 2027" in second
+    assert text.index("1. Partnership") < text.index("2. SSNP") < text.index("3. Domestic abuse")
+    log = section_headed(blocks, "Action log")
+    assert "*Gill Harris, Borough Council of Wellingborough*" in log
+    assert "*A1* Circulate the SSNP strategy to partners · due Thu 7 Jan 2027 · open (overdue)" in (
+        log
+    )
+    assert "A2" not in log  # done before the meeting
+    assert "Wednesday 14 April 2027, 10:00, Swanspool House (*M2*)" in section_headed(
+        blocks, "Next meeting"
+    )
+    assert "Draft: only you can see this" in text
+    # The note's markup is shown, never live.
+    assert "<!channel>" not in json.dumps(reply) and "<@U999" not in json.dumps(reply)
+    assert "tell &lt;!channel&gt; &amp; &lt;@U999|fake&gt; about *referrals*" in text
+    assert running_app.slack.calls_to("chat.postMessage") == []  # a preview posts nothing
+
+
+def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revisions_say_so(
+    running_app: RunningApp,
+) -> None:
+    hold_first_meeting(running_app)
+    running_app.slack.reset()
+
+    reply = running_app.command("UGILL", "minutes publish")
+
+    assert reply["response_type"] == "ephemeral"
+    assert "Published the minutes of *M1* to the channel" in reply["text"]
+    [post] = running_app.slack.wait_for("chat.postMessage")
+    assert post.params["channel"] == "CBOARD"
+    blocks = blocks_of(post.params)
+    assert_within_slacks_limits(blocks)
+    assert HEADING in post.params["text"] and "RESOLVED: to note the report" in post.params["text"]
+    assert "<!channel>" not in json.dumps(post.params)
+
+    files = published_files(running_app, 2)
+    markdown = files["Minutes of M1, Thursday 14 January 2027 (Markdown)"].decode()
+    assert markdown.startswith("# Wellingborough CSP Board\n\n## " + HEADING + "\n")
+    assert "| Lara Stone | Northamptonshire Police | Vice-chair |" in markdown
+    assert "- Sam Reid, NHS Northamptonshire" in markdown
+    assert "## 1. Partnership priorities and the CSP report" in markdown
+    assert "RESOLVED: to note the report" in markdown
+    assert "- **A3** Share hotspot data with housing — Paul Valentine · due Sun 28 Feb 2027" in (
+        markdown
+    )
+    assert "### Gill Harris, Borough Council of Wellingborough" in markdown
+    assert "tell &lt;!channel&gt; &amp; &lt;@U999\\|fake&gt; about \\*referrals\\*" in markdown
+    assert "<!channel>" not in markdown and "<@" not in markdown
+
+    document = Document(BytesIO(files["Minutes of M1, Thursday 14 January 2027 (Word)"]))
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
+    assert headings[:5] == [
+        "Wellingborough CSP Board",
+        HEADING,
+        "Present",
+        "Apologies",
+        "Matters arising",
+    ]
+    assert headings[5:] == [
+        "1. Partnership priorities and the CSP report",
+        "2. SSNP report",
+        "3. Domestic abuse in the local context",
+        "Action log",
+        "Next meeting",
+    ]
+    present, apologies, log = document.tables
+    assert [[c.text for c in row.cells] for row in present.rows] == [
+        ["Name", "Organisation", "Role"],
+        ["Liz Elliott", "Borough Council of Wellingborough", "Chair"],
+        ["Lara Stone", "Northamptonshire Police", "Vice-chair"],
+        ["Gill Harris", "Borough Council of Wellingborough", "Secretary"],
+        ["Paul Valentine", "Northamptonshire Police", "Member"],
+    ]
+    assert [c.text for c in apologies.rows[1].cells] == [
+        "Sam Reid",
+        "NHS Northamptonshire",
+        "Member",
+    ]
+    assert [c.text for c in log.rows[0].cells][:4] == [
+        "Owner",
+        "Organisation",
+        "Action",
+        "Description",
+    ]
+    texts = [p.text for p in document.paragraphs]
+    assert "RESOLVED: to note the report" in texts
+    assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
+
+    [entry] = [e for e in rows_of(running_app.database) if e.verb == "minutes.publish"]
+    assert (entry.subject, entry.after, entry.actor_id) == ("M1", {"version": 1}, "UGILL")
+
+    again = running_app.command("UCHAIR", "minutes publish M1")
+    assert "Published revised minutes (version 2) of *M1*" in again["text"]
+    revised = running_app.slack.wait_for("chat.postMessage", 2)[-1]
+    notice = "Revised minutes (version 2), replacing the version published on Thu 14 Jan 2027"
+    assert notice in revised.params["text"]
+    files = published_files(running_app, 4)
+    revised_markdown = files["Minutes of M1, Thursday 14 January 2027, version 2 (Markdown)"]
+    assert f"**{notice}.**" in revised_markdown.decode()
+    revised_document = files["Minutes of M1, Thursday 14 January 2027, version 2 (Word)"]
+    assert notice + "." in [p.text for p in Document(BytesIO(revised_document)).paragraphs]
+    uploads = running_app.slack.calls_to("files.getUploadURLExternal")
+    assert [c.params["filename"] for c in uploads] == [
+        "wellingborough-csp-board-m1-minutes.md",
+        "wellingborough-csp-board-m1-minutes.docx",
+        "wellingborough-csp-board-m1-minutes-v2.md",
+        "wellingborough-csp-board-m1-minutes-v2.docx",
+    ]
+    preview = running_app.command("UCHAIR", "minutes M1")["text"]
+    assert "Published as version 2 on Thu 14 Jan 2027" in preview
+
+
+def rows_of(database: Database) -> list[AuditEntry]:
+    with database.transaction() as session:
+        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def post_update_from_the_reminder_dm(
+    app: RunningApp, user: str, number: int, text: str, rag: str
+) -> None:
+    """Submit the Post update form that an owner's reminder DM opens (board 1, action A#)."""
+    reference = {"board": 1, "number": number, "channel": f"D{user}"}
+    state = {
+        "update": {"text": {"type": "plain_text_input", "value": text}},
+        "rag": {"status": {"type": "static_select", "selected_option": {"value": rag}}},
+    }
+    response = app.sender.interaction(
+        {
+            "type": "view_submission",
+            "team": {"id": "T0BOARD"},
+            "user": {"id": user, "team_id": "T0BOARD"},
+            "api_app_id": "A0BOARD",
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": "post_update",
+                "private_metadata": json.dumps(reference),
+                "state": {"values": state},
+            },
+        }
+    )
+    assert response.status == 200 and "errors" not in response.body
+
+
+def test_matters_arising_at_the_next_meeting_collate_the_updates_posted_in_between(
+    running_app: RunningApp,
+) -> None:
+    between_meetings(running_app)
+    running_app.command("UGILL", "agenda add Partnership priorities 2027/28 <@UCHAIR> to M2")
+    running_app.clock.fixed = datetime(2027, 4, 1, 9, 0, tzinfo=UTC)
+    post_update_from_the_reminder_dm(
+        running_app, "ULARA", 4, "Referral data delayed by a system change", "red"
+    )
+    running_app.clock.fixed = DURING_THE_SECOND
+    running_app.command("UGILL", "present <@UCHAIR> <@UGILL> <@ULARA>")
+    running_app.command("UPAUL", "action update A3 green Protocol signed this morning")
+
+    reply = running_app.command("UCHAIR", "minutes")
+
+    arising = section_headed(reply["blocks"], "Matters arising").splitlines()[1:]
+    assert arising == [
+        "*A1* Circulate the SSNP strategy to partners — Gill Harris · due Thu 7 Jan 2027 · done",
+        "    • Thu 11 Feb 2027 Gill Harris: [GREEN] Strategy circulated to all partners",
+        "*A3* Share hotspot data with housing — Paul Valentine · due Sun 28 Feb 2027 · "
+        "open (overdue)",
+        "    • Thu 11 Feb 2027 Paul Valentine: [AMBER] Data-sharing protocol awaiting sign-off",
+        "    • Wed 14 Apr 2027 Paul Valentine: [GREEN] Protocol signed this morning",
+        "*A4* Report on referrals — Lara Stone · due Wed 31 Mar 2027 · open (overdue)",
+        "    • Thu 1 Apr 2027 Lara Stone: [RED] Referral data delayed by a system change",
+    ]
+    everything = json.dumps(reply)
+    assert "Draft with the SSNP management group" not in everything  # posted before M1
+    assert "Map ASB hotspots" not in everything  # done before M1 began
+    assert "*A5* Share A&amp;E assault data · due Wed 30 Jun 2027" in section_headed(
+        reply["blocks"], "Action log"
+    )
+    assert "Wednesday 14 April 2027, 10:00, Swanspool House" in reply["text"]
+    assert "Not yet scheduled." in section_headed(reply["blocks"], "Next meeting")
+
+
+def test_only_officers_publish_and_only_meetings_that_have_started(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "agenda add SSNP report <@UPAUL>")
+    before = dump(running_app.database)
+
+    refused = running_app.command("UPAUL", "minutes publish M1")["text"]
+    assert "Only the chair, vice-chair or secretary" in refused
+    too_soon = running_app.command("UGILL", "minutes publish M1")["text"]
+    assert "*M1* has not been held yet: it starts Thursday 14 January 2027, 10:00" in too_soon
+    assert "/board minutes M1" in too_soon
+    assert "No meeting has been held yet" in running_app.command("UGILL", "minutes")["text"]
+    assert "no meeting M9" in running_app.command("UGILL", "minutes M9")["text"]
+    assert "not a meeting number" in running_app.command("UGILL", "minutes publish now")["text"]
+
+    draft = running_app.command("USAM", "minutes M1")["text"]
+    assert "SSNP report" in draft and "Draft: M1 has not been held yet" in draft
+    assert dump(running_app.database) == before
+    assert running_app.slack.calls_to("files.completeUploadExternal") == []
+
+    running_app.command("UGILL", "meeting cancel M2")
+    assert "was cancelled" in running_app.command("UGILL", "minutes M2")["text"]
+
+
+def collated_counting_statements(
+    database: Database, session: Session, meeting_id: int
+) -> tuple[Minutes, int]:
+    """The minutes of a meeting, and how many SQL statements collating them ran."""
+    meeting = session.get_one(Meeting, meeting_id)
+    board = session.get_one(Board, meeting.board_id)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        minutes = collate(session, board, meeting, DURING_THE_SECOND)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return minutes, len(statements)
+
+
+def test_collating_takes_the_same_statements_for_3_items_as_for_40_items_and_200_actions(
+    database: Database,
+) -> None:
+    with database.transaction() as session:
+        small_id = build_board(session, items=3, actions=6, channel="CSMALL").id
+        big_id = build_board(session, items=40, actions=200, channel="CBIG").id
+
+    with database.transaction() as session:
+        small, small_count = collated_counting_statements(database, session, small_id)
+    with database.transaction() as session:
+        big, big_count = collated_counting_statements(database, session, big_id)
+
+    assert (len(small.items), len(big.items)) == (3, 40)
+    assert len(big.matters_arising) == 100 and sum(len(g.actions) for g in big.action_log) == 160
+    assert all(m.items and m.matters_arising and m.present for m in (small, big))
+    assert small_count == big_count <= 9
+
+
+def test_long_minutes_split_across_messages_and_lose_nothing(database: Database) -> None:
+    with database.transaction() as session:
+        meeting = build_board(session, items=40, actions=200, channel="CBIG")
+        board = session.get_one(Board, meeting.board_id)
+        minutes = collate(session, board, meeting, DURING_THE_SECOND)
+
+    parts = payloads(as_message(minutes))
+
+    assert len(parts) > 1
+    for part in parts:
+        assert_within_slacks_limits(part["blocks"])
+        assert len(part["text"]) <= 40_000
+    shown = " ".join(" ".join(section_texts(part["blocks"])) for part in parts)
+    for item in minutes.items:
+        assert f"*{item.position}. Item {item.position}*" in shown
+        assert shown.count(f"Note {item.position} ") == 1
+    assert shown.count("word") == 40 * 400
+    assert all(f"## {n}. Item {n}" in minutes_markdown.render(minutes) for n in range(1, 41))
+    assert len(Document(BytesIO(minutes_docx.render(minutes))).tables[-1].rows) > 100
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Priorities 2016-17 (draft), 12% down!", "Priorities 2016-17 (draft), 12% down!"),
+        ("# Not a heading", "\\# Not a heading"),
+        ("- not a list", "\\- not a list"),
+        ("1. not a list", "1\\. not a list"),
+        ("*not bold* _nor this_ `nor code`", "\\*not bold\\* \\_nor this\\_ \\`nor code\\`"),
+        ("[a link](http://x)", "\\[a link\\](http://x)"),
+        ("<!channel> & <@U1|x>", "&lt;!channel&gt; &amp; &lt;@U1\\|x&gt;"),
+        ("> not a quote", "&gt; not a quote"),
+        ("two\n\n===\nlines\\", "two\\\n\\===\\\nlines\\\\"),
+    ],
+)
+def test_markdown_escaping_keeps_user_text_inert(typed: str, written: str) -> None:
+    assert minutes_markdown.escape(typed) == written

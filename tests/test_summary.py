@@ -1,0 +1,72 @@
+"""The chair asks for the action summary before the next meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import RunningApp
+from tests.csp_quarter import between_meetings, set_up_board
+from tests.snapshots import dump
+
+
+def sections(reply: dict[str, Any]) -> list[str]:
+    return [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+
+
+def test_open_actions_by_owner_overdue_first_with_rag_counts_and_what_was_done(
+    running_app: RunningApp,
+) -> None:
+    between_meetings(running_app)
+    running_app.command("USAM", "action update A5 red Data-sharing agreement not yet signed")
+    running_app.command("ULARA", "action update A4 Figures requested from the refuge provider")
+    running_app.command("UGILL", "action add <@UGILL> Book the venue for July")
+    before = dump(running_app.database)
+
+    reply = running_app.command("UCHAIR", "summary")
+
+    assert reply["response_type"] == "ephemeral"
+    assert reply["blocks"][0]["text"]["text"] == "Wellingborough CSP Board: action summary"
+    overview, paul, gill, lara, sam, completed = sections(reply)
+    assert overview.splitlines() == [
+        "*4 open actions*: 1 overdue, 1 due before the next meeting.",
+        "Next meeting: *M2* Wednesday 14 April 2027, 10:00, Swanspool House.",
+        "By latest update: 1 RED, 1 AMBER, 0 GREEN, 1 no update, 1 not rated.",
+    ]
+    assert paul.splitlines() == [
+        "*Paul Valentine, Northamptonshire Police*",
+        "*OVERDUE* *A3* Share hotspot data with housing · due Sun 28 Feb 2027 · latest: "
+        "[AMBER] Data-sharing protocol awaiting sign-off (Thu 11 Feb 2027)",
+    ]
+    assert gill.splitlines() == [
+        "*Gill Harris, Borough Council of Wellingborough*",
+        "*A6* Book the venue for July · no update yet",
+    ]
+    assert lara.splitlines()[1] == (
+        "*A4* Report on referrals · due Wed 31 Mar 2027 · *due before the next meeting* · "
+        "latest: Figures requested from the refuge provider (Mon 15 Mar 2027)"
+    )
+    assert sam.startswith("*Sam Reid, NHS Northamptonshire*\n*A5* Share A&amp;E assault data")
+    assert completed.splitlines() == [
+        "*Completed since the last meeting (M1, Thursday 14 January 2027, 10:00)*",
+        "*A1* Circulate the SSNP strategy to partners — Gill Harris · done Mon 1 Mar 2027",
+    ]
+    assert "Map ASB hotspots" not in reply["text"]  # done before M1
+    assert dump(running_app.database) == before
+
+    assert running_app.command("USAM", "summary")["blocks"] == reply["blocks"]
+    assert "takes nothing after it" in running_app.command("UCHAIR", "summary M2")["text"]
+
+
+def test_before_any_meeting_everything_done_so_far_counts(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UPAUL", "action add <@UPAUL> Map ASB hotspots")
+    running_app.command("UPAUL", "action done A1")
+
+    reply = running_app.command("UCHAIR", "summary")
+
+    overview, completed = sections(reply)
+    assert overview.startswith("*0 open actions*: 0 overdue, 0 due before the next meeting.")
+    assert completed.splitlines() == [
+        "*Completed so far*",
+        "*A1* Map ASB hotspots — Paul Valentine · done Tue 1 Dec 2026",
+    ]
