@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
+from commands import documents
 from commands.replies import File, Message, Outcome
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 
-def deliver(client: WebClient, channel_id: str, outcome: Outcome) -> list[str]:
+def deliver(
+    client: WebClient, channel_id: str, outcome: Outcome, database: Database, now: datetime
+) -> list[str]:
     """Post the announcement, DMs and files; return a sentence for each that failed."""
     failures: list[str] = []
     posts: list[tuple[str, Message]] = []
@@ -27,8 +32,11 @@ def deliver(client: WebClient, channel_id: str, outcome: Outcome) -> list[str]:
             failures.append(_failed(target, error))
     for file in outcome.files:
         target = file.recipient or channel_id
+        data = documents.content(database, file, now)
+        if data is None:
+            continue
         try:
-            upload(client, target, file)
+            upload(client, target, file, data)
         except SlackApiError as error:
             failures.append(_failed(target, error))
     return failures
@@ -42,13 +50,11 @@ def post(client: WebClient, target: str, message: Message) -> list[str]:
     ]
 
 
-def upload(client: WebClient, target: str, file: File) -> None:
+def upload(client: WebClient, target: str, file: File, data: bytes) -> None:
     """Attach a file to a channel, or to a person's DM with the bot."""
     if target.startswith(("U", "W")):
         target = client.conversations_open(users=target)["channel"]["id"]
-    client.files_upload_v2(
-        channel=target, content=file.content, filename=file.filename, title=file.title
-    )
+    client.files_upload_v2(channel=target, content=data, filename=file.filename, title=file.title)
 
 
 def _failed(target: str, error: SlackApiError) -> str:

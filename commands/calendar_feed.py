@@ -16,7 +16,7 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
 from commands.context import Context
 from commands.errors import Unavailable, UsageError
-from commands.replies import Code, File, Mention, Message, Outcome, Strong, line
+from commands.replies import Code, File, Later, Mention, Message, Outcome, Strong, line
 from commands.vtimezone import vtimezone
 from storage import calendar as stored
 from storage.database import Database, StorageUnavailable
@@ -57,9 +57,10 @@ def calendar(ctx: Context, args: str) -> Outcome:
             title=f"{board.name}: calendar",
         ),
         files=(
+            # Made after the reply: a decade of meetings takes longer than a reply should.
             File(
                 filename,
-                ics(stored.feed_rows(ctx.session, board), ctx.now),
+                Later("calendar", board.calendar_token or ""),
                 f"{board.name} calendar",
                 recipient=ctx.caller,
             ),

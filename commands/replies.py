@@ -108,11 +108,19 @@ class DirectMessage:
 
 
 @dataclass(frozen=True)
+class Later:
+    """A document made after the reply, because it takes a while: see `commands.documents`."""
+
+    document: str  # "calendar"
+    key: str  # what to make it from, e.g. the calendar's token
+
+
+@dataclass(frozen=True)
 class File:
     """A document to attach: to the board's channel, or to one person when `recipient` is set."""
 
     filename: str
-    content: bytes
+    content: bytes | Later
     title: str
     recipient: str | None = None
 

@@ -63,11 +63,13 @@ def set_up_the_year(app: RunningApp) -> None:
 
 
 def subscribe(app: RunningApp, user: str = "USAM", channel: str = CHANNEL) -> re.Match[str]:
-    """`/board calendar` as `user`; the link it gives."""
+    """`/board calendar` as `user`; the link it gives, once the file it sends has gone."""
+    uploads = len(app.slack.calls_to("files.completeUploadExternal"))
     reply = app.command(user, "calendar", channel)
     assert reply["response_type"] == "ephemeral"
     link = LINK.search(reply["text"])
     assert link, reply["text"]
+    app.slack.wait_for("files.completeUploadExternal", uploads + 1)
     return link
 
 

@@ -1,7 +1,8 @@
 """Whatever anyone types after `/board`, the bot answers, changes nothing on a refusal,
 and never pings anyone the typist did not name.
 
-Hypothesis types text at a board set up once per test: raw Unicode (right-to-left
+Hypothesis types text at a board set up once per test (a fresh one every few hundred
+examples, since Hypothesis does not reset fixtures between examples): raw Unicode (right-to-left
 marks, emoji, control characters), Slack markup (`<@U…>`, `<#C…|…>`, `<!channel>`,
 `<!subteam^…>`), very long strings, and commands built from the subcommand table's
 own usage lines with random arguments, then mutated — so the parser is exercised
@@ -57,7 +58,7 @@ settings.register_profile(
     "ci",
     max_examples=200,
     deadline=None,
-    database=None,
+    database=None,  # no .hypothesis/ folder in the work tree; failures print their example
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("fuzz", settings.get_profile("ci"), max_examples=10_000)

@@ -57,7 +57,8 @@ def register(app: App, services: Services) -> None:
             return
         for part in context.get("more_reply", []):
             respond(response_type="ephemeral", replace_original=False, **part)
-        for failure in deliver(client, command["channel_id"], outcome):
+        channel = command["channel_id"]
+        for failure in deliver(client, channel, outcome, services.database, services.clock()):
             respond(response_type="ephemeral", text=failure, replace_original=False)
 
     app.command(ANY_COMMAND)(ack=answer, lazy=[announce])
