@@ -78,7 +78,7 @@ def command_text(name: str, dataset: Dataset, board: int, rng: random.Random) ->
         return dataset.user(board, rng.randrange(12)), "actions mine"
     if name == "action add":
         owner = dataset.user(board, rng.randrange(12))
-        return secretary, f"action add <@{owner}> Benchmark follow-up by 31/12/2099"
+        return secretary, f"action add <@{owner}> Benchmark follow-up by 31/12/2030"
     if name == "action update":
         number = (MEETINGS - 2) * ACTIONS + rng.randrange(1, 2 * ACTIONS)
         return secretary, f"action update A{number} amber Progress reported to the board"

@@ -48,13 +48,21 @@ BUTTON_ACTIONS = {"mark_done": "action_mark_done", "post_update": "action_post_u
 
 def blocks(message: Message) -> list[Block]:
     """Header, sections (split to stay under Slack's limits), buttons and a context footnote."""
+    return _rendered(message)[0]
+
+
+def _rendered(message: Message) -> tuple[list[Block], str]:
+    """The message's blocks and its whole text, each line rendered to mrkdwn once."""
     out: list[Block] = []
+    lines: list[str] = []
     if message.title:
         out.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT))))
+        lines.append(f"*{escape(message.title)}*")
     for section in message.sections:
         rendered = [mrkdwn(spans) for spans in section.lines]
         if section.heading:
             rendered.insert(0, f"*{escape(section.heading)}*")
+        lines += rendered
         for index, chunk in enumerate(_chunks(rendered, SECTION_LIMIT)):
             block_id = f"{section.key}-{index}" if section.key else None
             out.append(SectionBlock(text=MarkdownTextObject(text=chunk), block_id=block_id))
@@ -65,7 +73,8 @@ def blocks(message: Message) -> list[Block]:
             )
     if message.footnote:
         out.append(ContextBlock(elements=[MarkdownTextObject(text=escape(message.footnote))]))
-    return out
+        lines.append(escape(message.footnote))
+    return out, "\n".join(lines)
 
 
 def replace_section(message_blocks: list[dict[str, Any]], section: Section) -> list[dict[str, Any]]:
@@ -93,14 +102,7 @@ def _button(button: Button) -> ButtonElement:
 
 def text(message: Message) -> str:
     """The whole message as mrkdwn: the notification and accessibility fallback."""
-    lines: list[str] = [f"*{escape(message.title)}*"] if message.title else []
-    for section in message.sections:
-        if section.heading:
-            lines.append(f"*{escape(section.heading)}*")
-        lines += [mrkdwn(spans) for spans in section.lines]
-    if message.footnote:
-        lines.append(escape(message.footnote))
-    return "\n".join(lines)
+    return _rendered(message)[1]
 
 
 def payloads(message: Message) -> list[dict[str, Any]]:
@@ -109,9 +111,9 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     A message longer than Slack allows (50 blocks, 40,000 characters of text)
     becomes several, in order; nothing is cut.
     """
-    all_blocks = [block.to_dict() for block in blocks(message)]
+    rendered, whole = _rendered(message)
+    all_blocks = [block.to_dict() for block in rendered]
     block_parts = [all_blocks[i : i + MAX_BLOCKS] for i in range(0, len(all_blocks), MAX_BLOCKS)]
-    whole = text(message)
     if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
         return [{"text": whole, "blocks": all_blocks}]
     return [

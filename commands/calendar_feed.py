@@ -8,6 +8,7 @@ served by `bot/server.py` and built here from the database on each request.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -106,9 +107,30 @@ def feed(database: Database, token: str, now: datetime) -> bytes | None:
     try:
         with database.transaction() as session:
             board = stored.board_for_token(session, token)
-            return None if board is None else ics(stored.feed_rows(session, board), now)
+            if board is None:
+                return None
+            # Every change to a board leaves an audit row, so the newest row's id
+            # says whether a feed built earlier is still the board as it is.
+            key = (database.url, board.id, token, stored.last_change(session, board.id))
+            with _built_lock:
+                cached = _built.get(key)
+            if cached is not None:
+                return cached
+            content = ics(stored.feed_rows(session, board), now)
     except StorageUnavailable as error:
         raise Unavailable() from error
+    with _built_lock:
+        _built[key] = content
+        while len(_built) > FEEDS_KEPT:
+            _built.pop(next(iter(_built)))
+    return content
+
+
+# Feeds already built, newest last: a decade of meetings takes tens of milliseconds to
+# write out, and calendar clients poll the same unchanged feed again and again.
+FEEDS_KEPT = 256
+_built: dict[tuple[str, int, str, int], bytes] = {}
+_built_lock = threading.Lock()
 
 
 def ics(rows: stored.FeedRows, now: datetime) -> bytes:

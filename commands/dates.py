@@ -62,11 +62,22 @@ def looks_like_date(text: str) -> bool:
     return bool(DATE_LIKE.match(text.strip()))
 
 
+MAX_YEARS_AHEAD = 20
+
+
 def parse_date(text: str, today: date) -> date:
     """Read a date; `today` is the board's local date, for relative phrases.
 
-    Raises UsageError for anything unreadable or ambiguous, never guesses.
+    Raises UsageError for anything unreadable, ambiguous or implausibly far
+    ahead; never guesses.
     """
+    day = _read_date(text, today)
+    if day.year > today.year + MAX_YEARS_AHEAD:
+        raise UsageError(f"{say_date(day)} is more than {MAX_YEARS_AHEAD} years ahead.")
+    return day
+
+
+def _read_date(text: str, today: date) -> date:
     words = " ".join(text.split())
     if not words:
         raise UsageError("A date is missing.")

@@ -51,14 +51,14 @@ def execute(
     try:
         with database.transaction() as session:
             ctx = Context(session=session, invocation=invocation, directory=directory)
-            ctx.board = (
-                queries.board(session, board_id)
-                if board_id is not None
-                else queries.board_for_channel(session, invocation.team_id, invocation.channel_id)
+            ctx.board, ctx.member = queries.board_and_membership(
+                session,
+                invocation.user_id,
+                board_id=board_id,
+                team_id=invocation.team_id,
+                channel_id=invocation.channel_id,
             )
             if access is not Access.ANYONE:
-                board = ctx.the_board()
-                ctx.member = queries.membership(session, board.id, invocation.user_id)
                 _check_access(access, ctx)
             return work(ctx)
     except BoardError as error:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, false, or_, select
-from sqlalchemy.orm import Session, raiseload, selectinload
+from sqlalchemy.orm import Session, joinedload, raiseload
 
 from storage import queries
 from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
@@ -43,7 +43,7 @@ class MeetingRecord:
 
 
 def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
-    """Everything the minutes of `meeting` show, in at most nine statements.
+    """Everything the minutes of `meeting` show, in six statements.
 
     The previous meeting is the latest non-cancelled meeting of the board that
     started before this one. The matters arising are the actions that arose at
@@ -54,8 +54,9 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     The actions loaded are those, the actions arising from this meeting's
     items (whatever their status) and every open action of the board.
     """
-    previous = session.scalars(
-        select(Meeting)
+    # The meetings either side of this one, in one statement.
+    before = (
+        select(Meeting.id)
         .where(
             Meeting.board_id == meeting.board_id,
             Meeting.status != "cancelled",
@@ -63,9 +64,10 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
         )
         .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
         .limit(1)
-    ).first()
-    following = session.scalars(
-        select(Meeting)
+        .scalar_subquery()
+    )
+    after = (
+        select(Meeting.id)
         .where(
             Meeting.board_id == meeting.board_id,
             Meeting.status == "scheduled",
@@ -73,16 +75,24 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
         )
         .order_by(Meeting.starts_at, Meeting.number)
         .limit(1)
-    ).first()
+        .scalar_subquery()
+    )
+    neighbours = session.scalars(select(Meeting).where(Meeting.id.in_([before, after]))).all()
+    previous = next((m for m in neighbours if m.starts_at < meeting.starts_at), None)
+    following = next((m for m in neighbours if m.starts_at > meeting.starts_at), None)
     attendance = session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
     ).all()
-    items = session.scalars(
-        select(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position)
-        .options(selectinload(AgendaItem.records), raiseload("*"))
-    ).all()
+    items = (
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+            .options(joinedload(AgendaItem.records), raiseload("*"))
+        )
+        .unique()
+        .all()
+    )
     arising = (
         and_(
             Action.created_at <= previous.ends_at,
@@ -94,14 +104,19 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     from_items = Action.item_id.in_(
         select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
     )
-    rows = session.execute(
-        select(Action, arising.label("arising"))
-        .where(
-            Action.board_id == meeting.board_id, or_(Action.status == "open", from_items, arising)
+    rows = (
+        session.execute(
+            select(Action, arising.label("arising"))
+            .where(
+                Action.board_id == meeting.board_id,
+                or_(Action.status == "open", from_items, arising),
+            )
+            .order_by(Action.number)
+            .options(joinedload(Action.updates), raiseload("*"))
         )
-        .order_by(Action.number)
-        .options(selectinload(Action.updates), raiseload("*"))
-    ).all()
+        .unique()
+        .all()
+    )
     actions = [LoadedAction(action, bool(flag)) for action, flag in rows]
     members = queries.members(session, meeting.board_id)
     people = {member.user_id for member in members} | {row.user_id for row in attendance}

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
     OFFICER_ROLES,
@@ -28,6 +28,26 @@ def board_for_channel(session: Session, team_id: str, channel_id: str) -> Board 
     return session.scalars(
         select(Board).where(Board.team_id == team_id, Board.channel_id == channel_id)
     ).one_or_none()
+
+
+def board_and_membership(
+    session: Session,
+    user_id: str,
+    *,
+    board_id: int | None = None,
+    team_id: str = "",
+    channel_id: str = "",
+) -> tuple[Board | None, Member | None]:
+    """A board (by id, or by its home channel) and the user's membership of it: one statement."""
+    statement = select(Board, Member).outerjoin(
+        Member, (Member.board_id == Board.id) & (Member.user_id == user_id)
+    )
+    if board_id is not None:
+        statement = statement.where(Board.id == board_id)
+    else:
+        statement = statement.where(Board.team_id == team_id, Board.channel_id == channel_id)
+    row = session.execute(statement).one_or_none()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def board(session: Session, board_id: int) -> Board | None:
@@ -101,9 +121,16 @@ def take_number(session: Session, board_id: int, kind: Literal["meeting", "actio
 
 
 def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | None:
-    return session.scalars(
-        select(Meeting).where(Meeting.board_id == board_id, Meeting.number == number)
-    ).one_or_none()
+    """A meeting by its M#, with its agenda (joined: no second statement)."""
+    return (
+        session.scalars(
+            select(Meeting)
+            .where(Meeting.board_id == board_id, Meeting.number == number)
+            .options(joinedload(Meeting.items))
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
@@ -120,16 +147,22 @@ def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequenc
 
 
 def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
-    return session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.board_id == board_id,
-            Meeting.status == "scheduled",
-            Meeting.starts_at > now,
+    """The first scheduled meeting that has not started, with its agenda."""
+    return (
+        session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.board_id == board_id,
+                Meeting.status == "scheduled",
+                Meeting.starts_at > now,
+            )
+            .order_by(Meeting.starts_at, Meeting.number)
+            .limit(1)
+            .options(joinedload(Meeting.items))
         )
-        .order_by(Meeting.starts_at, Meeting.number)
-        .limit(1)
-    ).first()
+        .unique()
+        .first()
+    )
 
 
 def current_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:

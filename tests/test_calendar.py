@@ -28,6 +28,7 @@ import recurring_ical_events
 from icalendar import Calendar, Event
 from sqlalchemy import event, select
 
+from commands import calendar_feed
 from commands.vtimezone import vtimezone
 from storage.models import AuditEntry
 from tests.conftest import CHANNEL, RunningApp
@@ -285,12 +286,17 @@ def test_the_feed_costs_the_same_statements_for_4_meetings_as_for_40(
         )
     large = subscribe(running_app, "UPAUL", "CSSNP")["path"]
 
+    calendar_feed._built.clear()  # built from the database, not from the feeds kept in memory
     counts = [_statements(running_app, path) for path in (small, large)]
     assert len(by_uid(read_feed(running_app, large).events, "meeting")) == 40
-    # The board, its meetings, their agenda items, dated actions, their changes,
-    # members and people; SQLite also runs the transaction's BEGIN IMMEDIATE.
-    expected = 7 + (running_app.database.dialect == "sqlite")
+    # The board, its last change, its meetings, their agenda items, dated actions,
+    # their changes, members and people; SQLite also runs its BEGIN IMMEDIATE.
+    expected = 8 + (running_app.database.dialect == "sqlite")
     assert counts == [expected, expected]
+    # Unchanged since, the same feed is served from memory after two statements.
+    assert _statements(running_app, large) == 2 + (running_app.database.dialect == "sqlite")
+    running_app.command("UPAUL", "meeting move M5 20/04/2027 14:00", "CSSNP")
+    assert _statements(running_app, large) == expected  # a change: built afresh
 
 
 def _posted(app: RunningApp, words: str) -> str:
