@@ -179,7 +179,7 @@ def statements_per_command(database: Database, dataset: Dataset, now: datetime) 
 
 
 def idle_reminder_pass_ms(database: Database, now: datetime) -> float:
-    run_pass(database, now, Outbox())  # send what is due, so the next pass is idle
+    """A pass with nothing due (everything was sent before the server started)."""
     started = time.perf_counter()
     rounds = 5
     for _ in range(rounds):
@@ -283,10 +283,10 @@ def ics_render_ms(database: Database, dataset: Dataset, now: datetime) -> float:
     with database.transaction() as session:
         token = session.scalars(select(Board.calendar_token).order_by(Board.id)).first()
     assert token
-    calendar_feed.feed(database, token, now)
     rounds = 10
     started = time.perf_counter()
     for _ in range(rounds):
+        calendar_feed.forget_built_feeds()  # built from the database each time, not from memory
         assert calendar_feed.feed(database, token, now)
     return (time.perf_counter() - started) * 1000 / rounds
 
@@ -320,6 +320,9 @@ def run(quick: bool, database_url: str | None) -> dict[str, Any]:
                 started = time.perf_counter()
                 dataset = generate(database, size.boards, now)
                 generated_s = time.perf_counter() - started
+                # Record what the history makes due as sent, so the server's own
+                # scheduler has nothing to post while it is being measured.
+                run_pass(database, now, Outbox())
                 server = start_server(
                     ["-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
                     server_env(database, slack),

@@ -16,8 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, String, Table
 
+from commands import describe
 from commands.errors import BoardError, Unavailable
 from storage import export, queries
 from storage.database import Database, StorageUnavailable
@@ -94,7 +93,7 @@ def export_board(database: Database, board: str, now: datetime) -> tuple[ExportF
             "channel_id": parent.channel_id,
             "name": parent.name,
         }
-    name = slug(tables["boards"][0]["name"])
+    name = describe.file_stem(tables["boards"][0]["name"])
     return (
         ExportFile(f"{name}.json", board_json(tables, parent_ref, now)),
         ExportFile(f"{name}-actions.csv", action_log_csv(tables)),
@@ -106,7 +105,7 @@ def board_json(
     parent: Mapping[str, str] | None,
     now: datetime,
 ) -> bytes:
-    """The backup document, UTF-8, keys sorted, one value per line."""
+    """The backup document: UTF-8 JSON, keys sorted, indented."""
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -124,8 +123,8 @@ def import_board(database: Database, content: bytes) -> Restored:
     """Restore an exported board under new ids, in one transaction.
 
     Refused, changing nothing, when the file is not a readable export or a
-    board already lives on its channel. A parent board is linked again if one lives on the
-    parent's channel; otherwise the board is restored without a parent.
+    board already lives on its channel. A parent board is linked again if one
+    lives on the parent's channel; otherwise the board is restored without one.
     """
     document = _document(content)
     tables = {table.name: _rows(table, document["tables"]) for table in export.TABLES}
@@ -200,12 +199,6 @@ def action_log_csv(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
             )
         )
     return out.getvalue().encode("utf-8-sig")
-
-
-def slug(name: str) -> str:
-    """`Wellingborough CSP Board` → `wellingborough-csp-board` (accents dropped)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "board"
 
 
 def _document(content: bytes) -> dict[str, Any]:

@@ -7,14 +7,13 @@ served by `bot/server.py` and built here from the database on each request.
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
 
+from commands import describe
 from commands.context import Context
 from commands.errors import Unavailable, UsageError
 from commands.replies import Code, File, Later, Mention, Message, Outcome, Strong, line
@@ -35,7 +34,7 @@ def calendar(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     if stored.ensure_token(ctx.session, board):
         ctx.audit("calendar.create", "calendar")
-    filename = f"{_slug(board.name)}.ics"
+    filename = f"{describe.file_stem(board.name)}.ics"
     command = ctx.invocation.command
     return Outcome(
         reply=Message.of(
@@ -111,7 +110,8 @@ def feed(database: Database, token: str, now: datetime) -> bytes | None:
                 return None
             # Every change to a board leaves an audit row, so the newest row's id
             # says whether a feed built earlier is still the board as it is.
-            key = (database.url, board.id, token, stored.last_change(session, board.id))
+            # The day is in the key too: meetings pass, and lose their invitations.
+            key = (database.url, board.id, token, stored.last_change(session, board.id), now.date())
             with _built_lock:
                 cached = _built.get(key)
             if cached is not None:
@@ -126,10 +126,16 @@ def feed(database: Database, token: str, now: datetime) -> bytes | None:
     return content
 
 
+def forget_built_feeds() -> None:
+    """Drop the feeds kept in memory (benchmarks and tests measure building them)."""
+    with _built_lock:
+        _built.clear()
+
+
 # Feeds already built, newest last: a decade of meetings takes tens of milliseconds to
 # write out, and calendar clients poll the same unchanged feed again and again.
 FEEDS_KEPT = 256
-_built: dict[tuple[str, int, str, int], bytes] = {}
+_built: dict[tuple[str, int, str, int, date], bytes] = {}
 _built_lock = threading.Lock()
 
 
@@ -192,12 +198,15 @@ def _meeting_event(
     if meeting.location:
         event.add("LOCATION", meeting.location)
     event.add("DESCRIPTION", _agenda(rows, meeting))
+    # Invitations and alarms only matter for meetings still to come; leaving them off
+    # the decade of past meetings keeps the feed small and quick to write out.
+    ahead = meeting.ends_at > stamp
     # RFC 5545 3.8.4.3: attendees need an organizer, so without one we list neither.
-    if organizer is not None:
+    if organizer is not None and ahead:
         event.add("ORGANIZER", organizer)
         for attendee in attendees:
             event.add("ATTENDEE", attendee)
-    if not cancelled:
+    if ahead and not cancelled:
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
         alarm.add("TRIGGER", timedelta(days=-1))
@@ -287,12 +296,6 @@ def _uid(kind: str, rows: stored.FeedRows, number: int) -> str:
 def _shorten(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= SUMMARY_LENGTH else flat[: SUMMARY_LENGTH - 1].rstrip() + "…"
-
-
-def _slug(name: str) -> str:
-    """`Wellingborough CSP Board` → `wellingborough-csp-board`, for the file name."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "board"
 
 
 def _link(ctx: Context) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -92,3 +94,9 @@ def action_line(action: Action, today: date, *, show_status: bool = False) -> Li
         rag(latest) if latest else None,
         latest.text if latest else None,
     )
+
+
+def file_stem(name: str) -> str:
+    """`Wellingborough CSP Board` → `wellingborough-csp-board`, for file names (accents dropped)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "board"

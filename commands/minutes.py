@@ -8,7 +8,6 @@ The same `Minutes` is rendered three ways: Block Kit through the core's
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from commands import minutes_docx, minutes_markdown
+from commands import describe, minutes_docx, minutes_markdown
 from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
@@ -376,7 +375,9 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             f"{_said_day(earlier[-1], ctx)}.",
         )
     ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
-    stem = f"{_slug(board.name)}-m{meeting.number}-minutes" + (f"-v{version}" if earlier else "")
+    stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
+        f"-v{version}" if earlier else ""
+    )
     title = f"Minutes of M{meeting.number}, {say_date(meeting.starts_at.astimezone(ctx.zone))}"
     title += f", version {version}" if earlier else ""
     files = (
@@ -415,7 +416,3 @@ def _chosen_meeting(ctx: Context, args: str) -> Meeting:
 
 def _said_day(moment: datetime, ctx: Context) -> str:
     return say_short_date(moment.astimezone(ctx.zone).date())
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "board"

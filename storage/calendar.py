@@ -87,9 +87,9 @@ def board_for_token(session: Session, token: str) -> Board | None:
 
 def last_change(session: Session, board_id: int) -> int:
     """The id of the board's newest audit row: it changes whenever the board does."""
-    return session.scalar(
-        select(func.max(AuditEntry.id)).where(AuditEntry.board_id == board_id)
-    ) or 0
+    return (
+        session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.board_id == board_id)) or 0
+    )
 
 
 def feed_rows(session: Session, board: Board) -> FeedRows:

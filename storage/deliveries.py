@@ -95,9 +95,11 @@ def open_dated_actions(
 
 def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Action, Board]]:
     """Open actions due before a day whose overdue notice for that due date is not yet sent."""
+    # The whole delivery key, so the lookup is one probe of its unique index.
     sent = exists().where(
         ReminderDelivery.kind == "overdue",
         ReminderDelivery.subject_id == Action.id,
+        ReminderDelivery.recipient == Action.owner_id,
         ReminderDelivery.occasion == Action.due_on,
         ReminderDelivery.state == "sent",
     )

@@ -286,7 +286,7 @@ def test_the_feed_costs_the_same_statements_for_4_meetings_as_for_40(
         )
     large = subscribe(running_app, "UPAUL", "CSSNP")["path"]
 
-    calendar_feed._built.clear()  # built from the database, not from the feeds kept in memory
+    calendar_feed.forget_built_feeds()  # built from the database, not from memory
     counts = [_statements(running_app, path) for path in (small, large)]
     assert len(by_uid(read_feed(running_app, large).events, "meeting")) == 40
     # The board, its last change, its meetings, their agenda items, dated actions,

@@ -58,7 +58,6 @@ settings.register_profile(
     "ci",
     max_examples=200,
     deadline=None,
-    database=None,  # no .hypothesis/ folder in the work tree; failures print their example
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("fuzz", settings.get_profile("ci"), max_examples=10_000)
@@ -104,7 +103,7 @@ WHEN = (
     "yesterday", "next Thursday", "next week", "in 2 weeks", "in 99999 years", "10:00", "10am",
     "2.30pm", "25:00", "24:00", "23:59", "12:60", "-1:00",
 )  # fmt: skip
-GRAMMAR = tuple({word for sub in TABLE for word in sub.words}) + (
+GRAMMAR = tuple(sorted({word for sub in TABLE for word in sub.words})) + (
     "by", "item", "to", "for", "at", "quarterly", "org", "organisation", "red", "amber", "green",
     "mine", "overdue", "all", "on", "off", "set", "call", "draft", "eve", "hour", "publish",
     "reset", "chair", "vice-chair", "vice chair", "secretary", "member", "parent", "2h", "90m",
@@ -144,7 +143,7 @@ SLOTS: dict[str, st.SearchStrategy[str]] = {
 USAGE_TOKEN = re.compile(r"<[^<>]*>[^\s\[\]|]*|\[|\]|\||[^\s\[\]|]+")
 
 
-def _expand(draw: Callable[..., Any], tokens: list[str], at: int) -> tuple[list[str], int]:
+def _expand(draw: st.DrawFn, tokens: list[str], at: int) -> tuple[list[str], int]:
     """Fill a usage line's tokens from `at` to the closing `]`: optional parts kept or
     dropped, one of each `a | b` taken, each `<slot>` drawn from what it names."""
     choices: list[list[str]] = [[]]
