@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 # Characters XML 1.0 cannot hold; python-docx refuses them rather than dropping them.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BULLET_STYLE_ID = "ListBullet"  # the default template's id of "List Bullet"
 TABLE_STYLE = "Table Grid"
 
 
@@ -57,9 +58,8 @@ def render(minutes: Minutes) -> bytes:
             for entry in item.actions:
                 state = f" ({entry.state})" if entry.overdue or entry.status != "open" else ""
                 due = f", due {entry.due}" if entry.due else ""
-                document.add_paragraph(
-                    _text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}"),
-                    style="List Bullet",
+                _bullet(
+                    document, _text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}")
                 )
         if not (item.notes or item.decisions or item.actions):
             document.add_paragraph("Nothing recorded.")
@@ -75,6 +75,13 @@ def render(minutes: Minutes) -> bytes:
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _bullet(document: DocumentType, text: str) -> None:
+    """A bulleted paragraph. python-docx finds a named style by scanning every style on
+    each use, which dominated a long meeting's render, so the style id is set directly."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = BULLET_STYLE_ID
 
 
 def _text(value: str) -> str:
@@ -117,12 +124,12 @@ def _matters_arising(document: DocumentType, minutes: Minutes) -> None:
         document.add_paragraph(_text(f"Owner: {entry.owner}{due}; status: {entry.state}"))
         for update in entry.updates:
             rag = f"[{update.rag_label}] " if update.rag_label else ""
-            document.add_paragraph(
+            _bullet(
+                document,
                 _text(f"{say_short_date(update.posted_on)} {update.author}: {rag}{update.text}"),
-                style="List Bullet",
             )
         if not entry.updates:
-            document.add_paragraph(f"No update since {minutes.previous.ref}.", style="List Bullet")
+            _bullet(document, f"No update since {minutes.previous.ref}.")
 
 
 def _action_log(document: DocumentType, minutes: Minutes) -> None:

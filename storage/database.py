@@ -81,6 +81,12 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics, as after a bulk load (PostgreSQL's autovacuum
+        does this in time by itself; SQLite never does unless asked)."""
+        with self.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+
     def ping(self) -> bool:
         """Whether the database answers right now."""
         try:
