@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint upgrade clean
+.PHONY: run test fuzz bench bench-quick lint upgrade clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ test: $(STAMP)  ## the whole suite, on SQLite and (when it answers) PostgreSQL
 
 fuzz: $(STAMP)  ## the long fuzzing run (10,000+ typed commands, on SQLite); prints the count
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py -k sqlite -q
+
+bench: $(STAMP)  ## the full benchmark: 500 boards; a table, then one JSON line
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)  ## the same with 50 boards (under 3 minutes)
+	$(BIN)/python -m bench.run --quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot commands storage tests

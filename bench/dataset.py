@@ -71,15 +71,18 @@ class Dataset:
         return f"U{board:05d}{member:02d}"
 
 
-def generate(database: Database, boards: int, now: datetime, seed: int = 7) -> Dataset:
-    """Write `boards` boards of history ending at `now`; returns how to address them."""
-    dataset = Dataset(boards)
+def generate(
+    database: Database, boards: int, now: datetime, seed: int = 7, first: int = 0
+) -> Dataset:
+    """Write `boards` boards of history ending at `now` (numbered from `first`);
+    returns how to address every board so far."""
+    dataset = Dataset(first + boards)
     rng = random.Random(seed)
     # 40 quarterly meetings span 117 months; the last is about six weeks ahead.
     first_meeting = (add_months(now.date(), -(MEETINGS - 1) * 3) + timedelta(days=45)).replace(
         day=14
     )
-    for board_index in range(boards):
+    for board_index in range(first, first + boards):
         with database.transaction() as session:
             _board(session, dataset, board_index, first_meeting, now, rng)
     return dataset
