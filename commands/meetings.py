@@ -138,12 +138,8 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     when = read_when(ctx, rest)
     if when.starts_at <= ctx.now:
         raise UsageError(f"{dates.say_datetime(when.starts_at, ctx.zone)} is in the past.")
-    before = snapshot(meeting)
     length = meeting.ends_at - meeting.starts_at
-    meeting.starts_at, meeting.ends_at = when.starts_at, when.starts_at + length
-    meeting.revision += 1
-    meeting.updated_at = ctx.now
-    ctx.audit("meeting.move", f"M{meeting.number}", before, snapshot(meeting))
+    _revise(ctx, meeting, "meeting.move", starts_at=when.starts_at, ends_at=when.starts_at + length)
     moved = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
         reply=Message.of(line("Moved ", *moved), title="Meeting moved"),
@@ -153,16 +149,22 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
 
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
     meeting = _scheduled(ctx, args)
-    before = snapshot(meeting)
-    meeting.status = "cancelled"
-    meeting.revision += 1
-    meeting.updated_at = ctx.now
-    ctx.audit("meeting.cancel", f"M{meeting.number}", before, snapshot(meeting))
+    _revise(ctx, meeting, "meeting.cancel", status="cancelled")
     cancelled = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
         reply=Message.of(line("Cancelled ", *cancelled), title="Meeting cancelled"),
         announcement=Message.of(line("Meeting cancelled: ", *cancelled)),
     )
+
+
+def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None:
+    """Change a meeting: a new revision (the calendar's SEQUENCE) and an audit row."""
+    before = snapshot(meeting)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.revision += 1
+    meeting.updated_at = ctx.now
+    ctx.audit(verb, f"M{meeting.number}", before, snapshot(meeting))
 
 
 def _scheduled(ctx: Context, number_text: str) -> Meeting:

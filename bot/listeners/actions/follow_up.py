@@ -20,6 +20,11 @@ from commands.replies import Message, Outcome, line
 from commands.subcommands import Access
 
 
+def refuse(respond: Respond, outcome: Outcome) -> None:
+    """Tell only the person who clicked why nothing happened."""
+    respond(response_type="ephemeral", replace_original=False, text=rendering.text(outcome.reply))
+
+
 def register(app: App, services: Services) -> None:
     def on_action(
         body: dict[str, Any], action: dict[str, Any], work: Callable[[Context, int], Outcome]
@@ -58,11 +63,7 @@ def register(app: App, services: Services) -> None:
         """Refresh the DM in place, or tell the clicker (only them) why not."""
         outcome: Outcome = context["outcome"]
         if outcome.refused:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=rendering.text(outcome.reply),
-            )
+            refuse(respond, outcome)
             return
         if body.get("container", {}).get("type") == "view":  # clicked on the App Home tab
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
@@ -90,11 +91,7 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         outcome: Outcome = context["outcome"]
         if outcome.refused:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=rendering.text(outcome.reply),
-            )
+            refuse(respond, outcome)
             return
         board_id, number = follow_up.parse_reference(action["value"])
         channel = body.get("channel", {}).get("id") or body["user"]["id"]
