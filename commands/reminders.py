@@ -365,10 +365,10 @@ def _schedule(board: Board) -> Message:
     at = f"{board.reminder_hour:02d}:00"
     state = "on" if board.reminders_enabled else "off"
     lines = (
-        f"{board.agenda_call_days} days before a meeting, {at}: call for agenda items (channel)",
-        f"{board.draft_agenda_days} days before, {at}: draft agenda (channel) and a request "
+        f"{_days(board.agenda_call_days)} before a meeting, {at}: call for agenda items (channel)",
+        f"{_days(board.draft_agenda_days)} before, {at}: draft agenda (channel) and a request "
         "for updates to each action owner (DM)",
-        f"{board.eve_reminder_days} day(s) before, {at}: time, place and agenda (channel)",
+        f"{_days(board.eve_reminder_days)} before, {at}: time, place and agenda (channel)",
         f"The day after an action falls due, {at}: overdue notice to its owner (DM)",
     )
     return Message(
@@ -377,3 +377,7 @@ def _schedule(board: Board) -> Message:
         footnote=f"Change with {COMMAND} reminders on|off, {COMMAND} reminders set draft 7, "
         f"{COMMAND} reminders set hour 9. Times are {board.timezone}.",
     )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
