@@ -35,4 +35,4 @@ class Unavailable(BoardError):
     """The database could not be reached; nothing was changed."""
 
     def __init__(self) -> None:
-        super().__init__("The board is unavailable, try again shortly.")
+        super().__init__("Sorry, the board is unavailable, try again shortly.")

@@ -32,7 +32,9 @@ def board_command(database: Database, text: str) -> str:
 
 def test_an_unreachable_server_gets_the_unavailable_reply() -> None:
     nowhere = Database("postgresql+psycopg://postgres@127.0.0.1:9/none")
-    assert "The board is unavailable, try again shortly." in board_command(nowhere, "members")
+    assert "Sorry, the board is unavailable, try again shortly." in board_command(
+        nowhere, "members"
+    )
 
 
 def test_a_locked_sqlite_file_gets_the_unavailable_reply_and_recovers(tmp_path: Path) -> None:
@@ -44,14 +46,16 @@ def test_a_locked_sqlite_file_gets_the_unavailable_reply_and_recovers(tmp_path: 
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        assert "The board is unavailable" in board_command(database, "action add <@UCHAIR> Chase")
+        assert "the board is unavailable, try again shortly" in board_command(
+            database, "action add <@UCHAIR> Chase"
+        )
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
     assert "Added A1" in board_command(database, "action add <@UCHAIR> Chase")
 
 
-UNAVAILABLE = "The board is unavailable, try again shortly."
+UNAVAILABLE = "Sorry, the board is unavailable, try again shortly."
 
 
 def _pg_url_via(url: str, port: int, name: str) -> str:
