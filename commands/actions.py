@@ -62,8 +62,8 @@ def action_add(ctx: Context, args: str) -> Outcome:
             *(
                 [
                     line(
-                        "Arising from item ",
-                        Strong(str(item.position)),
+                        "Arising from ",
+                        Strong(f"agenda item {item.position}"),
                         " of ",
                         Strong(f"M{meeting.number}"),
                         ".",

@@ -58,8 +58,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line(
-                "Added agenda item ",
-                Strong(str(item.position)),
+                "Added ",
+                Strong(f"agenda item {item.position}"),
                 " to ",
                 Strong(f"M{meeting.number}"),
                 ":",
@@ -89,8 +89,8 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line(
-                "Removed item ",
-                Strong(str(position)),
+                "Removed ",
+                Strong(f"agenda item {position}"),
                 f" ({removed.title}) from ",
                 Strong(f"M{meeting.number}"),
                 ". Later items have moved up.",

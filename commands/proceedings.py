@@ -80,8 +80,8 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line(
-                f"{kind.capitalize()} recorded against item ",
-                Strong(str(position)),
+                f"{kind.capitalize()} recorded against ",
+                Strong(f"agenda item {position}"),
                 " (",
                 item.title,
                 ") of ",

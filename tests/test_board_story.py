@@ -134,7 +134,7 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     proposed = running_app.command(
         "UPAUL", "agenda add Drugs, supply and violent crime update <@UPAUL> 20m"
     )["text"]
-    assert "item *1*" in proposed and "*M1*" in proposed
+    assert "*agenda item 1*" in proposed and "*M1*" in proposed
     running_app.command("UGILL", "agenda add SSNP report <@UPAUL> 15m")
     running_app.command("UGILL", "agenda add Domestic abuse in the local context <@ULARA> to M1")
     running_app.command("UGILL", "agenda add Partnership priorities 2027/28 to M2")
@@ -232,7 +232,7 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     arising = running_app.command(
         "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
     )
-    assert "Arising from item *2* of *M1*" in arising["text"]
+    assert "Arising from *agenda item 2* of *M1*" in arising["text"]
 
     attendance = {(a.user_id, a.status) for a in rows(running_app, Attendance)}
     assert attendance == {
