@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import quantiles
 
-from tests.fake_slack import FakeSlack
+from bench.fake_slack_process import RemoteSlack
 from tests.slack_requests import SlackSender
 
 SIGNING_SECRET = "bench-signing-secret"
@@ -82,7 +82,7 @@ def percentiles(samples: list[float]) -> Latency:
 class Client:
     """Signed slash commands to one server; each request on a new connection, as from Slack."""
 
-    def __init__(self, server: Server, slack: FakeSlack, team_id: str) -> None:
+    def __init__(self, server: Server, slack: RemoteSlack, team_id: str) -> None:
         self.sender = SlackSender(server.events_url, SIGNING_SECRET, team_id, slack)
 
     def timed(self, user: str, channel: str, text: str) -> float:

@@ -26,6 +26,8 @@ from sqlalchemy import event, insert, select
 
 from bench.dataset import ACTIONS, MEETINGS, Dataset, generate
 from bench.driver import SIGNING_SECRET, Client, Latency, Server, start_server
+from bench.fake_slack_process import RemoteSlack
+from bench.fake_slack_process import start as start_slack
 from bot import rendering
 from commands import calendar_feed, dispatch, minutes_docx, minutes_markdown
 from commands import minutes as minutes_core
@@ -34,7 +36,6 @@ from commands.reminders import due_reminders, run_pass
 from commands.replies import Message
 from storage.database import Database
 from storage.models import Action, ActionUpdate, AgendaItem, Board, Meeting
-from tests.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 # Reads first: the writes add actions, which would grow what later reads collate.
@@ -112,7 +113,7 @@ def database_for(url: str | None, folder: Path, label: str) -> Iterator[Database
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def server_env(database: Database, slack: FakeSlack) -> dict[str, str]:
+def server_env(database: Database, slack: RemoteSlack) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env |= {
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -126,7 +127,7 @@ def server_env(database: Database, slack: FakeSlack) -> dict[str, str]:
 
 
 def measure_commands(
-    server: Server, slack: FakeSlack, dataset: Dataset, requests: int
+    server: Server, slack: RemoteSlack, dataset: Dataset, requests: int
 ) -> dict[str, Latency]:
     client = Client(server, slack, dataset.team_id)
     rng = random.Random(1)
@@ -143,7 +144,9 @@ def measure_commands(
     return results
 
 
-def measure_throughput(server: Server, slack: FakeSlack, dataset: Dataset, requests: int) -> float:
+def measure_throughput(
+    server: Server, slack: RemoteSlack, dataset: Dataset, requests: int
+) -> float:
     client = Client(server, slack, dataset.team_id)
     rng = random.Random(2)
     reads = ("agenda", "meetings", "actions mine", "summary", "action update", "action add")
@@ -292,7 +295,7 @@ def ics_render_ms(database: Database, dataset: Dataset, now: datetime) -> float:
     return (time.perf_counter() - started) * 1000 / rounds
 
 
-def bare_bolt_p50(slack: FakeSlack, folder: Path, requests: int) -> float:
+def bare_bolt_p50(slack: RemoteSlack, folder: Path, requests: int) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env |= {
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -313,7 +316,8 @@ def run(quick: bool, database_url: str | None) -> dict[str, Any]:
     requests = 100 if quick else 300
     now = datetime.now(UTC)
     report: dict[str, Any] = {"sizes": {}}
-    with tempfile.TemporaryDirectory() as folder, FakeSlack() as slack:
+    slack_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as folder, start_slack(ROOT, slack_env) as slack:
         workdir = Path(folder)
         report["baseline_p50_ms"] = bare_bolt_p50(slack, workdir, requests)
         for size in sizes:

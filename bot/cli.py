@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from commands.errors import BoardError
 from storage.database import Database
 
 log = logging.getLogger("boardbot")
+SWITCH_INTERVAL = 0.0005  # seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.signing_secret:
         parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
     start_scheduler(database, app.client, settings)
+    # Requests should not queue behind background work (reminder passes, files made
+    # after a reply) holding the GIL for the default 5 ms at a time.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     server = make_server(Routes(app, database), args.host, args.port)
+    # What was loaded to start up lives as long as the process: keep the collector's
+    # full passes, which pause every thread, from walking it again and again.
+    gc.collect()
+    gc.freeze()
     log.info("serving on http://%s:%s/slack/events", args.host, server.effective_port)
     server.run()
     return 0

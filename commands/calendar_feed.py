@@ -111,14 +111,17 @@ def feed(database: Database, token: str, now: datetime) -> bytes | None:
             # Every change to a board leaves an audit row, so the newest row's id
             # says whether a feed built earlier is still the board as it is.
             # The day is in the key too: meetings pass, and lose their invitations.
-            key = (database.url, board.id, token, stored.last_change(session, board.id), now.date())
+            version = stored.last_change(session, board.id)
+            key = (database.url, board.id, token, version, now.date())
             with _built_lock:
                 cached = _built.get(key)
             if cached is not None:
                 return cached
-            content = ics(stored.feed_rows(session, board), now)
+            rows = stored.feed_rows(session, board)
     except StorageUnavailable as error:
         raise Unavailable() from error
+    # Written out after the transaction: on SQLite it holds the write lock.
+    content = ics(rows, now)
     with _built_lock:
         _built[key] = content
         while len(_built) > FEEDS_KEPT:
