@@ -16,7 +16,6 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
 RAG = re.compile(r"^(?P<rag>red|amber|green)\b[\s:,-]*", re.I)
-LIST_FILTERS = "mine | @user | overdue | all"
 
 
 def action_add(ctx: Context, args: str) -> Outcome:

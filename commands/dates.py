@@ -142,12 +142,6 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
-def is_time(text: str) -> bool:
-    return bool(TIME.match(text.strip())) and (
-        ":" in text or "." in text or text[-1:].lower() == "m"
-    )
-
-
 def parse_duration(text: str) -> timedelta:
     """Read `2h`, `90m`, `1h30m`, `1.5 hours`; at most 24 hours."""
     match = DURATION.match(text.strip())

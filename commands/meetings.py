@@ -29,7 +29,6 @@ class When:
     """A meeting's start as typed, read in the board's zone."""
 
     starts_at: datetime
-    day_text: str
     clock: time
 
 
@@ -42,7 +41,7 @@ def read_when(ctx: Context, text: str) -> When:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
     clock = dates.parse_time(words[-1])
     day = dates.parse_date(" ".join(words[:-1]), ctx.today)
-    return When(dates.local_to_utc(day, clock, ctx.zone), " ".join(words[:-1]), clock)
+    return When(dates.local_to_utc(day, clock, ctx.zone), clock)
 
 
 def meeting_add(ctx: Context, args: str) -> Outcome:

@@ -95,12 +95,6 @@ def person(session: Session, user_id: str) -> Person | None:
     return session.get(Person, user_id)
 
 
-def person_named(session: Session, name: str) -> Person | None:
-    return session.scalars(
-        select(Person).where(func.lower(Person.name) == name.lower()).order_by(Person.user_id)
-    ).first()
-
-
 def remember_person(
     session: Session, user_id: str, name: str, email: str | None, now: datetime
 ) -> None:
