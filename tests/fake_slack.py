@@ -246,6 +246,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> posted messages
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
+        self.socket_url = "ws://127.0.0.1:1/"  # what apps.connections.open hands out
         self._files: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._cond = threading.Condition()
@@ -614,7 +615,7 @@ class FakeSlack:
         }
 
     def _apps_connections_open(self, _params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "ws://127.0.0.1:1/"}
+        return {"ok": True, "url": self.socket_url}
 
 
 _ANSWERS = {

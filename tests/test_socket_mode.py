@@ -1,0 +1,104 @@
+"""`boardbot socket`: the same app over Socket Mode, against a WebSocket server standing in
+for Slack's, with the slash command delivered and answered as envelopes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, serve
+
+from tests.fake_slack import FakeSlack
+
+COMMAND = {
+    "token": "legacy-verification-token",
+    "team_id": "T0BOARD",
+    "team_domain": "wellingborough-csp",
+    "channel_id": "CBOARD",
+    "channel_name": "csp-board",
+    "user_id": "UCHAIR",
+    "user_name": "chair",
+    "command": "/board",
+    "text": "setup Wellingborough CSP Board",
+    "api_app_id": "A0BOARD",
+    "response_url": "",
+    "trigger_id": "trigger.socket",
+}
+
+
+class SocketSlack:
+    """Says hello, sends one slash command envelope and keeps what comes back."""
+
+    def __init__(self) -> None:
+        self.answers: list[dict[str, Any]] = []
+        self.answered = threading.Event()
+        self.port = 0
+        self._ready = threading.Event()
+        self._stop: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True).start()
+        self._ready.wait(5)
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = self._loop.create_future()
+        async with serve(self._session, "127.0.0.1", 0) as server:
+            self.port = next(iter(server.sockets)).getsockname()[1]
+            self._ready.set()
+            await self._stop
+
+    async def _session(self, connection: ServerConnection) -> None:
+        await connection.send(json.dumps({"type": "hello", "num_connections": 1}))
+        envelope = {
+            "envelope_id": "env-1",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": COMMAND,
+        }
+        await connection.send(json.dumps(envelope))
+        async for raw in connection:
+            self.answers.append(json.loads(raw))
+            self.answered.set()
+
+    def close(self) -> None:
+        if self._loop and self._stop:
+            self._loop.call_soon_threadsafe(self._stop.set_result, None)
+
+
+def test_a_command_over_socket_mode_is_answered_in_its_envelope(
+    slack: FakeSlack, database_url: str, tmp_path: Path
+) -> None:
+    socket = SocketSlack()
+    slack.socket_url = f"ws://127.0.0.1:{socket.port}/"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_APP_TOKEN": "xapp-test",
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "socket"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert socket.answered.wait(30), "no answer over the socket"
+        [answer] = socket.answers[:1]
+        assert answer["envelope_id"] == "env-1"
+        assert answer["payload"]["response_type"] == "ephemeral"
+        assert "This channel is now home to *Wellingborough CSP Board*" in answer["payload"]["text"]
+        assert slack.wait_for("chat.postMessage")[0].params["channel"] == "CBOARD"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        socket.close()
