@@ -365,6 +365,9 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             f"Preview its draft with {ctx.invocation.command} minutes M{meeting.number} "
             "and publish once the meeting has started.",
         )
+    # Two officers publishing at once must not both become version N: the meeting's
+    # row is locked until this one is recorded (SQLite's write lock already does this).
+    stored.lock_meeting(ctx.session, meeting.id)
     earlier = stored.publications(ctx.session, board.id, meeting.number)
     version = len(earlier) + 1
     collated = collate(ctx.session, board, meeting, ctx.now)

@@ -136,6 +136,12 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     )
 
 
+def lock_meeting(session: Session, meeting_id: int) -> None:
+    """Hold the meeting's row until the transaction ends (PostgreSQL; SQLite's transactions
+    already hold the whole database)."""
+    session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+
+
 def last_started_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     """The most recent non-cancelled meeting that has started by `now`."""
     return session.scalars(

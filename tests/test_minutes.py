@@ -4,6 +4,7 @@ and at the next meeting the matters arising collate the updates posted in betwee
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
@@ -375,3 +376,24 @@ def test_long_minutes_split_across_messages_and_lose_nothing(database: Database)
 )
 def test_markdown_escaping_keeps_user_text_inert(typed: str, written: str) -> None:
     assert minutes_markdown.escape(typed) == written
+
+
+def test_two_officers_publishing_at_once_get_versions_one_and_two(running_app: RunningApp) -> None:
+    hold_first_meeting(running_app)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(
+            pool.map(
+                lambda who: running_app.command(who, "minutes publish M1"), ["UGILL", "UCHAIR"]
+            )
+        )
+    texts = sorted(reply["text"] for reply in replies)
+    assert any("revised minutes (version 2)" in text for text in texts), texts
+    running_app.slack.wait_for("files.completeUploadExternal", 4)  # both publications' files
+    with running_app.database.transaction() as session:
+        versions = sorted(
+            entry.after["version"]
+            for entry in session.scalars(
+                select(AuditEntry).where(AuditEntry.verb == "minutes.publish")
+            )
+        )
+    assert versions == [1, 2]
