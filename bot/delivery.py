@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -42,19 +43,31 @@ def deliver(
     return failures
 
 
-def post(client: WebClient, target: str, message: Message) -> list[str]:
+def post(
+    client: WebClient, target: str, message: Message, metadata: dict[str, Any] | None = None
+) -> list[str]:
     """Post a message (split into several if Slack's limits need it); the posts' timestamps."""
     return [
-        client.chat_postMessage(channel=target, **part)["ts"]
+        client.chat_postMessage(channel=target, metadata=metadata, **part)["ts"]
         for part in rendering.payloads(message)
     ]
 
 
+def conversation(client: WebClient, target: str) -> str:
+    """The channel itself, or for a person the bot's DM with them."""
+    if target.startswith(("U", "W")):
+        return str(client.conversations_open(users=target)["channel"]["id"])
+    return target
+
+
 def upload(client: WebClient, target: str, file: File, data: bytes) -> None:
     """Attach a file to a channel, or to a person's DM with the bot."""
-    if target.startswith(("U", "W")):
-        target = client.conversations_open(users=target)["channel"]["id"]
-    client.files_upload_v2(channel=target, content=data, filename=file.filename, title=file.title)
+    client.files_upload_v2(
+        channel=conversation(client, target),
+        content=data,
+        filename=file.filename,
+        title=file.title,
+    )
 
 
 def _failed(target: str, error: SlackApiError) -> str:

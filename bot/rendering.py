@@ -121,11 +121,6 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     ]
 
 
-def payload(message: Message) -> dict[str, Any]:
-    """The message as one Slack message, for replies known to be short."""
-    return payloads(message)[0]
-
-
 def _text_of(part: list[dict[str, Any]]) -> str:
     texts = []
     for block in part:

@@ -12,8 +12,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import rendering
 from bot.config import Settings
+from bot.delivery import conversation, post
 from commands.reminders import DeliveryFailed, DueReminder, run_pass
 from commands.replies import Message
 from storage import events
@@ -32,28 +32,16 @@ class SlackOutbox:
 
     def post(self, recipient: str, message: Message, tag: str) -> str | None:
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"tag": tag}}
-        first: str | None = None
-        try:
-            for part in rendering.payloads(message):
-                ts = self._client.chat_postMessage(channel=recipient, metadata=metadata, **part)[
-                    "ts"
-                ]
-                first = first or ts
-        except SlackApiError as error:
-            raise DeliveryFailed(
-                error.response.get("error") or str(error.response.status_code)
-            ) from error
-        except OSError as error:  # connection refused, reset, timed out
-            raise DeliveryFailed(str(error)) from error
-        return first
+        with _failures_as_delivery_failed():
+            sent = post(self._client, recipient, message, metadata)
+        return sent[0] if sent else None
 
     def find(self, recipient: str, tag: str) -> str | None:
         with _failures_as_delivery_failed():
-            channel = recipient
-            if recipient.startswith(("U", "W")):
-                channel = self._client.conversations_open(users=recipient)["channel"]["id"]
             history = self._client.conversations_history(
-                channel=channel, limit=LOOK_BACK, include_all_metadata=True
+                channel=conversation(self._client, recipient),
+                limit=LOOK_BACK,
+                include_all_metadata=True,
             )
         messages: list[dict[str, Any]] = history.get("messages", [])
         for message in messages:

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from bot import rendering
 from bot.app import Services
+from bot.delivery import post
 from commands import dispatch, follow_up
 from commands.context import Invocation
 from commands.replies import Message, Outcome, line
@@ -94,6 +95,6 @@ def register(app: App, services: Services) -> None:
         if outcome is None:
             return
         confirmation = Message(title="Update posted", sections=outcome.reply.sections)
-        client.chat_postMessage(channel=context["channel"], **rendering.payload(confirmation))
+        post(client, context["channel"], confirmation)
 
     app.view(CALLBACK_ID)(ack=submit, lazy=[confirm])
