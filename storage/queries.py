@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
@@ -127,9 +127,9 @@ def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | 
     )
 
 
-def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
-    """Scheduled meetings that have not started, soonest first."""
-    return session.scalars(
+def _upcoming(board_id: int, now: datetime) -> Select[Meeting]:
+    """Scheduled meetings of a board that have not started, soonest first."""
+    return (
         select(Meeting)
         .where(
             Meeting.board_id == board_id,
@@ -137,26 +137,17 @@ def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequenc
             Meeting.starts_at > now,
         )
         .order_by(Meeting.starts_at, Meeting.number)
-    ).all()
+    )
+
+
+def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
+    return session.scalars(_upcoming(board_id, now)).all()
 
 
 def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     """The first scheduled meeting that has not started, with its agenda."""
-    return (
-        session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.board_id == board_id,
-                Meeting.status == "scheduled",
-                Meeting.starts_at > now,
-            )
-            .order_by(Meeting.starts_at, Meeting.number)
-            .limit(1)
-            .options(joinedload(Meeting.items))
-        )
-        .unique()
-        .first()
-    )
+    statement = _upcoming(board_id, now).limit(1).options(joinedload(Meeting.items))
+    return session.scalars(statement).unique().first()
 
 
 def current_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
