@@ -362,3 +362,14 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     topic = running_app.command("UPAUL", "help actions")["text"]
     assert "e.g." in topic and "/board action update A3 amber" in topic
     assert "/board meeting add" not in topic
+
+
+def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
+    running_app: RunningApp,
+) -> None:
+    running_app.slack.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    reply = running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    assert "You are its chair" in reply["text"]
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["response_type"] == "ephemeral"
+    assert "Invite me with /invite" in told.params["text"]

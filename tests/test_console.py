@@ -18,6 +18,7 @@ SESSION = """\
 /board action add @paul Share hotspot data with <!channel> & housing by 7/1/2030
 /board meeting add 14/01/2030 10:00
 /board actions
+/board calendar
 /board frobnicate
 """
 
@@ -54,6 +55,7 @@ def test_a_piped_session_prints_replies_posts_and_refusals(
     assert "Added A1 for @paul: Share hotspot data with <!channel> & housing" in out
     assert "Only the chair, vice-chair or secretary of Wellingborough CSP Board can do that." in out
     assert "A1 @paul Share hotspot data" in out
+    assert "[file to @paul] wellingborough-csp-board.ics" in out
     assert "I don't know “frobnicate”" in out
     assert "Traceback" not in out + result.stderr
 
