@@ -183,6 +183,8 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     ]
     texts = [p.text for p in document.paragraphs]
     assert "RESOLVED: to note the report" in texts
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "A4 Report on referrals — Lara Stone, due Wed 31 Mar 2027" in bullets
     assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
 
     [entry] = [e for e in rows_of(running_app.database) if e.verb == "minutes.publish"]
