@@ -15,6 +15,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.directory import SlackDirectory
+from commands import calendar_ics
+from commands.calendar_feed import Writer
 from storage.database import Database
 
 
@@ -24,12 +26,14 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """What listeners share: settings, the database, the people directory and the clock."""
+    """What listeners share: settings, the database, the people directory, the clock,
+    and what writes calendars out."""
 
     settings: Settings
     database: Database
     directory: SlackDirectory
     clock: Callable[[], datetime] = field(default=utc_now)
+    write_ics: Writer = field(default=calendar_ics.ics)
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -49,7 +53,10 @@ def web_client(settings: Settings) -> WebClient:
 
 
 def build_app(
-    settings: Settings, database: Database, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    database: Database,
+    clock: Callable[[], datetime] = utc_now,
+    write_ics: Writer = calendar_ics.ics,
 ) -> App:
     from bot.listeners import register_listeners
 
@@ -60,6 +67,6 @@ def build_app(
         # Answer in the HTTP response itself; slow work goes to lazy listeners.
         process_before_response=True,
     )
-    services = Services(settings, database, SlackDirectory(client), clock)
+    services = Services(settings, database, SlackDirectory(client), clock, write_ics)
     register_listeners(app, services)
     return app

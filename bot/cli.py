@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from bot.app import build_app, utc_now, web_client
 from bot.config import Settings, instant
 from bot.console import Console
+from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server
 from commands.board_export import export_board, import_board
@@ -86,28 +88,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _console(settings, database)
     if not settings.bot_token:
         parser.error("SLACK_BOT_TOKEN is not set (see .env.example); try `boardbot console`.")
-    app = build_app(settings, database)
+    if verb == "socket" and not settings.app_token:
+        parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
+    if verb == "serve" and not settings.signing_secret:
+        parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
+    # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    write_ics = CalendarWriter()
+    app = build_app(settings, database, write_ics=write_ics)
+    start_scheduler(database, app.client, settings)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        if not settings.app_token:
-            parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
-        start_scheduler(database, app.client, settings)
-        SocketModeHandler(app, settings.app_token).start()
+        try:
+            SocketModeHandler(app, settings.app_token).start()
+        finally:
+            write_ics.close()
         return 0
-    if not settings.signing_secret:
-        parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
-    start_scheduler(database, app.client, settings)
-    # Requests should not queue behind background work (reminder passes, files made
-    # after a reply) holding the GIL for the default 5 ms at a time.
+    # Requests should not queue behind background work (reminder passes, posts and
+    # uploads after a reply) holding the GIL for the default 5 ms at a time.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    server = make_server(Routes(app, database), args.host, args.port)
+    server = make_server(Routes(app, database, write_ics=write_ics), args.host, args.port)
     # What was loaded to start up lives as long as the process: keep the collector's
     # full passes, which pause every thread, from walking it again and again.
     gc.collect()
     gc.freeze()
     log.info("serving on http://%s:%s/slack/events", args.host, server.effective_port)
-    server.run()
+    try:
+        server.run()
+    finally:
+        write_ics.close()
     return 0
 
 

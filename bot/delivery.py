@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
-from commands import documents
+from commands import calendar_ics, documents
+from commands.calendar_feed import Writer
 from commands.replies import File, Message, Outcome
 from storage.database import Database
 
@@ -18,7 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def deliver(
-    client: WebClient, channel_id: str, outcome: Outcome, database: Database, now: datetime
+    client: WebClient,
+    channel_id: str,
+    outcome: Outcome,
+    database: Database,
+    now: datetime,
+    write_ics: Writer = calendar_ics.ics,
 ) -> list[str]:
     """Post the announcement, DMs and files; return a sentence for each that failed."""
     failures: list[str] = []
@@ -33,7 +39,7 @@ def deliver(
             failures.append(_failed(target, error))
     for file in outcome.files:
         target = file.recipient or channel_id
-        data = documents.content(database, file, now)
+        data = documents.content(database, file, now, write_ics)
         if data is None:
             continue
         try:

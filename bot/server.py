@@ -15,7 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
 from bot.app import utc_now
-from commands import calendar_feed
+from commands import calendar_feed, calendar_ics
 from commands.errors import Unavailable
 from storage.database import Database
 
@@ -29,11 +29,16 @@ class Routes:
     """`POST /slack/events` to Bolt, `GET /healthz`, `GET /calendar/<token>.ics`; else 404."""
 
     def __init__(
-        self, app: App, database: Database, clock: Callable[[], datetime] = utc_now
+        self,
+        app: App,
+        database: Database,
+        clock: Callable[[], datetime] = utc_now,
+        write_ics: calendar_feed.Writer = calendar_ics.ics,
     ) -> None:
         self._slack = SlackRequestHandler(app, path="/slack/events")
         self._database = database
         self._clock = clock
+        self._write_ics = write_ics
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -54,7 +59,7 @@ class Routes:
     def _calendar(self, token: str, start_response: StartResponse) -> Iterable[bytes]:
         """A board's feed, built now; any token that opens nothing is an ordinary 404."""
         try:
-            content = calendar_feed.feed(self._database, token, self._clock())
+            content = calendar_feed.feed(self._database, token, self._clock(), self._write_ics)
         except Unavailable:
             log.warning("calendar feed: database unavailable", exc_info=True)
             return _plain(start_response, "503 Service Unavailable", "try again shortly")

@@ -92,9 +92,7 @@ def render(minutes: Minutes) -> bytes:
             for entry in item.actions:
                 state = f" ({entry.state})" if entry.overdue or entry.status != "open" else ""
                 due = f", due {entry.due}" if entry.due else ""
-                writer.bullet(
-                    _text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}")
-                )
+                writer.bullet(_text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}"))
         if not (item.notes or item.decisions or item.actions):
             document.add_paragraph("Nothing recorded.")
 

@@ -3,6 +3,7 @@ and the real app served over HTTP on a loopback port."""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
@@ -16,6 +17,7 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.documents import CalendarWriter
 from bot.server import Routes, make_server, stop_server
 from commands import dispatch
 from commands.context import Invocation, PersonInfo
@@ -134,12 +136,25 @@ def settings(database_url: str, slack: FakeSlack) -> Settings:
     )
 
 
+@functools.cache
+def calendar_writer() -> CalendarWriter:
+    """One worker process writes the calendars of every test's app, as in `boardbot serve`."""
+    return CalendarWriter()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_calendar_writer() -> Iterator[None]:
+    yield
+    if calendar_writer.cache_info().currsize:
+        calendar_writer().close()
+
+
 @contextmanager
 def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterator[RunningApp]:
     """The real Bolt app behind the real WSGI server, on a free loopback port."""
     clock = Clock()
-    app = build_app(settings, database, clock)
-    server = make_server(Routes(app, database, clock), "127.0.0.1", 0)
+    app = build_app(settings, database, clock, calendar_writer())
+    server = make_server(Routes(app, database, clock, calendar_writer()), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"

@@ -58,7 +58,10 @@ def register(app: App, services: Services) -> None:
         for part in context.get("more_reply", []):
             respond(response_type="ephemeral", replace_original=False, **part)
         channel = command["channel_id"]
-        for failure in deliver(client, channel, outcome, services.database, services.clock()):
+        failures = deliver(
+            client, channel, outcome, services.database, services.clock(), services.write_ics
+        )
+        for failure in failures:
             respond(response_type="ephemeral", text=failure, replace_original=False)
 
     app.command(ANY_COMMAND)(ack=answer, lazy=[announce])

@@ -1,0 +1,74 @@
+"""Calendars written out in a process of their own.
+
+Writing a decade of meetings as iCalendar takes tens of milliseconds of pure
+Python. Done in a server thread it holds the GIL, and every reply being made
+meanwhile waits its turn; in a separate process it runs on another core. The
+database is still read here: the worker gets plain rows and loads only
+icalendar, so it costs little memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+from commands import calendar_ics
+from storage.calendar_rows import FeedRows
+
+log = logging.getLogger(__name__)
+
+
+class CalendarWriter:
+    """`write(rows, now)` like `calendar_ics.ics`, done by one worker process."""
+
+    def __init__(self) -> None:
+        # forkserver: the worker starts from a clean interpreter, not a fork of this
+        # threaded one, and loads only the writer's own modules.
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["commands.calendar_ics"])
+        self._lock = threading.Lock()
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=self._context,
+            initializer=_exit_with,
+            initargs=(os.getpid(),),
+        )
+        pool.submit(int).result()  # started now, not on the first user's request
+        return pool
+
+    def __call__(self, rows: FeedRows, now: datetime) -> bytes:
+        pool = self._pool
+        try:
+            return pool.submit(calendar_ics.ics, rows, now).result()
+        except BrokenProcessPool:
+            log.warning("calendar worker stopped; starting another")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._start()
+            return self._pool.submit(calendar_ics.ics, rows, now).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _exit_with(server_pid: int) -> None:
+    """In the worker: stop when the server has gone, even killed outright (SIGKILL)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()
