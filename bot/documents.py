@@ -29,9 +29,8 @@ class CalendarWriter:
 
     def __init__(self) -> None:
         # forkserver: the worker starts from a clean interpreter, not a fork of this
-        # threaded one, and loads only the writer's own modules.
+        # threaded one, and loads only the writer's own modules, on its first calendar.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["commands.calendar_ics"])
         self._lock = threading.Lock()
         self._pool = self._start()
 

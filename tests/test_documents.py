@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import CHANNEL, TEAM, Core
 from tests.fake_slack import FakeSlack
+from tests.processes import alive, descendants
 from tests.slack_requests import SlackSender
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -45,31 +46,6 @@ def start(slack: FakeSlack, database_url: str, cwd: Path) -> tuple[subprocess.Po
             server.stderr.close()  # nothing more is read; the server logs into a closed pipe
             return server, line.split("serving on ")[1].strip()
     raise AssertionError(f"server exited with {server.wait()}")
-
-
-def descendants(pid: int) -> dict[int, int]:
-    """Every process below `pid`, as {pid: parent pid}."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue  # gone meanwhile
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    below: dict[int, int] = {}
-    found = True
-    while found:
-        found = False
-        for child, parent in parents.items():
-            if child not in below and (parent == pid or parent in below):
-                below[child] = parent
-                found = True
-    return below
-
-
-def alive(pids: set[int]) -> set[int]:
-    return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree in /proc")
