@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 class CalendarWriter:
-    """`write(rows, now)` like `calendar_ics.ics`, done by one worker process."""
+    """Called as `calendar_ics.ics` is; the writing is done by one worker process."""
 
     def __init__(self) -> None:
         # forkserver: the worker starts from a clean interpreter, not a fork of this
@@ -38,7 +38,7 @@ class CalendarWriter:
         pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=self._context,
-            initializer=_exit_with,
+            initializer=_in_the_background,
             initargs=(os.getpid(),),
         )
         pool.submit(int).result()  # started now, not on the first user's request
@@ -59,8 +59,10 @@ class CalendarWriter:
         self._pool.shutdown(cancel_futures=True)
 
 
-def _exit_with(server_pid: int) -> None:
-    """In the worker: stop when the server has gone, even killed outright (SIGKILL)."""
+def _in_the_background(server_pid: int) -> None:
+    """In the worker: give way to the server's replies for the processor, and stop
+    when the server has gone, even killed outright (SIGKILL)."""
+    os.nice(10)
 
     def watch() -> None:
         while True:
