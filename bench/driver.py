@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +12,10 @@ from pathlib import Path
 from statistics import quantiles
 
 from bench.fake_slack_process import RemoteSlack
-from tests.processes import descendants
+from tests.processes import descendants, serving
 from tests.slack_requests import SlackSender
 
 SIGNING_SECRET = "bench-signing-secret"
-LISTENING = re.compile(r"serving on http://[^:]+:(\d+)/slack/events")
 
 
 @dataclass
@@ -26,11 +23,7 @@ class Server:
     """A server process and where to reach it."""
 
     process: subprocess.Popen[str]
-    port: int
-
-    @property
-    def events_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/slack/events"
+    events_url: str
 
     def peak_rss_mb(self) -> float:
         """High-water resident set size (VmHWM) in MiB, summed over the server and the
@@ -49,27 +42,7 @@ class Server:
 
 def start_server(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Server:
     """Start a server that logs `serving on http://host:port/slack/events`; wait for it."""
-    process = subprocess.Popen(
-        [sys.executable, *argv],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    deadline = time.monotonic() + 120
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        line = process.stderr.readline()
-        if not line:
-            raise RuntimeError("server exited:\n" + "".join(seen))
-        seen.append(line)
-        if match := LISTENING.search(line):
-            # Keep draining stderr so the server never blocks on a full pipe.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return Server(process, int(match[1]))
-    raise RuntimeError("server did not start:\n" + "".join(seen))
+    return Server(*serving(argv, env, cwd))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from commands.reminders import due_reminders, run_pass
 from commands.replies import Message
 from storage.database import Database
 from storage.models import Action, ActionUpdate, AgendaItem, Board, Meeting
+from tests.processes import environ
 
 ROOT = Path(__file__).resolve().parent.parent
 # Reads first: the writes add actions, which would grow what later reads collate.
@@ -114,16 +115,14 @@ def database_for(url: str | None, folder: Path, label: str) -> Iterator[Database
 
 
 def server_env(database: Database, slack: RemoteSlack) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database.url,
-        "REMINDER_INTERVAL_SECONDS": "3600",
-        "PYTHONPATH": str(ROOT),
-    }
-    return env
+    return environ(
+        SLACK_BOT_TOKEN="xoxb-bench",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database.url,
+        REMINDER_INTERVAL_SECONDS="3600",
+        PYTHONPATH=str(ROOT),
+    )
 
 
 def measure_commands(
@@ -296,12 +295,9 @@ def ics_render_ms(database: Database, dataset: Dataset, now: datetime) -> float:
 
 
 def bare_bolt_p50(slack: RemoteSlack, folder: Path, requests: int) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "PYTHONPATH": str(ROOT),
-    }
+    env = environ(
+        SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url, PYTHONPATH=str(ROOT)
+    )
     server = start_server(["-m", "bench.bare_bolt", "--port", "0"], env, folder)
     try:
         client = Client(server, slack, "TBENCH")

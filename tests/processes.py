@@ -1,8 +1,71 @@
-"""A process's descendants, read from /proc (Linux)."""
+"""`boardbot` as separate processes, started as an operator or cron would, and the
+processes they leave behind (read from /proc, Linux)."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+
+# `boardbot serve` on a free loopback port.
+SERVE = ("-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0")
+LISTENING = re.compile(r"serving on (http://[^:]+:(\d+)/slack/events)")
+
+
+def environ(**settings: str) -> dict[str, str]:
+    """This environment without its Slack settings, plus `settings`: what a started
+    process sees, whatever the developer's own shell holds."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")} | settings
+
+
+def start(
+    argv: Sequence[str], env: dict[str, str], cwd: Path, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """`python <argv>` in the background, e.g. `-m bot serve`."""
+    return subprocess.Popen(
+        [sys.executable, *argv],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
+def run(
+    argv: Sequence[str], env: dict[str, str], cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python <argv>` to completion, its output captured, e.g. `-m bot export …`."""
+    return subprocess.run(
+        [sys.executable, *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def serving(
+    argv: Sequence[str], env: dict[str, str], cwd: Path
+) -> tuple[subprocess.Popen[str], str]:
+    """A server that logs `serving on http://host:port/slack/events`, once it does; its URL."""
+    process = start(argv, env, cwd, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if match := LISTENING.search(line):
+            # Keep draining stderr so the server never blocks on a full pipe.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return process, match[1]
+    raise RuntimeError(f"server exited with {process.wait()}:\n" + "".join(seen))
 
 
 def descendants(pid: int) -> dict[int, int]:

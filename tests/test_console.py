@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.processes import environ, run
 
 SESSION = """\
 /board setup Wellingborough CSP Board
@@ -24,18 +24,8 @@ SESSION = """\
 
 
 def run_console(database_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {"DATABASE_URL": database_url, "BOARD_TIMEZONE": "Europe/London"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+    env = environ(DATABASE_URL=database_url, BOARD_TIMEZONE="Europe/London")
+    return run(["-m", "bot", "console"], env, cwd, stdin)
 
 
 def test_a_piped_session_prints_replies_posts_and_refusals(

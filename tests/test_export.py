@@ -11,9 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -38,6 +35,7 @@ from storage import deliveries, export
 from storage.database import Database
 from storage.models import Base, Board, Meeting
 from tests.conftest import CHANNEL, PEOPLE, POSTGRES_URL, TEAM
+from tests.processes import environ, run
 from tests.snapshots import dump
 
 COUNTY = "CCOUNTY"
@@ -278,16 +276,10 @@ def test_boardbot_export_and_import_from_the_shell(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     csp_quarter(database)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env["DATABASE_URL"] = database.url
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "export", "--board", CSP, "--out", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
+    result = run(
+        ["-m", "bot", "export", "--board", CSP, "--out", str(tmp_path / "out")],
+        environ(DATABASE_URL=database.url),
+        tmp_path,
     )
     assert result.returncode == 0, result.stderr
     written = tmp_path / "out" / "wellingborough-csp-board.json"

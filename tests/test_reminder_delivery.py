@@ -4,9 +4,7 @@ and the owner's DM buttons close the loop."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,26 +14,17 @@ from sqlalchemy import select
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
+from tests.processes import SERVE, environ, run, start
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def reminders_run(app: RunningApp, at: str) -> subprocess.CompletedProcess[str]:
     """`boardbot reminders run --at …` as cron would start it, in a process of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": app.slack.api_url,
-        "DATABASE_URL": app.database.url,
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "reminders", "run", "--at", at],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=app.slack.api_url, DATABASE_URL=app.database.url
     )
+    result = run(["-m", "bot", "reminders", "run", "--at", at], env)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -288,21 +277,13 @@ def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_pa
     running_app.slack.wait_for("chat.postMessage", 2)  # the set-up and meeting announcements
     running_app.slack.reset()
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": "secret",
-        "SLACK_API_URL": running_app.slack.api_url,
-        "DATABASE_URL": running_app.database.url,
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL=running_app.slack.api_url,
+        DATABASE_URL=running_app.database.url,
     )
+    server = start(SERVE, env, tmp_path)
     try:
         [draft] = running_app.slack.wait_for("chat.postMessage", timeout=20)
         assert draft.params["channel"] == "CBOARD"

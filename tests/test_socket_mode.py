@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 
 from tests.fake_slack import FakeSlack
+from tests.processes import environ, start
 
 COMMAND = {
     "token": "legacy-verification-token",
@@ -76,21 +74,13 @@ def test_a_command_over_socket_mode_is_answered_in_its_envelope(
 ) -> None:
     socket = SocketSlack()
     slack.socket_url = f"ws://127.0.0.1:{socket.port}/"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_APP_TOKEN": "xapp-test",
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "socket"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_APP_TOKEN="xapp-test",
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
     )
+    process = start(["-m", "bot", "socket"], env, tmp_path)
     try:
         assert socket.answered.wait(30), "no answer over the socket"
         [answer] = socket.answers[:1]

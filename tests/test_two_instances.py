@@ -4,10 +4,8 @@ month of two board meetings, every reminder reaches Slack exactly once."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -16,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from storage.models import ReminderDelivery
+from tests import processes
 from tests.conftest import Core
 from tests.fake_slack import FakeSlack
+from tests.processes import SERVE, environ
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 REHEARSE_FROM = "2026-12-30T00:00:00+00:00"
@@ -45,25 +45,17 @@ EXPECTED = {
 
 
 def start(slack: FakeSlack, database_url: str, cwd: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": "secret",
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url,
-        "REMINDER_INTERVAL_SECONDS": "0.25",
-        "REMINDER_CLAIM_TIMEOUT_SECONDS": "2",
-        "BOARDBOT_REHEARSE_FROM": REHEARSE_FROM,
-        "BOARDBOT_REHEARSE_SPEED": str(SPEED),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        REMINDER_INTERVAL_SECONDS="0.25",
+        REMINDER_CLAIM_TIMEOUT_SECONDS="2",
+        BOARDBOT_REHEARSE_FROM=REHEARSE_FROM,
+        BOARDBOT_REHEARSE_SPEED=str(SPEED),
     )
+    return processes.start(SERVE, env, cwd)
 
 
 def tags(slack: FakeSlack) -> Counter[tuple[str, str, str]]:
