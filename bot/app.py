@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_bolt import App
@@ -32,8 +32,8 @@ class Services:
     settings: Settings
     database: Database
     directory: SlackDirectory
-    clock: Callable[[], datetime] = field(default=utc_now)
-    write_ics: Writer = field(default=calendar_ics.ics)
+    clock: Callable[[], datetime]
+    write_ics: Writer
 
 
 def web_client(settings: Settings) -> WebClient:

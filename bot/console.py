@@ -79,10 +79,6 @@ class Console:
         if outcome.announcement:
             shown.append(self._show(outcome.announcement, "[channel] "))
         shown += [
-            self._show(dm.message, f"[DM to @{self.directory.name_of(dm.user_id)}] ")
-            for dm in outcome.direct
-        ]
-        shown += [
             f"[file to @{self.directory.name_of(file.recipient)}] {file.filename}"
             if file.recipient
             else f"[file in channel] {file.filename}"

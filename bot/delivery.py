@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
-from commands import calendar_ics, documents
+from commands import documents
 from commands.calendar_feed import Writer
+from commands.errors import Unavailable
 from commands.replies import File, Message, Outcome
 from storage.database import Database
 
@@ -24,29 +27,39 @@ def deliver(
     outcome: Outcome,
     database: Database,
     now: datetime,
-    write_ics: Writer = calendar_ics.ics,
+    write_ics: Writer,
 ) -> list[str]:
-    """Post the announcement, DMs and files; return a sentence for each that failed."""
+    """Post the announcement and attach the files; a sentence for each that failed.
+
+    One failure does not stop the rest: each is tried, and each failure explained.
+    """
     failures: list[str] = []
-    posts: list[tuple[str, Message]] = []
     if outcome.announcement:
-        posts.append((channel_id, outcome.announcement))
-    posts += [(dm.user_id, dm.message) for dm in outcome.direct]
-    for target, message in posts:
-        try:
-            post(client, target, message)
-        except SlackApiError as error:
-            failures.append(_failed(target, error))
+        failures += _attempt(channel_id, partial(post, client, channel_id, outcome.announcement))
     for file in outcome.files:
         target = file.recipient or channel_id
-        data = documents.content(database, file, now, write_ics)
-        if data is None:
-            continue
         try:
-            upload(client, target, file, data)
-        except SlackApiError as error:
-            failures.append(_failed(target, error))
+            data = documents.content(database, file, now, write_ics)
+        except Unavailable as error:
+            failures.append(f"I couldn't make {file.filename}: {error}")
+            continue
+        if data is not None:
+            failures += _attempt(target, partial(upload, client, target, file, data))
     return failures
+
+
+def _attempt(target: str, send: Callable[[], object]) -> list[str]:
+    """Send; if Slack refused or could not be reached, the sentence that says so."""
+    try:
+        send()
+    except SlackApiError as error:
+        reason = error.response.get("error", "unknown error")
+    except OSError as error:  # connection refused, reset, timed out
+        reason = f"Slack could not be reached: {error}"
+    else:
+        return []
+    log.warning("delivering to %s failed: %s", target, reason)
+    return [_explain(target, reason)]
 
 
 def post(
@@ -76,13 +89,8 @@ def upload(client: WebClient, target: str, file: File, data: bytes) -> None:
     )
 
 
-def _failed(target: str, error: SlackApiError) -> str:
-    reason = error.response.get("error", "unknown error")
-    log.warning("delivering to %s failed: %s", target, reason)
-    return _explain(target, reason)
-
-
 def _explain(target: str, reason: str) -> str:
     if reason in {"not_in_channel", "channel_not_found"}:
         return "I couldn't post to this channel. Invite me with /invite and try again."
-    return f"I couldn't deliver a message to {target} ({reason})."
+    where = f"<@{target}>" if target.startswith(("U", "W")) else f"<#{target}>"
+    return f"I couldn't deliver a message to {where} ({reason})."

@@ -102,12 +102,6 @@ def render_plain(spans: Line, name_of: Callable[[str], str] = str) -> str:
 
 
 @dataclass(frozen=True)
-class DirectMessage:
-    user_id: str
-    message: Message
-
-
-@dataclass(frozen=True)
 class Later:
     """A document made after the reply, because it takes a while: see `commands.documents`."""
 
@@ -131,10 +125,9 @@ class Outcome:
 
     reply: Message
     announcement: Message | None = None  # posted to the board's channel
-    direct: tuple[DirectMessage, ...] = field(default=())
     files: tuple[File, ...] = field(default=())
     refused: bool = False  # the reply says why nothing was done
 
     @property
     def has_deliveries(self) -> bool:
-        return bool(self.announcement or self.direct or self.files)
+        return bool(self.announcement or self.files)

@@ -91,10 +91,6 @@ def names(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
     return {user_id: name for user_id, name in rows}
 
 
-def person(session: Session, user_id: str) -> Person | None:
-    return session.get(Person, user_id)
-
-
 def remember_person(
     session: Session, user_id: str, name: str, email: str | None, now: datetime
 ) -> None:

@@ -219,6 +219,19 @@ def test_other_zones_are_described_exactly(tzid: str, form: bytes | None) -> Non
         moment += timedelta(hours=5)
 
 
+def test_a_calendar_file_that_cannot_be_sent_is_explained_to_the_caller(
+    running_app: RunningApp,
+) -> None:
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.fail_next("conversations.open", status=200, error="cannot_dm_bot")
+    reply = running_app.command("UCHAIR", "calendar")
+    assert LINK.search(reply["text"])  # the link itself still works
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["response_type"] == "ephemeral"
+    assert "I couldn't deliver a message to <@UCHAIR> (cannot_dm_bot)" in told.params["text"]
+    assert not running_app.slack.calls_to("files.completeUploadExternal")
+
+
 def test_a_board_without_meetings_still_has_a_valid_calendar(running_app: RunningApp) -> None:
     running_app.clock.fixed = SET_UP
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")

@@ -315,7 +315,7 @@ def check_outcome(
         | set(TYPED_MENTION.findall(invocation.text))
     )
     announced = [outcome.announcement] if outcome.announcement else []
-    for message in [outcome.reply, *announced, *(dm.message for dm in outcome.direct)]:
+    for message in [outcome.reply, *announced]:
         check_message(message, may_name)
 
 
