@@ -18,9 +18,8 @@ CACHE_SECONDS = 3600
 class SlackDirectory:
     """The core's `Directory`, over the Web API; safe to share between threads."""
 
-    def __init__(self, client: WebClient, ttl: float = CACHE_SECONDS) -> None:
+    def __init__(self, client: WebClient) -> None:
         self._client = client
-        self._ttl = ttl
         self._cache: dict[str, tuple[float, PersonInfo | None]] = {}
         self._lock = threading.Lock()
 
@@ -30,8 +29,9 @@ class SlackDirectory:
         if cached and cached[0] > time.monotonic():
             return cached[1]
         found = self._fetch(user_id)
-        with self._lock:
-            self._cache[user_id] = (time.monotonic() + self._ttl, found)
+        if found is None or not found.provisional:  # a failed lookup is asked again next time
+            with self._lock:
+                self._cache[user_id] = (time.monotonic() + CACHE_SECONDS, found)
         return found
 
     def _fetch(self, user_id: str) -> PersonInfo | None:
@@ -41,7 +41,7 @@ class SlackDirectory:
             if error.response.get("error") == "user_not_found":
                 return None
             log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
-            return PersonInfo(user_id=user_id, name=user_id)
+            return PersonInfo(user_id=user_id, name=user_id, provisional=True)
         profile = user.get("profile", {})
         name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
         return PersonInfo(user_id=user_id, name=name, email=profile.get("email"))

@@ -184,4 +184,6 @@ def _remember(ctx: Context, user_id: str) -> None:
     found = ctx.directory.lookup(user_id)
     if found is None:
         raise NotFound(f"I can't find the user {user_id} in this workspace.")
-    queries.remember_person(ctx.session, user_id, found.name, found.email, ctx.now)
+    queries.remember_person(
+        ctx.session, user_id, found.name, found.email, ctx.now, keep_known=found.provisional
+    )

@@ -22,6 +22,8 @@ class PersonInfo:
     user_id: str
     name: str
     email: str | None = None
+    # Only the id is known: the chat service did not answer, so keep what we had.
+    provisional: bool = False
 
 
 class Directory(Protocol):

@@ -92,12 +92,18 @@ def names(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
 
 
 def remember_person(
-    session: Session, user_id: str, name: str, email: str | None, now: datetime
+    session: Session,
+    user_id: str,
+    name: str,
+    email: str | None,
+    now: datetime,
+    keep_known: bool = False,
 ) -> None:
+    """Store a person's name and email; with `keep_known`, only if none are stored yet."""
     known = session.get(Person, user_id)
     if known is None:
         session.add(Person(user_id=user_id, name=name, email=email, updated_at=now))
-    else:
+    elif not keep_known:
         known.name, known.email, known.updated_at = name, email, now
 
 

@@ -16,6 +16,7 @@ from storage.models import (
     ItemRecord,
     Meeting,
     Member,
+    Person,
 )
 from tests.conftest import RunningApp
 from tests.snapshots import dump
@@ -74,6 +75,22 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
         "UGILL",
         "UPAUL",
     }
+
+
+def test_a_name_slack_could_not_give_is_asked_for_again(running_app: RunningApp) -> None:
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.fail_next("users.info", status=200, error="internal_error")
+    assert "Added <@USAM>" in running_app.command("UCHAIR", "member add <@USAM>")["text"]
+
+    def sam() -> tuple[str, str | None]:
+        with running_app.database.transaction() as session:
+            person = session.get(Person, "USAM")
+            assert person is not None
+            return person.name, person.email
+
+    assert sam() == ("USAM", None)  # only the id was known
+    running_app.command("UCHAIR", "member add <@USAM> org NHS Northamptonshire")
+    assert sam() == ("Sam Reid", "sam.reid@nhs.net")
 
 
 def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
