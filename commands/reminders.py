@@ -30,6 +30,7 @@ from storage.deliveries import DeliveryKey
 from storage.models import Action, Board, Meeting
 
 log = logging.getLogger(__name__)
+# Reminders answer no command, so they name the command by its usual name.
 COMMAND = "/board"
 MAX_OFFSET_DAYS = 60
 SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
@@ -47,6 +48,7 @@ class DueReminder:
     """A reminder whose time has come and that has not been sent."""
 
     key: DeliveryKey
+    subject: str  # M3 or A3, as the board knows it
     board_id: int
     fire_at: datetime
     message: Message
@@ -60,9 +62,8 @@ class DueReminder:
     @property
     def summary(self) -> str:
         """`draft agenda for M3 → C123 (due 2027-01-07 09:00 UTC)`, for logs and cron output."""
-        subject = "A" if self.key.kind == "overdue" else "meeting "
         return (
-            f"{KIND_NAMES[self.key.kind]} for {subject}{self.key.subject_id} "
+            f"{KIND_NAMES[self.key.kind]} for {self.subject} "
             f"→ {self.key.recipient} (due {self.fire_at:%Y-%m-%d %H:%M} UTC)"
         )
 
@@ -144,7 +145,7 @@ def _meeting_messages(
             )
         else:
             message = _channel_message(key.kind, meeting, actions, zone)
-        out.append(DueReminder(key, meeting.board_id, at, message))
+        out.append(DueReminder(key, f"M{meeting.number}", meeting.board_id, at, message))
     return out
 
 
@@ -244,7 +245,7 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
         today,
     )
     key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
-    return DueReminder(key, board.id, at, message)
+    return DueReminder(key, f"A{action.number}", board.id, at, message)
 
 
 def owner_message(intro: str, actions: list[Action], today: date) -> Message:
@@ -316,20 +317,19 @@ def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: Zone
 
 def reminders(ctx: Context, args: str) -> Outcome:
     """Show the board's reminder schedule."""
-    board = ctx.the_board()
-    return Outcome(reply=_schedule(board))
+    return Outcome(reply=_schedule(ctx))
 
 
 def switch_on(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     _change(ctx, board, reminders_enabled=True)
-    return Outcome(reply=_schedule(board))
+    return Outcome(reply=_schedule(ctx))
 
 
 def switch_off(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     _change(ctx, board, reminders_enabled=False)
-    return Outcome(reply=_schedule(board))
+    return Outcome(reply=_schedule(ctx))
 
 
 def configure(ctx: Context, args: str) -> Outcome:
@@ -350,7 +350,7 @@ def configure(ctx: Context, args: str) -> Outcome:
     }[what]
     board = ctx.the_board()
     _change(ctx, board, **{column: value})
-    return Outcome(reply=_schedule(board))
+    return Outcome(reply=_schedule(ctx))
 
 
 def _change(ctx: Context, board: Board, **values: object) -> None:
@@ -361,7 +361,9 @@ def _change(ctx: Context, board: Board, **values: object) -> None:
     ctx.audit("reminders.settings", f"board {board.id}", before, snapshot(board))
 
 
-def _schedule(board: Board) -> Message:
+def _schedule(ctx: Context) -> Message:
+    board = ctx.the_board()
+    command = ctx.invocation.command
     at = f"{board.reminder_hour:02d}:00"
     state = "on" if board.reminders_enabled else "off"
     lines = (
@@ -374,8 +376,8 @@ def _schedule(board: Board) -> Message:
     return Message(
         title=f"Reminders for {board.name} are {state}",
         sections=(Section(tuple(line(text) for text in lines)),),
-        footnote=f"Change with {COMMAND} reminders on|off, {COMMAND} reminders set draft 7, "
-        f"{COMMAND} reminders set hour 9. Times are {board.timezone}.",
+        footnote=f"Change with {command} reminders on|off, {command} reminders set draft 7, "
+        f"{command} reminders set hour 9. Times are {board.timezone}.",
     )
 
 

@@ -381,6 +381,19 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     assert "/board meeting add" not in topic
 
 
+def test_an_app_installed_under_another_command_name_says_that_name(
+    running_app: RunningApp,
+) -> None:
+    def csp(user: str, text: str) -> str:
+        response = running_app.sender.command(user, text, channel="CBOARD", command="/csp")
+        return str(response.json()["text"])
+
+    assert "You are its chair" in csp("UCHAIR", "setup Wellingborough CSP Board")
+    assert "/csp action add" in csp("UCHAIR", "help")
+    schedule = csp("UCHAIR", "reminders")
+    assert "Change with /csp reminders on|off" in schedule and "/board" not in schedule
+
+
 def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
     running_app: RunningApp,
 ) -> None:

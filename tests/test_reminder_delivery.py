@@ -76,6 +76,8 @@ def test_a_quarter_of_reminders_each_posted_once(running_app: RunningApp) -> Non
         output = reminders_run(running_app, instant).stdout
         assert posts(running_app.slack)[seen:] == expected, instant
         assert f"{len(expected)} reminder(s) posted" in output
+        if instant.startswith("2027-01-07"):
+            assert "posted draft agenda for M1 → CBOARD (due 2027-01-07 09:00 UTC)" in output
         seen += len(expected)
 
     eve = running_app.slack.calls_to("chat.postMessage")[-1].params["text"]
