@@ -1,9 +1,9 @@
 """A county's worth of board history, written straight through the storage layer.
 
 Each board: 12 members, ten years of quarterly meetings (40, the last one still
-ahead), 8 agenda items a meeting with a note and a decision each, 6 actions a
-meeting with 3 updates each, and attendance. Actions from the last two meetings
-are still open; older ones were done.
+ahead), 8 agenda items a meeting, and for each meeting held a note and a decision
+per item, attendance, and 6 actions with 3 updates each. Actions from the last two
+meetings held are still open; older ones were done.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from commands.dates import add_months
-from storage.calendar import new_token
+from storage.calendar import rotate_token
 from storage.database import Database
 from storage.models import (
     Action,
@@ -32,6 +32,7 @@ from storage.models import (
 
 MEMBERS = 12
 MEETINGS = 40
+HELD = MEETINGS - 1  # the last one is still ahead
 ITEMS = 8
 ACTIONS = 6
 UPDATES = 3
@@ -97,18 +98,13 @@ def _board(
         channel_id=dataset.channel(index),
         name=f"Community Safety Board {index}",
         timezone="Europe/London",
-        reminders_enabled=True,
-        agenda_call_days=14,
-        draft_agenda_days=7,
-        eve_reminder_days=1,
-        reminder_hour=9,
         last_meeting_number=MEETINGS,
-        last_action_number=MEETINGS * ACTIONS,
+        last_action_number=HELD * ACTIONS,
         created_at=now - timedelta(days=3660),
     )
     session.add(board)
     session.flush()
-    board.calendar_token = new_token(board.id)
+    rotate_token(board)
     session.execute(
         insert(Member),
         [
@@ -178,7 +174,7 @@ def _board(
     item_ids = (
         session.execute(insert(AgendaItem).returning(AgendaItem.id), item_rows).scalars().all()
     )
-    held = [n for n, start in enumerate(starts) if start < now]
+    held = range(HELD)  # every meeting but the last, which is still ahead
     session.execute(
         insert(ItemRecord),
         [
@@ -211,10 +207,10 @@ def _board(
     )
 
     action_rows = []
-    for n in range(MEETINGS):
+    for n in held:
         for a in range(ACTIONS):
             raised = starts[n] + timedelta(minutes=30 + a)
-            still_open = n >= len(held) - 2
+            still_open = n >= HELD - 2
             action_rows.append(
                 {
                     "board_id": board.id,

@@ -7,11 +7,11 @@ uploads never competes with the driver that is timing the bot.
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import processes
 from tests.fake_slack import FakeSlack
 
 
@@ -38,16 +38,13 @@ class RemoteSlack:
 
 
 def start(cwd: Path, env: dict[str, str]) -> RemoteSlack:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.fake_slack_process"],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    """The fake in a process of its own; it prints its base URL once it is listening."""
+    process = processes.start(["-m", "bench.fake_slack_process"], env, cwd, stdout=subprocess.PIPE)
     assert process.stdout is not None
-    return RemoteSlack(process.stdout.readline().strip(), process)
+    url = process.stdout.readline().strip()
+    if not url:
+        raise RuntimeError(f"the fake Slack exited with {process.wait()}")
+    return RemoteSlack(url, process)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import event, insert, select
 
-from bench.dataset import ACTIONS, MEETINGS, Dataset, generate
+from bench.dataset import ACTIONS, HELD, Dataset, generate
 from bench.driver import SIGNING_SECRET, Client, Latency, Server, start_server
 from bench.fake_slack_process import RemoteSlack
 from bench.fake_slack_process import start as start_slack
@@ -83,10 +83,10 @@ def command_text(name: str, dataset: Dataset, board: int, rng: random.Random) ->
         owner = dataset.user(board, rng.randrange(12))
         return secretary, f"action add <@{owner}> Benchmark follow-up by 31/12/2030"
     if name == "action update":
-        number = (MEETINGS - 2) * ACTIONS + rng.randrange(1, 2 * ACTIONS)
+        number = (HELD - 2) * ACTIONS + rng.randrange(1, 2 * ACTIONS)  # still open
         return secretary, f"action update A{number} amber Progress reported to the board"
     if name == "minutes":
-        return secretary, f"minutes M{MEETINGS - 1}"
+        return secretary, f"minutes M{HELD}"
     return secretary, name
 
 

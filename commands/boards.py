@@ -52,14 +52,7 @@ def setup(ctx: Context, args: str) -> Outcome:
         name=name,
         parent_id=parent.id if parent else None,
         timezone=ctx.invocation.default_timezone,
-        reminders_enabled=True,
-        agenda_call_days=14,
-        draft_agenda_days=7,
-        eve_reminder_days=1,
-        reminder_hour=9,
-        last_meeting_number=0,
-        last_action_number=0,
-        created_at=ctx.now,
+        created_at=ctx.now,  # the reminder schedule starts at SPEC §5's defaults
     )
     ctx.session.add(board)
     ctx.session.flush()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 # `boardbot serve` on a free loopback port.
 SERVE = ("-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0")
+STARTUP_SECONDS = 120
 LISTENING = re.compile(r"serving on (http://[^:]+:(\d+)/slack/events)")
 
 
@@ -23,16 +24,15 @@ def environ(**settings: str) -> dict[str, str]:
 
 
 def start(
-    argv: Sequence[str], env: dict[str, str], cwd: Path, stderr: int = subprocess.DEVNULL
+    argv: Sequence[str],
+    env: dict[str, str],
+    cwd: Path,
+    stderr: int = subprocess.DEVNULL,
+    stdout: int = subprocess.DEVNULL,
 ) -> subprocess.Popen[str]:
     """`python <argv>` in the background, e.g. `-m bot serve`."""
     return subprocess.Popen(
-        [sys.executable, *argv],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        text=True,
+        [sys.executable, *argv], env=env, cwd=cwd, stdout=stdout, stderr=stderr, text=True
     )
 
 
@@ -58,13 +58,19 @@ def serving(
     """A server that logs `serving on http://host:port/slack/events`, once it does; its URL."""
     process = start(argv, env, cwd, stderr=subprocess.PIPE)
     assert process.stderr is not None
+    # A server that never says it is listening is stopped, which ends the reading below.
+    give_up = threading.Timer(STARTUP_SECONDS, process.kill)
+    give_up.start()
     seen: list[str] = []
-    for line in process.stderr:
-        seen.append(line)
-        if match := LISTENING.search(line):
-            # Keep draining stderr so the server never blocks on a full pipe.
-            threading.Thread(target=process.stderr.read, daemon=True).start()
-            return process, match[1]
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            if match := LISTENING.search(line):
+                # Keep draining stderr so the server never blocks on a full pipe.
+                threading.Thread(target=process.stderr.read, daemon=True).start()
+                return process, match[1]
+    finally:
+        give_up.cancel()
     raise RuntimeError(f"server exited with {process.wait()}:\n" + "".join(seen))
 
 
