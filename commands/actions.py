@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from commands import dates, describe, parsing
+from commands import dates, describe, parsing, proceedings
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.replies import Mention, Message, Outcome, Section, Strong, line
@@ -25,16 +25,8 @@ def action_add(ctx: Context, args: str) -> Outcome:
     text = " " + text
     item = meeting = None
     if match := ITEM.search(text):
-        position = parsing.item_number(match["item"])
         text = text[: match.start()]
-        meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
-        if meeting is None:
-            raise NotFound("There is no current meeting, so there is no agenda item to link to.")
-        item = queries.agenda_item(ctx.session, meeting.id, position)
-        if item is None:
-            raise NotFound(
-                f"The current meeting, M{meeting.number}, has no agenda item {position}."
-            )
+        meeting, item = proceedings.current_item(ctx, parsing.item_number(match["item"]))
     due_on, text = _due_date(ctx, text)
     description = parsing.free_text(text, "action description")
     ctx.board_member(owner)

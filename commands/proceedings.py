@@ -8,7 +8,7 @@ from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
-from storage.models import Attendance, ItemRecord, Meeting
+from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
 
 ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
 
@@ -66,10 +66,7 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     position_text, text = parsing.split_first(args)
     position = parsing.item_number(position_text)
     body = parsing.free_text(text, kind)
-    meeting = current_meeting(ctx)
-    item = queries.agenda_item(ctx.session, meeting.id, position)
-    if item is None:
-        raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
+    meeting, item = current_item(ctx, position)
     record = ItemRecord(
         item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
     )
@@ -91,6 +88,15 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
             shown,
         )
     )
+
+
+def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
+    """Agenda item `position` of the current meeting, and that meeting."""
+    meeting = current_meeting(ctx)
+    item = queries.agenda_item(ctx.session, meeting.id, position)
+    if item is None:
+        raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
+    return meeting, item
 
 
 def current_meeting(ctx: Context) -> Meeting:

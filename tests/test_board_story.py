@@ -346,6 +346,12 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "member remove <@UCHAIR>", "only officer"),
         ("UCHAIR", "member add <@UCHAIR> member", "only officer"),
         ("UCHAIR", "member add <@UNOBODY>", "can't find the user"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 13", "1 to 12 meetings"),
+        ("UCHAIR", "meeting add 14/01/2050 10:00", "more than 20 years ahead"),
+        ("UCHAIR", "agenda add Everything 700m", "1 to 600 minutes"),
+        ("UCHAIR", "reminders set draft 0", "1 to 60 days before a meeting"),
+        ("UCHAIR", "reminders set lunch 3", "Say which reminder"),
+        ("UCHAIR", "calendar please", "I don't understand “please” after calendar"),
     ],
 )
 def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
@@ -366,6 +372,24 @@ def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
     assert reply["response_type"] == "ephemeral"
     assert says in reply["text"].replace("*", "")
     assert "Usage" in reply["text"] or "/board help" in reply["text"]
+    assert dump(running_app.database) == before
+
+
+def test_a_closed_action_and_a_cancelled_meeting_refuse_changes(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board")
+    running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
+    assert "Marked *A1* done" in running_app.command("UPAUL", "action done A1")["text"]
+    running_app.command("UCHAIR", "meeting cancel M1")
+    before = dump(running_app.database)
+    for user, text, says in [
+        ("UPAUL", "action done A1", "A1 is done; it can't be changed."),
+        ("UGILL", "action due A1 1/3/2027", "A1 is done; it can't be changed."),
+        ("UGILL", "meeting cancel M1", "M1 is already cancelled."),
+        ("UGILL", "agenda add Opening to M1", "M1 is cancelled."),
+    ]:
+        reply = running_app.command(user, text)
+        assert says in reply["text"].replace("*", ""), (text, reply["text"])
     assert dump(running_app.database) == before
 
 
