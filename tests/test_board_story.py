@@ -393,6 +393,54 @@ def test_a_closed_action_and_a_cancelled_meeting_refuse_changes(running_app: Run
     assert dump(running_app.database) == before
 
 
+def test_moving_or_cancelling_a_meeting_tells_the_channel(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board")
+    posted = len(running_app.slack.wait_for("chat.postMessage", 2))  # set-up, scheduled
+    moved = running_app.command("UGILL", "meeting move M1 20/1/2027 14:00")["text"]
+    assert "Moved *M1* Wednesday 20 January 2027, 14:00" in moved
+    running_app.command("UGILL", "meeting cancel M1")
+    posts = running_app.slack.wait_for("chat.postMessage", posted + 2)[posted:]
+    assert [post.params["channel"] for post in posts] == ["CBOARD", "CBOARD"]
+    assert "Meeting moved: *M1* Wednesday 20 January 2027, 14:00" in posts[0].params["text"]
+    assert "Meeting cancelled: *M1* Wednesday 20 January 2027" in posts[1].params["text"]
+
+
+def test_a_meeting_just_held_can_be_entered_and_minuted(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.clock.fixed = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)  # the Monday after
+    held = running_app.command("UGILL", "meeting add 22/01/2027 10:00 : Extraordinary board")
+    assert "*M1* Friday 22 January 2027, 10:00" in held["text"]
+    running_app.command("UGILL", "agenda add Knife crime hotspots to M1")
+    running_app.command("UGILL", "present <@UPAUL> <@UGILL>")
+    running_app.command("UGILL", "note 1 Hotspot data shared with housing")
+    running_app.command("UGILL", "decision 1 to note the report")
+    minutes = running_app.command("UGILL", "minutes M1")["text"]
+    assert "Minutes of the meeting held on Friday 22 January 2027, 10:00" in minutes
+    assert "Hotspot data shared with housing" in minutes
+    assert "RESOLVED: to note the report" in minutes
+    assert "Paul Valentine" in minutes  # present
+
+
+def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
+    due = running_app.command("UGILL", "action due A1 31/1/2027")["text"]
+    assert "*A1* is now due Sunday 31 January 2027." in due
+    moved = running_app.command("UGILL", "action reassign A1 <@USAM>")["text"]
+    assert "*A1* reassigned from <@UPAUL> to <@USAM>." in moved
+    assert "Dropped *A1*: Map hotspots" in running_app.command("UGILL", "action drop A1")["text"]
+    assert "due Sun 31 Jan 2027 · dropped" in running_app.command("UGILL", "actions all")["text"]
+
+
+def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
+    assert "No meeting is scheduled" in running_app.command("UPAUL", "meeting next")["text"]
+    assert "No meeting is scheduled" in running_app.command("UPAUL", "agenda")["text"]
+    assert "Open actions: none." in running_app.command("UPAUL", "actions")["text"]
+
+
 def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:
     reply = running_app.command("UPAUL", "actions", channel="COTHER")
     assert "no board yet" in reply["text"] and "/board setup" in reply["text"]
