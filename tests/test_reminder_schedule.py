@@ -44,7 +44,10 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
 
     assert due(database, at("2026-12-31T08:59")) == []
     assert due(database, at("2026-12-31T09:00")) == [("agenda_call", "CBOARD")]
-    send_all(database, at("2026-12-31T09:00"))
+    [call] = send_all(database, at("2026-12-31T09:00"))
+    asked = call.message.plain_text()
+    assert "propose items for M1 (Thursday 14 January 2027, 10:00) by Thursday 7 January" in asked
+    assert "/board agenda add <title> [@presenter] [20m] to M1" in asked
     assert due(database, at("2027-01-06T12:00")) == []
 
     draft = due(database, at("2027-01-07T09:00"))
@@ -56,6 +59,10 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     posted = send_all(database, at("2027-01-07T09:00"))
     gill = next(r for r in posted if r.key.recipient == "UGILL").message.plain_text()
     assert "Circulate strategy" in gill and "Review the plan" not in gill
+    channel = next(r for r in posted if r.key.kind == "draft_agenda").message.plain_text()
+    assert "Actions due before the meeting" in channel
+    assert "A1" in channel and "Share hotspot data" in channel and "@UPAUL" in channel
+    assert "Circulate strategy" in channel and "Review the plan" not in channel  # due after
 
     # Paul's action fell due on the 10th: his overdue notice comes the morning after.
     assert due(database, at("2027-01-11T08:59")) == []
@@ -65,6 +72,29 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     assert due(database, at("2027-01-13T09:00")) == [("eve", "CBOARD")]
     send_all(database, at("2027-01-13T09:00"))
     assert due(database, at("2027-01-14T10:00")) == []
+
+
+def test_a_draft_agenda_with_no_actions_due_says_so(core: Core, database: Database) -> None:
+    board(core)
+    send_all(database, at("2026-12-31T09:00"))
+    [draft] = send_all(database, at("2027-01-07T09:00"))
+    assert "No open actions fall due before the meeting." in draft.message.plain_text()
+
+
+def test_any_member_sees_the_schedule_and_off_stops_every_reminder(
+    core: Core, database: Database
+) -> None:
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share hotspot data by 10/1/2027", SET_UP)
+    shown = core.command("UPAUL", "reminders", SET_UP)
+    assert "Reminders for Wellingborough CSP Board are on" in shown
+    assert "14 days before a meeting, 09:00: call for agenda items (channel)" in shown
+    core.command("UGILL", "reminders off", SET_UP)
+    assert due(database, at("2027-01-11T09:00")) == []  # not even Paul's overdue notice
+    core.command("UGILL", "reminders set eve 2", SET_UP)
+    core.command("UGILL", "reminders on", SET_UP)
+    assert ("overdue", "UPAUL") in due(database, at("2027-01-11T09:00"))
+    assert ("eve", "CBOARD") in due(database, at("2027-01-12T09:00"))
 
 
 def test_times_follow_the_clocks_going_forward(core: Core, database: Database) -> None:
