@@ -20,7 +20,7 @@ from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
 from storage.database import Database
 from storage.models import AuditEntry, Board, Meeting
-from tests.conftest import RunningApp
+from tests.conftest import SIGNING_SECRET, RunningApp
 from tests.csp_quarter import (
     DURING_THE_SECOND,
     NOTE_WITH_MARKUP,
@@ -29,6 +29,7 @@ from tests.csp_quarter import (
     hold_first_meeting,
     set_up_board,
 )
+from tests.slack_requests import SlackSender
 from tests.snapshots import dump
 
 HEADING = "Minutes of the meeting held on Thursday 14 January 2027, 10:00, Swanspool House"
@@ -360,6 +361,28 @@ def test_long_minutes_split_across_messages_and_lose_nothing(database: Database)
     assert shown.count("word") == 40 * 400
     assert all(f"## {n}. Item {n}" in minutes_markdown.render(minutes) for n in range(1, 41))
     assert len(Document(BytesIO(minutes_docx.render(minutes))).tables[-1].rows) > 100
+
+
+def test_a_long_preview_arrives_whole_in_several_private_messages(
+    running_app: RunningApp,
+) -> None:
+    with running_app.database.transaction() as session:
+        meeting = build_board(session, items=40, actions=200, channel="CBIG")
+        board = session.get_one(Board, meeting.board_id)
+        parts = len(payloads(as_message(collate(session, board, meeting, DURING_THE_SECOND))))
+    assert parts > 1
+    running_app.clock.fixed = DURING_THE_SECOND
+    url = running_app.url + "/slack/events"
+    sender = SlackSender(url, SIGNING_SECRET, "TBIG", running_app.slack)
+    first = sender.command("UCHAIR", "minutes M2", channel="CBIG").json()
+    assert first["response_type"] == "ephemeral"
+    rest = running_app.slack.wait_for("response_url", parts - 1)
+    assert all(part.params["response_type"] == "ephemeral" for part in rest)
+    assert not any(part.params.get("replace_original") for part in rest)
+    blocks = [first["blocks"], *(part.params["blocks"] for part in rest)]
+    shown = " ".join(" ".join(section_texts(part)) for part in blocks)
+    for position in range(1, 41):
+        assert shown.count(f"*{position}. Item {position}*") == 1
 
 
 @pytest.mark.parametrize(
