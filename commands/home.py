@@ -12,6 +12,10 @@ from storage import queries
 from storage.database import Database
 from storage.models import Action
 
+# Slack's Home tab holds 100 blocks; each action takes two (its line and its buttons)
+# and each board's heading one, so 30 actions always fit.
+MOST_SHOWN = 30
+
 
 def home(database: Database, team_id: str, user_id: str, now: datetime) -> Message:
     """Open actions owned by the user, board by board, soonest due first."""
@@ -19,7 +23,7 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
         owned = queries.actions_owned(session, team_id, user_id)
         by_board: dict[str, list[Action]] = defaultdict(list)
         zones: dict[str, ZoneInfo] = {}
-        for action, board in owned:
+        for action, board in owned[:MOST_SHOWN]:
             by_board[board.name].append(action)
             zones[board.name] = ZoneInfo(board.timezone)
         sections: list[Section] = []
@@ -27,6 +31,11 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
             today = now.astimezone(zones[name]).date()
             sections.append(Section((), heading=name))
             sections += [action_section(action, today) for action in actions]
+    if len(owned) > MOST_SHOWN:
+        more = len(owned) - MOST_SHOWN
+        sections.append(
+            Section((line(f"…and {more} more. Type /board actions mine in a board's channel."),))
+        )
     if not sections:
         sections = [Section((line("You have no open actions on any board."),))]
     return Message(

@@ -43,6 +43,23 @@ def test_the_home_tab_lists_my_open_actions_with_buttons(running_app: RunningApp
     assert "action_mark_done" in shown and "action_post_update" in shown
 
 
+def test_a_long_list_of_actions_fits_the_home_tab_and_says_how_many_more(
+    running_app: RunningApp,
+) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    for n in range(1, 36):
+        running_app.command("UCHAIR", f"action add <@UCHAIR> Action number {n}")
+    assert home_opened(running_app, "UCHAIR", "Ev003") == 200
+    [published] = running_app.slack.wait_for("views.publish")
+    view = published.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    shown = json.dumps(view, ensure_ascii=False)
+    assert len(view["blocks"]) <= 100  # Slack's limit for a Home tab
+    assert "Action number 30" in shown and "Action number 31" not in shown
+    assert "…and 5 more" in shown
+
+
 def test_a_retried_event_is_acknowledged_and_changes_nothing(running_app: RunningApp) -> None:
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     assert home_opened(running_app, "UCHAIR", "Ev002") == 200
