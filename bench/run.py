@@ -159,7 +159,8 @@ def measure_throughput(
 
 
 def statements_per_command(database: Database, dataset: Dataset, now: datetime) -> dict[str, int]:
-    """SQL statements each command issues, counted at the driver (BEGIN included)."""
+    """SQL statements each command issues, counted at the driver (on SQLite that includes
+    the explicit BEGIN; psycopg begins implicitly, so PostgreSQL counts one fewer)."""
     counted = [0]
 
     def count(*_: Any) -> None:

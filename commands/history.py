@@ -31,8 +31,9 @@ VERBS = {
     "item.decision": "recorded a decision",
     "minutes.publish": "published the minutes",
 }
-# Bookkeeping columns that say nothing to a reader of the history.
+# Columns shown under a plainer name.
 FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}
+# Bookkeeping columns that say nothing to a reader of the history.
 QUIET = {
     "id",
     "board_id",

@@ -1,9 +1,9 @@
 """Minutes (SPEC §6): one meeting's record collated as plain typed data, and the
 `/board minutes` and `/board minutes publish` commands.
 
-The same `Minutes` is rendered three ways: Block Kit through the core's
-`Message` (`as_message`, here), Markdown (`minutes_markdown`) and Word
-(`minutes_docx`).
+The same `Minutes` is rendered three ways: as the core's `Message`
+(`as_message`, here, which the chat side shows as Block Kit), Markdown
+(`minutes_markdown`) and Word (`minutes_docx`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the minutes of a meeting read, in a fixed number of statements whatever the board's size.
 
-Collections are loaded with `selectinload` (one IN query per relationship) and
-everything else is `raiseload`, so collating can never fall back to a query
+Each list comes with its children joined in the same statement (`joinedload`)
+and everything else is `raiseload`, so collating can never fall back to a query
 per item or per action.
 """
 

@@ -1,4 +1,5 @@
-"""Every statement the core runs, named for what it returns or changes."""
+"""The statements the commands share, named for what they return or change
+(the minutes, summary, calendar, reminders and export have modules of their own)."""
 
 from __future__ import annotations
 
