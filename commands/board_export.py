@@ -182,7 +182,6 @@ def action_log_csv(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
     writer.writerow(CSV_HEADER)
     for action in sorted(tables["actions"], key=lambda a: a["number"]):
         history = updates.get(action["id"], [])
-        rags = [update["rag"] for update in history if update["rag"]]
         closed = action["closed_at"]
         writer.writerow(
             (
@@ -193,7 +192,7 @@ def action_log_csv(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> bytes:
                 _uk_date(action["due_on"]),
                 action["status"].capitalize(),
                 _cell(history[-1]["text"]) if history else "",
-                rags[-1].capitalize() if rags else "",
+                (describe.current_rag(update["rag"] for update in history) or "").capitalize(),
                 f"M{meetings[action['meeting_id']]}" if action["meeting_id"] in meetings else "",
                 _uk_date(closed.astimezone(zone).date() if closed else None),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -72,11 +73,21 @@ def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
     )
 
 
+def is_overdue(action: Action, today: date) -> bool:
+    return action.status == "open" and action.due_on is not None and action.due_on < today
+
+
+def current_rag(rags: Iterable[str | None]) -> str | None:
+    """An action's RAG status now: the last one an update gave (an update may give none)."""
+    given = [rag for rag in rags if rag]
+    return given[-1] if given else None
+
+
 def due_text(action: Action, today: date) -> str | None:
     if action.due_on is None:
         return None
-    overdue = action.status == "open" and action.due_on < today
-    return f" · due {say_short_date(action.due_on)}" + (" (overdue)" if overdue else "")
+    overdue = " (overdue)" if is_overdue(action, today) else ""
+    return f" · due {say_short_date(action.due_on)}{overdue}"
 
 
 def action_line(action: Action, today: date, *, show_status: bool = False) -> Line:

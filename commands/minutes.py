@@ -59,7 +59,7 @@ class ActionEntry:
     due_on: date | None
     status: str  # open | done | dropped, as it is now
     overdue: bool
-    rag: str | None  # of the latest update
+    rag: str | None  # the status the updates last gave
     updates: tuple[Update, ...] = ()
 
     @property
@@ -159,7 +159,6 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     since = record.previous.ends_at if record.previous else None
 
     def entry(action: Action, *, with_updates: bool = False) -> ActionEntry:
-        latest = action.updates[-1] if action.updates else None
         updates: tuple[Update, ...] = ()
         if with_updates and since is not None:
             updates = tuple(
@@ -171,8 +170,8 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             owner=roster.name(action.owner_id),
             due_on=action.due_on,
             status=action.status,
-            overdue=action.status == "open" and action.due_on is not None and action.due_on < today,
-            rag=latest.rag if latest else None,
+            overdue=describe.is_overdue(action, today),
+            rag=describe.current_rag(update.rag for update in action.updates),
             updates=updates,
         )
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Context
 from commands.dates import say_short_date
-from commands.describe import RAG_LABELS
+from commands.describe import RAG_LABELS, is_overdue
 from commands.errors import UsageError
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
@@ -97,7 +97,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
     )
 
     def summarised(action: Action) -> OpenAction:
-        overdue = action.due_on is not None and action.due_on < today
+        overdue = is_overdue(action, today)
         return OpenAction(
             number=action.number,
             description=action.description,

@@ -20,7 +20,7 @@ from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
 from storage.database import Database
 from storage.models import AuditEntry, Board, Meeting
-from tests.conftest import SIGNING_SECRET, RunningApp
+from tests.conftest import SIGNING_SECRET, Core, RunningApp
 from tests.csp_quarter import (
     DURING_THE_SECOND,
     NOTE_WITH_MARKUP,
@@ -422,3 +422,18 @@ def test_two_officers_publishing_at_once_get_versions_one_and_two(running_app: R
             )
         )
     assert versions == [1, 2]
+
+
+def test_the_action_log_keeps_the_last_rag_given_when_a_later_update_gives_none(
+    core: Core,
+) -> None:
+    before = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    core.command("UCHAIR", "setup Wellingborough CSP Board", before)
+    core.command("UCHAIR", "member add <@UPAUL>", before)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board", before)
+    core.command("UCHAIR", "action add <@UPAUL> Share hotspot data by 28/2/2027", before)
+    core.command("UPAUL", "action update A1 red Protocol not signed", before)
+    core.command("UPAUL", "action update A1 Meeting booked with housing", before)
+    minutes = core.command("UCHAIR", "minutes M1", datetime(2027, 1, 14, 11, 0, tzinfo=UTC))
+    log = minutes[minutes.index("Action log") :]
+    assert "A1" in log and "[RED]" in log
