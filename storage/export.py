@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage import calendar
@@ -35,6 +35,7 @@ from storage.models import (
     Person,
     ReminderDelivery,
 )
+from storage.queries import same_name
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -82,11 +83,8 @@ class BrokenReference(Exception):
 
 def boards_called(session: Session, name: str) -> Sequence[Board]:
     """Boards of any workspace with this name (any case), or bound to this channel id."""
-    return session.scalars(
-        select(Board)
-        .where(or_(func.lower(Board.name) == name.lower(), Board.channel_id == name))
-        .order_by(Board.id)
-    ).all()
+    boards = session.scalars(select(Board).order_by(Board.id))
+    return [board for board in boards if same_name(board.name, name) or board.channel_id == name]
 
 
 def board_rows(session: Session, board_id: int) -> Tables:

@@ -56,9 +56,14 @@ def board(session: Session, board_id: int) -> Board | None:
 
 
 def board_named(session: Session, team_id: str, name: str) -> Board | None:
-    return session.scalars(
-        select(Board).where(Board.team_id == team_id, func.lower(Board.name) == name.lower())
-    ).first()
+    """The workspace's first board of this name, in any case. Compared here, not in SQL:
+    SQLite's lower() leaves letters outside ASCII as they are ("Ä" is not "ä")."""
+    boards = session.scalars(select(Board).where(Board.team_id == team_id).order_by(Board.id))
+    return next((board for board in boards if same_name(board.name, name)), None)
+
+
+def same_name(one: str, other: str) -> bool:
+    return one.casefold() == other.casefold()
 
 
 def membership(session: Session, board_id: int, user_id: str) -> Member | None:

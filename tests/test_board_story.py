@@ -13,6 +13,7 @@ from storage.models import (
     AgendaItem,
     Attendance,
     AuditEntry,
+    Board,
     ItemRecord,
     Meeting,
     Member,
@@ -439,6 +440,19 @@ def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     assert "No meeting is scheduled" in running_app.command("UPAUL", "meeting next")["text"]
     assert "No meeting is scheduled" in running_app.command("UPAUL", "agenda")["text"]
     assert "Open actions: none." in running_app.command("UPAUL", "actions")["text"]
+
+
+def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: RunningApp) -> None:
+    running_app.command("UCHAIR", "setup Ärzte- und Pflegeforum")
+    reply = running_app.command(
+        "UCHAIR", "setup Safeguarding sub-group parent ÄRZTE- UND PFLEGEFORUM", channel="CSUB"
+    )
+    assert "This channel is now home to" in reply["text"], reply["text"]
+    refused = running_app.command("UCHAIR", "setup Another group parent Nowhere", channel="COTHER")
+    assert "There is no board called “Nowhere” to be the parent." in refused["text"]
+    with running_app.database.transaction() as session:
+        parents = dict(session.execute(select(Board.name, Board.parent_id)).all())
+    assert parents["Safeguarding sub-group"] is not None
 
 
 def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:
