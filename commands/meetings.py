@@ -16,7 +16,9 @@ from storage.audit import snapshot
 from storage.models import Meeting
 
 DEFAULT_LENGTH = timedelta(hours=2)
-PAST_ALLOWANCE = timedelta(days=7)
+# A meeting just held: it may still be entered, and its attendance, notes and
+# decisions recorded, for this long after it started.
+JUST_HELD = timedelta(days=7)
 MAX_SERIES = 12
 TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
 SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
@@ -66,10 +68,10 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         length = dates.parse_duration(match["length"])
         text = text[: match.start()]
     when = read_when(ctx, text)
-    if when.starts_at < ctx.now - PAST_ALLOWANCE:
+    if when.starts_at < ctx.now - JUST_HELD:
         raise UsageError(
-            f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than 7 days ago. "
-            "Meetings can be entered up to a week after they were held."
+            f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than "
+            f"{JUST_HELD.days} days ago. Meetings can be entered up to a week after they were held."
         )
     first_day = when.starts_at.astimezone(ctx.zone).date()
     series = uuid.uuid4().hex if count > 1 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from commands import parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
+from commands.meetings import JUST_HELD
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -100,10 +101,11 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 
 
 def current_meeting(ctx: Context) -> Meeting:
-    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now, JUST_HELD)
     if meeting is None:
         raise UsageError(
-            "There is no current meeting: none is in progress or started in the last 7 days. "
+            "There is no current meeting: none is in progress or started in the last "
+            f"{JUST_HELD.days} days. "
             f"Enter a meeting just held with {ctx.invocation.command} meeting add."
         )
     return meeting

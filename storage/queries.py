@@ -22,8 +22,6 @@ from storage.models import (
     Person,
 )
 
-CURRENT_MEETING_WINDOW = timedelta(days=7)
-
 
 def board_for_channel(session: Session, team_id: str, channel_id: str) -> Board | None:
     return session.scalars(
@@ -158,17 +156,19 @@ def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | No
     return session.scalars(statement).unique().first()
 
 
-def current_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
-    """The meeting in progress or, failing that, the latest that started in the last 7 days."""
+def current_meeting(
+    session: Session, board_id: int, now: datetime, within: timedelta
+) -> Meeting | None:
+    """The meeting in progress or, failing that, the latest that started `within` ago."""
     return session.scalars(
         select(Meeting)
         .where(
             Meeting.board_id == board_id,
             Meeting.status != "cancelled",
             Meeting.starts_at <= now,
-            Meeting.starts_at >= now - CURRENT_MEETING_WINDOW,
+            Meeting.starts_at >= now - within,
         )
-        .order_by((Meeting.ends_at >= now).desc(), Meeting.starts_at.desc())
+        .order_by((Meeting.ends_at >= now).desc(), Meeting.starts_at.desc(), Meeting.number.desc())
         .limit(1)
     ).first()
 
