@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -72,22 +73,21 @@ def test_a_retried_event_is_acknowledged_and_changes_nothing(running_app: Runnin
         assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
 
 
-def test_mark_done_from_the_home_tab_refreshes_it(running_app: RunningApp) -> None:
-    running_app.clock.fixed = SET_UP
-    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
-    running_app.command("UCHAIR", "action add <@UCHAIR> Write to the PCC by 7/1/2027")
-    home_opened(running_app, "UCHAIR", "Ev003")
-    [published] = running_app.slack.wait_for("views.publish")
-    view = published.params["view"]
-    view = json.loads(view) if isinstance(view, str) else view
+def published_home(app: RunningApp, count: int = 1) -> dict[str, Any]:
+    view = app.slack.wait_for("views.publish", count)[-1].params["view"]
+    return json.loads(view) if isinstance(view, str) else view  # type: ignore[no-any-return]
+
+
+def click_on_home(app: RunningApp, view: dict[str, Any], action_id: str) -> int:
+    """Click the first `action_id` button on the published Home tab, as Slack posts it."""
     button = next(
         e
         for b in view["blocks"]
         if b["type"] == "actions"
         for e in b["elements"]
-        if e["action_id"] == "action_mark_done"
+        if e["action_id"] == action_id
     )
-    status = running_app.sender.interaction(
+    return app.sender.interaction(
         {
             "type": "block_actions",
             "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
@@ -99,7 +99,7 @@ def test_mark_done_from_the_home_tab_refreshes_it(running_app: RunningApp) -> No
             "view": {"id": "VHOME", "type": "home", "blocks": view["blocks"]},
             "actions": [
                 {
-                    "action_id": "action_mark_done",
+                    "action_id": action_id,
                     "block_id": "x",
                     "type": "button",
                     "value": button["value"],
@@ -108,8 +108,52 @@ def test_mark_done_from_the_home_tab_refreshes_it(running_app: RunningApp) -> No
             ],
         }
     ).status
-    assert status == 200
+
+
+def test_mark_done_from_the_home_tab_refreshes_it(running_app: RunningApp) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "action add <@UCHAIR> Write to the PCC by 7/1/2027")
+    home_opened(running_app, "UCHAIR", "Ev003")
+    assert click_on_home(running_app, published_home(running_app), "action_mark_done") == 200
     refreshed = running_app.slack.wait_for("views.publish", 2)[-1]
     assert "no open actions" in json.dumps(refreshed.params["view"])
     with running_app.database.transaction() as session:
         assert session.scalars(select(Action.status)).one() == "done"
+
+
+def test_an_update_posted_from_the_home_tab_shows_there(running_app: RunningApp) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "action add <@UCHAIR> Write to the PCC by 7/1/2027")
+    home_opened(running_app, "UCHAIR", "Ev004")
+    assert click_on_home(running_app, published_home(running_app), "action_post_update") == 200
+    [opened] = running_app.slack.wait_for("views.open")
+    form = opened.params["view"]
+    form = json.loads(form) if isinstance(form, str) else form
+    submitted = running_app.sender.interaction(
+        {
+            "type": "view_submission",
+            "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
+            "user": {"id": "UCHAIR", "username": "chair", "team_id": "T0BOARD"},
+            "api_app_id": "A0BOARD",
+            "token": "legacy-verification-token",
+            "trigger_id": "trigger.view",
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": "post_update",
+                "private_metadata": form["private_metadata"],
+                "state": {
+                    "values": {
+                        "update": {"text": {"type": "plain_text_input", "value": "Letter sent"}},
+                        "rag": {"status": {"type": "static_select", "selected_option": None}},
+                    }
+                },
+            },
+        }
+    )
+    assert submitted.status == 200 and "errors" not in submitted.body
+    [confirmed] = running_app.slack.wait_for("chat.postMessage", 2)[1:]
+    assert confirmed.params["channel"] == "UCHAIR" and "Update posted" in confirmed.params["text"]
+    assert "Letter sent" in json.dumps(published_home(running_app, 2))

@@ -20,6 +20,11 @@ from commands.replies import Message, Outcome, line
 from commands.subcommands import Access
 
 
+def on_home_tab(body: dict[str, Any]) -> bool:
+    """Whether the button was clicked on the App Home tab rather than in a DM."""
+    return bool(body.get("container", {}).get("type") == "view")
+
+
 def refuse(respond: Respond, outcome: Outcome) -> None:
     """Tell only the person who clicked why nothing happened."""
     respond(response_type="ephemeral", replace_original=False, text=rendering.text(outcome.reply))
@@ -65,7 +70,7 @@ def register(app: App, services: Services) -> None:
         if outcome.refused:
             refuse(respond, outcome)
             return
-        if body.get("container", {}).get("type") == "view":  # clicked on the App Home tab
+        if on_home_tab(body):
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
             return
         message = body["message"]
@@ -95,7 +100,12 @@ def register(app: App, services: Services) -> None:
             return
         board_id, number = follow_up.parse_reference(action["value"])
         channel = body.get("channel", {}).get("id") or body["user"]["id"]
-        reference = {"board": board_id, "number": number, "channel": channel}
+        reference = {
+            "board": board_id,
+            "number": number,
+            "channel": channel,
+            "home": on_home_tab(body),
+        }
         client.views_open(
             trigger_id=body["trigger_id"],
             view=update_form(outcome.reply.title or "", json.dumps(reference)),

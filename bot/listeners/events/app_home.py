@@ -15,9 +15,7 @@ from commands.home import home
 
 def publish_home(client: WebClient, services: Services, team_id: str, user_id: str) -> None:
     message = home(services.database, team_id, user_id, services.clock())
-    client.views_publish(
-        user_id=user_id, view=View(type="home", blocks=rendering.blocks(message))
-    )
+    client.views_publish(user_id=user_id, view=View(type="home", blocks=rendering.blocks(message)))
 
 
 def register(app: App, services: Services) -> None:

@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from bot import rendering
 from bot.app import Services
 from bot.delivery import post
+from bot.listeners.events.app_home import publish_home
 from commands import dispatch, follow_up
 from commands.context import Invocation
 from commands.replies import Message, Outcome, line
@@ -87,14 +88,18 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         context["channel"] = reference.get("channel") or body["user"]["id"]
+        context["home"] = bool(reference.get("home"))
         context["outcome"] = outcome
 
-    def confirm(context: BoltContext, client: WebClient) -> None:
-        """Say in the DM that the update landed, showing the action as it now stands."""
+    def confirm(context: BoltContext, body: dict[str, Any], client: WebClient) -> None:
+        """Say in the DM that the update landed, showing the action as it now stands;
+        refresh the Home tab too if that is where the button was."""
         outcome: Outcome | None = context.get("outcome")
         if outcome is None:
             return
         confirmation = Message(title="Update posted", sections=outcome.reply.sections)
         post(client, context["channel"], confirmation)
+        if context["home"]:
+            publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
 
     app.view(CALLBACK_ID)(ack=submit, lazy=[confirm])
