@@ -69,12 +69,13 @@ def history(ctx: Context, args: str) -> Outcome:
 def _entry(entry: AuditEntry, ctx: Context) -> Line:
     local: datetime = entry.at.astimezone(ctx.zone)
     what = VERBS.get(entry.verb, entry.verb)
-    where = entry.subject.partition(" ")[2]
+    where = entry.subject.partition(" ")[2]  # "item 2", or an attendee's id
+    attendee = (entry.after or entry.before or {}).get("user_id")
     return line(
         f"{say_short_date(local.date())} {local:%H:%M} ",
         Mention(entry.actor_id),
         f" {what}",
-        f" ({where})" if where and not where.startswith("U") else None,
+        f" ({where})" if where and where != attendee else None,
         *_changes(entry.before, entry.after),
     )
 
