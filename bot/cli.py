@@ -61,11 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = args.verb
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
+    database.upgrade()
     if verb == "db":
-        database.upgrade()
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
-    database.upgrade()
     if verb == "reminders":
         if not settings.bot_token:
             parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
@@ -145,6 +144,3 @@ def _console(settings: Settings, database: Database) -> int:
     console.run(sys.stdin, sys.stdout)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -55,3 +55,20 @@ def test_the_console_keeps_its_board_between_runs(database_url: str, tmp_path: P
     second = run_console(database_url, "/board members\n", tmp_path)
     assert "Safer Stronger Neighbourhood Partnership: 1 member\n" in second.stdout
     assert "@me — Chair" in second.stdout
+
+
+def test_run_without_slack_tokens_is_the_console_and_db_upgrade_says_where(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'board.db'}"
+    upgraded = run(["-m", "bot", "db", "upgrade"], environ(DATABASE_URL=url), tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"Database at {url} is up to date." in upgraded.stdout
+    ran = run(
+        ["-m", "bot", "run"],
+        environ(DATABASE_URL=url),
+        tmp_path,
+        "/board setup Wellingborough CSP Board\n",
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "This channel is now home to Wellingborough CSP Board. You are its chair." in ran.stdout
