@@ -90,6 +90,35 @@ class SlackSender:
         content_type = "application/x-www-form-urlencoded"
         return post(self.url, body, self.headers(body, content_type=content_type))
 
+    def submit_update(
+        self, user: str, private_metadata: str, text: str, rag: str | None = None
+    ) -> Response:
+        """Submit the Post update form (`private_metadata` as the bot set it when opening it)."""
+        label = {"type": "plain_text", "text": (rag or "").title()}
+        chosen = {"value": rag, "text": label} if rag else None
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "team": {"id": self.team_id, "domain": "wellingborough-csp"},
+                "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
+                "api_app_id": "A0BOARD",
+                "token": "legacy-verification-token",
+                "trigger_id": "trigger.view",
+                "view": {
+                    "id": "V1",
+                    "type": "modal",
+                    "callback_id": "post_update",
+                    "private_metadata": private_metadata,
+                    "state": {
+                        "values": {
+                            "update": {"text": {"type": "plain_text_input", "value": text}},
+                            "rag": {"status": {"type": "static_select", "selected_option": chosen}},
+                        }
+                    },
+                },
+            }
+        )
+
     def event(self, event: dict[str, Any], event_id: str, retry_num: int | None = None) -> Response:
         body = json.dumps(
             {

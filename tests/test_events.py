@@ -131,28 +131,7 @@ def test_an_update_posted_from_the_home_tab_shows_there(running_app: RunningApp)
     [opened] = running_app.slack.wait_for("views.open")
     form = opened.params["view"]
     form = json.loads(form) if isinstance(form, str) else form
-    submitted = running_app.sender.interaction(
-        {
-            "type": "view_submission",
-            "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
-            "user": {"id": "UCHAIR", "username": "chair", "team_id": "T0BOARD"},
-            "api_app_id": "A0BOARD",
-            "token": "legacy-verification-token",
-            "trigger_id": "trigger.view",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": "post_update",
-                "private_metadata": form["private_metadata"],
-                "state": {
-                    "values": {
-                        "update": {"text": {"type": "plain_text_input", "value": "Letter sent"}},
-                        "rag": {"status": {"type": "static_select", "selected_option": None}},
-                    }
-                },
-            },
-        }
-    )
+    submitted = running_app.sender.submit_update("UCHAIR", form["private_metadata"], "Letter sent")
     assert submitted.status == 200 and "errors" not in submitted.body
     [confirmed] = running_app.slack.wait_for("chat.postMessage", 2)[1:]
     assert confirmed.params["channel"] == "UCHAIR" and "Update posted" in confirmed.params["text"]

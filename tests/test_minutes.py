@@ -222,25 +222,7 @@ def post_update_from_the_reminder_dm(
 ) -> None:
     """Submit the Post update form that an owner's reminder DM opens (board 1, action A#)."""
     reference = {"board": 1, "number": number, "channel": f"D{user}"}
-    state = {
-        "update": {"text": {"type": "plain_text_input", "value": text}},
-        "rag": {"status": {"type": "static_select", "selected_option": {"value": rag}}},
-    }
-    response = app.sender.interaction(
-        {
-            "type": "view_submission",
-            "team": {"id": "T0BOARD"},
-            "user": {"id": user, "team_id": "T0BOARD"},
-            "api_app_id": "A0BOARD",
-            "view": {
-                "id": "V1",
-                "type": "modal",
-                "callback_id": "post_update",
-                "private_metadata": json.dumps(reference),
-                "state": {"values": state},
-            },
-        }
-    )
+    response = app.sender.submit_update(user, json.dumps(reference), text, rag)
     assert response.status == 200 and "errors" not in response.body
 
 

@@ -212,36 +212,7 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
     assert view["callback_id"] == "post_update" and "A1" in json.dumps(view["blocks"])
 
     def submit(user: str, text: str) -> Any:
-        return running_app.sender.interaction(
-            {
-                "type": "view_submission",
-                "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
-                "user": {"id": user, "username": user.lower(), "team_id": "T0BOARD"},
-                "api_app_id": "A0BOARD",
-                "token": "legacy-verification-token",
-                "trigger_id": "trigger.view",
-                "view": {
-                    "id": "V1",
-                    "type": "modal",
-                    "callback_id": "post_update",
-                    "private_metadata": view["private_metadata"],
-                    "state": {
-                        "values": {
-                            "update": {"text": {"type": "plain_text_input", "value": text}},
-                            "rag": {
-                                "status": {
-                                    "type": "static_select",
-                                    "selected_option": {
-                                        "value": "amber",
-                                        "text": {"type": "plain_text", "text": "Amber"},
-                                    },
-                                }
-                            },
-                        }
-                    },
-                },
-            }
-        )
+        return running_app.sender.submit_update(user, view["private_metadata"], text, "amber")
 
     by_officer = submit("UCHAIR", "Not my action")  # the chair is an officer: allowed
     assert by_officer.status == 200 and "errors" not in by_officer.body
