@@ -36,7 +36,7 @@ from commands.reminders import due_reminders, run_pass
 from commands.replies import Message
 from storage.database import Database
 from storage.models import Action, ActionUpdate, AgendaItem, Board, Meeting
-from tests.processes import environ
+from tests.processes import SERVE, environ
 
 ROOT = Path(__file__).resolve().parent.parent
 # Reads first: the writes add actions, which would grow what later reads collate.
@@ -326,11 +326,7 @@ def run(quick: bool, database_url: str | None) -> dict[str, Any]:
                 # Record what the history makes due as sent, so the server's own
                 # scheduler has nothing to post while it is being measured.
                 run_pass(database, now, Outbox())
-                server = start_server(
-                    ["-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"],
-                    server_env(database, slack),
-                    workdir,
-                )
+                server = start_server(SERVE, server_env(database, slack), workdir)
                 try:
                     latencies = measure_commands(server, slack, dataset, requests)
                     throughput = measure_throughput(server, slack, dataset, requests * 3)

@@ -1,5 +1,17 @@
+"""`python -m bot` and the `boardbot` script.
+
+Kept to this: the calendar worker (bot/documents.py) starts by re-importing the
+script that started the server, and must not load the whole server with it.
+"""
+
 import sys
 
-from bot.cli import main
 
-sys.exit(main())
+def main() -> int:
+    from bot.cli import main as cli
+
+    return cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@ import argparse
 import gc
 import logging
 import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from storage.database import Database
 
 log = logging.getLogger("boardbot")
 SWITCH_INTERVAL = 0.0005  # seconds
+SERVERS = {"serve", "socket"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = args.verb
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
-    database.upgrade()
+    if verb in SERVERS:
+        _upgrade_in_a_child()
+    else:
+        database.upgrade()
     if verb == "db":
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
@@ -120,6 +125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _upgrade_in_a_child() -> None:
+    """`boardbot db upgrade` as a short-lived process of its own: a server that ran the
+    migrations itself would keep Alembic in memory for as long as it runs."""
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
+    )
+    if upgraded.returncode:
+        sys.exit(upgraded.returncode)
+
+
 def _export(database: Database, board: str, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for file in export_board(database, board, utc_now()):
@@ -143,4 +158,3 @@ def _console(settings: Settings, database: Database) -> int:
         print("Board Bot console. Type /board help; /as <name> switches user; Ctrl-D ends.")
     console.run(sys.stdin, sys.stdout)
     return 0
-

@@ -28,9 +28,9 @@ class CalendarWriter:
     """Called as `calendar_ics.ics` is; the writing is done by one worker process."""
 
     def __init__(self) -> None:
-        # forkserver: the worker starts from a clean interpreter, not a fork of this
-        # threaded one, and loads only the writer's own modules, on its first calendar.
-        self._context = multiprocessing.get_context("forkserver")
+        # spawn: the worker starts from a clean interpreter, not a fork of this threaded
+        # one, and loads only the writer's own modules (and the tiny `bot.__main__`).
+        self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._pool = self._start()
 

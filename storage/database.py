@@ -8,8 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -75,8 +73,18 @@ class Database:
             raise
 
     def upgrade(self) -> None:
-        """Apply every Alembic migration (idempotent)."""
-        config = alembic_config(self.url)
+        """Apply every Alembic migration (idempotent).
+
+        Alembic is imported here, not at the top: with Mako (and Pygments, where
+        installed) it weighs about 12 MB, which a server that migrates in a child
+        process never has to carry.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
@@ -98,10 +106,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def alembic_config(url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return config

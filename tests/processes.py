@@ -11,8 +11,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-# `boardbot serve` on a free loopback port.
-SERVE = ("-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0")
+# `boardbot serve` on a free loopback port, started by the installed script as operators do.
+BOARDBOT = str(Path(sys.executable).with_name("boardbot"))
+SERVE = (BOARDBOT, "serve", "--host", "127.0.0.1", "--port", "0")
 STARTUP_SECONDS = 120
 LISTENING = re.compile(r"serving on (http://[^:]+:(\d+)/slack/events)")
 
@@ -30,7 +31,7 @@ def start(
     stderr: int = subprocess.DEVNULL,
     stdout: int = subprocess.DEVNULL,
 ) -> subprocess.Popen[str]:
-    """`python <argv>` in the background, e.g. `-m bot serve`."""
+    """`python <argv>` in the background, e.g. `SERVE`."""
     return subprocess.Popen(
         [sys.executable, *argv], env=env, cwd=cwd, stdout=stdout, stderr=stderr, text=True
     )
@@ -93,6 +94,17 @@ def descendants(pid: int) -> dict[int, int]:
                 below[child] = parent
                 found = True
     return below
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+
+
+def mapped_files(pid: int) -> set[str]:
+    """The files a process has mapped: its executable and the shared libraries and
+    compiled extension modules it has loaded."""
+    fields = (line.split(maxsplit=5) for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
+    return {parts[5] for parts in fields if len(parts) == 6 and parts[5].startswith("/")}
 
 
 def alive(pids: set[int]) -> set[int]:
