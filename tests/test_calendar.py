@@ -95,6 +95,29 @@ def by_uid(events: list[Event], kind: str) -> dict[str, Event]:
     return found
 
 
+def test_a_channel_post_never_overtakes_the_file_of_an_earlier_command(
+    running_app: RunningApp,
+) -> None:
+    """Deliveries go out one at a time, in the order the commands came."""
+    set_up_the_year(running_app)
+    slack = running_app.slack
+    slack.fail_next("files.getUploadURLExternal", status=429, retry_after=1)  # a slow upload
+    running_app.command("USAM", "calendar")
+    running_app.command("UGILL", "meeting add 14/04/2028 10:00 : Extra board")
+    slack.wait_for("files.completeUploadExternal")
+    deadline = time.monotonic() + 10
+    while "Extra board" not in str([call.params for call in slack.calls_to("chat.postMessage")]):
+        assert time.monotonic() < deadline, "the meeting was never announced"
+        time.sleep(0.05)
+    order = [
+        "file" if call.method == "files.completeUploadExternal" else "post"
+        for call in slack.calls
+        if call.method == "files.completeUploadExternal"
+        or (call.method == "chat.postMessage" and "Extra board" in str(call.params))
+    ]
+    assert order == ["file", "post"]
+
+
 def test_a_member_gets_a_private_link_and_the_file(running_app: RunningApp) -> None:
     set_up_the_year(running_app)
     link = subscribe(running_app, "USAM")

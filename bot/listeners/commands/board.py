@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import Future
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -48,7 +49,8 @@ def register(app: App, services: Services) -> None:
     def announce(
         context: BoltContext, client: WebClient, command: dict[str, Any], respond: Respond
     ) -> None:
-        """After the reply: the rest of a long reply, channel posts, DMs and files.
+        """After the reply: the rest of a long reply, then, on the deliveries lane,
+        channel posts, DMs and files.
 
         A lazy listener, so none of this is on the 3-second path.
         """
@@ -58,10 +60,20 @@ def register(app: App, services: Services) -> None:
         for part in context.get("more_reply", []):
             respond(response_type="ephemeral", replace_original=False, **part)
         channel = command["channel_id"]
-        failures = deliver(
-            client, channel, outcome, services.database, services.clock(), services.write_ics
-        )
-        for failure in failures:
-            respond(response_type="ephemeral", text=failure, replace_original=False)
+
+        def send() -> None:
+            failures = deliver(
+                client, channel, outcome, services.database, services.clock(), services.write_ics
+            )
+            for failure in failures:
+                respond(response_type="ephemeral", text=failure, replace_original=False)
+
+        # A lane's executor keeps what a job raises to itself: log it, as Bolt would.
+        services.deliveries.submit(send).add_done_callback(_log_failure)
 
     app.command(ANY_COMMAND)(ack=answer, lazy=[announce])
+
+
+def _log_failure(done: Future[None]) -> None:
+    if error := done.exception():
+        log.error("delivery failed", exc_info=error)
