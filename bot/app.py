@@ -35,9 +35,11 @@ class Services:
     directory: SlackDirectory
     clock: Callable[[], datetime]
     write_ics: Writer
-    # Channel posts, DMs and files after a command's reply, one at a time in the order
-    # the commands came: made side by side, a burst of calendar files held the GIL
-    # from the replies (p99 of the next command 60 ms instead of 20 in the benchmark).
+    # What a command sends after its reply (the rest of a long reply, channel posts,
+    # DMs, files), one at a time in the order the commands came. Not Bolt's lazy
+    # listeners: they run side by side, and a burst of calendar files, made at once,
+    # held the GIL from the replies (p99 of the next command 60 ms instead of 20 in
+    # the benchmark); they also copy every request, even one with nothing to send.
     deliveries: Executor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery")
     )

@@ -7,7 +7,7 @@ import re
 from concurrent.futures import Future
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import rendering
@@ -15,6 +15,7 @@ from bot.app import Services
 from bot.delivery import deliver
 from commands import dispatch
 from commands.context import Invocation
+from commands.replies import Outcome
 
 log = logging.getLogger(__name__)
 ANY_COMMAND = re.compile(r"^/")
@@ -22,8 +23,9 @@ SORRY = "Sorry, something went wrong on the board bot's side. Please try again i
 
 
 def register(app: App, services: Services) -> None:
-    def answer(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        """Run the command and put the reply in the acknowledgement itself."""
+    def answer(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """Run the command and put the reply in the acknowledgement itself; the rest
+        goes out afterwards on the deliveries lane."""
         invocation = Invocation(
             team_id=command.get("team_id", ""),
             channel_id=command.get("channel_id", ""),
@@ -43,37 +45,31 @@ def register(app: App, services: Services) -> None:
         first, *rest = rendering.payloads(outcome.reply)
         ack(response_type="ephemeral", **first)
         if rest or outcome.has_deliveries:
-            context["outcome"] = outcome
-            context["more_reply"] = rest
+            services.deliveries.submit(
+                after_the_reply, client, respond, invocation.channel_id, rest, outcome
+            ).add_done_callback(_log_failure)
 
-    def announce(
-        context: BoltContext, client: WebClient, command: dict[str, Any], respond: Respond
+    def after_the_reply(
+        client: WebClient,
+        respond: Respond,
+        channel: str,
+        rest: list[dict[str, Any]],
+        outcome: Outcome,
     ) -> None:
-        """After the reply: the rest of a long reply, then, on the deliveries lane,
-        channel posts, DMs and files.
-
-        A lazy listener, so none of this is on the 3-second path.
-        """
-        outcome = context.get("outcome")
-        if outcome is None:
-            return
-        for part in context.get("more_reply", []):
+        """The rest of a long reply, then channel posts, DMs and files; a sentence to
+        the caller for each that failed."""
+        for part in rest:
             respond(response_type="ephemeral", replace_original=False, **part)
-        channel = command["channel_id"]
+        failures = deliver(
+            client, channel, outcome, services.database, services.clock(), services.write_ics
+        )
+        for failure in failures:
+            respond(response_type="ephemeral", text=failure, replace_original=False)
 
-        def send() -> None:
-            failures = deliver(
-                client, channel, outcome, services.database, services.clock(), services.write_ics
-            )
-            for failure in failures:
-                respond(response_type="ephemeral", text=failure, replace_original=False)
-
-        # A lane's executor keeps what a job raises to itself: log it, as Bolt would.
-        services.deliveries.submit(send).add_done_callback(_log_failure)
-
-    app.command(ANY_COMMAND)(ack=answer, lazy=[announce])
+    app.command(ANY_COMMAND)(answer)
 
 
 def _log_failure(done: Future[None]) -> None:
+    """The lane's executor keeps what a job raises to itself: log it, as Bolt would."""
     if error := done.exception():
         log.error("delivery failed", exc_info=error)
