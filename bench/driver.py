@@ -27,7 +27,7 @@ class Server:
 
     def peak_rss_mb(self) -> float:
         """High-water resident set size (VmHWM) in MiB, summed over the server and the
-        processes it started (the calendar worker, its forkserver and resource tracker).
+        processes it started (the calendar worker and multiprocessing's resource tracker).
         Pages they share are counted once per process, so this overstates a little."""
         kilobytes = 0
         for pid in [self.process.pid, *descendants(self.process.pid)]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_bolt import App
@@ -15,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
+from bot.delivery import Lane
 from bot.directory import SlackDirectory
 from commands import calendar_ics
 from commands.calendar_feed import Writer
@@ -28,21 +28,14 @@ def utc_now() -> datetime:
 @dataclass
 class Services:
     """What listeners share: settings, the database, the people directory, the clock,
-    what writes calendars out, and the lane deliveries go out on."""
+    what writes calendars out, and the lane commands' deliveries go out on."""
 
     settings: Settings
     database: Database
     directory: SlackDirectory
     clock: Callable[[], datetime]
     write_ics: Writer
-    # What a command sends after its reply (the rest of a long reply, channel posts,
-    # DMs, files), one at a time in the order the commands came. Not Bolt's lazy
-    # listeners: they run side by side, and a burst of calendar files, made at once,
-    # held the GIL from the replies (p99 of the next command 60 ms instead of 20 in
-    # the benchmark); they also copy every request, even one with nothing to send.
-    deliveries: Executor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery")
-    )
+    deliveries: Lane
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -64,6 +57,7 @@ def web_client(settings: Settings) -> WebClient:
 def build_app(
     settings: Settings,
     database: Database,
+    deliveries: Lane,
     clock: Callable[[], datetime] = utc_now,
     write_ics: Writer = calendar_ics.ics,
 ) -> App:
@@ -73,9 +67,10 @@ def build_app(
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
-        # Answer in the HTTP response itself; slow work goes to lazy listeners.
+        # Answer in the HTTP response itself; what follows goes on the delivery lane
+        # (commands) or to lazy listeners (buttons, forms, the Home tab).
         process_before_response=True,
     )
-    services = Services(settings, database, SlackDirectory(client), clock, write_ics)
+    services = Services(settings, database, SlackDirectory(client), clock, write_ics, deliveries)
     register_listeners(app, services)
     return app

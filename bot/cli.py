@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.app import build_app, utc_now, web_client
 from bot.config import Settings, instant
 from bot.console import Console
+from bot.delivery import Lane
 from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server
@@ -99,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     write_ics = CalendarWriter()
-    app = build_app(settings, database, write_ics=write_ics)
+    deliveries = Lane()
+    app = build_app(settings, database, deliveries, write_ics=write_ics)
     start_scheduler(database, app.client, settings)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -107,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             SocketModeHandler(app, settings.app_token).start()
         finally:
-            write_ics.close()
+            _stop(deliveries, write_ics)
         return 0
     # Requests should not queue behind background work (reminder passes, posts and
     # uploads after a reply) holding the GIL for the default 5 ms at a time.
@@ -121,18 +123,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server.run()
     finally:
-        write_ics.close()
+        _stop(deliveries, write_ics)
     return 0
+
+
+def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:
+    """Send what commands left queued (it may still need calendars written), then stop."""
+    deliveries.close()
+    write_ics.close()
 
 
 def _upgrade_in_a_child() -> None:
     """`boardbot db upgrade` as a short-lived process of its own: a server that ran the
     migrations itself would keep Alembic in memory for as long as it runs."""
+    # -P: the installed package, never a `bot` folder in the working directory.
     upgraded = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
+        [sys.executable, "-P", "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
     )
     if upgraded.returncode:
-        sys.exit(upgraded.returncode)
+        log.error("the database upgrade failed (exit status %s); not starting", upgraded.returncode)
+        sys.exit(max(upgraded.returncode, 1))
 
 
 def _export(database: Database, board: str, out: Path) -> int:

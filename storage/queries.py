@@ -39,12 +39,12 @@ def board_and_membership(
 ) -> tuple[Board | None, Member | None]:
     """A board (by id, or by its home channel) and the user's membership of it: one statement."""
     if board_id is not None:
-        row = session.execute(_BOARD_BY_ID, {"user_id": user_id, "board_id": board_id})
+        result = session.execute(_BOARD_BY_ID, {"user_id": user_id, "board_id": board_id})
     else:
-        row = session.execute(
+        result = session.execute(
             _BOARD_IN_CHANNEL, {"user_id": user_id, "team_id": team_id, "channel_id": channel_id}
         )
-    found = row.one_or_none()
+    found = result.one_or_none()
     return (found[0], found[1]) if found else (None, None)
 
 

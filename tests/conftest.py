@@ -17,6 +17,7 @@ import pytest
 
 from bot.app import build_app
 from bot.config import Settings
+from bot.delivery import Lane
 from bot.documents import CalendarWriter
 from bot.server import Routes, make_server, stop_server
 from commands import dispatch
@@ -153,7 +154,8 @@ def _stop_calendar_writer() -> Iterator[None]:
 def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterator[RunningApp]:
     """The real Bolt app behind the real WSGI server, on a free loopback port."""
     clock = Clock()
-    app = build_app(settings, database, clock, calendar_writer())
+    deliveries = Lane()
+    app = build_app(settings, database, deliveries, clock, calendar_writer())
     server = make_server(Routes(app, database, clock, calendar_writer()), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -163,6 +165,7 @@ def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterato
         yield RunningApp(url, database, slack, clock, sender)
     finally:
         stop_server(server, thread)
+        deliveries.close()  # nothing left over to reach the next test's Slack or database
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 # `boardbot serve` on a free loopback port, started by the installed script as operators do.
-BOARDBOT = str(Path(sys.executable).with_name("boardbot"))
+BOARDBOT = str(Path(sysconfig.get_path("scripts")) / "boardbot")
 SERVE = (BOARDBOT, "serve", "--host", "127.0.0.1", "--port", "0")
 STARTUP_SECONDS = 120
 LISTENING = re.compile(r"serving on (http://[^:]+:(\d+)/slack/events)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.processes import environ, run
+from tests.processes import SERVE, environ, run
 
 SESSION = """\
 /board setup Wellingborough CSP Board
@@ -72,3 +72,16 @@ def test_run_without_slack_tokens_is_the_console_and_db_upgrade_says_where(
     )
     assert ran.returncode == 0, ran.stderr
     assert "This channel is now home to Wellingborough CSP Board. You are its chair." in ran.stdout
+
+
+def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path) -> None:
+    """The migrations run as a process of their own; their failure stops the server."""
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'no such folder' / 'board.db'}",
+    )
+    served = run(SERVE, env, tmp_path)
+    assert served.returncode == 1
+    assert "the database upgrade failed (exit status 1); not starting" in served.stderr
+    assert "serving on" not in served.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import Future
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -25,7 +24,7 @@ SORRY = "Sorry, something went wrong on the board bot's side. Please try again i
 def register(app: App, services: Services) -> None:
     def answer(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Run the command and put the reply in the acknowledgement itself; the rest
-        goes out afterwards on the deliveries lane."""
+        goes out afterwards on the delivery lane."""
         invocation = Invocation(
             team_id=command.get("team_id", ""),
             channel_id=command.get("channel_id", ""),
@@ -47,7 +46,7 @@ def register(app: App, services: Services) -> None:
         if rest or outcome.has_deliveries:
             services.deliveries.submit(
                 after_the_reply, client, respond, invocation.channel_id, rest, outcome
-            ).add_done_callback(_log_failure)
+            )
 
     def after_the_reply(
         client: WebClient,
@@ -67,9 +66,3 @@ def register(app: App, services: Services) -> None:
             respond(response_type="ephemeral", text=failure, replace_original=False)
 
     app.command(ANY_COMMAND)(answer)
-
-
-def _log_failure(done: Future[None]) -> None:
-    """The lane's executor keeps what a job raises to itself: log it, as Bolt would."""
-    if error := done.exception():
-        log.error("delivery failed", exc_info=error)
