@@ -21,7 +21,7 @@ from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
 from commands.errors import NotFound, UsageError
-from commands.meetings import JUST_HELD, find_meeting
+from commands.meetings import find_meeting
 from commands.replies import File, Line, Message, Outcome, Section, Strong, line
 from commands.roster import Person, Roster
 from storage import minutes as stored
@@ -403,8 +403,7 @@ def _chosen_meeting(ctx: Context, args: str) -> Meeting:
     if args.strip():
         meeting = find_meeting(ctx, args)
     else:
-        found = queries.current_meeting(ctx.session, board.id, ctx.now, JUST_HELD)
-        found = found or stored.last_started_meeting(ctx.session, board.id, ctx.now)
+        found = queries.current_meeting(ctx.session, board.id, ctx.now)
         if found is None:
             raise NotFound(
                 "No meeting has been held yet. Preview a scheduled meeting's draft minutes with "

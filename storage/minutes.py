@@ -142,20 +142,6 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
 
 
-def last_started_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
-    """The most recent non-cancelled meeting that has started by `now`."""
-    return session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.board_id == board_id,
-            Meeting.status != "cancelled",
-            Meeting.starts_at <= now,
-        )
-        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
-        .limit(1)
-    ).first()
-
-
 def publications(session: Session, board_id: int, meeting_number: int) -> list[datetime]:
     """When each earlier version of a meeting's minutes was published, oldest first."""
     return list(

@@ -167,19 +167,21 @@ def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | No
 
 
 def current_meeting(
-    session: Session, board_id: int, now: datetime, within: timedelta
+    session: Session, board_id: int, now: datetime, within: timedelta | None = None
 ) -> Meeting | None:
-    """The meeting in progress or, failing that, the latest that started `within` ago."""
+    """The meeting in progress or, failing that, the latest that has started (no longer
+    ago than `within`, if given). Cancelled meetings never count."""
+    statement = select(Meeting).where(
+        Meeting.board_id == board_id,
+        Meeting.status != "cancelled",
+        Meeting.starts_at <= now,
+    )
+    if within is not None:
+        statement = statement.where(Meeting.starts_at >= now - within)
     return session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.board_id == board_id,
-            Meeting.status != "cancelled",
-            Meeting.starts_at <= now,
-            Meeting.starts_at >= now - within,
-        )
-        .order_by((Meeting.ends_at >= now).desc(), Meeting.starts_at.desc(), Meeting.number.desc())
-        .limit(1)
+        statement.order_by(
+            (Meeting.ends_at >= now).desc(), Meeting.starts_at.desc(), Meeting.number.desc()
+        ).limit(1)
     ).first()
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.minutes import last_started_meeting
 from storage.models import Action, Meeting, Member
 
 
@@ -27,11 +26,12 @@ class SummaryRecord:
 
 
 def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRecord:
-    """The board's open actions and what was done since the last meeting that started by `now`.
+    """The board's open actions and what was done since the last meeting that started by `now`
+    (the one in progress, if any).
 
     Without a meeting held yet, every action done so far counts as completed.
     """
-    last = last_started_meeting(session, board_id, now)
+    last = queries.current_meeting(session, board_id, now)
     open_actions = queries.actions(session, board_id)
     completed = select(Action).where(Action.board_id == board_id, Action.status == "done")
     if last is not None:
