@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -56,7 +57,9 @@ def _rendered(message: Message) -> tuple[list[Block], str]:
     out: list[Block] = []
     lines: list[str] = []
     if message.title:
-        out.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT))))
+        out.append(
+            HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT, _word_cut)))
+        )
         lines.append(f"*{escape(message.title)}*")
     for section in message.sections:
         rendered = [mrkdwn(spans) for spans in section.lines]
@@ -155,11 +158,16 @@ def _chunks(lines: list[str], limit: int) -> list[str]:
     return chunks
 
 
+def _word_cut(text: str, limit: int) -> int:
+    """Where to cut text at most `limit` long: at a space if there is one."""
+    cut = text.rfind(" ", 0, limit)
+    return cut if cut > 0 else limit
+
+
 def _safe_cut(text: str, limit: int) -> int:
     """Where to cut mrkdwn at most `limit` long: at a space if there is one, and never
     inside an escape (`&amp;`) or a mention (`<@U123>`), which would break them."""
-    cut = text.rfind(" ", 0, limit)
-    cut = cut if cut > 0 else limit
+    cut = _word_cut(text, limit)
     for opener, closer in (("&", ";"), ("<", ">")):
         start = text.rfind(opener, 0, cut)
         if start > 0 and text.find(closer, start, cut) == -1:
@@ -167,5 +175,6 @@ def _safe_cut(text: str, limit: int) -> int:
     return cut
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: _safe_cut(text, limit - 1)] + "…"
+def _clip(text: str, limit: int, cut: Callable[[str, int], int] = _safe_cut) -> str:
+    """`text` (mrkdwn unless `cut` says otherwise) shortened to `limit` with an ellipsis."""
+    return text if len(text) <= limit else text[: cut(text, limit - 1)] + "…"

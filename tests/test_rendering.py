@@ -60,3 +60,12 @@ def test_buttons_become_an_actions_block() -> None:
         "action_post_update",
     ]
     assert actions["elements"][0]["style"] == "primary"
+
+
+def test_a_long_title_is_cut_at_a_word_in_the_plain_text_header() -> None:
+    title = "Drugs, supply & violent crime: " + "partnership update " * 10
+    [part] = payloads(Message(title=title, sections=(Section((line("Body"),)),)))
+    header = part["blocks"][0]["text"]["text"]
+    assert len(header) <= 150
+    assert header.startswith("Drugs, supply & violent crime: partnership update")
+    assert header.endswith("update…")
