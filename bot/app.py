@@ -18,6 +18,7 @@ from bot.delivery import Lane
 from bot.directory import SlackDirectory
 from commands import calendar_ics
 from commands.calendar_feed import Writer
+from commands.context import Invocation
 from storage.database import Database
 
 
@@ -36,6 +37,21 @@ class Services:
     clock: Callable[[], datetime]
     write_ics: Writer
     deliveries: Lane
+
+    def invocation(
+        self, team_id: str, channel_id: str, user_id: str, text: str = "", command: str = "/board"
+    ) -> Invocation:
+        """What someone did, as the core sees it: now, with this deployment's settings."""
+        return Invocation(
+            team_id=team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            text=text,
+            now=self.clock(),
+            command=command,
+            default_timezone=self.settings.board_timezone,
+            public_url=self.settings.public_url,
+        )
 
 
 def web_client(settings: Settings) -> WebClient:

@@ -163,7 +163,7 @@ def _import(database: Database, path: Path) -> int:
 
 
 def _console(settings: Settings, database: Database) -> int:
-    console = Console(database, utc_now, settings.board_timezone)
+    console = Console(database, utc_now, settings)
     if sys.stdin.isatty():
         print("Board Bot console. Type /board help; /as <name> switches user; Ctrl-D ends.")
     console.run(sys.stdin, sys.stdout)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
 
+from bot.config import Settings
 from commands import dispatch
 from commands.context import Invocation, PersonInfo
 from commands.replies import Message
@@ -47,10 +48,12 @@ class ConsoleDirectory:
 
 
 class Console:
-    def __init__(self, database: Database, clock: Callable[[], datetime], timezone: str) -> None:
+    def __init__(
+        self, database: Database, clock: Callable[[], datetime], settings: Settings
+    ) -> None:
         self.database = database
         self.clock = clock
-        self.timezone = timezone
+        self.settings = settings
         self.directory = ConsoleDirectory()
         self.user = self.directory.remember(DEFAULT_USER)
 
@@ -71,7 +74,16 @@ class Console:
         command, _, rest = text.partition(" ")
         rest = MENTION.sub(lambda m: f"<@{self.directory.remember(m[1])}>", rest)
         outcome = dispatch.run(
-            Invocation(TEAM, CHANNEL, self.user, rest, self.clock(), command, self.timezone),
+            Invocation(
+                TEAM,
+                CHANNEL,
+                self.user,
+                rest,
+                self.clock(),
+                command,
+                self.settings.board_timezone,
+                self.settings.public_url,
+            ),
             self.database,
             self.directory,
         )

@@ -14,7 +14,7 @@ from bot.app import Services
 from bot.listeners.events.app_home import publish_home
 from bot.listeners.views.update_modal import update_form
 from commands import dispatch, follow_up
-from commands.context import Context, Invocation
+from commands.context import Context
 from commands.errors import BoardError
 from commands.replies import Message, Outcome, line
 from commands.subcommands import Access
@@ -39,13 +39,10 @@ def register(app: App, services: Services) -> None:
             board_id, number = follow_up.parse_reference(action.get("value", ""))
         except BoardError as error:
             return Outcome(reply=Message.of(line(str(error))), refused=True)
-        invocation = Invocation(
-            team_id=body.get("team", {}).get("id", ""),
-            channel_id=body.get("channel", {}).get("id", ""),
-            user_id=body["user"]["id"],
-            text="",
-            now=services.clock(),
-            default_timezone=services.settings.board_timezone,
+        invocation = services.invocation(
+            body.get("team", {}).get("id", ""),
+            body.get("channel", {}).get("id", ""),
+            body["user"]["id"],
         )
         return dispatch.execute(
             invocation,

@@ -13,7 +13,6 @@ from bot import rendering
 from bot.app import Services
 from bot.delivery import deliver
 from commands import dispatch
-from commands.context import Invocation
 from commands.replies import Outcome
 
 log = logging.getLogger(__name__)
@@ -25,15 +24,12 @@ def register(app: App, services: Services) -> None:
     def answer(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Run the command and put the reply in the acknowledgement itself; the rest
         goes out afterwards on the delivery lane."""
-        invocation = Invocation(
-            team_id=command.get("team_id", ""),
-            channel_id=command.get("channel_id", ""),
-            user_id=command.get("user_id", ""),
-            text=command.get("text", ""),
-            now=services.clock(),
-            command=command.get("command", "/board"),
-            default_timezone=services.settings.board_timezone,
-            public_url=services.settings.public_url,
+        invocation = services.invocation(
+            command.get("team_id", ""),
+            command.get("channel_id", ""),
+            command.get("user_id", ""),
+            command.get("text", ""),
+            command.get("command", "/board"),
         )
         try:
             outcome = dispatch.run(invocation, services.database, services.directory)

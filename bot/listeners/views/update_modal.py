@@ -21,7 +21,6 @@ from bot.app import Services
 from bot.delivery import post
 from bot.listeners.events.app_home import publish_home
 from commands import dispatch, follow_up
-from commands.context import Invocation
 from commands.replies import Message, Outcome, line
 from commands.subcommands import Access
 
@@ -65,13 +64,8 @@ def register(app: App, services: Services) -> None:
         values = view["state"]["values"]
         text = values["update"]["text"].get("value") or ""
         chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
-        invocation = Invocation(
-            team_id=body.get("team", {}).get("id", ""),
-            channel_id=reference.get("channel", ""),
-            user_id=body["user"]["id"],
-            text="",
-            now=services.clock(),
-            default_timezone=services.settings.board_timezone,
+        invocation = services.invocation(
+            body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
         )
         outcome = dispatch.execute(
             invocation,
