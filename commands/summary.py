@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Context
 from commands.dates import say_short_date
-from commands.describe import RAG_LABELS, is_overdue
+from commands.describe import RAG_LABELS, current_rag, is_overdue
 from commands.errors import UsageError
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
@@ -20,7 +20,7 @@ from commands.roster import Person, Roster
 from storage.models import Action, Board
 from storage.summary import summary_record
 
-NOT_RATED = "not rated"  # the latest update gave no RAG status
+NOT_RATED = "not rated"  # no update gave a RAG status
 NO_UPDATE = "no update"
 
 
@@ -34,13 +34,14 @@ class OpenAction:
     overdue: bool
     before_next_meeting: bool  # due by the next meeting's day, and not yet overdue
     latest: Update | None
+    rag: str | None  # the last RAG status an update gave, as in the minutes
 
     @property
     def standing(self) -> str:
         """The action's RAG status, or why it has none."""
         if self.latest is None:
             return NO_UPDATE
-        return self.latest.rag or NOT_RATED
+        return self.rag or NOT_RATED
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
                 and action.due_on <= next_day
             ),
             latest=Update.of(action.updates[-1], zone, roster) if action.updates else None,
+            rag=current_rag(update.rag for update in action.updates),
         )
 
     by_owner: defaultdict[str, list[OpenAction]] = defaultdict(list)

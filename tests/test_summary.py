@@ -70,3 +70,14 @@ def test_before_any_meeting_everything_done_so_far_counts(running_app: RunningAp
         "*Completed so far*",
         "*A1* Map ASB hotspots — Paul Valentine · done Tue 1 Dec 2026",
     ]
+
+
+def test_an_update_without_a_rag_keeps_the_last_rag_given_as_the_minutes_do(
+    running_app: RunningApp,
+) -> None:
+    between_meetings(running_app)
+    running_app.command("UPAUL", "action update A3 Protocol signed by two of the partners")
+
+    overview = sections(running_app.command("UCHAIR", "summary"))[0]
+
+    assert overview.splitlines()[2] == ("By latest update: 0 RED, 1 AMBER, 0 GREEN, 2 no update.")
