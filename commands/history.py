@@ -11,6 +11,7 @@ from commands.dates import say_short_date
 from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
 from storage import queries
+from storage.minutes import PUBLISH_VERB
 from storage.models import AuditEntry
 
 VERBS = {
@@ -29,7 +30,7 @@ VERBS = {
     "attendance.apologies": "recorded apologies",
     "item.note": "recorded a note",
     "item.decision": "recorded a decision",
-    "minutes.publish": "published the minutes",
+    PUBLISH_VERB: "published the minutes",
 }
 # Columns shown under a plainer name.
 FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}
