@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -183,6 +183,21 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     ]
 
 
+def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)  # on Tuesday 1 December 2026
+    reply = running_app.command("UGILL", "meeting add 2027-01-14 10am for 90m quarterly")["text"]
+    assert "*M1* Thursday 14 January 2027, 10:00" in reply
+    assert "*M4* Thursday 14 October 2027, 10:00" in reply
+    first = rows(running_app, Meeting)[0]
+    assert first.ends_at - first.starts_at == timedelta(minutes=90)
+    tomorrow = running_app.command("UPAUL", "action add <@UPAUL> Map hotspots by tomorrow")
+    assert "Wednesday 2 December 2026" in tomorrow["text"]
+    later = running_app.command("UPAUL", "action add <@UPAUL> Share the data by in 2 weeks")
+    assert "Tuesday 15 December 2026" in later["text"]
+
+
 def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None:
     set_up_board(running_app)
     added = running_app.command(
@@ -318,6 +333,9 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "meeting add 1/14/2027 10:00", "Dates are day first"),
         ("UCHAIR", "meeting add 14/01/2027 25:00", "not a time"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 25h", "at most 24 hours"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for 0m", "longer than no time at all"),
+        ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
+        ("UCHAIR", "meeting add 14/01/2027 13pm", "with am/pm the hour is 1 to 12"),
         ("UCHAIR", "meeting add 1/11/2026 10:00", "more than 7 days ago"),
         ("UCHAIR", "meeting add next week 10:00", "not a single day"),
         ("UCHAIR", "meeting add soonish 10:00", "couldn't read “soonish” as a date"),
@@ -335,6 +353,7 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
         ("UCHAIR", "action add <@UGILL>", "description is missing"),
         ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
+        ("UCHAIR", "action due A1 1/11/2026", "Sunday 1 November 2026 is in the past"),
         ("UCHAIR", "action update A99 green Fine", "no action A99"),
         ("UCHAIR", "action update A1", "update is missing"),
         ("UCHAIR", "action done 1", "not an action number"),
@@ -421,6 +440,24 @@ def test_a_meeting_just_held_can_be_entered_and_minuted(running_app: RunningApp)
     assert "Hotspot data shared with housing" in minutes
     assert "RESOLVED: to note the report" in minutes
     assert "Paul Valentine" in minutes  # present
+
+
+def test_a_meeting_that_has_started_is_neither_moved_nor_cancelled(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board")
+    running_app.command("UGILL", "agenda add SSNP report")
+    running_app.clock.fixed = DURING_THE_MEETING
+    before = dump(running_app.database)
+    for text in ("meeting cancel M1", "meeting move M1 21/1/2027 10:00"):
+        assert "M1 has already started." in running_app.command("UGILL", text)["text"].replace(
+            "*", ""
+        )
+    wrong_item = running_app.command("UGILL", "note 9 Hotspot data shared")["text"]
+    assert "The current meeting, M1, has no agenda item 9." in wrong_item
+    assert dump(running_app.database) == before
+    assert "Minutes of the meeting held on" in running_app.command("UGILL", "minutes M1")["text"]
 
 
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:

@@ -78,6 +78,12 @@ def test_a_quarter_of_reminders_each_posted_once(running_app: RunningApp) -> Non
         assert f"{len(expected)} reminder(s) posted" in output
         if instant.startswith("2027-01-07"):
             assert "posted draft agenda for M1 → CBOARD (due 2027-01-07 09:00 UTC)" in output
+            draft = next(
+                call.params["text"]
+                for call in running_app.slack.calls_to("chat.postMessage")
+                if call.params["channel"] == "CBOARD" and "Draft agenda" in call.params["text"]
+            )
+            assert "SSNP report" in draft and "Share hotspot data with housing" in draft
         seen += len(expected)
 
     eve = running_app.slack.calls_to("chat.postMessage")[-1].params["text"]
