@@ -122,10 +122,15 @@ def action_update(ctx: Context, args: str) -> Outcome:
     )
 
 
-def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
-    """Add an update to an action's history (the slash command and the DM modal share this)."""
+def require_updatable(ctx: Context, action: Action) -> None:
+    """Refuse unless the caller may post an update on `action` now."""
     ctx.require_owner_or_officer(action.owner_id, "post updates on it")
     _require_open(action)
+
+
+def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
+    """Add an update to an action's history (the slash command and the DM modal share this)."""
+    require_updatable(ctx, action)
     update = ActionUpdate(
         action_id=action.id,
         author_id=ctx.caller,

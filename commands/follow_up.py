@@ -31,7 +31,7 @@ def mark_done(ctx: Context, number: int) -> Outcome:
 def check_may_update(ctx: Context, number: int) -> Outcome:
     """Whether the caller may post an update; the reply names the action for the form."""
     action = actions.find_action(ctx, f"A{number}")
-    ctx.require_owner_or_officer(action.owner_id, "post updates on it")
+    actions.require_updatable(ctx, action)
     return Outcome(reply=Message(title=f"A{action.number}: {action.description}"))
 
 

@@ -15,6 +15,7 @@ from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, environ, run, start
+from tests.snapshots import dump
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -205,6 +206,23 @@ def test_someone_else_clicking_is_refused_only_to_them(running_app: RunningApp) 
     with running_app.database.transaction() as session:
         assert session.scalars(select(Action.status)).one() == "open"
     assert running_app.slack.calls_to("chat.update") == []
+
+
+def test_the_buttons_of_an_action_already_done_say_so_only_to_the_clicker(
+    running_app: RunningApp,
+) -> None:
+    board(running_app)
+    message = owner_dm(running_app)
+    running_app.command("UPAUL", "action done A1")
+    before = dump(running_app.database)
+    for button in ("action_mark_done", "action_post_update"):
+        assert click(running_app, "UPAUL", button, message) == 200
+    refusals = running_app.slack.wait_for("response_url", 2)
+    assert [r.params["text"] for r in refusals] == ["*A1* is done; it can't be changed."] * 2
+    assert all(r.params["response_type"] == "ephemeral" for r in refusals)
+    assert running_app.slack.calls_to("views.open") == []
+    assert running_app.slack.calls_to("chat.update") == []
+    assert dump(running_app.database) == before
 
 
 def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: RunningApp) -> None:
