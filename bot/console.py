@@ -2,7 +2,7 @@
 
 Each input line is a slash command as typed in Slack (`/board help`).
 `/as <name>` switches the acting user and `@name` stands for a mention.
-Replies, channel posts and DMs are printed as text.
+Replies and channel posts are printed as text; files are named, with who gets them.
 """
 
 from __future__ import annotations

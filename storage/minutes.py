@@ -67,13 +67,8 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
         .scalar_subquery()
     )
     after = (
-        select(Meeting.id)
-        .where(
-            Meeting.board_id == meeting.board_id,
-            Meeting.status == "scheduled",
-            Meeting.starts_at > meeting.starts_at,
-        )
-        .order_by(Meeting.starts_at, Meeting.number)
+        queries.upcoming(meeting.board_id, meeting.starts_at)
+        .with_only_columns(Meeting.id)
         .limit(1)
         .scalar_subquery()
     )

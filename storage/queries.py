@@ -143,7 +143,7 @@ def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | 
     )
 
 
-def _upcoming(board_id: int, now: datetime) -> Select[Meeting]:
+def upcoming(board_id: int, now: datetime) -> Select[Meeting]:
     """Scheduled meetings of a board that have not started, soonest first."""
     return (
         select(Meeting)
@@ -157,12 +157,12 @@ def _upcoming(board_id: int, now: datetime) -> Select[Meeting]:
 
 
 def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
-    return session.scalars(_upcoming(board_id, now)).all()
+    return session.scalars(upcoming(board_id, now)).all()
 
 
 def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     """The first scheduled meeting that has not started, with its agenda."""
-    statement = _upcoming(board_id, now).limit(1).options(joinedload(Meeting.items))
+    statement = upcoming(board_id, now).limit(1).options(joinedload(Meeting.items))
     return session.scalars(statement).unique().first()
 
 

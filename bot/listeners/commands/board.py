@@ -13,6 +13,7 @@ from bot import rendering
 from bot.app import Services
 from bot.delivery import deliver
 from commands import dispatch
+from commands.context import Invocation
 from commands.replies import Outcome
 
 log = logging.getLogger(__name__)
@@ -40,23 +41,26 @@ def register(app: App, services: Services) -> None:
         first, *rest = rendering.payloads(outcome.reply)
         ack(response_type="ephemeral", **first)
         if rest or outcome.has_deliveries:
-            services.deliveries.submit(
-                after_the_reply, client, respond, invocation.channel_id, rest, outcome
-            )
+            services.deliveries.submit(after_the_reply, client, respond, invocation, rest, outcome)
 
     def after_the_reply(
         client: WebClient,
         respond: Respond,
-        channel: str,
+        invocation: Invocation,
         rest: list[dict[str, Any]],
         outcome: Outcome,
     ) -> None:
-        """The rest of a long reply, then channel posts, DMs and files; a sentence to
-        the caller for each that failed."""
+        """The rest of a long reply, then channel posts, DMs and files (made as of the
+        command, as its reply was); a sentence to the caller for each that failed."""
         for part in rest:
             respond(response_type="ephemeral", replace_original=False, **part)
         failures = deliver(
-            client, channel, outcome, services.database, services.clock(), services.write_ics
+            client,
+            invocation.channel_id,
+            outcome,
+            services.database,
+            invocation.now,
+            services.write_ics,
         )
         for failure in failures:
             respond(response_type="ephemeral", text=failure, replace_original=False)
