@@ -158,13 +158,13 @@ def mark_done(ctx: Context, action: Action) -> None:
     """Close an action (the slash command and the DM button share this)."""
     ctx.require_owner_or_officer(action.owner_id, "mark it done")
     _require_open(action)
-    _change(ctx, action, "action.done", status="done", closed_at=ctx.now)
+    ctx.change(action, "action.done", f"A{action.number}", status="done", closed_at=ctx.now)
 
 
 def action_drop(ctx: Context, args: str) -> Outcome:
     action = find_action(ctx, args)
     _require_open(action)
-    _change(ctx, action, "action.drop", status="dropped", closed_at=ctx.now)
+    ctx.change(action, "action.drop", f"A{action.number}", status="dropped", closed_at=ctx.now)
     return Outcome(
         reply=Message.of(line("Dropped ", describe.action_ref(action), ": ", action.description))
     )
@@ -177,7 +177,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
     due_on = dates.parse_date(date_text, ctx.today)
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")
-    _change(ctx, action, "action.due", due_on=due_on)
+    ctx.change(action, "action.due", f"A{action.number}", due_on=due_on)
     return Outcome(
         reply=Message.of(
             line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
@@ -192,7 +192,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     owner = parsing.mention(who, "new owner")
     ctx.board_member(owner)
     previous = action.owner_id
-    _change(ctx, action, "action.reassign", owner_id=owner)
+    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner)
     return Outcome(
         reply=Message.of(
             line(
@@ -218,11 +218,3 @@ def find_action(ctx: Context, number_text: str) -> Action:
 def _require_open(action: Action) -> None:
     if action.status != "open":
         raise UsageError(describe.action_ref(action), f" is {action.status}; it can't be changed.")
-
-
-def _change(ctx: Context, action: Action, verb: str, **values: object) -> None:
-    before = snapshot(action)
-    for name, value in values.items():
-        setattr(action, name, value)
-    ctx.session.flush()
-    ctx.audit(verb, f"A{action.number}", before, snapshot(action))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from commands.errors import NotAllowed, UsageError
 from commands.replies import Mention
 from storage import audit, queries
+from storage.audit import snapshot
 from storage.models import Board, Member
 
 
@@ -102,6 +103,14 @@ class Context:
         if found is None:
             raise UsageError(Mention(user_id), " is not on this board.")
         return found
+
+    def change(self, row: Any, verb: str, subject: str, **values: object) -> None:
+        """Set `values` on a stored row and leave an audit row of it, before and after."""
+        before = snapshot(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.flush()
+        self.audit(verb, subject, before, snapshot(row))
 
     def audit(
         self,

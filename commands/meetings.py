@@ -160,12 +160,14 @@ def meeting_cancel(ctx: Context, args: str) -> Outcome:
 
 def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None:
     """Change a meeting: a new revision (the calendar's SEQUENCE) and an audit row."""
-    before = snapshot(meeting)
-    for name, value in values.items():
-        setattr(meeting, name, value)
-    meeting.revision += 1
-    meeting.updated_at = ctx.now
-    ctx.audit(verb, f"M{meeting.number}", before, snapshot(meeting))
+    ctx.change(
+        meeting,
+        verb,
+        f"M{meeting.number}",
+        **values,
+        revision=meeting.revision + 1,
+        updated_at=ctx.now,
+    )
 
 
 def _scheduled(ctx: Context, number_text: str) -> Meeting:

@@ -24,7 +24,6 @@ from commands.context import Context
 from commands.errors import UsageError
 from commands.replies import Button, Code, Line, Message, Outcome, Section, Strong, line
 from storage import deliveries
-from storage.audit import snapshot
 from storage.database import Database
 from storage.deliveries import DeliveryKey
 from storage.models import Action, Board, Meeting
@@ -322,13 +321,13 @@ def reminders(ctx: Context, args: str) -> Outcome:
 
 def switch_on(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
-    _change(ctx, board, reminders_enabled=True)
+    ctx.change(board, "reminders.settings", f"board {board.id}", reminders_enabled=True)
     return Outcome(reply=_schedule(ctx))
 
 
 def switch_off(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
-    _change(ctx, board, reminders_enabled=False)
+    ctx.change(board, "reminders.settings", f"board {board.id}", reminders_enabled=False)
     return Outcome(reply=_schedule(ctx))
 
 
@@ -349,16 +348,8 @@ def configure(ctx: Context, args: str) -> Outcome:
         "hour": "reminder_hour",
     }[what]
     board = ctx.the_board()
-    _change(ctx, board, **{column: value})
+    ctx.change(board, "reminders.settings", f"board {board.id}", **{column: value})
     return Outcome(reply=_schedule(ctx))
-
-
-def _change(ctx: Context, board: Board, **values: object) -> None:
-    before = snapshot(board)
-    for name, value in values.items():
-        setattr(board, name, value)
-    ctx.session.flush()
-    ctx.audit("reminders.settings", f"board {board.id}", before, snapshot(board))
 
 
 def _schedule(ctx: Context) -> Message:
