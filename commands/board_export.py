@@ -22,13 +22,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, String, Table
-
 from commands import describe
 from commands.errors import BoardError, Unavailable
 from storage import export, queries
 from storage.database import Database, StorageUnavailable
-from storage.models import UTCDateTime
 
 FORMAT = "boardbot-board"
 VERSION = 1
@@ -127,7 +124,10 @@ def import_board(database: Database, content: bytes) -> Restored:
     lives on the parent's channel; otherwise the board is restored without one.
     """
     document = _document(content)
-    tables = {table.name: _rows(table, document["tables"]) for table in export.TABLES}
+    try:
+        tables = export.decoded_tables(document["tables"])
+    except export.BadRows as error:
+        raise TransferError(str(error)) from None
     if len(tables["boards"]) != 1:
         raise TransferError("The file must hold exactly one board.")
     board = tables["boards"][0]
@@ -215,54 +215,6 @@ def _document(content: bytes) -> dict[str, Any]:
     if not isinstance(document.get("tables"), dict):
         raise TransferError("The file has no tables.")
     return document
-
-
-def _rows(table: Table, tables: Mapping[str, Any]) -> list[dict[str, Any]]:
-    rows = tables.get(table.name)
-    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-        raise TransferError(f"The file's “{table.name}” is missing or not a list of rows.")
-    columns = set(table.columns.keys())
-    for index, row in enumerate(rows):
-        if set(row) != columns:
-            raise TransferError(
-                f"Row {index + 1} of “{table.name}” has columns {sorted(row)}, "
-                f"expected {sorted(columns)}."
-            )
-    decoded = [
-        {column.name: _decoded(column, row[column.name], index) for column in table.columns}
-        for index, row in enumerate(rows)
-    ]
-    key = table.primary_key.columns[0].name
-    if len({row[key] for row in decoded}) != len(decoded):
-        raise TransferError(f"Two rows of “{table.name}” have the same {key}.")
-    return decoded
-
-
-def _decoded(column: Column[Any], value: Any, index: int) -> Any:
-    """A JSON value as the column's Python value, or a clear refusal."""
-    where = f"row {index + 1} of “{column.table.name}”, {column.name}"
-    if value is None:
-        if not column.nullable:
-            raise TransferError(f"{where} is empty.")
-        return None
-    # UTCDateTime and JSON are TypeDecorators, whose python_type is `object`.
-    kind: type[Any] = datetime if isinstance(column.type, UTCDateTime) else column.type.python_type
-    try:
-        if kind is datetime:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError("no timezone")
-            return moment.astimezone(UTC)
-        if kind is date:
-            return date.fromisoformat(value)
-    except (TypeError, ValueError) as error:
-        raise TransferError(f"{where}: {value!r} is not a date or time ({error}).") from None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise TransferError(f"{where}: {value!r} is not a {kind.__name__}.")
-    length = column.type.length if isinstance(column.type, String) else None
-    if length is not None and len(value) > length:
-        raise TransferError(f"{where} is longer than {length} characters.")
-    return value
 
 
 def _encoded(value: Any) -> Any:

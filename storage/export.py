@@ -15,9 +15,10 @@ leaves those it knows alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy import Column, ColumnElement, String, Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage import calendar
@@ -34,6 +35,7 @@ from storage.models import (
     Member,
     Person,
     ReminderDelivery,
+    UTCDateTime,
 )
 from storage.queries import same_name
 
@@ -79,6 +81,64 @@ class BrokenReference(Exception):
 
     def __init__(self, table: str, column: str, value: object) -> None:
         super().__init__(f"{table}.{column} = {value!r} names no row in the file")
+
+
+class BadRows(Exception):
+    """A file's rows that do not fit the tables they are for."""
+
+
+def decoded_tables(tables: Mapping[str, Any]) -> Tables:
+    """Rows read from JSON, checked against each table's columns and turned into the
+    columns' Python values (times, dates); BadRows says what does not fit."""
+    return {table.name: _rows(table, tables) for table in TABLES}
+
+
+def _rows(table: Table, tables: Mapping[str, Any]) -> list[Row]:
+    rows = tables.get(table.name)
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise BadRows(f"The file's “{table.name}” is missing or not a list of rows.")
+    columns = set(table.columns.keys())
+    for index, row in enumerate(rows):
+        if set(row) != columns:
+            raise BadRows(
+                f"Row {index + 1} of “{table.name}” has columns {sorted(row)}, "
+                f"expected {sorted(columns)}."
+            )
+    decoded = [
+        {column.name: _decoded(column, row[column.name], index) for column in table.columns}
+        for index, row in enumerate(rows)
+    ]
+    key = table.primary_key.columns[0].name
+    if len({row[key] for row in decoded}) != len(decoded):
+        raise BadRows(f"Two rows of “{table.name}” have the same {key}.")
+    return decoded
+
+
+def _decoded(column: Column[Any], value: Any, index: int) -> Any:
+    """A JSON value as the column's Python value, or a clear refusal."""
+    where = f"row {index + 1} of “{column.table.name}”, {column.name}"
+    if value is None:
+        if not column.nullable:
+            raise BadRows(f"{where} is empty.")
+        return None
+    # UTCDateTime and JSON are TypeDecorators, whose python_type is `object`.
+    kind: type[Any] = datetime if isinstance(column.type, UTCDateTime) else column.type.python_type
+    try:
+        if kind is datetime:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("no timezone")
+            return moment.astimezone(UTC)
+        if kind is date:
+            return date.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise BadRows(f"{where}: {value!r} is not a date or time ({error}).") from None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BadRows(f"{where}: {value!r} is not a {kind.__name__}.")
+    length = column.type.length if isinstance(column.type, String) else None
+    if length is not None and len(value) > length:
+        raise BadRows(f"{where} is longer than {length} characters.")
+    return value
 
 
 def boards_called(session: Session, name: str) -> Sequence[Board]:
