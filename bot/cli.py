@@ -101,8 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     write_ics = CalendarWriter()
     deliveries = Lane()
-    app = build_app(settings, database, deliveries, write_ics=write_ics)
-    start_scheduler(database, app.client, settings)
+    clock = settings.clock()
+    app = build_app(settings, database, deliveries, clock, write_ics)
+    start_scheduler(database, app.client, settings, clock)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Requests should not queue behind background work (reminder passes, posts and
     # uploads after a reply) holding the GIL for the default 5 ms at a time.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    server = make_server(Routes(app, database, write_ics=write_ics), args.host, args.port)
+    server = make_server(Routes(app, database, clock, write_ics), args.host, args.port)
     # What was loaded to start up lives as long as the process: keep the collector's
     # full passes, which pause every thread, from walking it again and again.
     gc.collect()

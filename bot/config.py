@@ -27,8 +27,8 @@ class Settings:
     reminder_interval_seconds: float = 60
     # How long a claimed reminder may go unconfirmed before another instance takes it over.
     reminder_claim_timeout_seconds: float = 600
-    # A rehearsal runs the reminder schedule on a simulated clock: from this
-    # instant, at this many simulated seconds per real second.
+    # A rehearsal runs the bot on a simulated clock: from this instant, at this
+    # many simulated seconds per real second.
     rehearse_from: datetime | None = None
     rehearse_speed: float = 1.0
 
@@ -56,8 +56,9 @@ class Settings:
     def has_slack(self) -> bool:
         return bool(self.bot_token)
 
-    def reminder_clock(self) -> Callable[[], datetime]:
-        """The clock reminder passes run on: real time, or the rehearsal's simulated time."""
+    def clock(self) -> Callable[[], datetime]:
+        """The clock the bot runs on (commands, buttons, the calendar feed, reminder
+        passes): real time, or the rehearsal's simulated time."""
         start = self.rehearse_from
         if start is None:
             return lambda: datetime.now(UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,10 +72,9 @@ def reminder_pass(
 
 
 def start_scheduler(
-    database: Database, client: WebClient, settings: Settings
+    database: Database, client: WebClient, settings: Settings, clock: Callable[[], datetime]
 ) -> BackgroundScheduler:
     """A pass every minute (by default) in a background thread; never two at once here."""
-    clock = settings.reminder_clock()
 
     def tick() -> None:
         try:

@@ -1,6 +1,7 @@
 """Two `boardbot serve` processes on one database, each running the reminder scheduler;
 one is killed with SIGKILL in the middle of a pass and started again. Over a rehearsed
-month of two board meetings, every reminder reaches Slack exactly once."""
+month of two board meetings, every reminder reaches Slack exactly once. And a rehearsal
+is the whole bot's clock, not only the scheduler's."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from sqlalchemy import select
 
 from storage.models import ReminderDelivery
 from tests import processes
-from tests.conftest import Core
+from tests.conftest import CHANNEL, TEAM, Core
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, environ
+from tests.slack_requests import SlackSender
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 REHEARSE_FROM = "2026-12-30T00:00:00+00:00"
@@ -105,3 +107,27 @@ def test_a_killed_instance_loses_and_repeats_nothing(
     with core.database.transaction() as session:
         states = list(session.scalars(select(ReminderDelivery.state)))
     assert states == ["sent"] * len(EXPECTED)
+
+
+def test_a_rehearsed_server_answers_commands_on_its_simulated_date(
+    core: Core, database_url: str, slack: FakeSlack, tmp_path: Path
+) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
+    core.command("UGILL", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board", SET_UP)
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=database_url,
+        REMINDER_INTERVAL_SECONDS="3600",
+        BOARDBOT_REHEARSE_FROM="2027-02-01T09:00:00+00:00",
+    )
+    server, url = processes.serving(SERVE, env, tmp_path)
+    try:
+        sender = SlackSender(url, "secret", TEAM, slack)
+        upcoming = sender.command("UGILL", "meetings", channel=CHANNEL).json()["text"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "M2" in upcoming and "M1" not in upcoming  # January's has passed by February
