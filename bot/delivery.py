@@ -78,14 +78,20 @@ def deliver(
     return failures
 
 
+def failure_reason(error: SlackApiError | OSError) -> str:
+    """Why Slack did not take a call, in a few words: its error, or why it was not reached
+    (connection refused, reset, timed out)."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    return f"Slack could not be reached: {error}"
+
+
 def _attempt(target: str, send: Callable[[], object]) -> list[str]:
     """Send; if Slack refused or could not be reached, the sentence that says so."""
     try:
         send()
-    except SlackApiError as error:
-        reason = error.response.get("error", "unknown error")
-    except OSError as error:  # connection refused, reset, timed out
-        reason = f"Slack could not be reached: {error}"
+    except (SlackApiError, OSError) as error:
+        reason = failure_reason(error)
     else:
         return []
     log.warning("delivering to %s failed: %s", target, reason)

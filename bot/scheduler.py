@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.delivery import conversation, post
+from bot.delivery import conversation, failure_reason, post
 from commands.reminders import DeliveryFailed, DueReminder, run_pass
 from commands.replies import Message
 from storage import events
@@ -57,11 +57,8 @@ def _failures_as_delivery_failed() -> Iterator[None]:
     """Any refusal or network failure means: not delivered, try again next pass."""
     try:
         yield
-    except SlackApiError as error:
-        reason = error.response.get("error") or str(error.response.status_code)
-        raise DeliveryFailed(reason) from error
-    except OSError as error:  # connection refused, reset, timed out
-        raise DeliveryFailed(str(error)) from error
+    except (SlackApiError, OSError) as error:
+        raise DeliveryFailed(failure_reason(error)) from error
 
 
 def reminder_pass(
