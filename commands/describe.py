@@ -77,6 +77,11 @@ def is_overdue(action: Action, today: date) -> bool:
     return action.status == "open" and action.due_on is not None and action.due_on < today
 
 
+def due_by(action: Action, day: date) -> bool:
+    """Whether the action falls due on or before `day` (a meeting's, say)."""
+    return action.due_on is not None and action.due_on <= day
+
+
 def current_rag(rags: Iterable[str | None]) -> str | None:
     """An action's RAG status now: the last one an update gave (an update may give none)."""
     given = [rag for rag in rags if rag]

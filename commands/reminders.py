@@ -132,9 +132,7 @@ def _meeting_messages(
         actions = owed[meeting.board_id]
         if key.kind == "owner_update":
             day = meeting.starts_at.astimezone(zone).date()
-            mine = [
-                a for a in actions if a.owner_id == key.recipient and a.due_on and a.due_on <= day
-            ]
+            mine = [a for a in actions if a.owner_id == key.recipient and describe.due_by(a, day)]
             message = owner_message(
                 f"M{meeting.number} {meeting.title} is on "
                 f"{dates.say_datetime(meeting.starts_at, zone)}. "
@@ -298,7 +296,7 @@ def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: Zone
         )
     if kind == "draft_agenda":
         day = meeting.starts_at.astimezone(zone).date()
-        due = [a for a in owed if a.due_on is not None and a.due_on <= day]
+        due = [a for a in owed if describe.due_by(a, day)]
         today = day - timedelta(days=meeting.board.draft_agenda_days)
         actions = tuple(describe.action_line(a, today) for a in due) or (
             line("No open actions fall due before the meeting."),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Context
 from commands.dates import say_short_date
-from commands.describe import RAG_LABELS, current_rag, is_overdue
+from commands.describe import RAG_LABELS, current_rag, due_by, is_overdue
 from commands.errors import UsageError
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
@@ -104,12 +104,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
             description=action.description,
             due_on=action.due_on,
             overdue=overdue,
-            before_next_meeting=(
-                not overdue
-                and action.due_on is not None
-                and next_day is not None
-                and action.due_on <= next_day
-            ),
+            before_next_meeting=(not overdue and next_day is not None and due_by(action, next_day)),
             latest=Update.of(action.updates[-1], zone, roster) if action.updates else None,
             rag=current_rag(update.rag for update in action.updates),
         )
