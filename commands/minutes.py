@@ -75,6 +75,11 @@ class ActionEntry:
         return f"{self.status} (overdue)" if self.overdue else self.status
 
     @property
+    def state_is_news(self) -> bool:
+        """Whether the state is worth saying beside the action: overdue, or closed."""
+        return self.overdue or self.status != "open"
+
+    @property
     def rag_label(self) -> str | None:
         return RAG_LABELS[self.rag] if self.rag else None
 
@@ -257,11 +262,7 @@ def as_message(minutes: Minutes, footnote: str | None = None) -> Message:
 
 def _people(people: tuple[Person, ...], *, with_role: bool) -> tuple[Line, ...]:
     return tuple(
-        line(
-            person.name,
-            f", {person.organisation}" if person.organisation else None,
-            f" ({person.role})" if with_role and person.role else None,
-        )
+        line(person.label, f" ({person.role})" if with_role and person.role else None)
         for person in people
     ) or (line("None recorded."),)
 
@@ -281,7 +282,7 @@ def _action(
         entry.description,
         f" — {entry.owner}" if owner else None,
         f" · due {entry.due}" if entry.due else None,
-        f" · {entry.state}" if state or entry.overdue or entry.status != "open" else None,
+        f" · {entry.state}" if state or entry.state_is_news else None,
         f" · [{entry.rag_label}]" if not owner and entry.rag_label else None,
     )
 
@@ -322,8 +323,7 @@ def _item(item: Item) -> Section:
 def _action_log(minutes: Minutes) -> tuple[Line, ...]:
     lines: list[Line] = []
     for group in minutes.action_log:
-        organisation = group.owner.organisation
-        lines.append(line(Strong(group.owner.name + (f", {organisation}" if organisation else ""))))
+        lines.append(line(Strong(group.owner.label)))
         lines += [_action(entry, indent="    ", owner=False) for entry in group.actions]
     return tuple(lines) or (line("No open actions."),)
 

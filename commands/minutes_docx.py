@@ -96,7 +96,7 @@ def render(minutes: Minutes) -> bytes:
         if item.actions:
             document.add_paragraph("Actions arising:")
             for entry in item.actions:
-                state = f" ({entry.state})" if entry.overdue or entry.status != "open" else ""
+                state = f" ({entry.state})" if entry.state_is_news else ""
                 due = f", due {entry.due}" if entry.due else ""
                 writer.bullet(_text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}"))
         if not (item.notes or item.decisions or item.actions):

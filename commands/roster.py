@@ -17,6 +17,11 @@ class Person:
     organisation: str | None = None
     role: str | None = None
 
+    @property
+    def label(self) -> str:
+        """`Paul Valentine, Northamptonshire Police`, or the name alone."""
+        return f"{self.name}, {self.organisation}" if self.organisation else self.name
+
 
 class Roster:
     """Looks people up by Slack user id among the board's members and the people directory."""

@@ -168,8 +168,7 @@ def as_message(summary: Summary) -> Message:
     owners = tuple(
         Section(
             tuple(_open_action(action) for action in group.actions),
-            heading=group.owner.name
-            + (f", {group.owner.organisation}" if group.owner.organisation else ""),
+            heading=group.owner.label,
         )
         for group in summary.owners
     )
