@@ -51,7 +51,19 @@ RESCHEDULING_VERBS = ("action.due", "action.reassign")
 
 
 def new_token(board_id: int) -> str:
-    return f"{board_id}-{secrets.token_urlsafe(SECRET_BYTES)}"
+    return _token(board_id, secrets.token_urlsafe(SECRET_BYTES))
+
+
+def rekeyed(token: str, board_id: int) -> str | None:
+    """The token's secret under another board id (a restored board's); None if `token`
+    is not a calendar token."""
+    if TOKEN.fullmatch(token) is None:
+        return None
+    return _token(board_id, token.split("-", 1)[1])
+
+
+def _token(board_id: int, secret: str) -> str:
+    return f"{board_id}-{secret}"
 
 
 def ensure_token(session: Session, board: Board) -> bool:

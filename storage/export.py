@@ -205,12 +205,9 @@ def restore_board(session: Session, tables: Mapping[str, Sequence[Row]]) -> int:
         new_ids[table.name] = {row["id"]: new for row, new in zip(rows, ids, strict=True)}
     [board] = tables["boards"]
     board_id = new_ids["boards"][board["id"]]
-    token = board["calendar_token"]
-    if token is not None and calendar.TOKEN.fullmatch(token):
-        secret = token.split("-", 1)[1]
-        session.execute(
-            update(Board).where(Board.id == board_id).values(calendar_token=f"{board_id}-{secret}")
-        )
+    token = board["calendar_token"] and calendar.rekeyed(board["calendar_token"], board_id)
+    if token:
+        session.execute(update(Board).where(Board.id == board_id).values(calendar_token=token))
     return board_id
 
 
