@@ -46,12 +46,21 @@ EXPECTED = {
 }
 
 
-def start(slack: FakeSlack, database_url: str, cwd: Path) -> subprocess.Popen[str]:
-    env = environ(
+def rehearsal(slack: FakeSlack, database_url: str, **settings: str) -> dict[str, str]:
+    """A `boardbot serve` environment on the fake Slack, rehearsing with `settings`."""
+    return environ(
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET="secret",
         SLACK_API_URL=slack.api_url,
         DATABASE_URL=database_url,
+        **settings,
+    )
+
+
+def start(slack: FakeSlack, database_url: str, cwd: Path) -> subprocess.Popen[str]:
+    env = rehearsal(
+        slack,
+        database_url,
         REMINDER_INTERVAL_SECONDS="0.25",
         REMINDER_CLAIM_TIMEOUT_SECONDS="2",
         BOARDBOT_REHEARSE_FROM=REHEARSE_FROM,
@@ -115,11 +124,9 @@ def test_a_rehearsed_server_answers_commands_on_its_simulated_date(
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
     core.command("UGILL", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board", SET_UP)
-    env = environ(
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET="secret",
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
+    env = rehearsal(
+        slack,
+        database_url,
         REMINDER_INTERVAL_SECONDS="3600",
         BOARDBOT_REHEARSE_FROM="2027-02-01T09:00:00+00:00",
     )
