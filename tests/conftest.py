@@ -208,9 +208,10 @@ class Core:
     """The core without Slack: commands typed at a chosen instant, straight into dispatch."""
 
     database: Database
+    timezone: str = "Europe/London"  # the deployment's BOARD_TIMEZONE
 
     def command(self, user: str, text: str, at: datetime, channel: str = CHANNEL) -> str:
-        invocation = Invocation(TEAM, channel, user, text, at)
+        invocation = Invocation(TEAM, channel, user, text, at, default_timezone=self.timezone)
         return dispatch.run(invocation, self.database, Everyone()).reply.plain_text()
 
 

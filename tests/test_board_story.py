@@ -346,6 +346,7 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "agenda add " + "y" * 201, "the limit is 200"),
         ("UCHAIR", "agenda add Item <@UOUT>", "is not on this board"),
         ("UCHAIR", "agenda remove 9", "no agenda item 9"),
+        ("UCHAIR", "agenda remove", "Give the item number"),
         ("UCHAIR", "agenda M7", "no meeting M7"),
         ("UCHAIR", "action add Gill to do things", "not a mention"),
         ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
@@ -371,6 +372,8 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "agenda add Everything 700m", "1 to 600 minutes"),
         ("UCHAIR", "reminders set draft 0", "1 to 60 days before a meeting"),
         ("UCHAIR", "reminders set lunch 3", "Say which reminder"),
+        ("UCHAIR", "reminders set call", "Say which reminder"),
+        ("UCHAIR", "reminders set eve 61", "1 to 60 days before a meeting"),
         ("UCHAIR", "calendar please", "I don't understand “please” after calendar"),
     ],
 )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from commands.reminders import DueReminder, due_reminders
 from storage.database import Database
 from storage.deliveries import claim, mark_sent
+from storage.models import Meeting
 from tests.conftest import Core
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -111,6 +114,20 @@ def test_times_follow_the_clocks_going_forward(core: Core, database: Database) -
     assert eve.fire_at == at("2027-03-28T08:00")  # 09:00 BST
 
 
+def test_a_board_keeps_the_timezone_it_was_set_up_in(database: Database) -> None:
+    """BOARD_TIMEZONE names new boards' zone: New York's 10:00 is 15:00 UTC in winter."""
+    board(Core(database, "America/New_York"))
+    later = Core(database)  # the deployment's default changing does not move the board
+    scheduled = later.command("UGILL", "meetings", SET_UP)
+    assert "M1 Thursday 14 January 2027, 10:00" in scheduled
+    with database.transaction() as session:
+        assert session.scalars(select(Meeting.starts_at)).one() == at("2027-01-14T15:00")
+    assert due(database, at("2026-12-31T13:59")) == []
+    [call] = due_reminders(database, at("2026-12-31T14:00"))  # 09:00 in New York
+    assert call.fire_at == at("2026-12-31T14:00")
+    assert "Times are America/New_York" in later.command("UPAUL", "reminders", SET_UP)
+
+
 def test_a_moved_meeting_reschedules_and_a_cancelled_one_drops(
     core: Core, database: Database
 ) -> None:
@@ -144,6 +161,13 @@ def test_offsets_and_hour_are_per_board(core: Core, database: Database) -> None:
     assert due(database, at("2027-01-04T07:59")) == []
     assert ("draft_agenda", "CBOARD") in due(database, at("2027-01-04T08:00"))
     assert "0 to 23" in core.command("UGILL", "reminders set hour 24", SET_UP)
+    shown = core.command("UGILL", "reminders set call 21", SET_UP)
+    assert "21 days before a meeting, 08:00: call for agenda items" in shown
+    core.command("UGILL", "reminders set eve 2", SET_UP)
+    shown = core.command("UPAUL", "reminders", SET_UP)
+    assert "2 days before, 08:00: time, place and agenda" in shown
+    assert due(database, at("2026-12-24T07:59")) == []
+    assert due(database, at("2026-12-24T08:00")) == [("agenda_call", "CBOARD")]
 
 
 def test_missed_reminders_are_posted_late_while_still_useful(
