@@ -131,13 +131,23 @@ def member_remove(ctx: Context, args: str) -> Outcome:
         _keep_an_officer(ctx, member)
     ctx.audit("member.remove", f"member {user_id}", snapshot(member), None)
     ctx.session.delete(member)
+    removed = line(
+        "Removed ",
+        Mention(user_id),
+        " from the board. Their actions stay on the record under their name.",
+    )
+    still_open = queries.actions(ctx.session, member.board_id, owner_id=user_id)
+    if not still_open:
+        return Outcome(reply=Message.of(removed))
+    numbers = ", ".join(f"A{action.number}" for action in still_open)
     return Outcome(
         reply=Message.of(
+            removed,
             line(
-                "Removed ",
-                Mention(user_id),
-                " from the board. Their actions stay on the record under their name.",
-            )
+                f"They still own {numbers}, and reminders no longer go to them. "
+                "Give each to someone on the board with "
+                f"{ctx.invocation.command} action reassign <A#> @name."
+            ),
         )
     )
 

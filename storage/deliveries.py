@@ -17,11 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.database import Database
-from storage.models import Action, Board, Meeting, ReminderDelivery
+from storage.models import Action, Board, Meeting, Member, ReminderDelivery
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
+# Only people still on the board are asked about their actions: a removed member's
+# buttons would refuse them, and their actions wait to be reassigned.
+OWNER_IS_MEMBER = (
+    exists()
+    .where(Member.board_id == Action.board_id, Member.user_id == Action.owner_id)
+    .correlate(Action)
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
 def owners_of_dated_actions(
     session: Session, board_ids: Iterable[int], due_by: date
 ) -> list[tuple[int, str, date]]:
-    """(board, owner, due date) of open dated actions: enough to know whom to ask."""
+    """(board, owner, due date) of open dated actions of members: enough to know whom to ask."""
     ids = set(board_ids)
     if not ids:
         return []
@@ -68,6 +75,7 @@ def owners_of_dated_actions(
             Action.status == "open",
             Action.due_on.is_not(None),
             Action.due_on <= due_by,
+            OWNER_IS_MEMBER,
         )
     )
     return [(board_id, owner, due) for board_id, owner, due in rows if due is not None]
@@ -94,7 +102,8 @@ def open_dated_actions(
 
 
 def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Action, Board]]:
-    """Open actions due before a day whose overdue notice for that due date is not yet sent."""
+    """Members' open actions due before a day whose overdue notice for that due date is
+    not yet sent."""
     # The whole delivery key, so the lookup is one probe of its unique index.
     sent = exists().where(
         ReminderDelivery.kind == "overdue",
@@ -111,6 +120,7 @@ def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Act
             Action.status == "open",
             Action.due_on < due_before,
             ~sent,
+            OWNER_IS_MEMBER,
         )
         .options(selectinload(Action.updates))
         .order_by(Action.due_on, Action.id)

@@ -209,3 +209,24 @@ def test_overdue_once_per_due_date_and_again_when_redated(core: Core, database: 
     assert due(database, at("2027-01-20T09:00")) == []
     core.command("UCHAIR", "action due A1 21/1/2027", at("2027-01-20T10:00"))
     assert due(database, at("2027-01-22T09:00")) == [("overdue", "UPAUL")]
+
+
+def test_someone_removed_from_the_board_is_not_asked_about_their_actions(
+    core: Core, database: Database
+) -> None:
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share hotspot data by 6/1/2027", SET_UP)
+    core.command("UGILL", "action add <@UPAUL> Map the estates", SET_UP)
+    core.command("UGILL", "action add <@UGILL> Circulate strategy by 10/1/2027", SET_UP)
+    removed = core.command("UCHAIR", "member remove <@UPAUL>", SET_UP)
+    assert "They still own A1, A2, and reminders no longer go to them." in removed
+    assert "/board action reassign <A#> @name" in removed
+
+    draft_day = due(database, at("2027-01-07T09:00"))
+    assert ("owner_update", "UGILL") in draft_day
+    assert [kind for kind, who in draft_day if who == "UPAUL"] == []
+    core.command("UGILL", "action reassign A1 <@UGILL>", at("2027-01-07T10:00"))
+    assert ("overdue", "UGILL") in due(database, at("2027-01-07T10:01"))
+    core.command("UCHAIR", "member add <@USAM>", SET_UP)
+    quiet = core.command("UCHAIR", "member remove <@USAM>", SET_UP)
+    assert quiet.endswith("Their actions stay on the record under their name.")
