@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.listeners.errors import SORRY
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
@@ -149,6 +150,13 @@ def owner_dm(app: RunningApp) -> dict[str, Any]:
 
 
 def click(app: RunningApp, user: str, action_id: str, message: dict[str, Any]) -> int:
+    return app.sender.interaction(click_payload(app, user, action_id, message)).status
+
+
+def click_payload(
+    app: RunningApp, user: str, action_id: str, message: dict[str, Any]
+) -> dict[str, Any]:
+    """A button click on `message`, as Slack would post it."""
     button = next(
         e
         for b in message["blocks"]
@@ -156,7 +164,7 @@ def click(app: RunningApp, user: str, action_id: str, message: dict[str, Any]) -
         for e in b["elements"]
         if e["action_id"] == action_id
     )
-    payload = {
+    return {
         "type": "block_actions",
         "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
         "user": {"id": user, "username": user.lower(), "team_id": "T0BOARD"},
@@ -177,7 +185,6 @@ def click(app: RunningApp, user: str, action_id: str, message: dict[str, Any]) -
             }
         ],
     }
-    return app.sender.interaction(payload).status
 
 
 def test_the_owner_marks_an_action_done_from_the_dm(running_app: RunningApp) -> None:
@@ -311,3 +318,23 @@ def test_a_pass_that_died_after_posting_is_not_repeated(running_app: RunningApp)
     with running_app.database.transaction() as session:
         delivery = session.scalars(select(ReminderDelivery)).one()
         assert (delivery.state, delivery.attempts) == ("sent", 2)
+
+
+def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_looks(
+    running_app: RunningApp,
+) -> None:
+    """Slack's own "failed with error" is never shown: the form stays open with the
+    apology under the text, and a button's clicker is told alone."""
+    board(running_app)
+    message = owner_dm(running_app)
+    before = dump(running_app.database)
+
+    garbled = running_app.sender.submit_update("UPAUL", "not what the bot wrote", "Shared")
+    assert garbled.status == 200
+    assert garbled.json() == {"response_action": "errors", "errors": {"update": SORRY}}
+
+    broken = click_payload(running_app, "UPAUL", "action_mark_done", message) | {"user": {}}
+    assert running_app.sender.interaction(broken).status == 200
+    [apology] = running_app.slack.wait_for("response_url")
+    assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
+    assert dump(running_app.database) == before

@@ -3,12 +3,13 @@
 from slack_bolt import App
 
 from bot.app import Services
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, commands, errors, events, views
 from bot.retries import drop_repeated_events
 
 
 def register_listeners(app: App, services: Services) -> None:
     app.use(drop_repeated_events(services))
+    errors.register(app)
     commands.register(app, services)
     events.register(app, services)
     actions.register(app, services)

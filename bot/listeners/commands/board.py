@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -16,9 +15,7 @@ from commands import dispatch
 from commands.context import Invocation
 from commands.replies import Outcome
 
-log = logging.getLogger(__name__)
 ANY_COMMAND = re.compile(r"^/")
-SORRY = "Sorry, something went wrong on the board bot's side. Please try again in a moment."
 
 
 def register(app: App, services: Services) -> None:
@@ -32,12 +29,7 @@ def register(app: App, services: Services) -> None:
             command.get("text", ""),
             command.get("command", "/board"),
         )
-        try:
-            outcome = dispatch.run(invocation, services.database, services.directory)
-        except Exception:
-            log.exception("command failed: %s %s", invocation.command, invocation.text)
-            ack(response_type="ephemeral", text=SORRY)
-            return
+        outcome = dispatch.run(invocation, services.database, services.directory)
         first, *rest = rendering.payloads(outcome.reply)
         ack(response_type="ephemeral", **first)
         if rest or outcome.has_deliveries:

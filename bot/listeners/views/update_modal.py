@@ -25,6 +25,7 @@ from commands.replies import Message, Outcome, line
 from commands.subcommands import Access
 
 CALLBACK_ID = "post_update"
+TEXT_BLOCK = "update"
 RAG_OPTIONS = (("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track"))
 
 
@@ -40,7 +41,7 @@ def update_form(action_title: str, reference: str) -> View:
         blocks=[
             SectionBlock(text=rendering.mrkdwn(line(action_title[:2900]))),
             InputBlock(
-                block_id="update",
+                block_id=TEXT_BLOCK,
                 label="Update",
                 element=PlainTextInputElement(action_id="text", multiline=True, max_length=3000),
             ),
@@ -62,7 +63,7 @@ def register(app: App, services: Services) -> None:
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         reference = json.loads(view.get("private_metadata") or "{}")
         values = view["state"]["values"]
-        text = values["update"]["text"].get("value") or ""
+        text = values[TEXT_BLOCK]["text"].get("value") or ""
         chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
         invocation = services.invocation(
             body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
@@ -78,7 +79,7 @@ def register(app: App, services: Services) -> None:
             board_id=int(reference["board"]),
         )
         if outcome.refused:
-            ack(response_action="errors", errors={"update": rendering.text(outcome.reply)[:150]})
+            ack(response_action="errors", errors={TEXT_BLOCK: rendering.text(outcome.reply)[:150]})
             return
         ack()
         context["channel"] = reference.get("channel") or body["user"]["id"]
