@@ -48,8 +48,9 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     The previous meeting is the latest non-cancelled meeting of the board that
     started before this one. The matters arising are the actions that arose at
     or before it (created no later than its end, so those agreed during it
-    count) and were not closed before it began (still open, or closed at or
-    after its start). With no previous meeting nothing is a matter arising.
+    count, or entered later against one of its items) and were not closed
+    before it began (still open, or closed at or after its start). With no
+    previous meeting nothing is a matter arising.
 
     The actions loaded are those, the actions arising from this meeting's
     items (whatever their status) and every open action of the board.
@@ -90,7 +91,8 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     )
     arising = (
         and_(
-            Action.created_at <= previous.ends_at,
+            # Agreed by its end, or minuted against one of its items afterwards.
+            or_(Action.created_at <= previous.ends_at, Action.meeting_id == previous.id),
             or_(Action.status == "open", Action.closed_at >= previous.starts_at),
         )
         if previous is not None

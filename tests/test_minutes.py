@@ -262,6 +262,23 @@ def test_matters_arising_at_the_next_meeting_collate_the_updates_posted_in_betwe
     assert "Not yet scheduled." in section_headed(reply["blocks"], "Next meeting")
 
 
+def test_actions_minuted_after_the_meeting_ended_are_matters_arising_at_the_next(
+    running_app: RunningApp,
+) -> None:
+    """The secretary types up M1's actions that afternoon, against its items."""
+    hold_first_meeting(running_app)  # M1 ended at 12:00; it is 14:00
+    running_app.command("UGILL", "action add <@USAM> Bring A&E data to the next meeting item 1")
+    running_app.command("UGILL", "action add <@UPAUL> Not from M1: a new request")
+    running_app.clock.fixed = DURING_THE_SECOND
+
+    reply = running_app.command("UCHAIR", "minutes")
+
+    arising = section_headed(reply["blocks"], "Matters arising")
+    assert "*A5* Bring A&amp;E data to the next meeting" in arising
+    assert "*A6*" not in arising
+    assert "*A6* Not from M1" in section_headed(reply["blocks"], "Action log")
+
+
 def test_only_officers_publish_and_only_meetings_that_have_started(
     running_app: RunningApp,
 ) -> None:
