@@ -2,7 +2,8 @@
 
 Numeric dates are read day first by our own strict pattern (so `1/14/2027` is
 an error, never silently read month first); everything in words — `14 Jan
-2027`, `next Thursday`, `in 2 weeks` — goes to dateparser.
+2027`, `next Thursday`, `in 2 weeks` — goes to dateparser, and what it reads as
+less than a day (`March`, `2027`) or with the wrong weekday is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dateparser.date import DateDataParser
 from commands.errors import UsageError
 
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+DAY_ONLY = re.compile(r"^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?$", re.I)
 TIME = re.compile(
     r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.I
 )
@@ -26,9 +28,12 @@ MONTHS = (
     "july|august|september|october|november|december"
 )
 WEEKDAYS = (
-    "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    "mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun|"
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
+WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
+# Abbreviations dateparser does not know, spelt out for it.
+SPELT_OUT = {"tues": "tuesday", "weds": "wednesday", "thur": "thursday", "thurs": "thursday"}
 # What "looks like a date" after ` by ` in `action add` (SPEC §3).
 DATE_LIKE = re.compile(rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I)
 DURATION = re.compile(
@@ -98,12 +103,30 @@ def _read_date(text: str, today: date) -> date:
         )
     if any(char.isdigit() for char in words) and re.search(r"\d+[/.\-]\d+", words):
         raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
-    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(words).date_obj
-    if found is None:
+    if DAY_ONLY.match(words):
+        raise UsageError(f"“{words}” needs a month too: 14 Jan or 14/1/2027.")
+    if TIME.match(words):
+        raise UsageError(f"“{words}” is a time. Give the day too, such as 14/1/2027.")
+    spelt = WEEKDAY.sub(lambda day: SPELT_OUT.get(day[0].lower(), day[0]), words)
+    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt)
+    if found.date_obj is None:
         raise UsageError(
             f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
         )
-    return found.date()
+    # "March" or "2027" is a month or a year; "in 3 months" is a day counted from today.
+    if found.period in {"month", "year"} and not words.lower().startswith("in "):
+        raise UsageError(
+            f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
+        )
+    day = found.date_obj.date()
+    named = WEEKDAY.search(words)
+    if named and any(char.isdigit() for char in words) and not _is_weekday(named[0], day):
+        raise UsageError(f"“{words}” doesn't add up: {day.day} {day:%B %Y} is a {day:%A}.")
+    return day
+
+
+def _is_weekday(name: str, day: date) -> bool:
+    return f"{day:%A}".lower().startswith(name.lower()[:3])
 
 
 def _valid(year: int, month: int, day: int) -> bool:

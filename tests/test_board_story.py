@@ -196,6 +196,14 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
     assert "Wednesday 2 December 2026" in tomorrow["text"]
     later = running_app.command("UPAUL", "action add <@UPAUL> Share the data by in 2 weeks")
     assert "Tuesday 15 December 2026" in later["text"]
+    for typed, understood in [
+        ("next thurs", "Thursday 3 December 2026"),
+        ("Fri 18 Dec", "Friday 18 December 2026"),
+        ("in 3 months", "Monday 1 March 2027"),
+        ("2027/01/14", "Thursday 14 January 2027"),
+    ]:
+        reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
+        assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
 
 
 def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None:
@@ -352,6 +360,12 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
         ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
+        ("UCHAIR", "action add <@UGILL> Report by March", "“March” is not a single day"),
+        ("UCHAIR", "action add <@UGILL> Report by 2027", "“2027” is not a single day"),
+        ("UCHAIR", "action add <@UGILL> Report by 2pm", "“2pm” is a time"),
+        ("UCHAIR", "action add <@UGILL> Report by 14th", "needs a month too"),
+        ("UCHAIR", "action add <@UGILL> Report by Fri 3 Dec 2026", "3 December 2026 is a Thursday"),
+        ("UCHAIR", "meeting add Mar 10:00", "“Mar” is not a single day"),
         ("UCHAIR", "action add <@UGILL>", "description is missing"),
         ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
         ("UCHAIR", "action due A1 1/11/2026", "Sunday 1 November 2026 is in the past"),
