@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from commands import calendar_ics, describe
 from commands.context import Context
-from commands.errors import Unavailable, UsageError
+from commands.errors import Unavailable
 from commands.replies import Code, File, Later, Mention, Message, Outcome, Strong, line
 from storage import calendar as stored
 from storage.calendar_rows import FeedRows
@@ -25,7 +25,6 @@ Writer = Callable[[FeedRows, datetime], bytes]
 
 def calendar(ctx: Context, args: str) -> Outcome:
     """The board's private subscription link, and the same calendar as a file to the caller."""
-    _no_arguments(args)
     board = ctx.the_board()
     if stored.ensure_token(ctx.session, board):
         ctx.audit("calendar.create", "calendar")
@@ -65,7 +64,6 @@ def calendar(ctx: Context, args: str) -> Outcome:
 
 def calendar_reset(ctx: Context, args: str) -> Outcome:
     """A new private link; the old one stops working as soon as this commits."""
-    _no_arguments(args)
     board = ctx.the_board()
     replaced = board.calendar_token is not None
     stored.rotate_token(board)
@@ -142,8 +140,3 @@ _built_lock = threading.Lock()
 def _link(ctx: Context) -> str:
     token = ctx.the_board().calendar_token
     return f"{ctx.invocation.public_url.rstrip('/')}/calendar/{token}.ics"
-
-
-def _no_arguments(args: str) -> None:
-    if args.strip():
-        raise UsageError(f"I don't understand “{args.strip()}” after calendar.")

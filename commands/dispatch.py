@@ -10,7 +10,7 @@ from commands import parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
-from commands.subcommands import Access, family, find
+from commands.subcommands import Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
 
@@ -23,6 +23,10 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None:
         return _refusal(_unknown(invocation))
+    if args.strip() and not sub.arguments:
+        error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
+        error.usage = _usages(invocation.command, family(sub.words[0]))
+        return _refusal(error)
     return execute(
         invocation,
         database,
@@ -82,13 +86,20 @@ def _check_access(access: Access, ctx: Context) -> None:
 
 def _unknown(invocation: Invocation) -> UsageError:
     command = invocation.command
-    first = invocation.text.split()[0]
+    first, *more = invocation.text.split()
     related = family(first) or family(first.removesuffix("s"))
-    if related:
-        error = UsageError(f"“{command} {invocation.text.strip()}” is incomplete.")
-        error.usage = "\n".join(sub.usage(command) for sub in related)
-        return error
-    return UsageError(f"I don't know “{first}”. Type {command} help for the list of commands.")
+    if not related:
+        return UsageError(f"I don't know “{first}”. Type {command} help for the list of commands.")
+    if more:
+        error = UsageError(f"I don't know “{command} {first} {more[0]}”.")
+    else:
+        error = UsageError(f"“{command} {first}” is incomplete.")
+    error.usage = _usages(command, related)
+    return error
+
+
+def _usages(command: str, subcommands: list[Subcommand]) -> str:
+    return "\n".join(sub.usage(command) for sub in subcommands)
 
 
 def _refusal(error: BoardError) -> Outcome:

@@ -60,34 +60,43 @@ def help_(ctx: Context, args: str) -> Outcome:
     """All usages grouped by topic, or one topic in full with examples."""
     command = ctx.invocation.command
     topic = args.strip().lower().removeprefix(command + " ").removesuffix("s")
-    if topic:
-        chosen = [s for s in TABLE if s.listed and (s.topic == topic or s.name == args.strip())]
-        if chosen:
-            lines = []
-            for sub in chosen:
-                lines.append(line(Code(sub.usage(command)), f" — {sub.summary}"))
-                lines += [
-                    line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples
-                ]
-            return Outcome(reply=Message(title=f"Help: {topic}", sections=(Section(tuple(lines)),)))
+    chosen = [s for s in TABLE if s.listed and (s.topic == topic or s.name == args.strip())]
+    if topic and chosen:
+        lines = []
+        for sub in chosen:
+            lines.append(line(Code(sub.usage(command)), f" — {sub.summary}"))
+            lines += [line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples]
+        title = f"Help: {chosen[0].words[0]}"
+        return Outcome(reply=Message(title=title, sections=(Section(tuple(lines)),)))
     sections: dict[str, list] = {}
     for sub in TABLE:
         if sub.listed:
             sections.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
                 line(Code(sub.usage(command)), f" — {sub.summary}")
             )
+    sections["Examples"] = [line(Code(f"{command} {example}")) for example in EXAMPLES]
+    unknown = line(f"I have no help on “{args.strip()}”; these are all the commands.")
     return Outcome(
         reply=Message(
             title="Board Bot commands",
-            sections=tuple(
-                Section(tuple(lines), heading=title) for title, lines in sections.items()
-            ),
+            sections=(Section((unknown,)),) * bool(topic)
+            + tuple(Section(tuple(lines), heading=title) for title, lines in sections.items()),
             footnote=f"Dates are day first (14/1/2027), or words like next Thursday. "
             f"{command} help <topic> shows examples, e.g. {command} help action.",
         )
     )
 
 
+# A board's first quarter, as its people type it.
+EXAMPLES = (
+    "setup Wellingborough CSP Board",
+    "member add @lara vice-chair org Northamptonshire Police",
+    "meeting add 14/01/2027 10:00 for 2h at Swanspool House quarterly 4 : CSP Board",
+    "agenda add Drugs, supply and violent crime update @paul 20m",
+    "action add @gill Circulate the SSNP strategy to partners by 7/1/2027",
+    "action update A3 Draft circulated; comments due Friday",
+    "actions overdue",
+)
 TOPIC_TITLES = {
     "help": "Board",
     "setup": "Board",

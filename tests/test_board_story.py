@@ -336,6 +336,10 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UPAUL", "meeting cancel M1", "Only the chair"),
         ("UCHAIR", "frobnicate", "I don't know “frobnicate”"),
         ("UCHAIR", "action", "is incomplete"),
+        ("UCHAIR", "action frobnicate A1", "I don't know “/board action frobnicate”"),
+        ("UCHAIR", "reminders maybe", "I don't understand “maybe” after reminders"),
+        ("UCHAIR", "meetings extra", "I don't understand “extra” after meetings"),
+        ("UCHAIR", "reminders off please", "I don't understand “please” after reminders off"),
         ("UCHAIR", "meeting add", "date and time"),
         ("UCHAIR", "meeting add 14/01/2027", "date and time"),
         ("UCHAIR", "meeting add 1/14/2027 10:00", "Dates are day first"),
@@ -515,10 +519,17 @@ def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) ->
 
 
 def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
-    assert "/board action add" in running_app.command("UPAUL", "")["text"]
+    everything = running_app.command("UPAUL", "")["text"]
+    assert "/board action add" in everything
+    assert "/board action add @gill Circulate the SSNP strategy to partners by 7/1/2027" in (
+        everything
+    )
     topic = running_app.command("UPAUL", "help actions")["text"]
-    assert "e.g." in topic and "/board action update A3 amber" in topic
-    assert "/board meeting add" not in topic
+    assert "Help: action" in topic and "e.g." in topic
+    assert "/board action update A3 amber" in topic and "/board meeting add" not in topic
+    assert running_app.command("UPAUL", "help apologies")["text"].startswith("*Help: apologies*")
+    unknown = running_app.command("UPAUL", "help frobnicate")["text"]
+    assert "I have no help on “frobnicate”" in unknown and "/board meeting add" in unknown
 
 
 def test_an_app_installed_under_another_command_name_says_that_name(
