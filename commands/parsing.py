@@ -10,6 +10,7 @@ from commands.errors import UsageError
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
+LIST_GLUE = re.compile(r"(?:[\s,]|\band\b|&)+", re.I)  # between the names of a list
 ITEM_NUMBER = re.compile(r"^#?(\d{1,4})$")
 # Control characters (but tab and newline) carry no meaning in a command, and
 # PostgreSQL cannot store NUL at all.
@@ -32,11 +33,14 @@ def mention(token: str, what: str = "person") -> str:
 
 
 def mentions(text: str) -> list[str]:
-    """Every user id in a list of mentions; anything else is an error."""
-    tokens = text.split()
-    if not tokens:
+    """Every user id in a list of mentions (`@a @b`, `@a, @b and @c`); anything else is
+    an error."""
+    others = [word for word in LIST_GLUE.split(MENTION.sub(" ", text)) if word]
+    if others:
+        mention(others[0])  # raises: it is not a mention
+    if not MENTION.search(text):
         raise UsageError("Name at least one person with @.")
-    return [mention(token) for token in tokens]
+    return MENTION.findall(text)
 
 
 def meeting_number(token: str) -> int:

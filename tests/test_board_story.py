@@ -262,11 +262,10 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     running_app.command("UGILL", "agenda add SSNP report <@UPAUL>")
 
     running_app.clock.fixed = DURING_THE_MEETING
-    present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL> <@UPAUL|paul> <@ULARA>")[
-        "text"
-    ]
+    present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL>, <@UPAUL|Paul V>")["text"]
     assert "*M1*" in present and "<@UPAUL>" in present
-    running_app.command("UGILL", "apologies <@USAM>")
+    running_app.command("UGILL", "present <@ULARA>")
+    running_app.command("UGILL", "apologies <@USAM> and <@USAM>")
     running_app.command("UGILL", "note 2 Hemmingwell and Queensway remain the hotspots")
     decided = running_app.command("UGILL", "decision 1 to note the report")["text"]
     assert "RESOLVED: to note the report" in decided
@@ -274,6 +273,11 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
         "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
     )
     assert "Arising from *agenda item 2* of *M1*" in arising["text"]
+    either_way = running_app.command(
+        "UGILL", "action add <@UCHAIR> Write to the PCC item 1 by 28/2/2027"
+    )["text"]
+    assert "Write to the PCC\nDue Sunday 28 February 2027." in either_way.replace("*", "")
+    assert "Arising from *agenda item 1* of *M1*" in either_way
 
     attendance = {(a.user_id, a.status) for a in rows(running_app, Attendance)}
     assert attendance == {
@@ -288,8 +292,8 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
         ("note", "Hemmingwell and Queensway remain the hotspots"),
         ("decision", "to note the report"),
     ]
-    [action] = rows(running_app, Action)
-    assert action.meeting_id is not None and action.item_id is not None
+    actions = rows(running_app, Action)
+    assert len(actions) == 2 and all(a.meeting_id and a.item_id for a in actions)
 
     # Changing one's mind about attendance updates the row rather than adding one.
     running_app.command("UGILL", "apologies <@ULARA>")
@@ -379,6 +383,7 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "action reassign A1 <@UOUT>", "is not on this board"),
         ("UCHAIR", "actions nonsense", "not a mention"),
         ("UCHAIR", "present", "at least one person"),
+        ("UCHAIR", "present <@UGILL> and Paul", "“Paul” is not a mention"),
         ("UCHAIR", "present <@UGILL>", "no current meeting"),
         ("UCHAIR", "member add Gill", "Name the person with @"),
         ("UCHAIR", "member remove <@UOUT>", "is not on this board"),
