@@ -14,7 +14,11 @@ from storage.audit import snapshot
 from storage.models import AgendaItem, Meeting
 
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
-MINUTES = re.compile(r"\s+(?P<minutes>\d{1,3})\s*(?:m|min|mins|minutes)\s*$", re.I)
+MINUTES = re.compile(
+    r"\s+(?=\d)(?:(?P<hours>\d{1,2})\s*(?:h|hr|hrs|hour|hours))?"
+    r"\s*(?:(?P<minutes>\d{1,3})\s*(?:m|min|mins|minutes))?\s*$",
+    re.I,
+)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 MAX_ITEM_MINUTES = 600
 
@@ -25,14 +29,16 @@ def agenda(ctx: Context, args: str) -> Outcome:
 
 
 def agenda_add(ctx: Context, args: str) -> Outcome:
-    """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end."""
+    """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
+    time may be given in hours too (`1h`, `1h30m`)."""
     text = " " + args.strip()
     target = presenter = minutes = None
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
             target, text = match["meeting"], text[: match.start()]
         elif minutes is None and (match := MINUTES.search(text)):
-            minutes, text = int(match["minutes"]), text[: match.start()]
+            minutes = 60 * int(match["hours"] or 0) + int(match["minutes"] or 0)
+            text = text[: match.start()]
         elif presenter is None and (match := PRESENTER.search(text)):
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
     title = parsing.title(text, "agenda item title")

@@ -37,7 +37,7 @@ class When:
 def read_when(ctx: Context, text: str) -> When:
     """`<date> <time>`: the time is the last word (or `10 am`), the date the rest."""
     words = text.split()
-    if len(words) >= 2 and words[-1].lower() in {"am", "pm"}:
+    if len(words) >= 2 and words[-1].lower() in {"am", "pm", "a.m.", "p.m."}:
         words[-2:] = [words[-2] + words[-1]]
     if len(words) < 2:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")

@@ -156,6 +156,8 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     running_app.command("UGILL", "agenda add SSNP report <@UPAUL> 15m")
     running_app.command("UGILL", "agenda add Domestic abuse in the local context <@ULARA> to M1")
     running_app.command("UGILL", "agenda add Partnership priorities 2027/28 to M2")
+    running_app.command("UGILL", "agenda add ASB hotspots 1h to M2")
+    running_app.command("UGILL", "agenda add Performance 1h 30m to M2")
 
     agenda = running_app.command("USAM", "agenda")["text"]
     assert (
@@ -163,7 +165,9 @@ def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     )
     assert "<@UPAUL> (20 min)" in agenda
     assert "Partnership priorities" not in agenda
-    assert "Partnership priorities" in running_app.command("USAM", "agenda M2")["text"]
+    second = running_app.command("USAM", "agenda M2")["text"]
+    assert "Partnership priorities" in second
+    assert "ASB hotspots (60 min)" in second and "Performance (90 min)" in second
 
     removed = running_app.command("UGILL", "agenda remove 2")["text"]
     assert "SSNP report" in removed
@@ -187,7 +191,7 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
     running_app: RunningApp,
 ) -> None:
     set_up_board(running_app)  # on Tuesday 1 December 2026
-    reply = running_app.command("UGILL", "meeting add 2027-01-14 10am for 90m quarterly")["text"]
+    reply = running_app.command("UGILL", "meeting add 2027-01-14 10 a.m. for 90m quarterly")["text"]
     assert "*M1* Thursday 14 January 2027, 10:00" in reply
     assert "*M4* Thursday 14 October 2027, 10:00" in reply
     first = rows(running_app, Meeting)[0]
@@ -393,6 +397,7 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 13", "1 to 12 meetings"),
         ("UCHAIR", "meeting add 14/01/2050 10:00", "more than 20 years ahead"),
         ("UCHAIR", "agenda add Everything 700m", "1 to 600 minutes"),
+        ("UCHAIR", "agenda add Everything 11h", "1 to 600 minutes"),
         ("UCHAIR", "reminders set draft 0", "1 to 60 days before a meeting"),
         ("UCHAIR", "reminders set lunch 3", "Say which reminder"),
         ("UCHAIR", "reminders set call", "Say which reminder"),
