@@ -61,6 +61,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     ctx.session.add(item)
     ctx.session.flush()
     ctx.audit("agenda.add", f"M{meeting.number} item {item.position}", None, snapshot(item))
+    _agenda_changed(ctx, meeting)
     return Outcome(
         reply=Message.of(
             line(
@@ -92,6 +93,7 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     for item in items:
         if item.position > position:
             item.position -= 1
+    _agenda_changed(ctx, meeting)
     return Outcome(
         reply=Message.of(
             line(
@@ -103,6 +105,13 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
             )
         )
     )
+
+
+def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
+    """The agenda is in the meeting's calendar event: a new SEQUENCE and LAST-MODIFIED.
+    Counted in SQL, so two items added at once make two revisions."""
+    meeting.revision = Meeting.revision + 1
+    meeting.updated_at = ctx.now
 
 
 def _next_meeting(ctx: Context) -> Meeting:

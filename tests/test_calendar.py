@@ -165,7 +165,8 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     assert all(str(item["DTSTART"].params["TZID"]) == "Europe/London" for item in cal.events[:4])
     assert meetings["M1"].end - meetings["M1"].start == timedelta(hours=2)
 
-    assert [int(meetings[n]["SEQUENCE"]) for n in ("M1", "M2", "M3", "M4")] == [0, 0, 1, 1]
+    # M1's agenda (in its DESCRIPTION) changed twice; M3 was moved and M4 cancelled.
+    assert [int(meetings[n]["SEQUENCE"]) for n in ("M1", "M2", "M3", "M4")] == [2, 0, 1, 1]
     assert [str(meetings[n]["STATUS"]) for n in ("M1", "M2", "M3", "M4")] == [
         "CONFIRMED",
         "CONFIRMED",
@@ -260,6 +261,20 @@ def test_a_board_without_meetings_still_has_a_valid_calendar(running_app: Runnin
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     cal = read_feed(running_app, subscribe(running_app, "UCHAIR")["path"])
     assert cal.events == [] and [str(zone["TZID"]) for zone in cal.timezones] == ["Europe/London"]
+
+
+def test_an_agenda_change_is_a_new_revision_of_the_meeting(running_app: RunningApp) -> None:
+    """The agenda is in the event's DESCRIPTION, so a calendar must take the change."""
+    set_up_the_year(running_app)
+    path = subscribe(running_app)["path"]
+    before = by_uid(read_feed(running_app, path).events, "meeting")["M1"]
+    running_app.clock.fixed = changed = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
+    running_app.command("UGILL", "agenda remove 1 M1")
+
+    after = by_uid(read_feed(running_app, path).events, "meeting")["M1"]
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert after["LAST-MODIFIED"].dt == changed
+    assert "Drugs, supply" not in str(after["DESCRIPTION"])
 
 
 def test_a_wrong_link_is_an_ordinary_not_found(running_app: RunningApp) -> None:
