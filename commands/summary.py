@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from commands.context import Context
 from commands.dates import say_short_date
 from commands.describe import RAG_LABELS, current_rag, due_by, is_overdue
-from commands.errors import UsageError
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from commands.roster import Person, Roster
@@ -216,6 +215,4 @@ def _open_action(action: OpenAction) -> Line:
 
 def summary(ctx: Context, args: str) -> Outcome:
     """The chair's action summary, for the caller's eyes only."""
-    if args.strip():
-        raise UsageError(f"{ctx.invocation.command} summary takes nothing after it.")
     return Outcome(reply=as_message(summarise(ctx.session, ctx.the_board(), ctx.now)))

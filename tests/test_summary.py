@@ -54,7 +54,8 @@ def test_open_actions_by_owner_overdue_first_with_rag_counts_and_what_was_done(
     assert dump(running_app.database) == before
 
     assert running_app.command("USAM", "summary")["blocks"] == reply["blocks"]
-    assert "takes nothing after it" in running_app.command("UCHAIR", "summary M2")["text"]
+    refused = running_app.command("UCHAIR", "summary M2")["text"]
+    assert "I don't understand “M2” after summary" in refused
 
 
 def test_before_any_meeting_everything_done_so_far_counts(running_app: RunningApp) -> None:
