@@ -136,3 +136,22 @@ def test_an_update_posted_from_the_home_tab_shows_there(running_app: RunningApp)
     [confirmed] = running_app.slack.wait_for("chat.postMessage", 2)[1:]
     assert confirmed.params["channel"] == "UCHAIR" and "Update posted" in confirmed.params["text"]
     assert "Letter sent" in json.dumps(published_home(running_app, 2))
+
+
+def test_a_refused_click_on_the_home_tab_is_explained_in_the_clickers_dm(
+    running_app: RunningApp,
+) -> None:
+    """A Home tab click carries no reply URL; the refusal goes to the bot's DM instead."""
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "action add <@UCHAIR> Write to the PCC by 7/1/2027")
+    home_opened(running_app, "UCHAIR", "Ev005")
+    stale = published_home(running_app)
+    running_app.command("UCHAIR", "action done A1")
+    assert click_on_home(running_app, stale, "action_post_update") == 200
+    told = running_app.slack.wait_for("chat.postMessage", 2)[-1]
+    assert (told.params["channel"], told.params["text"]) == (
+        "UCHAIR",
+        "*A1* is done; it can't be changed.",
+    )
+    assert running_app.slack.calls_to("views.open") == []

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.listeners.errors import SORRY
+from bot.listeners.apology import SORRY
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
@@ -338,3 +338,14 @@ def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_loo
     [apology] = running_app.slack.wait_for("response_url")
     assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
     assert dump(running_app.database) == before
+
+
+def test_a_form_slack_will_not_open_is_apologised_for_to_the_clicker(
+    running_app: RunningApp,
+) -> None:
+    board(running_app)
+    message = owner_dm(running_app)
+    running_app.slack.fail_next("views.open", status=200, error="expired_trigger_id")
+    assert click(running_app, "UPAUL", "action_post_update", message) == 200
+    [apology] = running_app.slack.wait_for("response_url")
+    assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)

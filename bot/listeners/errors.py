@@ -1,5 +1,4 @@
-"""What a person sees when a listener fails on our side: a sentence, never Slack's
-own "failed with error" nor silence."""
+"""The app's error handler: a listener that fails apologises where Slack shows it."""
 
 from __future__ import annotations
 
@@ -7,28 +6,32 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_sdk import WebClient
 
-from bot.listeners.views.update_modal import TEXT_BLOCK
+from bot.listeners.apology import SORRY, tell
+from bot.listeners.views.update_modal import CALLBACK_ID, TEXT_BLOCK
 
-SORRY = "Sorry, something went wrong on the board bot's side. Please try again in a moment."
 log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    def apologise(error: Exception, body: dict[str, Any], respond: Respond | None) -> BoltResponse:
-        """Log the failure and answer 200 with the apology where Slack shows it: in the
-        update form (kept open, so nothing typed is lost), to the clicker of a button,
-        or as the command's reply."""
-        log.error("a %s failed", body.get("type") or body.get("command"), exc_info=error)
+    def apologise(
+        error: Exception, body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient
+    ) -> BoltResponse | None:
+        """Log the failure and answer with the apology where Slack shows it."""
+        log.error("%s failed", body.get("command") or body.get("type"), exc_info=error)
         kind = body.get("type")
-        if kind == "view_submission":
+        if kind == "view_submission" and body.get("view", {}).get("callback_id") == CALLBACK_ID:
+            # Under the text, with the form kept open, so nothing typed is lost.
             return _json({"response_action": "errors", "errors": {TEXT_BLOCK: SORRY}})
         if kind == "block_actions":
-            if respond is not None:
-                respond(response_type="ephemeral", replace_original=False, text=SORRY)
+            tell(respond, client, body.get("user", {}).get("id"), SORRY)
             return BoltResponse(status=200)
-        return _json({"response_type": "ephemeral", "text": SORRY})
+        if "command" in body:
+            # A reply already made stands: what failed came after it.
+            return ack.response or _json({"response_type": "ephemeral", "text": SORRY})
+        return None  # Bolt's 500: Slack retries an event
 
     app.error(apologise)
 

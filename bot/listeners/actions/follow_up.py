@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot import rendering
 from bot.app import Services
+from bot.listeners.apology import reported, tell
 from bot.listeners.events.app_home import publish_home
 from bot.listeners.views.update_modal import update_form
 from commands import dispatch, follow_up
@@ -25,9 +26,9 @@ def on_home_tab(body: dict[str, Any]) -> bool:
     return bool(body.get("container", {}).get("type") == "view")
 
 
-def refuse(respond: Respond, outcome: Outcome) -> None:
+def refuse(respond: Respond, client: WebClient, body: dict[str, Any], outcome: Outcome) -> None:
     """Tell only the person who clicked why nothing happened."""
-    respond(response_type="ephemeral", replace_original=False, text=rendering.text(outcome.reply))
+    tell(respond, client, body["user"]["id"], rendering.text(outcome.reply))
 
 
 def register(app: App, services: Services) -> None:
@@ -65,7 +66,7 @@ def register(app: App, services: Services) -> None:
         """Refresh the DM in place, or tell the clicker (only them) why not."""
         outcome: Outcome = context["outcome"]
         if outcome.refused:
-            refuse(respond, outcome)
+            refuse(respond, client, body, outcome)
             return
         if on_home_tab(body):
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
@@ -93,7 +94,7 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         outcome: Outcome = context["outcome"]
         if outcome.refused:
-            refuse(respond, outcome)
+            refuse(respond, client, body, outcome)
             return
         board_id, number = follow_up.parse_reference(action["value"])
         channel = body.get("channel", {}).get("id") or body["user"]["id"]
@@ -108,5 +109,5 @@ def register(app: App, services: Services) -> None:
             view=update_form(outcome.reply.title or "", json.dumps(reference)),
         )
 
-    app.action(rendering.BUTTON_ACTIONS["mark_done"])(ack=mark_done, lazy=[show_done])
-    app.action(rendering.BUTTON_ACTIONS["post_update"])(ack=post_update, lazy=[open_form])
+    app.action(rendering.BUTTON_ACTIONS["mark_done"])(ack=mark_done, lazy=[reported(show_done)])
+    app.action(rendering.BUTTON_ACTIONS["post_update"])(ack=post_update, lazy=[reported(open_form)])

@@ -10,6 +10,7 @@ from slack_sdk.models.views import View
 
 from bot import rendering
 from bot.app import Services
+from bot.listeners.apology import reported
 from commands.home import home
 
 
@@ -23,4 +24,4 @@ def register(app: App, services: Services) -> None:
         if event.get("tab") == "home":
             publish_home(client, services, body.get("team_id", ""), event["user"])
 
-    app.event("app_home_opened")(ack=lambda ack: ack(), lazy=[opened])
+    app.event("app_home_opened")(ack=lambda ack: ack(), lazy=[reported(opened)])

@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from bot import rendering
 from bot.app import Services
 from bot.delivery import post
+from bot.listeners.apology import reported
 from bot.listeners.events.app_home import publish_home
 from commands import dispatch, follow_up
 from commands.replies import Message, Outcome, line
@@ -97,4 +98,4 @@ def register(app: App, services: Services) -> None:
         if context["home"]:
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
 
-    app.view(CALLBACK_ID)(ack=submit, lazy=[confirm])
+    app.view(CALLBACK_ID)(ack=submit, lazy=[reported(confirm)])
