@@ -29,6 +29,12 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """What someone typed, from the text Slack sends: its three escapes undone (`&amp;`
+    last, so a typed `&lt;` stays as typed)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def mrkdwn(spans: Line) -> str:
     parts: list[str] = []
     for span in spans:

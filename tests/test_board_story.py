@@ -328,6 +328,22 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
     assert "<@UPAUL>" in reply
 
 
+def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
+    running_app: RunningApp,
+) -> None:
+    """Slack sends a typed `&`, `<` and `>` as `&amp;`, `&lt;` and `&gt;`."""
+    set_up_board(running_app)
+    sent = "action add <@UPAUL> Share A&amp;E data &lt;urgent&gt; with <@USAM> &amp; <@ULARA>"
+    reply = running_app.command("UPAUL", sent)["text"]
+    assert "Share A&amp;E data &lt;urgent&gt; with" in reply
+    [action] = rows(running_app, Action)
+    assert action.description == "Share A&E data <urgent> with <@USAM> & <@ULARA>"
+    running_app.clock.fixed = DURING_THE_MEETING
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00")
+    present = running_app.command("UGILL", "present <@UPAUL> &amp; <@USAM>")["text"]
+    assert "<@UPAUL>" in present and "<@USAM>" in present
+
+
 @pytest.mark.parametrize(
     ("user", "text", "says"),
     [

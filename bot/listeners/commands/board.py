@@ -26,7 +26,7 @@ def register(app: App, services: Services) -> None:
             command.get("team_id", ""),
             command.get("channel_id", ""),
             command.get("user_id", ""),
-            command.get("text", ""),
+            rendering.unescape(command.get("text", "")),
             command.get("command", "/board"),
         )
         outcome = dispatch.run(invocation, services.database, services.directory)
