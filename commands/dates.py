@@ -1,9 +1,10 @@
 """Dates and times as a UK officer writes them, and said back in words.
 
-Numeric dates are read day first by our own strict pattern (so `1/14/2027` is
-an error, never silently read month first); everything in words — `14 Jan
-2027`, `next Thursday`, `in 2 weeks` — goes to dateparser, and what it reads as
-less than a day (`March`, `2027`) or with the wrong weekday is refused.
+Every date with a day number — `7/1/2027`, `14 Jan 2027`, `Thu 14 Jan` — is read
+by our own strict patterns, day first (so `1/14/2027` is an error, never silently
+read month first), and a weekday given with it must match. What is left is
+relative to today — `next Thursday`, `tomorrow`, `in 2 weeks` — and goes to
+dateparser. A month, a year or a time alone is not a day, and is refused.
 """
 
 from __future__ import annotations
@@ -16,13 +17,6 @@ from dateparser.date import DateDataParser
 
 from commands.errors import UsageError
 
-NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
-ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
-DAY_ONLY = re.compile(r"^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?$", re.I)
-TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.I
-)
-VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december"
@@ -31,7 +25,25 @@ WEEKDAYS = (
     "mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun|"
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
+_WEEKDAY = rf"(?:(?P<weekday>{WEEKDAYS})\.?,?\s+)?"
+_DAY = r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# Every form with a day number is read by our own strict patterns, day first.
+NUMERIC_DATE = re.compile(
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})[/.\-](?P<month>\d{{1,2}})(?:[/.\-](?P<year>\d{{2}}|\d{{4}}))?$",
+    re.I,
+)
+ISO_DATE = re.compile(r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})$")
+DAY_MONTH = re.compile(rf"^{_WEEKDAY}{_DAY}(?:\s+of)?\s+(?P<month>{MONTHS})\.?{_YEAR}$", re.I)
+MONTH_DAY = re.compile(rf"^{_WEEKDAY}(?P<month>{MONTHS})\.?\s+{_DAY}{_YEAR}$", re.I)
+DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
+MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
+TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.I
+)
+VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Abbreviations dateparser does not know, spelt out for it.
 SPELT_OUT = {"tues": "tuesday", "weds": "wednesday", "thur": "thursday", "thurs": "thursday"}
 # What "looks like a date" after ` by ` in `action add` (SPEC §3).
@@ -68,6 +80,7 @@ def looks_like_date(text: str) -> bool:
 
 
 MAX_YEARS_AHEAD = 20
+A_WEEK = timedelta(days=7)
 
 
 def parse_date(text: str, today: date) -> date:
@@ -86,43 +99,58 @@ def _read_date(text: str, today: date) -> date:
     words = " ".join(text.split())
     if not words:
         raise UsageError("A date is missing.")
-    if match := ISO_DATE.match(words):
-        return _checked(words, int(match[1]), int(match[2]), int(match[3]))
-    if match := NUMERIC_DATE.match(words):
-        day, month, year_text = int(match[1]), int(match[2]), match[3]
-        if year_text is None:
-            year = today.year
-            if _valid(year, month, day) and date(year, month, day) < today:
-                year += 1
-        else:
-            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        return _checked(words, year, month, day)
-    if VAGUE.match(words):
-        raise UsageError(
-            f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
-        )
-    if any(char.isdigit() for char in words) and re.search(r"\d+[/.\-]\d+", words):
-        raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
+    for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
+        if match := pattern.match(words):
+            return _from_parts(words, match, today)
     if DAY_ONLY.match(words):
         raise UsageError(f"“{words}” needs a month too: 14 Jan or 14/1/2027.")
     if TIME.match(words):
         raise UsageError(f"“{words}” is a time. Give the day too, such as 14/1/2027.")
-    spelt = WEEKDAY.sub(lambda day: SPELT_OUT.get(day[0].lower(), day[0]), words)
-    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt)
-    if found.date_obj is None:
-        raise UsageError(
-            f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
-        )
-    # "March" or "2027" is a month or a year; "in 3 months" is a day counted from today.
-    if found.period in {"month", "year"} and not words.lower().startswith("in "):
+    if VAGUE.match(words) or MONTH_OR_YEAR.match(words):
         raise UsageError(
             f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
         )
-    day = found.date_obj.date()
-    named = WEEKDAY.search(words)
-    if named and any(char.isdigit() for char in words) and not _is_weekday(named[0], day):
-        raise UsageError(f"“{words}” doesn't add up: {day.day} {day:%B %Y} is a {day:%A}.")
-    return day
+    if re.search(r"\d+[/.\-]\d+", words):
+        raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
+    # What is left is relative to today: `next Thursday`, `tomorrow`, `in 2 weeks`.
+    spelt = WEEKDAY.sub(lambda day: SPELT_OUT.get(day[0].lower(), day[0]), words)
+    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt).date_obj
+    if found is None:
+        raise UsageError(
+            f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
+        )
+    return found.date()
+
+
+def _from_parts(words: str, match: re.Match[str], today: date) -> date:
+    """A day, a month (number or name) and perhaps a year and a weekday. With no year,
+    the next such date (today counts), unless the weekday names this year's; a weekday
+    must match its date."""
+    parts = match.groupdict()
+    day = int(parts["day"])
+    month = parts["month"]
+    month_number = int(month) if month.isdigit() else MONTH_NAMES.index(month[:3].lower()) + 1
+    weekday = parts.get("weekday")
+    if parts["year"]:
+        year = int(parts["year"])
+        candidates = [year + 2000 if year < 100 else year]
+    else:
+        candidates = [today.year, today.year + 1]
+    found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
+    if not found:
+        raise UsageError(
+            f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
+        )
+    chosen = next((d for d in found if d >= today), found[-1])
+    if weekday and not _is_weekday(weekday, chosen):
+        # "Fri 27 Nov" typed on Saturday 28th: the day just gone, not next year's.
+        recent = [d for d in found if d < today <= d + A_WEEK and _is_weekday(weekday, d)]
+        if not recent:
+            raise UsageError(
+                f"“{words}” doesn't add up: {chosen.day} {chosen:%B %Y} is a {chosen:%A}."
+            )
+        return recent[0]
+    return chosen
 
 
 def _is_weekday(name: str, day: date) -> bool:
@@ -135,14 +163,6 @@ def _valid(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _checked(words: str, year: int, month: int, day: int) -> date:
-    if not _valid(year, month, day):
-        raise UsageError(
-            f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
-        )
-    return date(year, month, day)
 
 
 def parse_time(text: str) -> time:

@@ -205,6 +205,10 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         ("Fri 18 Dec", "Friday 18 December 2026"),
         ("in 3 months", "Monday 1 March 2027"),
         ("2027/01/14", "Thursday 14 January 2027"),
+        ("Thu 14 Jan", "Thursday 14 January 2027"),
+        ("4th of February", "Thursday 4 February 2027"),
+        ("Jan 14, 2027", "Thursday 14 January 2027"),
+        ("2 months", "Monday 1 February 2027"),
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
@@ -394,6 +398,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by 14th", "needs a month too"),
         ("UCHAIR", "action add <@UGILL> Report by Fri 3 Dec 2026", "3 December 2026 is a Thursday"),
         ("UCHAIR", "meeting add Mar 10:00", "“Mar” is not a single day"),
+        ("UCHAIR", "meeting add Wed 14 Jan 10:00", "14 January 2027 is a Thursday"),
+        ("UCHAIR", "action add <@UGILL> Report by Fri 4th", "needs a month too"),
         ("UCHAIR", "action add <@UGILL>", "description is missing"),
         ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
         ("UCHAIR", "action due A1 1/11/2026", "Sunday 1 November 2026 is in the past"),
