@@ -24,14 +24,10 @@ def action_add(ctx: Context, args: str) -> Outcome:
     owner = parsing.mention(owner_token, "owner")
     text = " " + text
     item = meeting = None
-    # `item <item#>` comes last, or just before the due date.
     if match := ITEM.search(text):
         text = text[: match.start()]
-    due_on, text = _due_date(ctx, text)
-    if match is None and (match := ITEM.search(text)):
-        text = text[: match.start()]
-    if match:
         meeting, item = proceedings.current_item(ctx, parsing.item_number(match["item"]))
+    due_on, text = _due_date(ctx, text)
     description = parsing.free_text(text, "action description")
     ctx.board_member(owner)
     board = ctx.the_board()

@@ -281,11 +281,14 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
         "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
     )
     assert "Arising from *agenda item 2* of *M1*" in arising["text"]
-    either_way = running_app.command(
-        "UGILL", "action add <@UCHAIR> Write to the PCC item 1 by 28/2/2027"
+    # `item` comes last: before the due date it is part of the description.
+    described = running_app.command(
+        "UGILL", "action add <@UCHAIR> Write to the PCC about item 1 by 28/2/2027"
     )["text"]
-    assert "Write to the PCC\nDue Sunday 28 February 2027." in either_way.replace("*", "")
-    assert "Arising from *agenda item 1* of *M1*" in either_way
+    assert "Write to the PCC about item 1\nDue Sunday 28 February 2027." in described.replace(
+        "*", ""
+    )
+    assert "Arising from" not in described
 
     attendance = {(a.user_id, a.status) for a in rows(running_app, Attendance)}
     assert attendance == {
@@ -300,8 +303,9 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
         ("note", "Hemmingwell and Queensway remain the hotspots"),
         ("decision", "to note the report"),
     ]
-    actions = rows(running_app, Action)
-    assert len(actions) == 2 and all(a.meeting_id and a.item_id for a in actions)
+    linked, unlinked = rows(running_app, Action)
+    assert linked.meeting_id is not None and linked.item_id is not None
+    assert (unlinked.meeting_id, unlinked.item_id) == (None, None)
 
     # Changing one's mind about attendance updates the row rather than adding one.
     running_app.command("UGILL", "apologies <@ULARA>")
