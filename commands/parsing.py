@@ -35,9 +35,9 @@ def mention(token: str, what: str = "person") -> str:
 def mentions(text: str) -> list[str]:
     """Every user id in a list of mentions (`@a @b`, `@a, @b and @c`); anything else is
     an error."""
-    others = [word for word in LIST_GLUE.split(MENTION.sub(" ", text)) if word]
-    if others:
-        mention(others[0])  # raises: it is not a mention
+    for word in LIST_GLUE.split(MENTION.sub(" ", text)):
+        if word:
+            raise UsageError(f"“{word}” is not a mention. Name each person with @, e.g. @gill.")
     if not MENTION.search(text):
         raise UsageError("Name at least one person with @.")
     return MENTION.findall(text)
