@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 
-from commands import describe, parsing
+from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import find_meeting
+from commands.meetings import find_meeting, next_revision
 from commands.replies import Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
 from storage.models import AgendaItem, Meeting
 
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
-MINUTES = re.compile(
-    r"\s+(?=\d)(?:(?P<hours>\d{1,2})\s*(?:h|hr|hrs|hour|hours))?"
-    r"\s*(?:(?P<minutes>\d{1,3})\s*(?:m|min|mins|minutes))?\s*$",
-    re.I,
-)
+ITEM_LENGTH = re.compile(rf"\s+(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 MAX_ITEM_MINUTES = 600
 
@@ -36,8 +32,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
             target, text = match["meeting"], text[: match.start()]
-        elif minutes is None and (match := MINUTES.search(text)):
-            minutes = 60 * int(match["hours"] or 0) + int(match["minutes"] or 0)
+        elif minutes is None and (match := ITEM_LENGTH.search(text)):
+            minutes = int(dates.length_of(match).total_seconds()) // 60
             text = text[: match.start()]
         elif presenter is None and (match := PRESENTER.search(text)):
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
@@ -108,10 +104,10 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
 
 
 def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
-    """The agenda is in the meeting's calendar event: a new SEQUENCE and LAST-MODIFIED.
-    Counted in SQL, so two items added at once make two revisions."""
-    meeting.revision = Meeting.revision + 1
-    meeting.updated_at = ctx.now
+    """The agenda is in the meeting's calendar event: a new revision of it (the item's
+    audit row is the record)."""
+    for name, value in next_revision(ctx).items():
+        setattr(meeting, name, value)
 
 
 def _next_meeting(ctx: Context) -> Meeting:

@@ -48,11 +48,12 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 SPELT_OUT = {"tues": "tuesday", "weds": "wednesday", "thur": "thursday", "thurs": "thursday"}
 # What "looks like a date" after ` by ` in `action add` (SPEC §3).
 DATE_LIKE = re.compile(rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I)
-DURATION = re.compile(
-    r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
-    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?$",
-    re.I,
+# A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
+LENGTH = (
+    r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
+    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?"
 )
+DURATION = re.compile(rf"^{LENGTH}$", re.I)
 
 
 def _parser(relative_base: datetime) -> DateDataParser:
@@ -190,12 +191,17 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION.match(text.strip())
     if not text.strip() or not match or not (match["h"] or match["m"]):
         raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")
-    length = timedelta(hours=float(match["h"] or 0), minutes=int(match["m"] or 0))
+    length = length_of(match)
     if length <= timedelta(0):
         raise UsageError("A meeting must last longer than no time at all.")
     if length > timedelta(hours=24):
         raise UsageError("A meeting can last at most 24 hours.")
     return length
+
+
+def length_of(match: re.Match[str]) -> timedelta:
+    """The time a match of LENGTH gives."""
+    return timedelta(hours=float(match["h"] or 0), minutes=int(match["m"] or 0))
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -158,16 +158,15 @@ def meeting_cancel(ctx: Context, args: str) -> Outcome:
     )
 
 
+def next_revision(ctx: Context) -> dict[str, object]:
+    """A new revision of a meeting's calendar event: the next SEQUENCE, counted in the
+    database so that changes made at once each count, and LAST-MODIFIED."""
+    return {"revision": Meeting.revision + 1, "updated_at": ctx.now}
+
+
 def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None:
-    """Change a meeting: a new revision (the calendar's SEQUENCE) and an audit row."""
-    ctx.change(
-        meeting,
-        verb,
-        f"M{meeting.number}",
-        **values,
-        revision=meeting.revision + 1,
-        updated_at=ctx.now,
-    )
+    """Change a meeting: a new revision and an audit row."""
+    ctx.change(meeting, verb, f"M{meeting.number}", **values, **next_revision(ctx))
 
 
 def _scheduled(ctx: Context, number_text: str) -> Meeting:
