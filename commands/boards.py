@@ -136,15 +136,15 @@ def member_remove(ctx: Context, args: str) -> Outcome:
         Mention(user_id),
         " from the board. Their actions stay on the record under their name.",
     )
-    still_open = queries.actions(ctx.session, member.board_id, owner_id=user_id)
-    if not still_open:
+    numbers = [f"A{n}" for n in queries.open_action_numbers(ctx.session, member.board_id, user_id)]
+    if not numbers:
         return Outcome(reply=Message.of(removed))
-    numbers = ", ".join(f"A{action.number}" for action in still_open)
+    listed = " and ".join([", ".join(numbers[:-1]), numbers[-1]] if len(numbers) > 1 else numbers)
     return Outcome(
         reply=Message.of(
             removed,
             line(
-                f"They still own {numbers}, and reminders no longer go to them. "
+                f"They still own {listed}; reminders no longer go to them. "
                 "Give each to someone on the board with "
                 f"{ctx.invocation.command} action reassign <A#> @name."
             ),

@@ -39,7 +39,7 @@ MONTH_DAY = re.compile(rf"^{_WEEKDAY}(?P<month>{MONTHS})\.?\s+{_DAY}{_YEAR}$", r
 DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
 MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
 TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.I
+    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I
 )
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)

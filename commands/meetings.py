@@ -24,6 +24,7 @@ TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
 SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
 LOCATION = re.compile(r"\s+at\s+(?P<location>.+)$", re.I | re.S)
 LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
+AM_PM = re.compile(r"[ap]\.?m\.?", re.I)  # `10 am`, `2.30 p.m.`: one word with the time
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class When:
 def read_when(ctx: Context, text: str) -> When:
     """`<date> <time>`: the time is the last word (or `10 am`), the date the rest."""
     words = text.split()
-    if len(words) >= 2 and words[-1].lower() in {"am", "pm", "a.m.", "p.m."}:
+    if len(words) >= 2 and AM_PM.fullmatch(words[-1]):
         words[-2:] = [words[-2] + words[-1]]
     if len(words) < 2:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")

@@ -228,6 +228,18 @@ def actions_owned(session: Session, team_id: str, user_id: str) -> Sequence[tupl
     return [(action, board) for action, board in rows]
 
 
+def open_action_numbers(session: Session, board_id: int, owner_id: str) -> list[int]:
+    """The numbers of someone's open actions on a board, in order."""
+    return list(
+        session.scalars(
+            select(Action.number)
+            .where(Action.board_id == board_id, Action.owner_id == owner_id)
+            .where(Action.status == "open")
+            .order_by(Action.number)
+        )
+    )
+
+
 def audit_trail(session: Session, board_id: int, subject: str) -> Sequence[AuditEntry]:
     """Audit rows about a thing (`A3`), or a meeting and everything at it (`M2`, `M2 item 1`)."""
     return session.scalars(
