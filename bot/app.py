@@ -70,6 +70,22 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+# What a lookup made before a reply may take: Slack wants the reply within 3 seconds.
+LOOKUP_TIMEOUT_SECONDS = 2
+
+
+def lookup_client(settings: Settings) -> WebClient:
+    """For users.info, called while the person waits for the reply: no waiting out a
+    Retry-After and no retry. A lookup that fails keeps only the id, and is asked
+    again next time."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=LOOKUP_TIMEOUT_SECONDS,
+        retry_handlers=[],
+    )
+
+
 def build_app(
     settings: Settings,
     database: Database,
@@ -87,6 +103,7 @@ def build_app(
         # (commands) or to lazy listeners (buttons, forms, the Home tab).
         process_before_response=True,
     )
-    services = Services(settings, database, SlackDirectory(client), clock, write_ics, deliveries)
+    directory = SlackDirectory(lookup_client(settings))
+    services = Services(settings, database, directory, clock, write_ics, deliveries)
     register_listeners(app, services)
     return app

@@ -9,6 +9,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery import failure_reason
 from commands.context import PersonInfo
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,10 @@ class SlackDirectory:
     def _fetch(self, user_id: str) -> PersonInfo | None:
         try:
             user = self._client.users_info(user=user_id)["user"]
-        except SlackApiError as error:
-            if error.response.get("error") == "user_not_found":
+        except (SlackApiError, OSError) as error:
+            if isinstance(error, SlackApiError) and error.response.get("error") == "user_not_found":
                 return None
-            log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+            log.warning("users.info failed for %s: %s", user_id, failure_reason(error))
             return PersonInfo(user_id=user_id, name=user_id, provisional=True)
         profile = user.get("profile", {})
         name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id

@@ -94,6 +94,15 @@ def test_a_name_slack_could_not_give_is_asked_for_again(running_app: RunningApp)
     assert sam() == ("Sam Reid", "sam.reid@nhs.net")
 
 
+def test_a_rate_limited_lookup_is_not_waited_out_before_the_reply(running_app: RunningApp) -> None:
+    """Slack wants the reply within 3 seconds; a Retry-After of 30 must not hold it."""
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.fail_next("users.info", status=429, retry_after=30)
+    assert "Added <@USAM>" in running_app.command("UCHAIR", "member add <@USAM>")["text"]
+    asked = [c for c in running_app.slack.calls_to("users.info") if c.params["user"] == "USAM"]
+    assert len(asked) == 1  # once, not retried after the wait
+
+
 def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
     set_up_board(running_app)
     reply = running_app.command(
