@@ -8,10 +8,7 @@ from datetime import UTC, datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
 from bot.delivery import Lane
@@ -55,18 +52,15 @@ class Services:
 
 
 def web_client(settings: Settings) -> WebClient:
-    """A client that honours Retry-After on 429 and retries dropped connections.
+    """A client that honours Retry-After on 429, when Slack has certainly not acted.
 
-    5xx answers are not retried here: Slack may already have posted, so callers
-    that must post exactly once decide for themselves.
+    Neither 5xx answers nor dropped connections are retried here: Slack may already
+    have posted, so callers that must post exactly once decide for themselves.
     """
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
     )
 
 

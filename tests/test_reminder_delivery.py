@@ -4,13 +4,20 @@ and the owner's DM buttons close the loop."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from bot.app import web_client
+from bot.config import Settings
 from bot.listeners.apology import SORRY
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
@@ -349,3 +356,23 @@ def test_a_form_slack_will_not_open_is_apologised_for_to_the_clicker(
     assert click(running_app, "UPAUL", "action_post_update", message) == 200
     [apology] = running_app.slack.wait_for("response_url")
     assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
+
+
+def test_a_post_whose_connection_drops_is_not_sent_again(settings: Settings) -> None:
+    """Slack may have posted before the connection broke: one attempt, then an error
+    for the caller (a reminder pass looks before it posts again)."""
+    seen: list[bytes] = []
+    with socket.create_server(("127.0.0.1", 0)) as server:
+
+        def read_then_hang_up() -> None:
+            with suppress(OSError):
+                while True:
+                    connection, _ = server.accept()
+                    with connection:
+                        seen.append(connection.recv(65536).split(b"\r\n", 1)[0])
+
+        threading.Thread(target=read_then_hang_up, daemon=True).start()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/api/"
+        with pytest.raises(OSError):
+            web_client(replace(settings, api_url=url)).chat_postMessage(channel="C1", text="Hi")
+    assert seen == [b"POST /api/chat.postMessage HTTP/1.1"]
