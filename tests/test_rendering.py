@@ -2,6 +2,7 @@
 
 from slack_sdk.models.blocks import Block
 
+from bot.listeners.views.update_modal import update_form
 from bot.rendering import payloads
 from commands.replies import Button, Code, Mention, Message, Section, Strong, line
 
@@ -69,3 +70,12 @@ def test_a_long_title_is_cut_at_a_word_in_the_plain_text_header() -> None:
     assert len(header) <= 150
     assert header.startswith("Drugs, supply & violent crime: partnership update")
     assert header.endswith("update…")
+
+
+def test_the_update_form_shows_a_long_action_whole_within_slacks_limits() -> None:
+    """Escaping can make a description five times longer: split, never cut or refused."""
+    title = "A3 Share R&D <x> with housing " + "R&D <x> " * 370
+    view = update_form(title, '{"board": 1, "number": 3}').to_dict()
+    sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert len(sections) > 1 and all(len(text) <= 3000 for text in sections)
+    assert " ".join(sections).count("R&amp;D &lt;x&gt;") == 371

@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -40,7 +39,7 @@ def update_form(action_title: str, reference: str) -> View:
         submit="Post update",
         close="Cancel",
         blocks=[
-            SectionBlock(text=rendering.mrkdwn(line(action_title[:2900]))),
+            *rendering.blocks(Message.of(line(action_title))),  # split if long, never cut
             InputBlock(
                 block_id=TEXT_BLOCK,
                 label="Update",
