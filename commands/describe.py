@@ -95,21 +95,32 @@ def due_text(action: Action, today: date) -> str | None:
     return f" · due {say_short_date(action.due_on)}{overdue}"
 
 
-def action_line(action: Action, today: date, *, show_status: bool = False) -> Line:
-    """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`."""
+def action_line(
+    action: Action, today: date, *, show_status: bool = False, longest: int | None = None
+) -> Line:
+    """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`,
+    the description and the update each cut to `longest` characters if given."""
     latest = action.updates[-1] if action.updates else None
     return line(
         action_ref(action),
         " ",
         Mention(action.owner_id),
         " ",
-        action.description,
+        shortened(action.description, longest),
         due_text(action, today),
         f" · {action.status}" if show_status and action.status != "open" else None,
         " · latest: " if latest else None,
         rag(latest) if latest else None,
-        latest.text if latest else None,
+        shortened(latest.text, longest) if latest else None,
     )
+
+
+def shortened(text: str, longest: int | None) -> str:
+    """The text, or its first words up to `longest` characters and an ellipsis."""
+    if longest is None or len(text) <= longest:
+        return text
+    cut = text.rfind(" ", 0, longest)
+    return text[: cut if cut > 0 else longest].rstrip() + "…"
 
 
 def file_stem(name: str) -> str:

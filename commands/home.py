@@ -12,13 +12,16 @@ from storage import queries
 from storage.database import Database
 from storage.models import Action
 
-# Slack's Home tab holds 100 blocks; each action takes two (its line and its buttons)
-# and each board's heading one, so 30 actions always fit.
+# Slack's Home tab holds 100 blocks. Each action takes two, its line and its buttons,
+# and each board's heading one, so 30 actions always fit. Two texts of 200 characters
+# keep a line inside one block (3,000) even if every character is escaped (`&amp;`).
 MOST_SHOWN = 30
+LONGEST_TEXT = 200
 
 
 def home(database: Database, team_id: str, user_id: str, now: datetime) -> Message:
-    """Open actions owned by the user, board by board, soonest due first."""
+    """Open actions owned by the user, board by board, soonest due first; long texts
+    are cut (`/board actions mine` shows them whole)."""
     with database.transaction() as session:
         owned = queries.actions_owned(session, team_id, user_id)
         by_board: dict[str, list[Action]] = defaultdict(list)
@@ -30,7 +33,7 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
         for name, actions in by_board.items():
             today = now.astimezone(zones[name]).date()
             sections.append(Section((), heading=name))
-            sections += [action_section(action, today) for action in actions]
+            sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN
         sections.append(

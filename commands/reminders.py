@@ -255,8 +255,9 @@ def owner_message(intro: str, actions: list[Action], today: date) -> Message:
     )
 
 
-def action_section(action: Action, today: date) -> Section:
-    """One action with its buttons; the value says which board and which A#."""
+def action_section(action: Action, today: date, longest: int | None = None) -> Section:
+    """One action with its buttons; the value says which board and which A#. Its texts
+    are cut to `longest` characters if given."""
     value = f"{action.board_id}:{action.number}"
     buttons = (
         (
@@ -267,7 +268,7 @@ def action_section(action: Action, today: date) -> Section:
         else ()
     )
     return Section(
-        (describe.action_line(action, today, show_status=True),),
+        (describe.action_line(action, today, show_status=True, longest=longest),),
         buttons=buttons,
         key=f"action-{value}",
     )

@@ -49,8 +49,8 @@ def test_a_long_list_of_actions_fits_the_home_tab_and_says_how_many_more(
 ) -> None:
     running_app.clock.fixed = SET_UP
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
-    for n in range(1, 36):
-        running_app.command("UCHAIR", f"action add <@UCHAIR> Action number {n}")
+    for n in range(1, 36):  # each as long as allowed, and five times longer escaped
+        running_app.command("UCHAIR", f"action add <@UCHAIR> Action number {n} " + "&<>" * 990)
     assert home_opened(running_app, "UCHAIR", "Ev003") == 200
     [published] = running_app.slack.wait_for("views.publish")
     view = published.params["view"]
@@ -59,6 +59,8 @@ def test_a_long_list_of_actions_fits_the_home_tab_and_says_how_many_more(
     assert len(view["blocks"]) <= 100  # Slack's limit for a Home tab
     assert "Action number 30" in shown and "Action number 31" not in shown
     assert "…and 5 more" in shown
+    sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert all(len(text) <= 3000 and text.endswith("…") for text in sections[1:31])
 
 
 def test_a_retried_event_is_acknowledged_and_changes_nothing(running_app: RunningApp) -> None:
