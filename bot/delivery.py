@@ -7,7 +7,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -98,14 +97,10 @@ def _attempt(target: str, send: Callable[[], object]) -> list[str]:
     return [_explain(target, reason)]
 
 
-def post(
-    client: WebClient, target: str, message: Message, metadata: dict[str, Any] | None = None
-) -> list[str]:
-    """Post a message (split into several if Slack's limits need it); the posts' timestamps."""
-    return [
-        client.chat_postMessage(channel=target, metadata=metadata, **part)["ts"]
-        for part in rendering.payloads(message)
-    ]
+def post(client: WebClient, target: str, message: Message) -> None:
+    """Post a message, split into several if Slack's limits need it."""
+    for part in rendering.payloads(message):
+        client.chat_postMessage(channel=target, **part)
 
 
 def conversation(client: WebClient, target: str) -> str:

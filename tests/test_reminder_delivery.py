@@ -14,11 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot import rendering
 from bot.app import web_client
 from bot.config import Settings
 from bot.listeners.apology import SORRY
+from bot.scheduler import METADATA_EVENT, SlackOutbox
+from commands.reminders import DeliveryFailed
+from commands.replies import Message, Section, line
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
@@ -376,3 +381,35 @@ def test_a_post_whose_connection_drops_is_not_sent_again(settings: Settings) -> 
         with pytest.raises(OSError):
             web_client(replace(settings, api_url=url)).chat_postMessage(channel="C1", text="Hi")
     assert seen == [b"POST /api/chat.postMessage HTTP/1.1"]
+
+
+def test_a_reminder_in_several_messages_is_finished_not_repeated(slack: FakeSlack) -> None:
+    """A pass died after the first of three messages; the next posts the other two."""
+    client = WebClient(token="xoxb-test", base_url=slack.api_url)
+    long_list = Message(
+        title="Your actions", sections=tuple(Section((line(f"A{n} Item"),)) for n in range(120))
+    )
+    first, *_ = rendering.payloads(long_list)
+    died_after = {"tag": "owner_update:1:UPAUL:2027-01-07", "part": 0, "parts": 3}
+    metadata = {"event_type": METADATA_EVENT, "event_payload": died_after}
+    client.chat_postMessage(channel="DUPAUL", metadata=metadata, **first)
+
+    outbox = SlackOutbox(client)
+    assert outbox.find("UPAUL", died_after["tag"]) is None
+    outbox.post("UPAUL", long_list, died_after["tag"])
+    tags = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
+    assert [(t["part"], t["parts"]) for t in tags] == [(0, 3), (1, 3), (2, 3)]
+    assert outbox.find("UPAUL", died_after["tag"]) == slack.messages["DUPAUL"][0]["ts"]
+
+
+def test_a_channel_the_bot_cannot_read_is_posted_to_rather_than_given_up(
+    slack: FakeSlack,
+) -> None:
+    """The bot posts to a public channel without joining it, so it cannot look there
+    before a repeat; a reminder never sent would otherwise stay unsent for good."""
+    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=slack.api_url))
+    slack.fail_next("conversations.history", status=200, error="not_in_channel")
+    assert outbox.find("CBOARD", "eve:1:CBOARD:2027-01-13") is None
+    slack.fail_next("conversations.history", status=200, error="internal_error")
+    with pytest.raises(DeliveryFailed):
+        outbox.find("CBOARD", "eve:1:CBOARD:2027-01-13")
