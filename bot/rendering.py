@@ -126,11 +126,12 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
         return [{"text": whole, "blocks": all_blocks}]
     return [
-        {"text": _clip(_text_of(part), TEXT_LIMIT), "blocks": part} for part in block_parts or [[]]
+        {"text": _clip(text_of(part), TEXT_LIMIT), "blocks": part} for part in block_parts or [[]]
     ]
 
 
-def _text_of(part: list[dict[str, Any]]) -> str:
+def text_of(part: list[dict[str, Any]]) -> str:
+    """The mrkdwn of blocks: the fallback text of a message made of them."""
     texts = []
     for block in part:
         content = block.get("text")

@@ -209,6 +209,7 @@ def test_the_owner_marks_an_action_done_from_the_dm(running_app: RunningApp) -> 
     assert update.params["channel"] == "DUPAUL" and update.params["ts"] == message["ts"]
     refreshed = json.dumps(update.params["blocks"])
     assert "action_mark_done" not in refreshed and "done" in refreshed
+    assert "Share hotspot data" in update.params["text"] and " · done" in update.params["text"]
     with running_app.database.transaction() as session:
         [action] = session.scalars(select(Action))
         assert (action.status, action.closed_at is not None) == ("done", True)

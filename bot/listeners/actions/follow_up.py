@@ -72,11 +72,12 @@ def register(app: App, services: Services) -> None:
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
             return
         message = body["message"]
+        blocks = rendering.replace_section(message.get("blocks", []), outcome.reply.sections[0])
         client.chat_update(
             channel=body["channel"]["id"],
             ts=message["ts"],
-            text=message.get("text", ""),
-            blocks=rendering.replace_section(message.get("blocks", []), outcome.reply.sections[0]),
+            text=rendering.text_of(blocks),  # what notifications and screen readers say
+            blocks=blocks,
         )
 
     def post_update(
