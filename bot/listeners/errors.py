@@ -20,9 +20,9 @@ def register(app: App) -> None:
         error: Exception, body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient
     ) -> BoltResponse | None:
         """Log the failure and answer with the apology where Slack shows it."""
-        what = f"{body['command']} {body.get('text', '')}" if "command" in body else body.get("type")
+        kind = body.get("type")  # a slash command has none
+        what = kind or f"{body.get('command')} {body.get('text', '')}"
         log.error("%s failed", what, exc_info=error)
-        kind = body.get("type")
         if kind == "view_submission" and body.get("view", {}).get("callback_id") == CALLBACK_ID:
             # Under the text, with the form kept open, so nothing typed is lost.
             return _json({"response_action": "errors", "errors": {TEXT_BLOCK: SORRY}})
