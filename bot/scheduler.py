@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot import rendering
 from bot.config import Settings
 from bot.delivery import conversation, failure_reason
-from commands.reminders import DeliveryFailed, DueReminder, run_pass
+from commands.reminders import DeliveryFailed, DueReminder, Sent, run_pass
 from commands.replies import Message
 from storage import events
 from storage.database import Database
@@ -32,54 +32,56 @@ class SlackOutbox:
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
-        # The parts a look found of a reminder partly posted, for the post that follows.
-        self._found: dict[tuple[str, str], set[int]] = {}
 
-    def post(self, recipient: str, message: Message, tag: str) -> str | None:
+    def send(self, recipient: str, message: Message, tag: str, *, look_first: bool) -> Sent:
         parts = rendering.payloads(message)
-        posted = self._found.pop((recipient, tag), set())
-        sent = []
         with _failures_as_delivery_failed():
+            there, whole = self._posted(recipient, tag, len(parts)) if look_first else ({}, False)
+            if whole:
+                return Sent(there.get(0), posted=False)
+            ids = dict(there)
             for index, part in enumerate(parts):
-                if index not in posted:
+                if index not in ids:
                     payload = {"tag": tag, "part": index, "parts": len(parts)}
                     metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
                     answer = self._client.chat_postMessage(
                         channel=recipient, metadata=metadata, **part
                     )
-                    sent.append(answer["ts"])
-        return sent[0] if sent else None
+                    ids[index] = str(answer["ts"])
+        return Sent(ids.get(0), posted=len(ids) > len(there))
 
-    def find(self, recipient: str, tag: str) -> str | None:
-        """The first message of the reminder if Slack has all of it."""
-        try:
-            channel = conversation(self._client, recipient)
-            history = self._client.conversations_history(
-                channel=channel, limit=LOOK_BACK, include_all_metadata=True
-            )
-        except SlackApiError as error:
-            if error.response.get("error") != "not_in_channel":
-                raise DeliveryFailed(failure_reason(error)) from error
-            # A public channel the bot posts to without joining: it cannot look, and a
-            # reminder never sent would be lost for good; posting risks a repeat only if
-            # Slack kept a post it answered with an error.
-            log.warning("cannot look in %s before posting %s again", recipient, tag)
-            return None
-        except OSError as error:
-            raise DeliveryFailed(failure_reason(error)) from error
-        messages: list[dict[str, Any]] = history.get("messages", [])
+    def _posted(self, recipient: str, tag: str, parts: int) -> tuple[dict[int, str], bool]:
+        """The parts of the reminder Slack has, by number, and whether an earlier attempt
+        posted it whole (however it was split then: it may have changed since). Parts of
+        an attempt split otherwise are not counted, so none of this one is missed."""
+        channel = conversation(self._client, recipient)
         found: dict[int, str] = {}
-        parts = 1
-        for message in messages:
+        split_into = parts
+        for message in self._recent(channel):
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
             if metadata.get("event_type") == METADATA_EVENT and payload.get("tag") == tag:
                 found[int(payload.get("part", 0))] = str(message["ts"])
-                parts = int(payload.get("parts", 1))
-        if found and len(found) == parts:
-            return found[0]
-        self._found[(recipient, tag)] = set(found)
-        return None
+                split_into = int(payload.get("parts", 1))
+        if len(found) == split_into:
+            return found, True
+        return (found if split_into == parts else {}), False
+
+    def _recent(self, channel: str) -> list[dict[str, Any]]:
+        def history() -> list[dict[str, Any]]:
+            answer = self._client.conversations_history(
+                channel=channel, limit=LOOK_BACK, include_all_metadata=True
+            )
+            return list(answer.get("messages", []))
+
+        try:
+            return history()
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+        # A public channel the bot posts to without being a member: join it to look.
+        self._client.conversations_join(channel=channel)
+        return history()
 
 
 @contextmanager

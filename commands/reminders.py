@@ -150,15 +150,22 @@ class DeliveryFailed(Exception):
     """The chat service did not take the message; the reminder stays due."""
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A reminder in the chat service: its (first) message, and whether this attempt
+    posted any of it."""
+
+    message_id: str | None
+    posted: bool
+
+
 class Outbox(Protocol):
     """Where reminders go: the chat service, or anything that can post and look back."""
 
-    def post(self, recipient: str, message: Message, tag: str) -> str | None:
-        """Send; return the message's id. Raise DeliveryFailed if it was not taken."""
-        ...
-
-    def find(self, recipient: str, tag: str) -> str | None:
-        """The id of a recent message sent with this tag, if there is one."""
+    def send(self, recipient: str, message: Message, tag: str, *, look_first: bool) -> Sent:
+        """Post the message with its tag; with `look_first` (an earlier attempt may have
+        got through), only what the chat service does not already have under that tag.
+        Raise DeliveryFailed if it was not taken."""
         ...
 
 
@@ -189,17 +196,17 @@ def run_pass(
         )
         if not attempt:
             continue
-        tag = reminder.tag
         try:
-            message_id = outbox.find(reminder.key.recipient, tag) if attempt > 1 else None
-            if message_id is None:
-                message_id = outbox.post(reminder.key.recipient, reminder.message, tag)
-                posted.append(reminder)
+            sent = outbox.send(
+                reminder.key.recipient, reminder.message, reminder.tag, look_first=attempt > 1
+            )
         except DeliveryFailed as error:
             log.warning("reminder not delivered, will retry: %s (%s)", reminder.summary, error)
             deliveries.release(database, reminder.key, claim_id, str(error))
             continue
-        deliveries.mark_sent(database, reminder.key, claim_id, now, message_id)
+        if sent.posted:
+            posted.append(reminder)
+        deliveries.mark_sent(database, reminder.key, claim_id, now, sent.message_id)
     return posted
 
 

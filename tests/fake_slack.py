@@ -542,6 +542,9 @@ class FakeSlack:
         ]
         return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
 
+    def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": str(params.get("channel", ""))}}
+
     def _chat_post_ephemeral(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}
 
@@ -626,6 +629,7 @@ _ANSWERS = {
     "chat.update": FakeSlack._chat_update,
     "conversations.open": FakeSlack._conversations_open,
     "conversations.history": FakeSlack._conversations_history,
+    "conversations.join": FakeSlack._conversations_join,
     "views.open": FakeSlack._views,
     "views.update": FakeSlack._views,
     "views.push": FakeSlack._views,

@@ -22,7 +22,7 @@ from bot.app import web_client
 from bot.config import Settings
 from bot.listeners.apology import SORRY
 from bot.scheduler import METADATA_EVENT, SlackOutbox
-from commands.reminders import DeliveryFailed
+from commands.reminders import DeliveryFailed, Sent
 from commands.replies import Message, Section, line
 from storage.models import Action, ActionUpdate, ReminderDelivery
 from tests.conftest import RunningApp
@@ -394,23 +394,33 @@ def test_a_reminder_in_several_messages_is_finished_not_repeated(slack: FakeSlac
     died_after = {"tag": "owner_update:1:UPAUL:2027-01-07", "part": 0, "parts": 3}
     metadata = {"event_type": METADATA_EVENT, "event_payload": died_after}
     client.chat_postMessage(channel="DUPAUL", metadata=metadata, **first)
+    first_ts = slack.messages["DUPAUL"][0]["ts"]
 
     outbox = SlackOutbox(client)
-    assert outbox.find("UPAUL", died_after["tag"]) is None
-    outbox.post("UPAUL", long_list, died_after["tag"])
+    assert outbox.send("UPAUL", long_list, died_after["tag"], look_first=True) == Sent(
+        first_ts, posted=True
+    )
     tags = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
     assert [(t["part"], t["parts"]) for t in tags] == [(0, 3), (1, 3), (2, 3)]
-    assert outbox.find("UPAUL", died_after["tag"]) == slack.messages["DUPAUL"][0]["ts"]
+    again = outbox.send("UPAUL", long_list, died_after["tag"], look_first=True)
+    assert again == Sent(first_ts, posted=False) and len(slack.messages["DUPAUL"]) == 3
 
 
-def test_a_channel_the_bot_cannot_read_is_posted_to_rather_than_given_up(
-    slack: FakeSlack,
-) -> None:
-    """The bot posts to a public channel without joining it, so it cannot look there
-    before a repeat; a reminder never sent would otherwise stay unsent for good."""
+def test_the_bot_joins_a_public_channel_to_look_before_posting_again(slack: FakeSlack) -> None:
+    """It posts to a public channel without joining it (chat:write.public), but must be
+    a member to read it."""
     outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=slack.api_url))
     slack.fail_next("conversations.history", status=200, error="not_in_channel")
-    assert outbox.find("CBOARD", "eve:1:CBOARD:2027-01-13") is None
+    sent = outbox.send(
+        "CBOARD", Message.of(line("Board tomorrow")), "eve:1:CBOARD:2027-01-13", look_first=True
+    )
+    assert sent.posted
+    assert [c.method for c in slack.calls][-4:] == [
+        "conversations.history",
+        "conversations.join",
+        "conversations.history",
+        "chat.postMessage",
+    ]
     slack.fail_next("conversations.history", status=200, error="internal_error")
     with pytest.raises(DeliveryFailed):
-        outbox.find("CBOARD", "eve:1:CBOARD:2027-01-13")
+        outbox.send("CBOARD", Message.of(line("Board tomorrow")), "x", look_first=True)
