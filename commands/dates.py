@@ -27,21 +27,26 @@ WEEKDAYS = (
 )
 _WEEKDAY = rf"(?:(?P<weekday>{WEEKDAYS})\.?,?\s+)?"
 _DAY = r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+_YEAR = r"(?:,?[\s\-]+'?(?P<year>\d{4}|\d{2}))?"
 # Every form with a day number is read by our own strict patterns, day first.
 NUMERIC_DATE = re.compile(
     rf"^{_WEEKDAY}(?P<day>\d{{1,2}})[/.\-](?P<month>\d{{1,2}})(?:[/.\-](?P<year>\d{{2}}|\d{{4}}))?$",
     re.I,
 )
 ISO_DATE = re.compile(r"^(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})$")
-DAY_MONTH = re.compile(rf"^{_WEEKDAY}{_DAY}(?:\s+of)?\s+(?P<month>{MONTHS})\.?{_YEAR}$", re.I)
+DAY_MONTH = re.compile(rf"^{_WEEKDAY}{_DAY}(?:\s+of)?[\s\-]+(?P<month>{MONTHS})\.?{_YEAR}$", re.I)
 MONTH_DAY = re.compile(rf"^{_WEEKDAY}(?P<month>{MONTHS})\.?\s+{_DAY}{_YEAR}$", re.I)
 DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
 MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
-TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I
-)
+TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
+# A count of days, weeks, months or years from today: `in 3 months`, `2 weeks`.
+COUNTED = re.compile(
+    r"^(?:in\s+)?(?:\d+|a|an|one)\s+(?:day|week|fortnight|month|year)s?"
+    r"(?:\s+(?:from\s+(?:now|today)|time))?$",
+    re.I,
+)
+TIME_WORDS = {"now", "noon", "midday", "midnight"}
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Abbreviations dateparser does not know, spelt out for it.
@@ -105,22 +110,26 @@ def _read_date(text: str, today: date) -> date:
             return _from_parts(words, match, today)
     if DAY_ONLY.match(words):
         raise UsageError(f"“{words}” needs a month too: 14 Jan or 14/1/2027.")
-    if TIME.match(words):
+    if TIME.match(words) or words.lower() in TIME_WORDS:
         raise UsageError(f"“{words}” is a time. Give the day too, such as 14/1/2027.")
+    not_a_day = UsageError(
+        f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
+    )
     if VAGUE.match(words) or MONTH_OR_YEAR.match(words):
-        raise UsageError(
-            f"“{words}” is not a single day. Give a date such as 14/1/2027 or next Thursday."
-        )
-    if re.search(r"\d+[/.\-]\d+", words):
+        raise not_a_day
+    counted = COUNTED.match(words)
+    if re.search(r"\d", words) and not counted:
         raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
     # What is left is relative to today: `next Thursday`, `tomorrow`, `in 2 weeks`.
     spelt = WEEKDAY.sub(lambda day: SPELT_OUT.get(day[0].lower(), day[0]), words)
-    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt).date_obj
-    if found is None:
+    found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt)
+    if found.date_obj is None:
         raise UsageError(
             f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
         )
-    return found.date()
+    if found.period in {"month", "year"} and not counted:  # `this March`
+        raise not_a_day
+    return found.date_obj.date()
 
 
 def _from_parts(words: str, match: re.Match[str], today: date) -> date:
@@ -132,11 +141,10 @@ def _from_parts(words: str, match: re.Match[str], today: date) -> date:
     month = parts["month"]
     month_number = int(month) if month.isdigit() else MONTH_NAMES.index(month[:3].lower()) + 1
     weekday = parts.get("weekday")
-    if parts["year"]:
-        year = int(parts["year"])
-        candidates = [year + 2000 if year < 100 else year]
-    else:
-        candidates = [today.year, today.year + 1]
+    if year_text := parts["year"]:
+        candidates = [int(year_text) + (2000 if len(year_text) == 2 else 0)]
+    else:  # the next such date: within four years, for 29 February
+        candidates = [today.year + ahead for ahead in range(5)]
     found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
     if not found:
         raise UsageError(
