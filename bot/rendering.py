@@ -126,12 +126,13 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
         return [{"text": whole, "blocks": all_blocks}]
     return [
-        {"text": _clip(text_of(part), TEXT_LIMIT), "blocks": part} for part in block_parts or [[]]
+        {"text": text_of(part), "blocks": part} for part in block_parts or [[]]
     ]
 
 
 def text_of(part: list[dict[str, Any]]) -> str:
-    """The mrkdwn of blocks: the fallback text of a message made of them."""
+    """The fallback text of a message made of these blocks: their mrkdwn, within
+    Slack's limit."""
     texts = []
     for block in part:
         content = block.get("text")
@@ -140,7 +141,7 @@ def text_of(part: list[dict[str, Any]]) -> str:
         for element in block.get("elements", []):
             if element.get("type") == "mrkdwn":
                 texts.append(element.get("text", ""))
-    return "\n".join(texts)
+    return _clip("\n".join(texts), TEXT_LIMIT)
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:

@@ -16,13 +16,13 @@ SORRY = "Sorry, something went wrong on the board bot's side. Please try again i
 log = logging.getLogger(__name__)
 
 
-def tell(respond: Respond, client: WebClient, user_id: str | None, text: str) -> None:
+def tell(respond: Respond, client: WebClient | None, user_id: str | None, text: str) -> None:
     """Say something to the person who clicked, and only them: beside the message they
     clicked, or in their DM with the bot when Slack gave no reply URL (the Home tab)."""
     try:
         if respond.response_url:
             respond(response_type="ephemeral", replace_original=False, text=text)
-        elif user_id:
+        elif client and user_id:
             client.chat_postMessage(channel=user_id, text=text)
     except (SlackApiError, OSError):
         log.warning("could not tell %s: %s", user_id, text, exc_info=True)
@@ -40,6 +40,6 @@ def reported(lazy: Callable[..., None]) -> Callable[..., None]:
             log.exception("%s failed", lazy.__name__)
             if "respond" in kwargs:
                 user_id = kwargs.get("body", {}).get("user", {}).get("id")
-                tell(kwargs["respond"], kwargs["client"], user_id, SORRY)
+                tell(kwargs["respond"], kwargs.get("client"), user_id, SORRY)
 
     return run

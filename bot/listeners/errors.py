@@ -32,7 +32,7 @@ def register(app: App) -> None:
         if "command" in body:
             # A reply already made stands: what failed came after it.
             return ack.response or _json({"response_type": "ephemeral", "text": SORRY})
-        return None  # Bolt's 500: Slack retries an event
+        return None  # Bolt's 500: an event that failed before it was seen is sent again
 
     app.error(apologise)
 

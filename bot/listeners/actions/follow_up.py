@@ -64,7 +64,9 @@ def register(app: App, services: Services) -> None:
         context: BoltContext, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         """Refresh the DM in place, or tell the clicker (only them) why not."""
-        outcome: Outcome = context["outcome"]
+        outcome: Outcome | None = context.get("outcome")
+        if outcome is None:  # the click itself failed, and said so
+            return
         if outcome.refused:
             refuse(respond, client, body, outcome)
             return
@@ -93,7 +95,9 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         respond: Respond,
     ) -> None:
-        outcome: Outcome = context["outcome"]
+        outcome: Outcome | None = context.get("outcome")
+        if outcome is None:  # the click itself failed, and said so
+            return
         if outcome.refused:
             refuse(respond, client, body, outcome)
             return
