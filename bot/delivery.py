@@ -65,6 +65,9 @@ def deliver(
     failures: list[str] = []
     if outcome.announcement:
         failures += _attempt(channel_id, partial(post, client, channel_id, outcome.announcement))
+        if failures and (undo := outcome.if_not_announced):
+            undo.run(database, now)
+            return [*failures, undo.explanation]  # its files would belong to nothing
     for file in outcome.files:
         target = file.recipient or channel_id
         try:

@@ -125,9 +125,7 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     block_parts = [all_blocks[i : i + MAX_BLOCKS] for i in range(0, len(all_blocks), MAX_BLOCKS)]
     if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
         return [{"text": whole, "blocks": all_blocks}]
-    return [
-        {"text": text_of(part), "blocks": part} for part in block_parts or [[]]
-    ]
+    return [{"text": text_of(part), "blocks": part} for part in block_parts or [[]]]
 
 
 def text_of(part: list[dict[str, Any]]) -> str:

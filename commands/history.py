@@ -11,7 +11,7 @@ from commands.dates import say_short_date
 from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
 from storage import queries
-from storage.minutes import PUBLISH_VERB
+from storage.minutes import PUBLISH_VERB, WITHDRAW_VERB
 from storage.models import AuditEntry
 
 VERBS = {
@@ -31,6 +31,7 @@ VERBS = {
     "item.note": "recorded a note",
     "item.decision": "recorded a decision",
     PUBLISH_VERB: "published the minutes",
+    WITHDRAW_VERB: "published the minutes, but they could not be posted",
 }
 # Columns shown under a plainer name.
 FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}

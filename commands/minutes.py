@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -22,10 +23,11 @@ from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
-from commands.replies import File, Line, Message, Outcome, Section, Strong, line
+from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo, line
 from commands.roster import Person, Roster
+from storage import audit, queries
 from storage import minutes as stored
-from storage import queries
+from storage.database import Database
 from storage.models import Action, ActionUpdate, Board, Meeting
 
 
@@ -341,9 +343,10 @@ def minutes(ctx: Context, args: str) -> Outcome:
             "Its minutes can be published once it has started."
         )
     elif published:
+        latest = published[-1]
         footnote = (
-            f"Published as version {len(published)} on {_said_day(published[-1], ctx)}. "
-            f"{publish} posts version {len(published) + 1} as revised minutes."
+            f"Published as version {latest.version} on {_said_day(latest.at, ctx)}. "
+            f"{publish} posts version {latest.version + 1} as revised minutes."
         )
     else:
         footnote = (
@@ -368,13 +371,13 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     # row is locked until this one is recorded (SQLite's write lock already does this).
     stored.lock_meeting(ctx.session, meeting.id)
     earlier = stored.publications(ctx.session, board.id, meeting.number)
-    version = len(earlier) + 1
+    version = earlier[-1].version + 1 if earlier else 1
     collated = collate(ctx.session, board, meeting, ctx.now)
     if earlier:
         collated = replace(
             collated,
             notice=f"Revised minutes (version {version}), replacing the version published on "
-            f"{_said_day(earlier[-1], ctx)}.",
+            f"{_said_day(earlier[-1].at, ctx)}.",
         )
     ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
@@ -394,7 +397,38 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             " to the channel, with Markdown and Word copies.",
         )
     )
-    return Outcome(reply=reply, announcement=as_message(collated), files=files)
+    return Outcome(
+        reply=reply,
+        announcement=as_message(collated),
+        files=files,
+        if_not_announced=Undo(
+            partial(_withdraw, board.id, meeting.number, version, ctx.caller),
+            f"So the minutes of M{meeting.number} were not published. Publish them again "
+            "once I can post in the channel.",
+        ),
+    )
+
+
+def _withdraw(
+    board_id: int,
+    meeting_number: int,
+    version: int,
+    actor_id: str,
+    database: Database,
+    now: datetime,
+) -> None:
+    """A publication that never reached the channel: the next one takes its version."""
+    with database.transaction() as session:
+        audit.record(
+            session,
+            board_id=board_id,
+            actor_id=actor_id,
+            at=now,
+            verb=stored.WITHDRAW_VERB,
+            subject=f"M{meeting_number}",
+            before=None,
+            after={"version": version},
+        )
 
 
 def _chosen_meeting(ctx: Context, args: str) -> Meeting:

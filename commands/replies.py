@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,15 @@ class File:
 
 
 @dataclass(frozen=True)
+class Undo:
+    """What a command recorded on the understanding that its announcement would reach
+    the channel: undone, and the caller told, if it does not."""
+
+    run: Callable[[Database, datetime], None]
+    explanation: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The result of one command: the caller's ephemeral reply, and what to announce."""
 
@@ -127,6 +141,7 @@ class Outcome:
     announcement: Message | None = None  # posted to the board's channel
     files: tuple[File, ...] = field(default=())
     refused: bool = False  # the reply says why nothing was done
+    if_not_announced: Undo | None = None
 
     @property
     def has_deliveries(self) -> bool:

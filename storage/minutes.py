@@ -18,6 +18,8 @@ from storage import queries
 from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
 
 PUBLISH_VERB = "minutes.publish"
+# A publication the chat service did not take: it never reached the board.
+WITHDRAW_VERB = "minutes.withdraw"
 
 
 @dataclass(frozen=True)
@@ -139,16 +141,29 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
 
 
-def publications(session: Session, board_id: int, meeting_number: int) -> list[datetime]:
-    """When each earlier version of a meeting's minutes was published, oldest first."""
-    return list(
-        session.scalars(
-            select(AuditEntry.at)
-            .where(
-                AuditEntry.board_id == board_id,
-                AuditEntry.subject == f"M{meeting_number}",
-                AuditEntry.verb == PUBLISH_VERB,
-            )
-            .order_by(AuditEntry.at, AuditEntry.id)
+@dataclass(frozen=True)
+class Publication:
+    """One version of a meeting's minutes that reached the board."""
+
+    version: int
+    at: datetime
+
+
+def publications(session: Session, board_id: int, meeting_number: int) -> list[Publication]:
+    """The versions of a meeting's minutes published so far, oldest first; those the chat
+    service did not take (withdrawn) are left out."""
+    rows = session.execute(
+        select(AuditEntry.verb, AuditEntry.after, AuditEntry.at)
+        .where(
+            AuditEntry.board_id == board_id,
+            AuditEntry.subject == f"M{meeting_number}",
+            AuditEntry.verb.in_((PUBLISH_VERB, WITHDRAW_VERB)),
         )
-    )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    withdrawn = {after["version"] for verb, after, _ in rows if verb == WITHDRAW_VERB}
+    return [
+        Publication(after["version"], at)
+        for verb, after, at in rows
+        if verb == PUBLISH_VERB and after["version"] not in withdrawn
+    ]

@@ -279,6 +279,31 @@ def test_actions_minuted_after_the_meeting_ended_are_matters_arising_at_the_next
     assert "*A6* Not from M1" in section_headed(reply["blocks"], "Action log")
 
 
+def test_minutes_slack_would_not_post_are_not_counted_as_published(
+    running_app: RunningApp,
+) -> None:
+    """Not in the channel yet: the officer is told, and the next try is version 1."""
+    hold_first_meeting(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    assert (
+        "Published the minutes of *M1*" in running_app.command("UGILL", "minutes publish")["text"]
+    )
+    told = [c.params["text"] for c in running_app.slack.wait_for("response_url", 2)]
+    assert "Invite me with /invite" in told[0]
+    assert told[1] == (
+        "So the minutes of M1 were not published. Publish them again once I can post in the "
+        "channel."
+    )
+    assert running_app.slack.calls_to("files.completeUploadExternal") == []
+    assert "Draft: only you can see this" in running_app.command("UGILL", "minutes")["text"]
+
+    again = running_app.command("UGILL", "minutes publish")["text"]
+    assert "Published the minutes of *M1*" in again and "version" not in again
+    running_app.slack.wait_for("files.completeUploadExternal", 2)
+    history = running_app.command("UGILL", "history M1")["text"]
+    assert "published the minutes, but they could not be posted" in history
+
+
 def test_only_officers_publish_and_only_meetings_that_have_started(
     running_app: RunningApp,
 ) -> None:
