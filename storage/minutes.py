@@ -161,9 +161,12 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
         )
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
-    withdrawn = {after["version"] for verb, after, _ in rows if verb == WITHDRAW_VERB}
-    return [
-        Publication(after["version"], at)
-        for verb, after, at in rows
-        if verb == PUBLISH_VERB and after["version"] not in withdrawn
-    ]
+    published: list[Publication] = []
+    for verb, after, at in rows:
+        if verb == PUBLISH_VERB:
+            published.append(Publication(after["version"], at))
+        else:  # withdrawn: the latest publication of that version never reached the board
+            same = [i for i, p in enumerate(published) if p.version == after["version"]]
+            if same:
+                del published[same[-1]]
+    return published

@@ -300,6 +300,8 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
     again = running_app.command("UGILL", "minutes publish")["text"]
     assert "Published the minutes of *M1*" in again and "version" not in again
     running_app.slack.wait_for("files.completeUploadExternal", 2)
+    revised = running_app.command("UGILL", "minutes publish")["text"]
+    assert "Published revised minutes (version 2) of *M1*" in revised
     history = running_app.command("UGILL", "history M1")["text"]
     assert "published the minutes, but they could not be posted" in history
 
