@@ -40,17 +40,22 @@ DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
 MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
-# A count of days, weeks, months or years from today: `in 3 months`, `2 weeks`.
+NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, start=1)}
+# A count of days, weeks, months or years from today, which we count ourselves:
+# `in 3 months`, `two weeks`, `a week today`, `in a fortnight's time`.
 COUNTED = re.compile(
-    r"^(?:in\s+)?(?:\d+|a|an|one)\s+(?:day|week|fortnight|month|year)s?"
-    r"(?:\s+(?:from\s+(?:now|today)|time))?$",
+    rf"^(?:in\s+)?(?P<count>\d+|{'|'.join(NUMBERS)})\s+"
+    r"(?P<unit>day|week|fortnight|month|year)s?(?:'s|')?"
+    r"(?:\s+(?:from\s+(?:now|today)|today|time))?$",
     re.I,
 )
 TIME_WORDS = {"now", "noon", "midday", "midnight"}
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# Abbreviations dateparser does not know, spelt out for it.
-SPELT_OUT = {"tues": "tuesday", "weds": "wednesday", "thur": "thursday", "thurs": "thursday"}
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Words that make a date before today what was meant (`yesterday`, `last Friday`).
+PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # What "looks like a date" after ` by ` in `action add` (SPEC §3).
 DATE_LIKE = re.compile(rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I)
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
@@ -117,19 +122,39 @@ def _read_date(text: str, today: date) -> date:
     )
     if VAGUE.match(words) or MONTH_OR_YEAR.match(words):
         raise not_a_day
-    counted = COUNTED.match(words)
-    if re.search(r"\d", words) and not counted:
+    if counted := COUNTED.match(words):
+        return _counted(counted, today)
+    if re.search(r"\d", words):
         raise UsageError(f"I couldn't read “{words}” as a date. Dates are day first: 14/1/2027.")
-    # What is left is relative to today: `next Thursday`, `tomorrow`, `in 2 weeks`.
-    spelt = WEEKDAY.sub(lambda day: SPELT_OUT.get(day[0].lower(), day[0]), words)
+    # What is left is relative to today: `next Thursday`, `tomorrow`, `Friday`.
+    spelt = WEEKDAY.sub(lambda day: _day_name(day[0]), words)
     found = _parser(datetime.combine(today, time(12, 0))).get_date_data(spelt)
+    unreadable = UsageError(
+        f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
+    )
     if found.date_obj is None:
-        raise UsageError(
-            f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
-        )
-    if found.period in {"month", "year"} and not counted:  # `this March`
+        raise unreadable
+    if found.period in {"month", "year"}:  # `this March`
         raise not_a_day
-    return found.date_obj.date()
+    day = found.date_obj.date()
+    if day < today and not PAST.search(words):  # read as the past, but not said so
+        raise unreadable
+    return day
+
+
+def _counted(match: re.Match[str], today: date) -> date:
+    """Today plus a count of days, weeks, fortnights, months or years."""
+    count_text, unit = match["count"].lower(), match["unit"].lower()
+    count = int(count_text) if count_text.isdigit() else NUMBERS[count_text]
+    if unit in {"month", "year"}:
+        return add_months(today, count * (12 if unit == "year" else 1))
+    days = {"day": 1, "week": 7, "fortnight": 14}[unit]
+    return today + timedelta(days=count * days)
+
+
+def _day_name(abbreviation: str) -> str:
+    """`wed`, `Thurs` → `wednesday`, `thursday`: dateparser does not know them all."""
+    return next(d for d in DAY_NAMES if d.startswith(abbreviation.lower()[:3]))
 
 
 def _from_parts(words: str, match: re.Match[str], today: date) -> date:
