@@ -39,6 +39,8 @@ MONTH_DAY = re.compile(rf"^{_WEEKDAY}(?P<month>{MONTHS})\.?\s+{_DAY}{_YEAR}$", r
 DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
 MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
+# A time that cannot be anything else (not a bare number): `10:00`, `2.30pm`, `10 am`, `noon`.
+CLOCK = r"(?:\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)|noon|midday)"
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
 NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, start=1)}
@@ -107,7 +109,7 @@ def parse_date(text: str, today: date) -> date:
 
 
 def _read_date(text: str, today: date) -> date:
-    words = " ".join(text.split())
+    words = " ".join(text.split()).rstrip(".")  # the end of a sentence
     if not words:
         raise UsageError("A date is missing.")
     for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
@@ -200,7 +202,9 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def parse_time(text: str) -> time:
-    """Read `10:00`, `10am`, `2.30pm`, `14:30`."""
+    """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`."""
+    if text.strip().lower() in {"noon", "midday"}:
+        return time(12, 0)
     match = TIME.match(text.strip())
     if not match:
         raise UsageError(f"I couldn't read “{text}” as a time. Try 10:00, 10am or 2.30pm.")

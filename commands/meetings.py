@@ -22,7 +22,8 @@ JUST_HELD = timedelta(days=7)
 MAX_SERIES = 12
 TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
 SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
-LOCATION = re.compile(r"\s+at\s+(?P<location>.+)$", re.I | re.S)
+# `at 10:00`, `at 2pm` say when; any other `at` says where.
+LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
 LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
 AM_PM = re.compile(r"[ap]\.?m\.?", re.I)  # `10 am`, `2.30 p.m.`: one word with the time
 
@@ -36,10 +37,12 @@ class When:
 
 
 def read_when(ctx: Context, text: str) -> When:
-    """`<date> <time>`: the time is the last word (or `10 am`), the date the rest."""
+    """`<date> [at] <time>`: the time is the last word (or `10 am`), the date the rest."""
     words = text.split()
     if len(words) >= 2 and AM_PM.fullmatch(words[-1]):
         words[-2:] = [words[-2] + words[-1]]
+    if len(words) >= 3 and words[-2].lower() == "at":
+        del words[-2]
     if len(words) < 2:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
     clock = dates.parse_time(words[-1])

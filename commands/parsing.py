@@ -10,7 +10,7 @@ from commands.errors import UsageError
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
-LIST_GLUE = re.compile(r"(?:[\s,]|\band\b|&)+", re.I)  # between the names of a list
+LIST_GLUE = re.compile(r"(?:[\s,.]|\band\b|&)+", re.I)  # between the names of a list
 ITEM_NUMBER = re.compile(r"^#?(\d{1,4})$")
 # Control characters (but tab and newline) carry no meaning in a command, and
 # PostgreSQL cannot store NUL at all.

@@ -225,6 +225,24 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
 
 
+def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)  # on Tuesday 1 December 2026
+    for typed, scheduled in [
+        ("14 Jan 2027 at 10:00", "Thursday 14 January 2027, 10:00 · Wellingborough CSP Board"),
+        ("Thu 14 Jan at 10am at Swanspool House", "10:00 · Wellingborough CSP Board · Swanspool"),
+        ("next Thursday at 2.30pm for 2h at 10 Downing Street", "3 December 2026, 14:30"),
+        ("15/1/2027 noon at Council Chamber", "Friday 15 January 2027, 12:00"),
+    ]:
+        reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
+        assert scheduled in reply.replace("*", ""), (typed, reply)
+    places = [m.location for m in rows(running_app, Meeting)]
+    assert places == [None, "Swanspool House", "10 Downing Street", "Council Chamber"]
+    moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
+    assert "Thursday 21 January 2027, 14:00" in moved
+
+
 def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None:
     set_up_board(running_app)
     added = running_app.command(
