@@ -85,7 +85,16 @@ def member_add(ctx: Context, args: str) -> Outcome:
     """Add someone to the board, or change their role or organisation."""
     match = MEMBER_ADD.match(args.strip())
     if not match:
-        raise UsageError("Name the person with @, then optionally a role and org <organisation>.")
+        named = parsing.MENTION.match(args.strip())
+        if named is None:
+            raise UsageError(
+                "Name the person with @, then optionally a role and org <organisation>."
+            )
+        word = args.strip()[named.end() :].split()[0]
+        raise UsageError(
+            f"“{word}” is not a role: chair, vice-chair, secretary or member. "
+            "Give the organisation after org."
+        )
     user_id = parsing.mention(match["who"])
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None

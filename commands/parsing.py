@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from commands.errors import UsageError
+from commands.replies import Mention
 
 # Slack sends mentions escaped: <@U0123ABC> or <@U0123ABC|gill>.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -26,10 +27,17 @@ def printable(text: str) -> str:
 
 def mention(token: str, what: str = "person") -> str:
     """The user id of a `<@U…>` token, or a clear error."""
-    match = MENTION.fullmatch(token.strip())
-    if not match:
-        raise UsageError(f"“{token}” is not a mention. Name the {what} with @, e.g. @gill.")
-    return match[1]
+    text = token.strip()
+    if match := MENTION.fullmatch(text):
+        return match[1]
+    if not text:
+        raise UsageError(f"Name the {what} with @, e.g. @gill.")
+    if first := MENTION.match(text):
+        rest = text[first.end() :].strip()
+        if MENTION.search(rest):
+            raise UsageError(f"Name one {what} only.")
+        raise UsageError(f"I don't understand “{rest}” after ", Mention(first[1]), ".")
+    raise UsageError(f"“{text}” is not a mention. Name the {what} with @, e.g. @gill.")
 
 
 def mentions(text: str) -> list[str]:
@@ -45,6 +53,8 @@ def mentions(text: str) -> list[str]:
 
 def meeting_number(token: str) -> int:
     match = MEETING_NUMBER.match(token.strip())
+    if not token.strip():
+        raise UsageError("Give the meeting's number, e.g. M2.")
     if not match:
         raise UsageError(f"“{token}” is not a meeting number. Meetings are numbered M1, M2, …")
     return int(match[1])
@@ -52,6 +62,8 @@ def meeting_number(token: str) -> int:
 
 def action_number(token: str) -> int:
     match = ACTION_NUMBER.match(token.strip())
+    if not token.strip():
+        raise UsageError("Give the action's number, e.g. A3.")
     if not match:
         raise UsageError(f"“{token}” is not an action number. Actions are numbered A1, A2, …")
     return int(match[1])
@@ -59,6 +71,8 @@ def action_number(token: str) -> int:
 
 def item_number(token: str) -> int:
     match = ITEM_NUMBER.match(token.strip())
+    if not token.strip():
+        raise UsageError("Give the agenda item's number, e.g. 2.")
     if not match or int(match[1]) == 0:
         raise UsageError(f"“{token}” is not an agenda item number. Items are numbered 1, 2, …")
     return int(match[1])
