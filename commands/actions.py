@@ -72,7 +72,14 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     last = next(reversed(list(BY.finditer(text))), None)
     if last is None or not dates.looks_like_date(text[last.end() :]):
         return None, text
-    due_on = dates.parse_date(text[last.end() :], ctx.today)
+    try:
+        due_on = dates.parse_date(text[last.end() :], ctx.today)
+    except UsageError as error:
+        raise UsageError(
+            *error.message,
+            " If “by …” belongs to the description, end with the due date "
+            "(… by 14/1/2027) or leave it out.",
+        ) from error
     if due_on < ctx.today:
         raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
     return due_on, text[: last.start()]

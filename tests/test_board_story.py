@@ -424,6 +424,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add Gill to do things", "not a mention"),
         ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
         ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
+        ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
         ("UCHAIR", "action add <@UGILL> Report by March", "“March” is not a single day"),
         ("UCHAIR", "action add <@UGILL> Report by 2027", "“2027” is not a single day"),
