@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -55,17 +56,17 @@ class SlackOutbox:
         posted it whole (however it was split then: it may have changed since). Parts of
         an attempt split otherwise are not counted, so none of this one is missed."""
         channel = conversation(self._client, recipient)
-        found: dict[int, str] = {}
-        split_into = parts
+        by_split: dict[int, dict[int, str]] = defaultdict(dict)  # parts → part → ts
         for message in self._recent(channel):
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
             if metadata.get("event_type") == METADATA_EVENT and payload.get("tag") == tag:
-                found[int(payload.get("part", 0))] = str(message["ts"])
-                split_into = int(payload.get("parts", 1))
-        if len(found) == split_into:
-            return found, True
-        return (found if split_into == parts else {}), False
+                split = by_split[int(payload.get("parts", 1))]
+                split[int(payload.get("part", 0))] = str(message["ts"])
+        for split_into, found in by_split.items():
+            if len(found) == split_into:
+                return found, True
+        return by_split.get(parts, {}), False
 
     def _recent(self, channel: str) -> list[dict[str, Any]]:
         def history() -> list[dict[str, Any]]:
@@ -80,7 +81,14 @@ class SlackOutbox:
             if error.response.get("error") != "not_in_channel":
                 raise
         # A public channel the bot posts to without being a member: join it to look.
-        self._client.conversations_join(channel=channel)
+        try:
+            self._client.conversations_join(channel=channel)
+        except SlackApiError as error:
+            if error.response.get("error") != "missing_scope":
+                raise
+            # Installed before channels:join was asked for: it cannot look, and posts.
+            log.warning("cannot look in %s: reinstall the app to grant channels:join", channel)
+            return []
         return history()
 
 

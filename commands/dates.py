@@ -40,7 +40,8 @@ DAY_ONLY = re.compile(rf"^{_WEEKDAY}{_DAY}$", re.I)
 MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.I)
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
 # A time that cannot be anything else (not a bare number): `10:00`, `2.30pm`, `10 am`, `noon`.
-CLOCK = r"(?:\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)|noon|midday)"
+CLOCK = r"(?:\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)|(?:12\s*)?(?:noon|midday))\.?"
+AM_PM_END = re.compile(r"[ap]\.?m\.?$", re.I)
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
 NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, start=1)}
@@ -49,10 +50,11 @@ NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, st
 COUNTED = re.compile(
     rf"^(?:in\s+)?(?P<count>\d+|{'|'.join(NUMBERS)})\s+"
     r"(?P<unit>day|week|fortnight|month|year)s?(?:'s|')?"
-    r"(?:\s+(?:from\s+(?:now|today)|today|time))?$",
+    r"(?:\s+(?:from\s+(?:now|today)|today|time|(?P<ago>ago)))?$",
     re.I,
 )
-TIME_WORDS = {"now", "noon", "midday", "midnight"}
+NOON = {"noon", "midday", "12 noon", "12noon", "12 midday"}
+TIME_WORDS = NOON | {"now", "midnight"}
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -89,7 +91,8 @@ def warm_up() -> None:
 
 
 def looks_like_date(text: str) -> bool:
-    return bool(DATE_LIKE.match(text.strip()))
+    words = " ".join(text.split())
+    return bool(DATE_LIKE.match(words) or COUNTED.match(words.rstrip(".")))
 
 
 MAX_YEARS_AHEAD = 20
@@ -145,13 +148,17 @@ def _read_date(text: str, today: date) -> date:
 
 
 def _counted(match: re.Match[str], today: date) -> date:
-    """Today plus a count of days, weeks, fortnights, months or years."""
+    """Today plus (or, with `ago`, minus) a count of days, weeks, fortnights, months or
+    years."""
     count_text, unit = match["count"].lower(), match["unit"].lower()
     count = int(count_text) if count_text.isdigit() else NUMBERS[count_text]
+    sign = -1 if match["ago"] else 1
+    if count > 366 * MAX_YEARS_AHEAD:  # also keeps the arithmetic in range
+        raise UsageError(f"“{match[0]}” is more than {MAX_YEARS_AHEAD} years away.")
     if unit in {"month", "year"}:
-        return add_months(today, count * (12 if unit == "year" else 1))
+        return add_months(today, sign * count * (12 if unit == "year" else 1))
     days = {"day": 1, "week": 7, "fortnight": 14}[unit]
-    return today + timedelta(days=count * days)
+    return today + timedelta(days=sign * count * days)
 
 
 def _day_name(abbreviation: str) -> str:
@@ -203,9 +210,10 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 def parse_time(text: str) -> time:
     """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`."""
-    if text.strip().lower() in {"noon", "midday"}:
+    said = " ".join(text.split()).rstrip(".") if not AM_PM_END.search(text) else text.strip()
+    if said.lower() in NOON:
         return time(12, 0)
-    match = TIME.match(text.strip())
+    match = TIME.match(said)
     if not match:
         raise UsageError(f"I couldn't read “{text}” as a time. Try 10:00, 10am or 2.30pm.")
     hour, minute = int(match["hour"]), int(match["minute"] or 0)

@@ -25,7 +25,8 @@ SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
 LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
-AM_PM = re.compile(r"[ap]\.?m\.?", re.I)  # `10 am`, `2.30 p.m.`: one word with the time
+AM_PM = re.compile(r"[ap]\.?m\.?|noon\.?|midday\.?", re.I)
+HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class When:
 def read_when(ctx: Context, text: str) -> When:
     """`<date> [at] <time>`: the time is the last word (or `10 am`), the date the rest."""
     words = text.split()
-    if len(words) >= 2 and AM_PM.fullmatch(words[-1]):
+    if len(words) >= 3 and AM_PM.fullmatch(words[-1]) and HOUR.fullmatch(words[-2]):
+        # `10 am`, `2.30 p.m.`, `12 noon`: one time
         words[-2:] = [words[-2] + words[-1]]
     if len(words) >= 3 and words[-2].lower() == "at":
         del words[-2]

@@ -220,6 +220,9 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         ("2 months", "Monday 1 February 2027"),
         ("14-Jan-27", "Thursday 14 January 2027"),
         ("3 weeks from now", "Tuesday 22 December 2026"),
+        ("a week today", "Tuesday 8 December 2026"),
+        ("in two months", "Monday 1 February 2027"),
+        ("next wed.", "Wednesday 2 December 2026"),
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
@@ -437,6 +440,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by Fri 14 Jan 27", "2027 is a Thursday"),
         ("UCHAIR", "action add <@UGILL> Report by March of 2027", "Dates are day first"),
         ("UCHAIR", "action due A1 noon", "“noon” is a time"),
+        ("UCHAIR", "action due A1 in 999999 weeks", "more than 20 years away"),
+        ("UCHAIR", "action due A1 2 days ago", "Sunday 29 November 2026 is in the past"),
         ("UCHAIR", "action add <@UGILL>", "description is missing"),
         ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
         ("UCHAIR", "action due A1 1/11/2026", "Sunday 1 November 2026 is in the past"),

@@ -427,3 +427,21 @@ def test_the_bot_joins_a_public_channel_to_look_before_posting_again(slack: Fake
     slack.fail_next("conversations.history", status=200, error="internal_error")
     with pytest.raises(DeliveryFailed):
         outbox.send("CBOARD", Message.of(line("Board tomorrow")), "x", look_first=True)
+
+
+def test_parts_of_attempts_split_differently_are_not_mixed(slack: FakeSlack) -> None:
+    """The first attempt (in two) got one part out; the second (in three), two."""
+    client = WebClient(token="xoxb-test", base_url=slack.api_url)
+    long_list = Message(sections=tuple(Section((line(f"A{n} Item"),)) for n in range(120)))
+    parts = rendering.payloads(long_list)
+    tag = "owner_update:1:UPAUL:2027-01-07"
+    for part, split_into, payload in [(0, 2, parts[0]), (0, 3, parts[0]), (1, 3, parts[1])]:
+        metadata = {"tag": tag, "part": part, "parts": split_into}
+        client.chat_postMessage(
+            channel="UPAUL",
+            metadata={"event_type": METADATA_EVENT, "event_payload": metadata},
+            **payload,
+        )
+    SlackOutbox(client).send("UPAUL", long_list, tag, look_first=True)
+    posted = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
+    assert [(p["part"], p["parts"]) for p in posted[3:]] == [(2, 3)]
