@@ -64,10 +64,13 @@ def deliver(
     """
     failures: list[str] = []
     if outcome.announcement:
-        failures += _attempt(channel_id, partial(post, client, channel_id, outcome.announcement))
-        if failures and (undo := outcome.if_not_announced):
-            undo.run(database, now)
-            return [*failures, undo.explanation]  # its files would belong to nothing
+        posted, error = post_parts(client, channel_id, outcome.announcement)
+        if error is not None:
+            failures.append(_failure(channel_id, error))
+            undo = outcome.if_not_announced
+            if undo and posted == 0 and refused(error):
+                undo.run(database, now)
+                return [*failures, undo.explanation]  # its files would belong to nothing
     for file in outcome.files:
         target = file.recipient or channel_id
         try:
@@ -93,17 +96,40 @@ def _attempt(target: str, send: Callable[[], object]) -> list[str]:
     try:
         send()
     except (SlackApiError, OSError) as error:
-        reason = failure_reason(error)
-    else:
-        return []
+        return [_failure(target, error)]
+    return []
+
+
+def _failure(target: str, error: SlackApiError | OSError) -> str:
+    reason = failure_reason(error)
     log.warning("delivering to %s failed: %s", target, reason)
-    return [_explain(target, reason)]
+    return _explain(target, reason)
 
 
 def post(client: WebClient, target: str, message: Message) -> None:
     """Post a message, split into several if Slack's limits need it."""
-    for part in rendering.payloads(message):
-        client.chat_postMessage(channel=target, **part)
+    _, error = post_parts(client, target, message)
+    if error is not None:
+        raise error
+
+
+def post_parts(
+    client: WebClient, target: str, message: Message
+) -> tuple[int, SlackApiError | OSError | None]:
+    """Post a message part by part: how many parts went out, and what stopped the rest."""
+    parts = rendering.payloads(message)
+    for posted, part in enumerate(parts):
+        try:
+            client.chat_postMessage(channel=target, **part)
+        except (SlackApiError, OSError) as error:
+            return posted, error
+    return len(parts), None
+
+
+def refused(error: SlackApiError | OSError) -> bool:
+    """Whether Slack certainly did not act: it answered, and not with a server error
+    (after which, as after a dropped connection, it may have posted)."""
+    return isinstance(error, SlackApiError) and error.response.status_code < 500
 
 
 def conversation(client: WebClient, target: str) -> str:

@@ -463,3 +463,14 @@ def test_the_action_log_keeps_the_last_rag_given_when_a_later_update_gives_none(
     minutes = core.command("UCHAIR", "minutes M1", datetime(2027, 1, 14, 11, 0, tzinfo=UTC))
     log = minutes[minutes.index("Action log") :]
     assert "A1" in log and "[RED]" in log
+
+
+def test_minutes_slack_may_have_posted_are_not_withdrawn(running_app: RunningApp) -> None:
+    """A server error may come after Slack posted: the publication stands."""
+    hold_first_meeting(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=500)
+    running_app.command("UGILL", "minutes publish")
+    [told] = running_app.slack.wait_for("response_url")
+    assert "I couldn't deliver" in told.params["text"]
+    running_app.slack.wait_for("files.completeUploadExternal", 2)  # the files still go
+    assert "Published as version 1" in running_app.command("UGILL", "minutes")["text"]
