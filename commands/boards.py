@@ -90,10 +90,13 @@ def member_add(ctx: Context, args: str) -> Outcome:
             raise UsageError(
                 "Name the person with @, then optionally a role and org <organisation>."
             )
-        word = args.strip()[named.end() :].split()[0]
+        rest = args.strip()[named.end() :].strip()
+        if parsing.MENTION.match(rest):
+            raise UsageError("Add one person at a time.")
+        if MEMBER_ADD.match(f"{named[0]} {rest.split()[0]}"):  # a role, then something else
+            raise UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
         raise UsageError(
-            f"“{word}” is not a role: chair, vice-chair, secretary or member. "
-            "Give the organisation after org."
+            f"“{rest.split()[0]}” is not a role: chair, vice-chair, secretary or member."
         )
     user_id = parsing.mention(match["who"])
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None

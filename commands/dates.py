@@ -2,9 +2,10 @@
 
 Every date with a day number — `7/1/2027`, `14 Jan 2027`, `Thu 14 Jan` — is read
 by our own strict patterns, day first (so `1/14/2027` is an error, never silently
-read month first), and a weekday given with it must match. What is left is
-relative to today — `next Thursday`, `tomorrow`, `in 2 weeks` — and goes to
-dateparser. A month, a year or a time alone is not a day, and is refused.
+read month first), and a weekday given with it must match. Counts from today —
+`in 2 weeks`, `a week today` — are worked out here; what else is relative to
+today — `next Thursday`, `tomorrow` — goes to dateparser. A month, a year or a
+time alone is not a day, and is refused.
 """
 
 from __future__ import annotations

@@ -27,16 +27,20 @@ def printable(text: str) -> str:
 
 def mention(token: str, what: str = "person") -> str:
     """The user id of a `<@U…>` token, or a clear error."""
-    text = token.strip()
+    text = token.strip().rstrip(".,")  # the end of a sentence
     if match := MENTION.fullmatch(text):
         return match[1]
     if not text:
         raise UsageError(f"Name the {what} with @, e.g. @gill.")
-    if first := MENTION.match(text):
-        rest = text[first.end() :].strip()
-        if MENTION.search(rest):
-            raise UsageError(f"Name one {what} only.")
-        raise UsageError(f"I don't understand “{rest}” after ", Mention(first[1]), ".")
+    if len(MENTION.findall(text)) > 1:
+        raise UsageError(f"Name one {what} only.")
+    if found := MENTION.search(text):
+        before, after = text[: found.start()].strip(), text[found.end() :].strip()
+        raise UsageError(
+            f"I don't understand “{before or after}” {'before' if before else 'after'} ",
+            Mention(found[1]),
+            ".",
+        )
     raise UsageError(f"“{text}” is not a mention. Name the {what} with @, e.g. @gill.")
 
 

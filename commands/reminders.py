@@ -315,7 +315,9 @@ def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: Zone
                 *details.sections,
                 Section(actions, heading="Actions due before the meeting"),
             ),
-            footnote="Owners still on the board have been sent a message asking for an update.",
+            footnote="Owners still on the board have been sent a message asking for an update."
+            if due
+            else None,
         )
     return Message(title=f"Tomorrow: {details.title}", sections=details.sections)
 
