@@ -67,7 +67,7 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
 
     changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare NHS")
     assert "Updated <@USAM>" in changed["text"]
-    removed = running_app.command("UGILL", "member remove <@USAM>")
+    removed = running_app.command("UGILL", "member remove <@USAM>.")
     assert "Removed <@USAM>" in removed["text"]
     assert "USAM" not in {m.user_id for m in rows(running_app, Member)}
 
@@ -455,6 +455,9 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "present <@UGILL>", "no current meeting"),
         ("UCHAIR", "member add Gill", "Name the person with @"),
         ("UCHAIR", "member add <@USAM> boss", "“boss” is not a role"),
+        ("UCHAIR", "member add <@USAM> <@UPAUL>", "Add one person at a time"),
+        ("UCHAIR", "member add <@USAM> secretary NHS Trust", "Give the organisation after org"),
+        ("UCHAIR", "action reassign A1 to <@UPAUL>", "I don't understand “to” before <@UPAUL>"),
         ("UCHAIR", "member remove <@UPAUL> please", "I don't understand “please” after <@UPAUL>"),
         ("UCHAIR", "action reassign A1 <@UPAUL> <@USAM>", "Name one new owner only"),
         ("UCHAIR", "meeting cancel", "Give the meeting's number"),
