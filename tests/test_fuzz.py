@@ -111,8 +111,26 @@ GRAMMAR = tuple(sorted({word for sub in TABLE for word in sub.words})) + (
     "A9999999999", "1", "2", "3", "0", "-1", "#2", "99999", "1e9",
 )  # fmt: skip
 
+DATE_WORDS = (
+    "in", "a", "an", "two", "twelve", "day", "days", "week", "weeks", "fortnight", "month",
+    "months", "year", "years", "ago", "from", "today", "now", "time", "week's", "weeks'", "the",
+    "of", "14th", "1st", "29", "31", "Jan", "Sept", "February", "Mon", "Thurs", "wed", "next",
+    "this", "last", "noon", "12", "2027", "'27", "-", ",", ".", "at", "10am", "/",
+)  # fmt: skip
+
 fragments = st.one_of(st.sampled_from(MARKUP + TYPOGRAPHY + WHEN + GRAMMAR), st.text(max_size=20))
 free_text = st.lists(fragments, min_size=1, max_size=6).map(" ".join)
+# Dates as people half-write them: the words of real dates, in any order, any count;
+# and counts from today of any size (`in 400000 weeks`).
+date_phrases = st.lists(
+    st.one_of(st.sampled_from(DATE_WORDS), st.integers(0, 10**9).map(str)), min_size=1, max_size=5
+).map(" ".join)
+counted_dates = st.tuples(
+    st.sampled_from(("", "in ")),
+    st.one_of(st.integers(0, 10**12).map(str), st.sampled_from(("a", "two", "twelve"))),
+    st.sampled_from((" day", " weeks", " fortnight", " months", " years", " week's")),
+    st.sampled_from(("", " ago", " today", " from now", " time")),
+).map("".join)
 
 
 def mostly(*valid: str) -> st.SearchStrategy[str]:
@@ -127,8 +145,12 @@ SLOTS: dict[str, st.SearchStrategy[str]] = {
     "@user": mentions,
     "@owner": mentions,
     "@presenter": mentions,
-    "date": mostly("21/1/2027", "1/6/2027", "14 Feb 2027", "2027-05-01", "tomorrow", "in 2 weeks",
-                   "next Thursday", "31/12/2027", "29/02/2028", "30/09/9999", "31/12/9999"),
+    "date": st.one_of(
+        mostly("21/1/2027", "1/6/2027", "14 Feb 2027", "2027-05-01", "tomorrow", "in 2 weeks",
+               "next Thursday", "31/12/2027", "29/02/2028", "30/09/9999", "31/12/9999"),
+        date_phrases,
+        counted_dates,
+    ),
     "time": mostly("10:00", "10am", "2.30pm", "09:15", "18:00", "00:00", "23:59"),
     "duration": mostly("2h", "90m", "1h30m", "24h"),
     "M#": mostly("M1", "M2", "M3", "M4", "M5"),
