@@ -68,7 +68,7 @@ def deliver(
         if error is not None:
             failures.append(_failure(channel_id, error))
             undo = outcome.if_not_announced
-            if undo and posted == 0 and refused(error):
+            if undo and posted == 0 and _refused(error):
                 undo.run(database, now)
                 return [*failures, undo.explanation]  # its files would belong to nothing
     for file in outcome.files:
@@ -126,7 +126,7 @@ def post_parts(
     return len(parts), None
 
 
-def refused(error: SlackApiError | OSError) -> bool:
+def _refused(error: SlackApiError | OSError) -> bool:
     """Whether Slack certainly did not act: it answered, and not with a server error
     (after which, as after a dropped connection, it may have posted)."""
     return isinstance(error, SlackApiError) and error.response.status_code < 500
