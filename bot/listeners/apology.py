@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Respond
@@ -28,18 +29,31 @@ def tell(respond: Respond, client: WebClient | None, user_id: str | None, text: 
         log.warning("could not tell %s: %s", user_id, text, exc_info=True)
 
 
+@contextmanager
+def apologising(
+    respond: Respond | None, client: WebClient | None, user_id: str | None, what: str
+) -> Iterator[None]:
+    """Work done after Slack's 3 seconds, where Bolt would only log a line if it failed:
+    log it in full, and tell the person, where there is a way to."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed", what)
+        if respond is not None:
+            tell(respond, client, user_id, SORRY)
+
+
 def reported(lazy: Callable[..., None]) -> Callable[..., None]:
-    """A lazy listener whose failure is logged in full and, for a button, told to the
-    clicker. Bolt itself would log one line, and the person would see nothing."""
+    """A lazy listener, apologising for its failure to a button's clicker. It is skipped
+    when the acknowledging step left no `outcome` in the context: that step refused or
+    failed, and has said so."""
 
     @functools.wraps(lazy)  # Bolt passes the arguments the wrapped function names
     def run(**kwargs: Any) -> None:
-        try:
+        if "context" in kwargs and kwargs["context"].get("outcome") is None:
+            return
+        user_id = kwargs.get("body", {}).get("user", {}).get("id")
+        with apologising(kwargs.get("respond"), kwargs.get("client"), user_id, lazy.__name__):
             lazy(**kwargs)
-        except Exception:
-            log.exception("%s failed", lazy.__name__)
-            if "respond" in kwargs:
-                user_id = kwargs.get("body", {}).get("user", {}).get("id")
-                tell(kwargs["respond"], kwargs.get("client"), user_id, SORRY)
 
     return run

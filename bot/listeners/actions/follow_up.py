@@ -64,9 +64,7 @@ def register(app: App, services: Services) -> None:
         context: BoltContext, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         """Refresh the DM in place, or tell the clicker (only them) why not."""
-        outcome: Outcome | None = context.get("outcome")
-        if outcome is None:  # the click itself failed, and said so
-            return
+        outcome: Outcome = context["outcome"]
         if outcome.refused:
             refuse(respond, client, body, outcome)
             return
@@ -95,9 +93,7 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         respond: Respond,
     ) -> None:
-        outcome: Outcome | None = context.get("outcome")
-        if outcome is None:  # the click itself failed, and said so
-            return
+        outcome: Outcome = context["outcome"]
         if outcome.refused:
             refuse(respond, client, body, outcome)
             return

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot import rendering
 from bot.app import Services
 from bot.delivery import deliver
+from bot.listeners.apology import apologising
 from commands import dispatch
 from commands.context import Invocation
 from commands.replies import Outcome
@@ -44,17 +45,19 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         """The rest of a long reply, then channel posts, DMs and files (made as of the
         command, as its reply was); a sentence to the caller for each that failed."""
-        for part in rest:
-            respond(response_type="ephemeral", replace_original=False, **part)
-        failures = deliver(
-            client,
-            invocation.channel_id,
-            outcome,
-            services.database,
-            invocation.now,
-            services.write_ics,
-        )
-        for failure in failures:
-            respond(response_type="ephemeral", text=failure, replace_original=False)
+        what = f"after {invocation.command} {invocation.text}"
+        with apologising(respond, client, invocation.user_id, what):
+            for part in rest:
+                respond(response_type="ephemeral", replace_original=False, **part)
+            failures = deliver(
+                client,
+                invocation.channel_id,
+                outcome,
+                services.database,
+                invocation.now,
+                services.write_ics,
+            )
+            for failure in failures:
+                respond(response_type="ephemeral", text=failure, replace_original=False)
 
     app.command(ANY_COMMAND)(answer)

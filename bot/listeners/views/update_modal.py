@@ -89,9 +89,7 @@ def register(app: App, services: Services) -> None:
     def confirm(context: BoltContext, body: dict[str, Any], client: WebClient) -> None:
         """Say in the DM that the update landed, showing the action as it now stands;
         refresh the Home tab too if that is where the button was."""
-        outcome: Outcome | None = context.get("outcome")
-        if outcome is None:
-            return
+        outcome: Outcome = context["outcome"]
         confirmation = Message(title="Update posted", sections=outcome.reply.sections)
         post(client, context["channel"], confirmation)
         if context["home"]:
