@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -64,11 +65,11 @@ def deliver(
     """
     failures: list[str] = []
     if outcome.announcement:
-        posted, error = post_parts(client, channel_id, outcome.announcement)
+        posted, error = post_parts(client, channel_id, rendering.payloads(outcome.announcement))
         if error is not None:
             failures.append(_failure(channel_id, error))
             undo = outcome.if_not_announced
-            if undo and posted == 0 and _refused(error):
+            if undo and not posted and _refused(error):
                 undo.run(database, now)
                 return [*failures, undo.explanation]  # its files would belong to nothing
     for file in outcome.files:
@@ -108,22 +109,30 @@ def _failure(target: str, error: SlackApiError | OSError) -> str:
 
 def post(client: WebClient, target: str, message: Message) -> None:
     """Post a message, split into several if Slack's limits need it."""
-    _, error = post_parts(client, target, message)
+    _, error = post_parts(client, target, rendering.payloads(message))
     if error is not None:
         raise error
 
 
 def post_parts(
-    client: WebClient, target: str, message: Message
-) -> tuple[int, SlackApiError | OSError | None]:
-    """Post a message part by part: how many parts went out, and what stopped the rest."""
-    parts = rendering.payloads(message)
-    for posted, part in enumerate(parts):
+    client: WebClient,
+    target: str,
+    parts: list[dict[str, Any]],
+    metadata: Callable[[int], dict[str, Any]] | None = None,
+    skip: Collection[int] = (),
+) -> tuple[dict[int, str], SlackApiError | OSError | None]:
+    """Post a message's parts in order, but those in `skip`, each with `metadata(part)` if
+    given: the timestamps of those posted, by part, and what stopped the rest."""
+    posted: dict[int, str] = {}
+    for index, part in enumerate(parts):
+        if index in skip:
+            continue
+        tag = metadata(index) if metadata else None
         try:
-            client.chat_postMessage(channel=target, **part)
+            posted[index] = str(client.chat_postMessage(channel=target, metadata=tag, **part)["ts"])
         except (SlackApiError, OSError) as error:
             return posted, error
-    return len(parts), None
+    return posted, None
 
 
 def _refused(error: SlackApiError | OSError) -> bool:

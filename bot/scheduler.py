@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import rendering
 from bot.config import Settings
-from bot.delivery import conversation, failure_reason
+from bot.delivery import conversation, failure_reason, post_parts
 from commands.reminders import DeliveryFailed, DueReminder, Sent, run_pass
 from commands.replies import Message
 from storage import events
@@ -38,18 +38,17 @@ class SlackOutbox:
         parts = rendering.payloads(message)
         with _failures_as_delivery_failed():
             there, whole = self._posted(recipient, tag, len(parts)) if look_first else ({}, False)
-            if whole:
-                return Sent(there.get(0), posted=False)
-            ids = dict(there)
-            for index, part in enumerate(parts):
-                if index not in ids:
-                    payload = {"tag": tag, "part": index, "parts": len(parts)}
-                    metadata = {"event_type": METADATA_EVENT, "event_payload": payload}
-                    answer = self._client.chat_postMessage(
-                        channel=recipient, metadata=metadata, **part
-                    )
-                    ids[index] = str(answer["ts"])
-        return Sent(ids.get(0), posted=len(ids) > len(there))
+        if whole:
+            return Sent(there.get(0), posted=False)
+
+        def tagged(part: int) -> dict[str, Any]:
+            payload = {"tag": tag, "part": part, "parts": len(parts)}
+            return {"event_type": METADATA_EVENT, "event_payload": payload}
+
+        sent, error = post_parts(self._client, recipient, parts, tagged, skip=there)
+        if error is not None:
+            raise DeliveryFailed(failure_reason(error)) from error
+        return Sent((there | sent).get(0), posted=bool(sent))
 
     def _posted(self, recipient: str, tag: str, parts: int) -> tuple[dict[int, str], bool]:
         """The parts of the reminder Slack has, by number, and whether an earlier attempt
