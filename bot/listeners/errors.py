@@ -10,7 +10,6 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.apology import SORRY, tell
-from bot.listeners.views.update_modal import CALLBACK_ID, TEXT_BLOCK
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +22,10 @@ def register(app: App) -> None:
         kind = body.get("type")  # a slash command has none
         what = kind or f"{body.get('command')} {body.get('text', '')}"
         log.error("%s failed", what, exc_info=error)
-        if kind == "view_submission" and body.get("view", {}).get("callback_id") == CALLBACK_ID:
-            # Under the text, with the form kept open, so nothing typed is lost.
-            return _json({"response_action": "errors", "errors": {TEXT_BLOCK: SORRY}})
+        fields = list(body.get("view", {}).get("state", {}).get("values", {}))
+        if kind == "view_submission" and fields:
+            # Under the form's first field, with the form kept open: nothing typed is lost.
+            return _json({"response_action": "errors", "errors": {fields[0]: SORRY}})
         if kind == "block_actions":
             tell(respond, client, body.get("user", {}).get("id"), SORRY)
             return BoltResponse(status=200)
