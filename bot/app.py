@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -13,14 +13,9 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.config import Settings
 from bot.delivery import Lane
 from bot.directory import SlackDirectory
-from commands import calendar_ics
 from commands.calendar_feed import Writer
 from commands.context import Invocation
 from storage.database import Database
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -39,16 +34,7 @@ class Services:
         self, team_id: str, channel_id: str, user_id: str, text: str = "", command: str = "/board"
     ) -> Invocation:
         """What someone did, as the core sees it: now, with this deployment's settings."""
-        return Invocation(
-            team_id=team_id,
-            channel_id=channel_id,
-            user_id=user_id,
-            text=text,
-            now=self.clock(),
-            command=command,
-            default_timezone=self.settings.board_timezone,
-            public_url=self.settings.public_url,
-        )
+        return self.settings.invocation(self.clock(), team_id, channel_id, user_id, text, command)
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -84,8 +70,8 @@ def build_app(
     settings: Settings,
     database: Database,
     deliveries: Lane,
-    clock: Callable[[], datetime] = utc_now,
-    write_ics: Writer = calendar_ics.ics,
+    clock: Callable[[], datetime],
+    write_ics: Writer,
 ) -> App:
     from bot.listeners import register_listeners
 

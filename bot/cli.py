@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import build_app, utc_now, web_client
-from bot.config import Settings, instant
+from bot.app import build_app, web_client
+from bot.config import Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
 from bot.documents import CalendarWriter
@@ -164,7 +164,7 @@ def _import(database: Database, path: Path) -> int:
 
 
 def _console(settings: Settings, database: Database) -> int:
-    console = Console(database, utc_now, settings)
+    console = Console(database, settings)
     if sys.stdin.isatty():
         print("Board Bot console. Type /board help; /as <name> switches user; Ctrl-D ends.")
     console.run(sys.stdin, sys.stdout)

@@ -10,9 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 from dotenv import find_dotenv, load_dotenv
 
+from commands.context import Invocation
 from storage.database import DEFAULT_URL
 
 DEFAULT_API_URL = "https://slack.com/api/"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,30 @@ class Settings:
         passes): real time, or the rehearsal's simulated time."""
         start = self.rehearse_from
         if start is None:
-            return lambda: datetime.now(UTC)
+            return utc_now
         began, speed = time.monotonic(), self.rehearse_speed
         return lambda: start + timedelta(seconds=(time.monotonic() - began) * speed)
+
+    def invocation(
+        self,
+        now: datetime,
+        team_id: str,
+        channel_id: str,
+        user_id: str,
+        text: str = "",
+        command: str = "/board",
+    ) -> Invocation:
+        """What someone did, as the core sees it, with this deployment's settings."""
+        return Invocation(
+            team_id=team_id,
+            channel_id=channel_id,
+            user_id=user_id,
+            text=text,
+            now=now,
+            command=command,
+            default_timezone=self.board_timezone,
+            public_url=self.public_url,
+        )
 
 
 def instant(text: str | None) -> datetime | None:

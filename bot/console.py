@@ -8,13 +8,12 @@ Replies and channel posts are printed as text; files are named, with who gets th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 from typing import TextIO
 
 from bot.config import Settings
 from commands import dispatch
-from commands.context import Invocation, PersonInfo
+from commands.context import PersonInfo
 from commands.replies import Message
 from storage.database import Database
 
@@ -48,11 +47,9 @@ class ConsoleDirectory:
 
 
 class Console:
-    def __init__(
-        self, database: Database, clock: Callable[[], datetime], settings: Settings
-    ) -> None:
+    def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
-        self.clock = clock
+        self.clock = settings.clock()
         self.settings = settings
         self.directory = ConsoleDirectory()
         self.user = self.directory.remember(DEFAULT_USER)
@@ -73,20 +70,8 @@ class Console:
             return "Type a slash command such as /board help, or /as <name> to switch user."
         command, _, rest = text.partition(" ")
         rest = MENTION.sub(lambda m: f"<@{self.directory.remember(m[1])}>", rest)
-        outcome = dispatch.run(
-            Invocation(
-                TEAM,
-                CHANNEL,
-                self.user,
-                rest,
-                self.clock(),
-                command,
-                self.settings.board_timezone,
-                self.settings.public_url,
-            ),
-            self.database,
-            self.directory,
-        )
+        invocation = self.settings.invocation(self.clock(), TEAM, CHANNEL, self.user, rest, command)
+        outcome = dispatch.run(invocation, self.database, self.directory)
         shown = [self._show(outcome.reply)]
         if outcome.announcement:
             shown.append(self._show(outcome.announcement, "[channel] "))

@@ -12,7 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
-from bot.app import utc_now
+from bot.config import utc_now
 from commands import calendar_feed, calendar_ics
 from commands.errors import Unavailable
 from storage.database import Database
