@@ -25,9 +25,8 @@ from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
 from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo, line
 from commands.roster import Person, Roster
-from storage import audit, queries
 from storage import minutes as stored
-from storage.database import Database
+from storage import queries
 from storage.models import Action, ActionUpdate, Board, Meeting
 
 
@@ -402,33 +401,17 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
         announcement=as_message(collated),
         files=files,
         if_not_announced=Undo(
-            partial(_withdraw, board.id, meeting.number, version, ctx.caller),
+            partial(
+                stored.withdraw,
+                board_id=board.id,
+                meeting_number=meeting.number,
+                version=version,
+                actor_id=ctx.caller,
+            ),
             f"So the minutes of M{meeting.number} were not published. Publish them again "
             "once I can post in the channel.",
         ),
     )
-
-
-def _withdraw(
-    board_id: int,
-    meeting_number: int,
-    version: int,
-    actor_id: str,
-    database: Database,
-    now: datetime,
-) -> None:
-    """A publication that never reached the channel: the next one takes its version."""
-    with database.transaction() as session:
-        audit.record(
-            session,
-            board_id=board_id,
-            actor_id=actor_id,
-            at=now,
-            verb=stored.WITHDRAW_VERB,
-            subject=f"M{meeting_number}",
-            before=None,
-            after={"version": version},
-        )
 
 
 def _chosen_meeting(ctx: Context, args: str) -> Meeting:

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
-from storage import queries
+from storage import audit, queries
+from storage.database import Database
 from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
 
 PUBLISH_VERB = "minutes.publish"
@@ -170,3 +171,26 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
             if same:
                 del published[same[-1]]
     return published
+
+
+def withdraw(
+    database: Database,
+    now: datetime,
+    *,
+    board_id: int,
+    meeting_number: int,
+    version: int,
+    actor_id: str,
+) -> None:
+    """A publication that never reached the channel: the next one takes its version."""
+    with database.transaction() as session:
+        audit.record(
+            session,
+            board_id=board_id,
+            actor_id=actor_id,
+            at=now,
+            verb=WITHDRAW_VERB,
+            subject=f"M{meeting_number}",
+            before=None,
+            after={"version": version},
+        )
