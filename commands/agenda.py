@@ -7,10 +7,11 @@ import re
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import find_meeting, next_revision
+from commands.meetings import find_meeting
 from commands.replies import Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
+from storage.calendar import next_revision
 from storage.models import AgendaItem, Meeting
 
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
@@ -106,7 +107,7 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
 def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
     """The agenda is in the meeting's calendar event: a new revision of it (the item's
     audit row is the record)."""
-    for name, value in next_revision(ctx).items():
+    for name, value in next_revision(ctx.now).items():
         setattr(meeting, name, value)
 
 

@@ -13,6 +13,7 @@ from commands.errors import NotFound, UsageError
 from commands.replies import Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
+from storage.calendar import next_revision
 from storage.models import Meeting
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -164,15 +165,9 @@ def meeting_cancel(ctx: Context, args: str) -> Outcome:
     )
 
 
-def next_revision(ctx: Context) -> dict[str, object]:
-    """A new revision of a meeting's calendar event: the next SEQUENCE, counted in the
-    database so that changes made at once each count, and LAST-MODIFIED."""
-    return {"revision": Meeting.revision + 1, "updated_at": ctx.now}
-
-
 def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None:
     """Change a meeting: a new revision and an audit row."""
-    ctx.change(meeting, verb, f"M{meeting.number}", **values, **next_revision(ctx))
+    ctx.change(meeting, verb, f"M{meeting.number}", **values, **next_revision(ctx.now))
 
 
 def _scheduled(ctx: Context, number_text: str) -> Meeting:

@@ -19,6 +19,7 @@ import hmac
 import re
 import secrets
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -193,3 +194,9 @@ def feed_rows(session: Session, board: Board) -> FeedRows:
         members=members,
         people={person.user_id: FeedPerson(*person) for person in people},
     )
+
+
+def next_revision(now: datetime) -> dict[str, object]:
+    """A new revision of a meeting's calendar event: the next SEQUENCE, counted in the
+    database so that changes made at once each count, and LAST-MODIFIED."""
+    return {"revision": Meeting.revision + 1, "updated_at": now}
