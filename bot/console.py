@@ -19,7 +19,7 @@ from storage.database import Database
 
 TEAM = "TCONSOLE"
 CHANNEL = "CCONSOLE"
-MENTION = re.compile(r"(?<![<\w])@([A-Za-z][\w.\-]*)")
+MENTION = re.compile(r"(?<![<\w])@([A-Za-z](?:[\w.\-]*\w)?)")  # not a sentence's full stop
 DEFAULT_USER = "me"
 
 

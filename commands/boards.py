@@ -83,21 +83,10 @@ def setup(ctx: Context, args: str) -> Outcome:
 
 def member_add(ctx: Context, args: str) -> Outcome:
     """Add someone to the board, or change their role or organisation."""
-    match = MEMBER_ADD.match(args.strip())
+    text = args.strip().rstrip(".,")  # the end of a sentence
+    match = MEMBER_ADD.match(text)
     if not match:
-        named = parsing.MENTION.match(args.strip())
-        if named is None:
-            raise UsageError(
-                "Name the person with @, then optionally a role and org <organisation>."
-            )
-        rest = args.strip()[named.end() :].strip()
-        if parsing.MENTION.match(rest):
-            raise UsageError("Add one person at a time.")
-        if MEMBER_ADD.match(f"{named[0]} {rest.split()[0]}"):  # a role, then something else
-            raise UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
-        raise UsageError(
-            f"“{rest.split()[0]}” is not a role: chair, vice-chair, secretary or member."
-        )
+        raise _why_not_a_member(text)
     user_id = parsing.mention(match["who"])
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None
@@ -184,6 +173,20 @@ def members(ctx: Context, args: str) -> Outcome:
             sections=(Section(lines),),
         )
     )
+
+
+def _why_not_a_member(text: str) -> UsageError:
+    """What is wrong with a `member add` that does not read as one."""
+    named = parsing.MENTION.match(text)
+    if named is None:
+        return UsageError("Name the person with @, then optionally a role and org <organisation>.")
+    rest = text[named.end() :].strip()
+    if parsing.MENTION.match(rest):
+        return UsageError("Add one person at a time.")
+    first = rest.split()[0]
+    if first.lower() in ROLE_WORDS or first.lower() == "org":
+        return UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
+    return UsageError(f"“{first}” is not a role: {', '.join(ROLES)}.")
 
 
 def _keep_an_officer(ctx: Context, leaving: Member) -> None:

@@ -65,8 +65,8 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
     assert "Vice-chair, Northamptonshire Police" in listing
     assert "Secretary, Borough Council of Wellingborough" in listing
 
-    changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare NHS")
-    assert "Updated <@USAM>" in changed["text"]
+    changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare.")
+    assert "Updated <@USAM>: Member, Northamptonshire Healthcare." in changed["text"]
     removed = running_app.command("UGILL", "member remove <@USAM>.")
     assert "Removed <@USAM>" in removed["text"]
     assert "USAM" not in {m.user_id for m in rows(running_app, Member)}
@@ -457,6 +457,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "member add <@USAM> boss", "“boss” is not a role"),
         ("UCHAIR", "member add <@USAM> <@UPAUL>", "Add one person at a time"),
         ("UCHAIR", "member add <@USAM> secretary NHS Trust", "Give the organisation after org"),
+        ("UCHAIR", "member add <@USAM> org", "Give the organisation after org"),
         ("UCHAIR", "action reassign A1 to <@UPAUL>", "I don't understand “to” before <@UPAUL>"),
         ("UCHAIR", "member remove <@UPAUL> please", "I don't understand “please” after <@UPAUL>"),
         ("UCHAIR", "action reassign A1 <@UPAUL> <@USAM>", "Name one new owner only"),
