@@ -42,7 +42,6 @@ MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
 # A time that cannot be anything else (not a bare number): `10:00`, `2.30pm`, `10 am`, `noon`.
 CLOCK = r"(?:\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)|(?:12\s*)?(?:noon|midday))\.?"
-AM_PM_END = re.compile(r"[ap]\.?m\.?$", re.I)
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
 NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, start=1)}
@@ -211,7 +210,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 def parse_time(text: str) -> time:
     """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`."""
-    said = " ".join(text.split()).rstrip(".") if not AM_PM_END.search(text) else text.strip()
+    said = " ".join(text.split()).rstrip(".")  # `2.30 p.m.` still reads without its last dot
     if said.lower() in NOON:
         return time(12, 0)
     match = TIME.match(said)
