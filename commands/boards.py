@@ -102,13 +102,16 @@ def member_add(ctx: Context, args: str) -> Outcome:
         ctx.audit("member.add", f"member {user_id}", None, snapshot(member))
         verb = "Added"
     else:
-        before = snapshot(existing)
         if role == "member" and existing.is_officer:
             _keep_an_officer(ctx, existing)
-        existing.role = role or existing.role
-        existing.organisation = organisation or existing.organisation
+        ctx.change(
+            existing,
+            "member.update",
+            f"member {user_id}",
+            role=role or existing.role,
+            organisation=organisation or existing.organisation,
+        )
         member = existing
-        ctx.audit("member.update", f"member {user_id}", before, snapshot(member))
         verb = "Updated"
     return Outcome(
         reply=Message.of(
