@@ -103,6 +103,15 @@ def test_a_rate_limited_lookup_is_not_waited_out_before_the_reply(running_app: R
     assert len(asked) == 1  # once, not retried after the wait
 
 
+def test_a_slow_lookup_is_given_up_before_slacks_deadline(running_app: RunningApp) -> None:
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.delays["users.info"] = 4
+    assert "Added <@USAM>" in running_app.command("UCHAIR", "member add <@USAM>")["text"]
+    with running_app.database.transaction() as session:
+        person = session.get(Person, "USAM")
+        assert person is not None and person.name == "USAM"  # only the id was known
+
+
 def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
     set_up_board(running_app)
     reply = running_app.command(
@@ -237,11 +246,12 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         ("Thu 14 Jan at 10am at Swanspool House", "10:00 · Wellingborough CSP Board · Swanspool"),
         ("next Thursday at 2.30pm for 2h at 10 Downing Street", "3 December 2026, 14:30"),
         ("15/1/2027 noon at Council Chamber", "Friday 15 January 2027, 12:00"),
+        ("Fri 27 Nov 10:00", "Friday 27 November 2026, 10:00"),  # just held, not next year's
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
     places = [m.location for m in rows(running_app, Meeting)]
-    assert places == [None, "Swanspool House", "10 Downing Street", "Council Chamber"]
+    assert places == [None, "Swanspool House", "10 Downing Street", "Council Chamber", None]
     moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
     assert "Thursday 21 January 2027, 14:00" in moved
 
@@ -463,6 +473,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action reassign A1 <@UPAUL> <@USAM>", "Name one new owner only"),
         ("UCHAIR", "meeting cancel", "Give the meeting's number"),
         ("UCHAIR", "action done", "Give the action's number"),
+        ("UCHAIR", "note", "Give the agenda item's number"),
         ("UCHAIR", "member remove <@UOUT>", "is not on this board"),
         ("UCHAIR", "member remove <@UCHAIR>", "only officer"),
         ("UCHAIR", "member add <@UCHAIR> member", "only officer"),

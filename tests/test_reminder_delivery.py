@@ -387,25 +387,37 @@ def test_a_post_whose_connection_drops_is_not_sent_again(settings: Settings) -> 
     assert seen == [b"POST /api/chat.postMessage HTTP/1.1"]
 
 
+# A DM of 120 actions: three messages of at most 50 blocks.
+LONG_LIST = Message(sections=tuple(Section((line(f"A{n} Item"),)) for n in range(120)))
+LONG_TAG = "owner_update:1:UPAUL:2027-01-07"
+
+
+def post_part(client: WebClient, part: int, parts: int) -> None:
+    """A part of LONG_LIST as an earlier attempt split into `parts` would have posted it."""
+    payload = {"tag": LONG_TAG, "part": part, "parts": parts}
+    client.chat_postMessage(
+        channel="UPAUL",
+        metadata={"event_type": METADATA_EVENT, "event_payload": payload},
+        **rendering.payloads(LONG_LIST)[part],
+    )
+
+
+def parts_posted(slack: FakeSlack) -> list[tuple[int, int]]:
+    tags = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
+    return [(t["part"], t["parts"]) for t in tags]
+
+
 def test_a_reminder_in_several_messages_is_finished_not_repeated(slack: FakeSlack) -> None:
     """A pass died after the first of three messages; the next posts the other two."""
     client = WebClient(token="xoxb-test", base_url=slack.api_url)
-    long_list = Message(
-        title="Your actions", sections=tuple(Section((line(f"A{n} Item"),)) for n in range(120))
-    )
-    first, *_ = rendering.payloads(long_list)
-    died_after = {"tag": "owner_update:1:UPAUL:2027-01-07", "part": 0, "parts": 3}
-    metadata = {"event_type": METADATA_EVENT, "event_payload": died_after}
-    client.chat_postMessage(channel="DUPAUL", metadata=metadata, **first)
+    post_part(client, 0, 3)
     first_ts = slack.messages["DUPAUL"][0]["ts"]
 
     outbox = SlackOutbox(client)
-    assert outbox.send("UPAUL", long_list, died_after["tag"], look_first=True) == Sent(
-        first_ts, posted=True
-    )
-    tags = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
-    assert [(t["part"], t["parts"]) for t in tags] == [(0, 3), (1, 3), (2, 3)]
-    again = outbox.send("UPAUL", long_list, died_after["tag"], look_first=True)
+    sent = outbox.send("UPAUL", LONG_LIST, LONG_TAG, look_first=True)
+    assert sent == Sent(first_ts, posted=True)
+    assert parts_posted(slack) == [(0, 3), (1, 3), (2, 3)]
+    again = outbox.send("UPAUL", LONG_LIST, LONG_TAG, look_first=True)
     assert again == Sent(first_ts, posted=False) and len(slack.messages["DUPAUL"]) == 3
 
 
@@ -432,16 +444,17 @@ def test_the_bot_joins_a_public_channel_to_look_before_posting_again(slack: Fake
 def test_parts_of_attempts_split_differently_are_not_mixed(slack: FakeSlack) -> None:
     """The first attempt (in two) got one part out; the second (in three), two."""
     client = WebClient(token="xoxb-test", base_url=slack.api_url)
-    long_list = Message(sections=tuple(Section((line(f"A{n} Item"),)) for n in range(120)))
-    parts = rendering.payloads(long_list)
-    tag = "owner_update:1:UPAUL:2027-01-07"
-    for part, split_into, payload in [(0, 2, parts[0]), (0, 3, parts[0]), (1, 3, parts[1])]:
-        metadata = {"tag": tag, "part": part, "parts": split_into}
-        client.chat_postMessage(
-            channel="UPAUL",
-            metadata={"event_type": METADATA_EVENT, "event_payload": metadata},
-            **payload,
-        )
-    SlackOutbox(client).send("UPAUL", long_list, tag, look_first=True)
-    posted = [m["metadata"]["event_payload"] for m in slack.messages["DUPAUL"]]
-    assert [(p["part"], p["parts"]) for p in posted[3:]] == [(2, 3)]
+    for part, parts in [(0, 2), (0, 3), (1, 3)]:
+        post_part(client, part, parts)
+    SlackOutbox(client).send("UPAUL", LONG_LIST, LONG_TAG, look_first=True)
+    assert parts_posted(slack)[3:] == [(2, 3)]
+
+
+def test_without_channels_join_the_bot_posts_rather_than_give_up(slack: FakeSlack) -> None:
+    """An install approved before the scope was asked for cannot look in the channel."""
+    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=slack.api_url))
+    slack.fail_next("conversations.history", status=200, error="not_in_channel")
+    slack.fail_next("conversations.join", status=200, error="missing_scope")
+    tag = "eve:1:CBOARD:2027-01-13"
+    assert outbox.send("CBOARD", Message.of(line("Board tomorrow")), tag, look_first=True).posted
+    assert [m["metadata"]["event_payload"]["tag"] for m in slack.messages["CBOARD"]] == [tag]

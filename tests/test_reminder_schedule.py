@@ -66,6 +66,7 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     assert "Actions due before the meeting" in channel
     assert "A1" in channel and "Share hotspot data" in channel and "@UPAUL" in channel
     assert "Circulate strategy" in channel and "Review the plan" not in channel  # due after
+    assert "Owners still on the board have been sent a message" in channel
 
     # Paul's action fell due on the 10th: his overdue notice comes the morning after.
     assert due(database, at("2027-01-11T08:59")) == []
@@ -82,6 +83,7 @@ def test_a_draft_agenda_with_no_actions_due_says_so(core: Core, database: Databa
     send_all(database, at("2026-12-31T09:00"))
     [draft] = send_all(database, at("2027-01-07T09:00"))
     assert "No open actions fall due before the meeting." in draft.message.plain_text()
+    assert "have been sent a message" not in draft.message.plain_text()
 
 
 def test_any_member_sees_the_schedule_and_off_stops_every_reminder(
