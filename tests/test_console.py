@@ -85,3 +85,13 @@ def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path) ->
     assert served.returncode == 1
     assert "the database upgrade failed (exit status 1); not starting" in served.stderr
     assert "serving on" not in served.stderr
+
+
+def test_the_console_keeps_a_rehearsals_clock(tmp_path: Path) -> None:
+    env = environ(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
+        BOARDBOT_REHEARSE_FROM="2030-06-01T09:00:00+00:00",
+    )
+    typed = "/board setup Wellingborough CSP Board\n/board meeting add tomorrow 10:00\n"
+    result = run(["-m", "bot", "console"], env, tmp_path, typed)
+    assert "M1 Sunday 2 June 2030, 10:00" in result.stdout, result.stdout + result.stderr
