@@ -53,10 +53,20 @@ class SlackOutbox:
     def _posted(self, recipient: str, tag: str, parts: int) -> tuple[dict[int, str], bool]:
         """The parts of the reminder Slack has, by number, and whether an earlier attempt
         posted it whole (however it was split then: it may have changed since). Parts of
-        an attempt split otherwise are not counted, so none of this one is missed."""
-        channel = conversation(self._client, recipient)
+        an attempt split otherwise are not counted, so none of this one is missed.
+
+        If Slack will not let the app look (an install without a scope it needs), nothing
+        is counted: posting twice is then the risk taken, rather than never posting.
+        """
+        try:
+            messages = self._recent(conversation(self._client, recipient))
+        except SlackApiError as error:
+            if not _not_allowed(error):
+                raise
+            log.warning("cannot look in %s (%s): posting", recipient, failure_reason(error))
+            return {}, False
         by_split: dict[int, dict[int, str]] = defaultdict(dict)  # parts → part → ts
-        for message in self._recent(channel):
+        for message in messages:
             metadata = message.get("metadata") or {}
             payload = metadata.get("event_payload") or {}
             if metadata.get("event_type") == METADATA_EVENT and payload.get("tag") == tag:
@@ -80,15 +90,21 @@ class SlackOutbox:
             if error.response.get("error") != "not_in_channel":
                 raise
         # A public channel the bot posts to without being a member: join it to look.
-        try:
-            self._client.conversations_join(channel=channel)
-        except SlackApiError as error:
-            if error.response.get("error") != "missing_scope":
-                raise
-            # Installed before channels:join was asked for: it cannot look, and posts.
-            log.warning("cannot look in %s: reinstall the app to grant channels:join", channel)
-            return []
+        self._client.conversations_join(channel=channel)
         return history()
+
+
+# Slack's answers that it could not serve a call just now, rather than that it will not.
+BUSY = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def _not_allowed(error: SlackApiError) -> bool:
+    """Whether Slack answered that this app may not make the call (a missing scope, a
+    method it does not offer), so that trying again later would not help."""
+    status = error.response.status_code
+    return status < 500 and status != 429 and error.response.get("error") not in BUSY
 
 
 @contextmanager

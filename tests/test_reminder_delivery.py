@@ -450,11 +450,25 @@ def test_parts_of_attempts_split_differently_are_not_mixed(slack: FakeSlack) -> 
     assert parts_posted(slack)[3:] == [(2, 3)]
 
 
-def test_without_channels_join_the_bot_posts_rather_than_give_up(slack: FakeSlack) -> None:
-    """An install approved before the scope was asked for cannot look in the channel."""
+@pytest.mark.parametrize(
+    ("recipient", "refusals"),
+    [
+        # An install approved before channels:join was asked for.
+        (
+            "CBOARD",
+            [("conversations.history", "not_in_channel"), ("conversations.join", "missing_scope")],
+        ),
+        ("CBOARD", [("conversations.history", "missing_scope")]),
+        ("UPAUL", [("conversations.open", "unknown_method")]),
+    ],
+)
+def test_a_reminder_the_bot_may_not_look_for_is_posted_rather_than_given_up(
+    slack: FakeSlack, recipient: str, refusals: list[tuple[str, str]]
+) -> None:
     outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=slack.api_url))
-    slack.fail_next("conversations.history", status=200, error="not_in_channel")
-    slack.fail_next("conversations.join", status=200, error="missing_scope")
+    for method, error in refusals:
+        slack.fail_next(method, status=200, error=error)
     tag = "eve:1:CBOARD:2027-01-13"
-    assert outbox.send("CBOARD", Message.of(line("Board tomorrow")), tag, look_first=True).posted
-    assert [m["metadata"]["event_payload"]["tag"] for m in slack.messages["CBOARD"]] == [tag]
+    assert outbox.send(recipient, Message.of(line("Board tomorrow")), tag, look_first=True).posted
+    posted = [m for messages in slack.messages.values() for m in messages]
+    assert [m["metadata"]["event_payload"]["tag"] for m in posted] == [tag]
