@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.config import Settings
-from bot.delivery import Lane
+from bot.delivery import Lane, failure_reason
 from bot.directory import SlackDirectory
 from commands.calendar_feed import Writer
 from commands.context import Invocation
 from storage.database import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +54,25 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+# Slack's answers to auth.test that mean the token itself is wrong.
+WRONG_TOKEN = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+
+
+def token_refused(settings: Settings) -> str | None:
+    """Why Slack refuses the bot token, if it does. A Slack out of reach is no reason to
+    stay down: the token is checked again on the first request."""
+    try:
+        lookup_client(settings).auth_test()
+    except (SlackApiError, OSError) as error:
+        reason = failure_reason(error)
+        if reason in WRONG_TOKEN:
+            return reason
+        log.warning("could not check the bot token (%s): checking on the first request", reason)
+    return None
+
+
 # What a lookup made before a reply may take: Slack wants the reply within 3 seconds.
 LOOKUP_TIMEOUT_SECONDS = 2
 
@@ -82,6 +105,10 @@ def build_app(
         # Answer in the HTTP response itself; what follows goes on the delivery lane
         # (commands) or to lazy listeners (buttons, forms, the Home tab).
         process_before_response=True,
+        # Not auth.test now: Slack may be out of reach as the bot starts, and the health
+        # check and calendar feed do not need it. Bolt asks on the first request instead
+        # and keeps the answer; `token_refused` has already caught a wrong token.
+        token_verification_enabled=False,
     )
     directory = SlackDirectory(lookup_client(settings))
     services = Services(settings, database, directory, clock, write_ics, deliveries)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import build_app, web_client
+from bot.app import build_app, token_refused, web_client
 from bot.config import Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
     if verb == "serve" and not settings.signing_secret:
         parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
+    if refused := token_refused(settings):
+        parser.error(f"Slack refuses SLACK_BOT_TOKEN ({refused}); check it in the app's settings.")
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     write_ics = CalendarWriter()
