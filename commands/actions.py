@@ -14,6 +14,7 @@ from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
 
 ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
+STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
 RAG = re.compile(r"^(?P<rag>red|amber|green)\b[\s:,-]*", re.I)
 
@@ -72,6 +73,8 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     last = next(reversed(list(BY.finditer(text))), None)
     if last is None or not dates.looks_like_date(text[last.end() :]):
         return None, text
+    if stray := STRAY_ITEM.search(text, last.end()):
+        parsing.item_number(stray["item"])  # not a number, or ITEM would have taken it
     try:
         due_on = dates.parse_date(text[last.end() :], ctx.today)
     except UsageError as error:
@@ -100,7 +103,8 @@ def actions(ctx: Context, args: str) -> Outcome:
         statuses, title = ("open", "done", "dropped"), "All actions"
     elif choice:
         owner = parsing.mention(choice, "owner")
-        title = "Open actions of one owner"
+        name = queries.names(ctx.session, {owner}).get(owner, owner)
+        title = f"Open actions of {name}"
     found = queries.actions(
         ctx.session,
         board.id,
@@ -108,6 +112,8 @@ def actions(ctx: Context, args: str) -> Outcome:
         statuses=statuses,
         due_before=ctx.today if overdue_only else None,
     )
+    if not found and owner is not None:
+        ctx.board_member(owner)  # someone off the board who owns nothing is a mistake
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
     lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)
@@ -199,6 +205,8 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     owner = parsing.mention(who, "new owner")
     ctx.board_member(owner)
     previous = action.owner_id
+    if owner == previous:
+        raise UsageError(describe.action_ref(action), " is already ", Mention(owner), "'s.")
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner)
     return Outcome(
         reply=Message.of(

@@ -23,25 +23,33 @@ def action_ref(action: Action) -> Strong:
     return Strong(f"A{action.number}")
 
 
+CANCELLED = " (cancelled)"
+
+
 def meeting_line(meeting: Meeting, zone: ZoneInfo) -> Line:
-    """`M3 Thursday 14 January 2027, 10:00 · CSP Board · Swanspool House`."""
+    """`M3 Thursday 14 January 2027, 10:00–12:00 · CSP Board · Swanspool House`."""
     return line(
         meeting_ref(meeting),
         " ",
-        say_datetime(meeting.starts_at, zone),
+        say_hours(meeting, zone),
         " · ",
         meeting.title,
         f" · {meeting.location}" if meeting.location else None,
-        " (cancelled)" if meeting.status == "cancelled" else None,
+        CANCELLED if meeting.status == "cancelled" else None,
     )
+
+
+def say_hours(meeting: Meeting, zone: ZoneInfo) -> str:
+    """`Thursday 14 January 2027, 10:00–12:00`: when it starts, and until when."""
+    return f"{say_datetime(meeting.starts_at, zone)}–{meeting.ends_at.astimezone(zone):%H:%M}"
 
 
 def meeting_message(meeting: Meeting, zone: ZoneInfo) -> Message:
     """A meeting with its time, place and agenda (replies and the eve-of-meeting reminder)."""
     when = line(
-        say_datetime(meeting.starts_at, zone),
-        f"–{meeting.ends_at.astimezone(zone):%H:%M}",
+        say_hours(meeting, zone),
         f", {meeting.location}" if meeting.location else None,
+        CANCELLED if meeting.status == "cancelled" else None,
     )
     agenda = tuple(item_line(item) for item in meeting.items) or (line("No agenda items yet."),)
     return Message(
@@ -62,14 +70,15 @@ def item_line(item: AgendaItem) -> Line:
     )
 
 
-def rag(update: ActionUpdate) -> str | None:
-    return f"[{RAG_LABELS[update.rag]}] " if update.rag else None
+def rag(status: str | None) -> str | None:
+    """`[AMBER] `, put before an update's text; nothing for an update without a status."""
+    return f"[{RAG_LABELS[status]}] " if status else None
 
 
 def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
     when = update.created_at.astimezone(zone).date()
     return line(
-        say_short_date(when), " ", Mention(update.author_id), ": ", rag(update), update.text
+        say_short_date(when), " ", Mention(update.author_id), ": ", rag(update.rag), update.text
     )
 
 
@@ -110,7 +119,7 @@ def action_line(
         due_text(action, today),
         f" · {action.status}" if show_status and action.status != "open" else None,
         " · latest: " if latest else None,
-        rag(latest) if latest else None,
+        rag(latest.rag) if latest else None,
         shortened(latest.text, longest) if latest else None,
     )
 

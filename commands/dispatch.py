@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +11,7 @@ from commands import parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
-from commands.subcommands import Access, Subcommand, family, find
+from commands.subcommands import TABLE, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
 
@@ -89,13 +90,21 @@ def _unknown(invocation: Invocation) -> UsageError:
     first, *more = invocation.text.split()
     related = family(first) or family(first.removesuffix("s"))
     if not related:
-        return UsageError(f"I don't know “{first}”. Type {command} help for the list of commands.")
+        near = difflib.get_close_matches(first.lower(), {sub.words[0] for sub in _listed()}, n=1)
+        guess = f" Did you mean “{command} {near[0]}”?" if near else ""
+        error = UsageError(f"I don't know “{first}”.{guess}")
+        error.usage = _usages(command, family(near[0]) if near else _listed())
+        return error
     if more:
         error = UsageError(f"I don't know “{command} {first} {more[0]}”.")
     else:
         error = UsageError(f"“{command} {first}” is incomplete.")
     error.usage = _usages(command, related)
     return error
+
+
+def _listed() -> list[Subcommand]:
+    return [sub for sub in TABLE if sub.listed]
 
 
 def _usages(command: str, subcommands: list[Subcommand]) -> str:

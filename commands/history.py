@@ -8,6 +8,7 @@ from typing import Any
 from commands import parsing
 from commands.context import Context
 from commands.dates import say_short_date
+from commands.describe import rag
 from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
 from storage import queries
@@ -94,7 +95,7 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Lin
         return tuple(spans)
     row = after or before or {}
     words = row.get("text") or row.get("description") or row.get("title")
-    return (f": {words}",) if words else ()
+    return (": ", rag(row.get("rag")) or "", words) if words else ()
 
 
 def _value(key: str, value: Any) -> Span:

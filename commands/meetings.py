@@ -18,16 +18,23 @@ from storage.models import Meeting
 
 DEFAULT_LENGTH = timedelta(hours=2)
 # A meeting just held: it may still be entered, and its attendance, notes and
-# decisions recorded, for this long after it started.
-JUST_HELD = timedelta(days=7)
+# decisions recorded, if it started within this many days (counted in calendar days).
+JUST_HELD_DAYS = 7
 MAX_SERIES = 12
 TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
 SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
+DURATION = re.compile(rf"\s+for\s+(?P<length>(?=\d){dates.LENGTH})\s*$", re.I)
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
 LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
 AM_PM = re.compile(r"[ap]\.?m\.?|noon\.?|midday\.?", re.I)
 HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
+
+
+def held_since(ctx: Context) -> datetime:
+    """The earliest start of a meeting "just held": midnight on the board's calendar
+    JUST_HELD_DAYS days ago, so last week's meeting counts whatever the hour now."""
+    return dates.local_to_utc(ctx.today - timedelta(days=JUST_HELD_DAYS), time(0), ctx.zone)
 
 
 @dataclass(frozen=True)
@@ -53,38 +60,67 @@ def read_when(ctx: Context, text: str) -> When:
     return When(dates.local_to_utc(day, clock, ctx.zone), clock)
 
 
+def _trailing_options(text: str, options: dict[str, str]) -> str:
+    """Take `quarterly [<count>]` and `for <duration>` off the end of `text` into `options`,
+    each once; what is left."""
+    while True:
+        if "count" not in options and (match := SERIES.search(text)):
+            options["count"] = match["count"] or ""
+        elif "length" not in options and (match := DURATION.search(text)):
+            options["length"] = match["length"]
+        else:
+            return text
+        text = text[: match.start()]
+
+
+# Words of an option left at the end of the date and time, with what should follow them.
+UNFINISHED = {"at": "where, e.g. at Swanspool House", "for": "how long, e.g. for 2h"}
+
+
+def _refuse_stray_options(text: str) -> None:
+    """An option left in the date and time is one that could not be read: say which."""
+    if re.search(r"\squarterly\b", text, re.I):
+        raise UsageError(
+            f"After quarterly, give the number of meetings (1 to {MAX_SERIES}), e.g. quarterly 4."
+        )
+    if match := re.search(r"\s(at|for)\s*$", text, re.I):
+        raise UsageError(f"Say {UNFINISHED[match[1].lower()]}.")
+
+
 def meeting_add(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
-    text = args.strip()
-    title = board.name
-    text, *given_title = TITLE_SEPARATOR.split(text, maxsplit=1)
-    if given_title:
-        title = parsing.title(given_title[0], "meeting title")
-    count = 1
-    if match := SERIES.search(text):
-        count = int(match["count"]) if match["count"] else 4
-        if not 1 <= count <= MAX_SERIES:
-            raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
-        text = text[: match.start()]
+    text, *given_title = TITLE_SEPARATOR.split(args.strip(), maxsplit=1)
+    title = parsing.title(given_title[0], "meeting title") if given_title else board.name
+    # `for`, `at` and `quarterly` in any order: those after the place, the place, those before.
+    options: dict[str, str] = {}
+    text = _trailing_options(text, options)
     location = None
     if match := LOCATION.search(text):
         location = parsing.title(match["location"], "location")
+        text = _trailing_options(text[: match.start()], options)
+    if "length" not in options and (match := LENGTH.search(text)):
+        options["length"] = match["length"]  # not a duration: parse_duration says why
         text = text[: match.start()]
-    length = DEFAULT_LENGTH
-    if match := LENGTH.search(text):
-        length = dates.parse_duration(match["length"])
-        text = text[: match.start()]
+    _refuse_stray_options(text)
+    count = int(options["count"] or 4) if "count" in options else 1
+    if not 1 <= count <= MAX_SERIES:
+        raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
+    length = dates.parse_duration(options["length"]) if "length" in options else DEFAULT_LENGTH
     when = read_when(ctx, text)
-    if when.starts_at < ctx.now - JUST_HELD:
+    if when.starts_at < held_since(ctx):
         raise UsageError(
             f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than "
-            f"{JUST_HELD.days} days ago. Meetings can be entered up to a week after they were held."
+            f"{JUST_HELD_DAYS} days ago. Meetings can be entered up to a week after they were held."
         )
     first_day = when.starts_at.astimezone(ctx.zone).date()
     series = uuid.uuid4().hex if count > 1 else None
+    starts = [
+        dates.local_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
+        for index in range(count)
+    ]
+    clashes = queries.meetings_starting(ctx.session, board.id, starts)
     created: list[Meeting] = []
-    for index in range(count):
-        starts_at = dates.local_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
+    for starts_at in starts:
         meeting = Meeting(
             board_id=board.id,
             number=queries.take_number(ctx.session, board.id, "meeting"),
@@ -104,10 +140,15 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         created.append(meeting)
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
     heading = "Meeting scheduled" if count == 1 else f"{count} quarterly meetings scheduled"
+    # Most likely typed twice: say so, so that one can be cancelled.
+    same_time = Section(
+        tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
+        heading=f"Already at that time (cancel one with {ctx.invocation.command} meeting cancel)",
+    )
     return Outcome(
         reply=Message(
             title=heading,
-            sections=(Section(lines),),
+            sections=(Section(lines), *([same_time] if clashes else [])),
             footnote=f"Add agenda items with {ctx.invocation.command} agenda add <title>.",
         ),
         announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),

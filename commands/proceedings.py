@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands import parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import JUST_HELD
+from commands.meetings import JUST_HELD_DAYS, held_since
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -27,19 +27,19 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     for user_id in people:
         ctx.board_member(user_id)
     meeting = current_meeting(ctx)
+    switched: list[str] = []  # recorded otherwise before: say so, or it passes unnoticed
     for user_id in people:
         row = queries.attendance(ctx.session, meeting.id, user_id)
         before = snapshot(row)
         if row is None:
             row = Attendance(meeting_id=meeting.id, user_id=user_id, status=status)
             ctx.session.add(row)
+        elif row.status != status:
+            switched.append(user_id)
         row.status = status
         ctx.session.flush()
         ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
-    names: list[Mention | str] = []
-    for index, user_id in enumerate(people):
-        names += [", "] if index else []
-        names.append(Mention(user_id))
+    other = next(word for key, word in ATTENDANCE_WORDS.items() if key != status)
     return Outcome(
         reply=Message.of(
             line(
@@ -48,11 +48,25 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                 " as ",
                 ATTENDANCE_WORDS[status],
                 ": ",
-                *names,
+                *_listed(people),
                 ".",
-            )
+            ),
+            *(
+                [line("No longer recorded as ", other, ": ", *_listed(switched), ".")]
+                if switched
+                else []
+            ),
         )
     )
+
+
+def _listed(user_ids: list[str]) -> Line:
+    """`@gill, @paul`."""
+    spans: list[Mention | str] = []
+    for index, user_id in enumerate(user_ids):
+        spans += [", "] if index else []
+        spans.append(Mention(user_id))
+    return tuple(spans)
 
 
 def note(ctx: Context, args: str) -> Outcome:
@@ -101,11 +115,11 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 
 
 def current_meeting(ctx: Context) -> Meeting:
-    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now, JUST_HELD)
+    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now, held_since(ctx))
     if meeting is None:
         raise UsageError(
             "There is no current meeting: none is in progress or started in the last "
-            f"{JUST_HELD.days} days. "
+            f"{JUST_HELD_DAYS} days. "
             f"Enter a meeting just held with {ctx.invocation.command} meeting add."
         )
     return meeting

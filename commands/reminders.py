@@ -103,7 +103,7 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                 ]
         sent = deliveries.sent_keys(session, {key.subject_id for key, _, _ in wanted})
         unsent = [(key, meeting, at) for key, meeting, at in wanted if key not in sent]
-        due = _meeting_messages(session, unsent, last_day)
+        due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
         for action, board in deliveries.overdue_unreminded(
             session, (now + timedelta(days=1)).date()
@@ -115,9 +115,13 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
 
 
 def _meeting_messages(
-    session: Session, unsent: list[tuple[DeliveryKey, Meeting, datetime]], last_day: date
+    session: Session,
+    unsent: list[tuple[DeliveryKey, Meeting, datetime]],
+    last_day: date,
+    now: datetime,
 ) -> list[DueReminder]:
-    """The messages of the unsent meeting reminders, with their agendas and actions loaded."""
+    """The messages of the unsent meeting reminders, with their agendas and actions loaded,
+    worded for the day they go out (which is later than planned after an outage)."""
     if not unsent:
         return []
     deliveries.load_agendas(session, {meeting.id for _, meeting, _ in unsent})
@@ -129,6 +133,7 @@ def _meeting_messages(
     out = []
     for key, meeting, at in unsent:
         zone = ZoneInfo(meeting.board.timezone)
+        today = now.astimezone(zone).date()
         actions = owed[meeting.board_id]
         if key.kind == "owner_update":
             day = meeting.starts_at.astimezone(zone).date()
@@ -138,10 +143,10 @@ def _meeting_messages(
                 f"{dates.say_datetime(meeting.starts_at, zone)}. "
                 "Please post an update on your actions before then.",
                 mine,
-                at.astimezone(zone).date(),
+                today,
             )
         else:
-            message = _channel_message(key.kind, meeting, actions, zone)
+            message = _channel_message(key.kind, meeting, actions, zone, today)
         out.append(DueReminder(key, f"M{meeting.number}", meeting.board_id, at, message))
     return out
 
@@ -281,19 +286,19 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
     )
 
 
-def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: ZoneInfo) -> Message:
+def _channel_message(
+    kind: str, meeting: Meeting, owed: list[Action], zone: ZoneInfo, today: date
+) -> Message:
     when = dates.say_datetime(meeting.starts_at, zone)
+    day = meeting.starts_at.astimezone(zone).date()
     details = describe.meeting_message(meeting, zone)
     if kind == "agenda_call":
-        board = meeting.board
-        deadline = meeting.starts_at.astimezone(zone).date() - timedelta(
-            days=board.draft_agenda_days
-        )
+        deadline = day - timedelta(days=meeting.board.draft_agenda_days)
         ask: Line = line(
             "Partners: propose items for ",
             Strong(f"M{meeting.number}"),
-            f" ({when}) by ",
-            dates.say_date(deadline),
+            f" ({when}) ",
+            f"by {dates.say_date(deadline)}" if deadline >= today else "as soon as you can",
             " with ",
             Code(f"{COMMAND} agenda add <title> [@presenter] [20m] to M{meeting.number}"),
             ".",
@@ -303,9 +308,7 @@ def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: Zone
             sections=(Section((ask,)), *details.sections[1:]),
         )
     if kind == "draft_agenda":
-        day = meeting.starts_at.astimezone(zone).date()
         due = [a for a in owed if describe.due_by(a, day)]
-        today = day - timedelta(days=meeting.board.draft_agenda_days)
         actions = tuple(describe.action_line(a, today) for a in due) or (
             line("No open actions fall due before the meeting."),
         )
@@ -319,7 +322,13 @@ def _channel_message(kind: str, meeting: Meeting, owed: list[Action], zone: Zone
             if due
             else None,
         )
-    return Message(title=f"Tomorrow: {details.title}", sections=details.sections)
+    return Message(title=f"{_days_away(day, today)}: {details.title}", sections=details.sections)
+
+
+def _days_away(day: date, today: date) -> str:
+    """`Tomorrow`, as the eve-of-meeting reminder is headed; `Today` when it goes out late."""
+    days = (day - today).days
+    return {0: "Today", 1: "Tomorrow"}.get(days, f"In {days} days")
 
 
 def reminders(ctx: Context, args: str) -> Outcome:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import Select, bindparam, func, select, update
@@ -143,6 +143,21 @@ def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | 
     )
 
 
+def meetings_starting(
+    session: Session, board_id: int, starts: Iterable[datetime]
+) -> Sequence[Meeting]:
+    """The board's meetings, but cancelled ones, that start at one of these instants."""
+    return session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id == board_id,
+            Meeting.status != "cancelled",
+            Meeting.starts_at.in_(list(starts)),
+        )
+        .order_by(Meeting.starts_at, Meeting.number)
+    ).all()
+
+
 def upcoming(board_id: int, now: datetime) -> Select[Meeting]:
     """Scheduled meetings of a board that have not started, soonest first."""
     return (
@@ -167,17 +182,17 @@ def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | No
 
 
 def current_meeting(
-    session: Session, board_id: int, now: datetime, within: timedelta | None = None
+    session: Session, board_id: int, now: datetime, since: datetime | None = None
 ) -> Meeting | None:
-    """The meeting in progress or, failing that, the latest that has started (no longer
-    ago than `within`, if given). Cancelled meetings never count."""
+    """The meeting in progress or, failing that, the latest that has started (at or
+    after `since`, if given). Cancelled meetings never count."""
     statement = select(Meeting).where(
         Meeting.board_id == board_id,
         Meeting.status != "cancelled",
         Meeting.starts_at <= now,
     )
-    if within is not None:
-        statement = statement.where(Meeting.starts_at >= now - within)
+    if since is not None:
+        statement = statement.where(Meeting.starts_at >= since)
     return session.scalars(
         statement.order_by(
             (Meeting.ends_at >= now).desc(), Meeting.starts_at.desc(), Meeting.number.desc()

@@ -242,16 +242,30 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
 ) -> None:
     set_up_board(running_app)  # on Tuesday 1 December 2026
     for typed, scheduled in [
-        ("14 Jan 2027 at 10:00", "Thursday 14 January 2027, 10:00 · Wellingborough CSP Board"),
-        ("Thu 14 Jan at 10am at Swanspool House", "10:00 · Wellingborough CSP Board · Swanspool"),
+        (
+            "14 Jan 2027 at 10:00",
+            "Thursday 14 January 2027, 10:00–12:00 · Wellingborough CSP Board",
+        ),
+        (
+            "Thu 14 Jan at 10am at Swanspool House",
+            "10:00–12:00 · Wellingborough CSP Board · Swanspool",
+        ),
         ("next Thursday at 2.30pm for 2h at 10 Downing Street", "3 December 2026, 14:30"),
         ("15/1/2027 noon at Council Chamber", "Friday 15 January 2027, 12:00"),
         ("Fri 27 Nov 10:00", "Friday 27 November 2026, 10:00"),  # just held, not next year's
+        ("14/1/2027 10:00 at Swanspool House for 3h", "10:00–13:00 · Wellingborough CSP Board"),
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
     places = [m.location for m in rows(running_app, Meeting)]
-    assert places == [None, "Swanspool House", "10 Downing Street", "Council Chamber", None]
+    assert places == [
+        None,
+        "Swanspool House",
+        "10 Downing Street",
+        "Council Chamber",
+        None,
+        "Swanspool House",
+    ]
     moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
     assert "Thursday 21 January 2027, 14:00" in moved
 
@@ -288,7 +302,8 @@ def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None
 
     mine = running_app.command("UGILL", "actions mine")["text"]
     assert "A1" in mine and "A2" not in mine and "latest: [AMBER]" in mine
-    assert "A2" in running_app.command("UGILL", "actions <@UPAUL>")["text"]
+    pauls = running_app.command("UGILL", "actions <@UPAUL>")["text"]
+    assert pauls.startswith("*Open actions of Paul Valentine (2)*") and "A2" in pauls
 
     assert "Marked *A1* done" in running_app.command("UGILL", "action done A1")["text"]
     assert "A1" not in running_app.command("UPAUL", "actions")["text"]
@@ -314,8 +329,9 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     running_app.clock.fixed = DURING_THE_MEETING
     present = running_app.command("UGILL", "present <@UCHAIR> <@UGILL>, <@UPAUL|Paul V>")["text"]
     assert "*M1*" in present and "<@UPAUL>" in present
-    running_app.command("UGILL", "present <@ULARA>")
-    running_app.command("UGILL", "apologies <@USAM> and <@USAM>")
+    running_app.command("UGILL", "present <@ULARA> <@USAM>")
+    sent = running_app.command("UGILL", "apologies <@USAM> and <@USAM>")["text"]
+    assert sent.endswith("as sent apologies: <@USAM>.\nNo longer recorded as present: <@USAM>.")
     running_app.command("UGILL", "note 2 Hemmingwell and Queensway remain the hotspots")
     decided = running_app.command("UGILL", "decision 1 to note the report")["text"]
     assert "RESOLVED: to note the report" in decided
@@ -437,6 +453,14 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add Gill to do things", "not a mention"),
         ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
         ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
+        ("UCHAIR", "action add <@UGILL> Report by 1/1/2027 item x", "“x” is not an agenda item"),
+        ("UCHAIR", "actions <@UOUT>", "is not on this board"),
+        ("UCHAIR", "action reassign A1 <@UPAUL>", "A1 is already <@UPAUL>'s"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly x", "After quarterly, give the number"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 quarterly", "After quarterly, give"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 at", "Say where, e.g. at Swanspool House"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
+        ("UCHAIR", "minuets", "Did you mean “/board minutes”?"),
         ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
         ("UCHAIR", "action add <@UGILL> Report by March", "“March” is not a single day"),
@@ -506,7 +530,7 @@ def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
 
     assert reply["response_type"] == "ephemeral"
     assert says in reply["text"].replace("*", "")
-    assert "Usage" in reply["text"] or "/board help" in reply["text"]
+    assert "Usage" in reply["text"]
     assert dump(running_app.database) == before
 
 
@@ -555,6 +579,29 @@ def test_a_meeting_just_held_can_be_entered_and_minuted(running_app: RunningApp)
     assert "Hotspot data shared with housing" in minutes
     assert "RESOLVED: to note the report" in minutes
     assert "Paul Valentine" in minutes  # present
+
+
+def test_a_meeting_typed_twice_is_pointed_out(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00")
+    again = running_app.command("UGILL", "meeting add 14/1/2027 10am quarterly 2")["text"]
+    assert "*M2* Thursday 14 January 2027" in again and "*M3* Wednesday 14 April" in again
+    assert "*Already at that time (cancel one with /board meeting cancel)*\n*M1*" in again
+    running_app.command("UGILL", "meeting cancel M1")
+    running_app.command("UGILL", "meeting cancel M2")
+    assert "Already" not in running_app.command("UGILL", "meeting add 14/01/2027 10:00")["text"]
+
+
+def test_seven_days_ago_is_a_calendar_day_whatever_the_hour(running_app: RunningApp) -> None:
+    """Friday's meeting, entered on the Friday after in the afternoon: within the week."""
+    set_up_board(running_app)
+    running_app.clock.fixed = datetime(2027, 1, 29, 16, 0, tzinfo=UTC)
+    held = running_app.command("UGILL", "meeting add 22/01/2027 10:00")["text"]
+    assert "*M1* Friday 22 January 2027, 10:00" in held
+    present = running_app.command("UGILL", "present <@UPAUL>")["text"]
+    assert "M1" in present
+    earlier = running_app.command("UGILL", "meeting add 21/01/2027 23:00")["text"]
+    assert "is more than 7 days ago" in earlier
 
 
 def test_a_meeting_that_has_started_is_neither_moved_nor_cancelled(

@@ -38,7 +38,7 @@ def test_a_piped_session_prints_replies_posts_and_refusals(
     assert "[channel] Wellingborough CSP Board now meets here. Chair: @me." in out
     assert "Added @gill: Secretary, Borough Council of Wellingborough." in out
     assert "(now acting as @gill)" in out
-    assert "M1 Monday 14 January 2030, 10:00 · CSP Board · Swanspool House" in out
+    assert "M1 Monday 14 January 2030, 10:00–12:00 · CSP Board · Swanspool House" in out
     assert "M2 Sunday 14 April 2030, 10:00" in out
     assert "1. SSNP report — @paul (15 min)" in out
     # User text is shown as typed in the console; there is nobody to ping.

@@ -186,6 +186,16 @@ def test_missed_reminders_are_posted_late_while_still_useful(
         ("owner_update", "UPAUL"),
         ("eve", "CBOARD"),
     ]
+    # Worded for the day they go out: the call's deadline has passed, the meeting is today.
+    morning_of = {r.key.kind: r.message for r in due_reminders(database, at("2027-01-14T09:30"))}
+    assert "(Thursday 14 January 2027, 10:00) as soon as you can" in (
+        morning_of["agenda_call"].plain_text()
+    )
+    assert morning_of["eve"].title == "Today: M1: CSP Board"
+    the_day_before = {
+        r.key.kind: r.message for r in due_reminders(database, at("2027-01-13T09:30"))
+    }
+    assert the_day_before["eve"].title == "Tomorrow: M1: CSP Board"
     # Once the meeting has begun its reminders are no longer useful; the overdue one still is.
     assert due(database, at("2027-01-14T10:01")) == [("overdue", "UPAUL")]
     core.command("UPAUL", "action done A1", at("2027-01-14T10:05"))
