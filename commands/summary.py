@@ -156,7 +156,7 @@ def as_message(summary: Summary) -> Message:
         if following
         else line("No next meeting is scheduled."),
         line(
-            "By latest update: ",
+            "By RAG status, as last given: ",
             ", ".join(
                 f"{count} {RAG_LABELS.get(standing, standing)}"
                 for standing, count in summary.standings()
