@@ -81,4 +81,6 @@ def test_an_update_without_a_rag_keeps_the_last_rag_given_as_the_minutes_do(
 
     overview = sections(running_app.command("UCHAIR", "summary"))[0]
 
-    assert overview.splitlines()[2] == ("By RAG status, as last given: 0 RED, 1 AMBER, 0 GREEN, 2 no update.")
+    assert overview.splitlines()[2] == (
+        "By RAG status, as last given: 0 RED, 1 AMBER, 0 GREEN, 2 no update."
+    )
