@@ -22,11 +22,27 @@ DEFAULT_LENGTH = timedelta(hours=2)
 JUST_HELD_DAYS = 7
 MAX_SERIES = 12
 TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
-SERIES = re.compile(r"\s+quarterly(?:\s+(?P<count>\d+))?\s*$", re.I)
-DURATION = re.compile(rf"\s+for\s+(?P<length>(?=\d){dates.LENGTH})\s*$", re.I)
+# The options `quarterly [<count>]` and `for <duration>`, read off the end of the text.
+OPTIONS = {
+    "count": re.compile(r"[\s,;]+quarterly(?:\s+(?P<value>\d+))?[.,;]?$", re.I),
+    "length": re.compile(rf"[\s,;]+for\s+(?P<value>(?=\d){dates.LENGTH})[.,;]?$", re.I),
+}
+OPTION_WORDS = {"count": "quarterly", "length": "for"}
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
-LENGTH = re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S)
+# What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
+# anywhere in the date and time; in the place, only where it cannot be part of a name.
+NUMBER = r"(?:\d|(?:an?|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+UNREAD = {
+    "place": (
+        re.compile(rf"\s+for\s+(?P<length>{NUMBER}.*)$", re.I | re.S),
+        re.compile(rf"\squarterly(?:\s+{NUMBER}\S*)?[.,;]?$", re.I),
+    ),
+    "time": (
+        re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S),
+        re.compile(r"\squarterly\b", re.I),
+    ),
+}
 AM_PM = re.compile(r"[ap]\.?m\.?|noon\.?|midday\.?", re.I)
 HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
 
@@ -61,25 +77,32 @@ def read_when(ctx: Context, text: str) -> When:
 
 
 def _trailing_options(text: str, options: dict[str, str]) -> str:
-    """Take `quarterly [<count>]` and `for <duration>` off the end of `text` into `options`,
-    each once; what is left."""
-    while True:
-        if "count" not in options and (match := SERIES.search(text)):
-            options["count"] = match["count"] or ""
-        elif "length" not in options and (match := DURATION.search(text)):
-            options["length"] = match["length"]
-        else:
-            return text
-        text = text[: match.start()]
+    """Take the OPTIONS off the end of `text` into `options`; what is left."""
+    while match := next(
+        ((key, found) for key, pattern in OPTIONS.items() if (found := pattern.search(text))),
+        None,
+    ):
+        key, found = match
+        if key in options:
+            raise UsageError(f"Give {OPTION_WORDS[key]} once only.")
+        options[key] = found["value"] or ""
+        text = text[: found.start()]
+    return text
 
 
 # Words of an option left at the end of the date and time, with what should follow them.
 UNFINISHED = {"at": "where, e.g. at Swanspool House", "for": "how long, e.g. for 2h"}
 
 
-def _refuse_stray_options(text: str) -> None:
-    """An option left in the date and time is one that could not be read: say which."""
-    if re.search(r"\squarterly\b", text, re.I):
+def _refuse_unread_options(text: str, where: str) -> None:
+    """An option left in the place (`where` "place") or the date and time ("time") is one
+    that could not be read: say which, rather than keep it as part of the place or
+    misread it as a time."""
+    length, series = UNREAD[where]
+    if match := length.search(text):
+        dates.parse_duration(match["length"])  # says why it is not a duration
+        raise UsageError("Give for once, after the date and time or after the place.")
+    if series.search(text):
         raise UsageError(
             f"After quarterly, give the number of meetings (1 to {MAX_SERIES}), e.g. quarterly 4."
         )
@@ -96,12 +119,10 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     text = _trailing_options(text, options)
     location = None
     if match := LOCATION.search(text):
-        location = parsing.title(match["location"], "location")
+        _refuse_unread_options(" " + match["location"], "place")
+        location = parsing.title(match["location"].rstrip(" ,;."), "location")
         text = _trailing_options(text[: match.start()], options)
-    if "length" not in options and (match := LENGTH.search(text)):
-        options["length"] = match["length"]  # not a duration: parse_duration says why
-        text = text[: match.start()]
-    _refuse_stray_options(text)
+    _refuse_unread_options(text, "time")
     count = int(options["count"] or 4) if "count" in options else 1
     if not 1 <= count <= MAX_SERIES:
         raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")

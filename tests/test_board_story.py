@@ -253,7 +253,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         ("next Thursday at 2.30pm for 2h at 10 Downing Street", "3 December 2026, 14:30"),
         ("15/1/2027 noon at Council Chamber", "Friday 15 January 2027, 12:00"),
         ("Fri 27 Nov 10:00", "Friday 27 November 2026, 10:00"),  # just held, not next year's
-        ("14/1/2027 10:00 at Swanspool House for 3h", "10:00–13:00 · Wellingborough CSP Board"),
+        ("14/1/2027 10:00 at Swanspool House, for 3h.", "10:00–13:00 · Wellingborough CSP Board"),
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
@@ -457,7 +457,10 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "actions <@UOUT>", "is not on this board"),
         ("UCHAIR", "action reassign A1 <@UPAUL>", "A1 is already <@UPAUL>'s"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly x", "After quarterly, give the number"),
-        ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 quarterly", "After quarterly, give"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 quarterly", "Give quarterly once"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for 2h at Hall for 3h", "Give for once only"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 at Hall for two hours", "“two hours” as a dur"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 at Hall quarterly four", "After quarterly, give"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 at", "Say where, e.g. at Swanspool House"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
         ("UCHAIR", "minuets", "Did you mean “/board minutes”?"),
