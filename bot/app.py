@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware.request_verification import (
+    RequestVerification as BoltRequestVerification,
+)
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -17,6 +20,7 @@ from bot.delivery import Lane, failure_reason
 from bot.directory import SlackDirectory
 from commands.calendar_feed import Writer
 from commands.context import Invocation
+from commands.errors import Unavailable
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -56,21 +60,33 @@ def web_client(settings: Settings) -> WebClient:
 
 # Slack's answers to auth.test that mean the token itself is wrong.
 WRONG_TOKEN = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+    }
 )
 
 
-def token_refused(settings: Settings) -> str | None:
-    """Why Slack refuses the bot token, if it does. A Slack out of reach is no reason to
-    stay down: the token is checked again on the first request."""
+class TokenRefused(Exception):
+    """Slack says the bot token is wrong: no use starting."""
+
+
+def token_accepted(settings: Settings) -> bool:
+    """Whether Slack accepts the bot token; False if it could not be asked (out of reach,
+    or busy), which is no reason to stay down. Raise TokenRefused if it says no."""
     try:
         lookup_client(settings).auth_test()
     except (SlackApiError, OSError) as error:
         reason = failure_reason(error)
         if reason in WRONG_TOKEN:
-            return reason
+            raise TokenRefused(reason) from error
         log.warning("could not check the bot token (%s): checking on the first request", reason)
-    return None
+        return False
+    return True
 
 
 # What a lookup made before a reply may take: Slack wants the reply within 3 seconds.
@@ -89,26 +105,50 @@ def lookup_client(settings: Settings) -> WebClient:
     )
 
 
+class RequestVerification(BoltRequestVerification):
+    """Bolt's check of Slack's signature and timestamp, where a timestamp that is not a
+    number fails it too: slack-sdk's verifier raises on one, and the error handler
+    would then act on a request nobody signed."""
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002
+    ) -> BoltResponse:
+        try:
+            int(req.headers.get("x-slack-request-timestamp", ["0"])[0])
+        except ValueError:
+            return self._build_error_response()
+        return super().process(req=req, resp=resp, next=next)
+
+
 def build_app(
     settings: Settings,
     database: Database,
     deliveries: Lane,
     clock: Callable[[], datetime],
     write_ics: Writer,
+    token_checked: bool = True,
 ) -> App:
+    """The app; with `token_checked` False (Slack could not be asked as the bot started),
+    Bolt checks the token on the first request instead, and the health check and
+    calendar feed are served meanwhile."""
     from bot.listeners import register_listeners
 
     client = web_client(settings)
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
+        # Bolt's signature check, in its place before anything else, made strict.
+        request_verification_enabled=False,
+        before_authorize=RequestVerification(settings.signing_secret or ""),
         # Answer in the HTTP response itself; what follows goes on the delivery lane
         # (commands) or to lazy listeners (buttons, forms, the Home tab).
         process_before_response=True,
-        # Not auth.test now: Slack may be out of reach as the bot starts, and the health
-        # check and calendar feed do not need it. Bolt asks on the first request instead
-        # and keeps the answer; `token_refused` has already caught a wrong token.
-        token_verification_enabled=False,
+        token_verification_enabled=token_checked,
+        user_facing_authorize_error_message=str(Unavailable()),
     )
     directory = SlackDirectory(lookup_client(settings))
     services = Services(settings, database, directory, clock, write_ics, deliveries)

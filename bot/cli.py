@@ -8,10 +8,12 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import build_app, token_refused, web_client
+from bot.app import TokenRefused, build_app, token_accepted, web_client
 from bot.config import Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
@@ -21,11 +23,14 @@ from bot.server import Routes, make_server
 from commands.board_export import export_board, import_board
 from commands.dates import warm_up
 from commands.errors import BoardError
-from storage.database import Database
+from storage.database import Database, StorageUnavailable
 
 log = logging.getLogger("boardbot")
 SWITCH_INTERVAL = 0.0005  # seconds
 SERVERS = {"serve", "socket"}
+TRY_AGAIN_LATER = 75  # sysexits.h EX_TEMPFAIL: the database could not be reached
+UPGRADE_RETRY_SECONDS = 2
+UPGRADE_RETRY_LONGEST_SECONDS = 60
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,9 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     if verb in SERVERS:
-        _upgrade_in_a_child()
+        if not _upgrade_in_a_child():
+            # Started before its database: "unavailable" to everyone until it is upgraded.
+            database.hold()
+            threading.Thread(target=_upgrade_when_reachable, args=(database,), daemon=True).start()
     else:
-        database.upgrade()
+        try:
+            database.upgrade()
+        except StorageUnavailable as error:
+            print(f"boardbot {verb}: the database could not be reached: {error}", file=sys.stderr)
+            return TRY_AGAIN_LATER
     if verb == "db":
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
@@ -97,14 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
     if verb == "serve" and not settings.signing_secret:
         parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
-    if refused := token_refused(settings):
+    try:
+        token_checked = token_accepted(settings)
+    except TokenRefused as refused:
         parser.error(f"Slack refuses SLACK_BOT_TOKEN ({refused}); check it in the app's settings.")
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     write_ics = CalendarWriter()
     deliveries = Lane()
     clock = settings.clock()
-    app = build_app(settings, database, deliveries, clock, write_ics)
+    app = build_app(settings, database, deliveries, clock, write_ics, token_checked)
     start_scheduler(database, app.client, settings, clock)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -136,16 +150,33 @@ def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:
     write_ics.close()
 
 
-def _upgrade_in_a_child() -> None:
+def _upgrade_in_a_child() -> bool:
     """`boardbot db upgrade` as a short-lived process of its own: a server that ran the
-    migrations itself would keep Alembic in memory for as long as it runs."""
+    migrations itself would keep Alembic in memory for as long as it runs. False if the
+    database could not be reached; any other failure stops the server."""
     # -P: the installed package, never a `bot` folder in the working directory.
     upgraded = subprocess.run(
         [sys.executable, "-P", "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
     )
+    if upgraded.returncode == TRY_AGAIN_LATER:
+        return False
     if upgraded.returncode:
         log.error("the database upgrade failed (exit status %s); not starting", upgraded.returncode)
         sys.exit(max(upgraded.returncode, 1))
+    return True
+
+
+def _upgrade_when_reachable(database: Database) -> None:
+    """Try the upgrade again, less and less often, until the database is back; then serve."""
+    wait = UPGRADE_RETRY_SECONDS
+    while True:
+        log.warning("the database is out of reach; trying again in %s s", wait)
+        time.sleep(wait)
+        if _upgrade_in_a_child():
+            database.release()
+            log.info("the database is back and up to date")
+            return
+        wait = min(wait * 2, UPGRADE_RETRY_LONGEST_SECONDS)
 
 
 def _export(database: Database, board: str, out: Path) -> int:

@@ -94,17 +94,24 @@ class SlackOutbox:
         return history()
 
 
-# Slack's answers that it could not serve a call just now, rather than that it will not.
-BUSY = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# Slack's answers that this app may not look (a scope not granted, a method or channel
+# type it does not offer), or, for a plain 404, that there is no such method at all.
+NOT_PERMITTED = frozenset(
+    {
+        "missing_scope",
+        "no_permission",
+        "not_allowed_token_type",
+        "unknown_method",
+        "method_not_supported_for_channel_type",
+        "restricted_action",
+    }
 )
 
 
 def _not_allowed(error: SlackApiError) -> bool:
-    """Whether Slack answered that this app may not make the call (a missing scope, a
-    method it does not offer), so that trying again later would not help."""
-    status = error.response.status_code
-    return status < 500 and status != 429 and error.response.get("error") not in BUSY
+    """Whether Slack answered that this app may not make the call, so that trying again
+    later would not help."""
+    return error.response.status_code == 404 or error.response.get("error") in NOT_PERMITTED
 
 
 @contextmanager

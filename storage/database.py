@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///boardbot.db"
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# The longest a command waits for the database (a lock, a connection) before giving up:
+# the "unavailable" reply must still reach the person inside Slack's 3 seconds.
+WAIT_SECONDS = 2
 
 
 class StorageUnavailable(Exception):
@@ -33,7 +36,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook decide
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={WAIT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -50,12 +53,22 @@ class Database:
         self.url = url
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         if url.startswith("postgresql"):
-            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": 5}
-            options["connect_args"] = {"connect_timeout": 3}
+            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": WAIT_SECONDS}
+            options["connect_args"] = {"connect_timeout": WAIT_SECONDS}
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._open = threading.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        """Answer as unavailable until `release()`: for a server that started while the
+        database was out of reach, and so could not bring its schema up to date."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
 
     @property
     def dialect(self) -> str:
@@ -64,6 +77,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Commit on success, roll back on any exception; outages become StorageUnavailable."""
+        if not self._open.is_set():
+            raise StorageUnavailable("the database has not been upgraded yet")
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -85,9 +100,12 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as error:
+            raise StorageUnavailable(str(error.orig)) from error
 
     def analyze(self) -> None:
         """Refresh the planner's statistics, as after a bulk load (PostgreSQL's autovacuum
@@ -96,7 +114,9 @@ class Database:
             connection.execute(text("ANALYZE"))
 
     def ping(self) -> bool:
-        """Whether the database answers right now."""
+        """Whether the database answers right now (and is not held)."""
+        if not self._open.is_set():
+            return False
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -16,9 +17,11 @@ from bot.config import Settings
 from commands import dispatch
 from commands.context import Invocation
 from storage.database import Database
-from tests.conftest import POSTGRES_URL, Everyone, serving
+from tests import processes
+from tests.conftest import CHANNEL, POSTGRES_URL, SIGNING_SECRET, TEAM, Everyone, serving
 from tests.fake_slack import FakeSlack
-from tests.slack_requests import get
+from tests.processes import SERVE, environ
+from tests.slack_requests import SlackSender, get
 from tests.snapshots import dump
 from tests.tcp_proxy import TcpProxy
 
@@ -124,3 +127,33 @@ def test_killed_postgres_connections_are_replaced_on_the_next_command(
         assert killed and killed[0] >= 1
         assert "Added *A1*" in app.command("UCHAIR", "action add <@UCHAIR> Chase the PCC")["text"]
     app_database.dispose()
+
+
+def test_a_server_started_before_its_database_serves_once_the_database_is_there(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    """`serve` with its SQLite folder not there yet: up, "unavailable", then upgraded."""
+    folder = tmp_path / "not-yet"
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{folder}/board.db",
+        REMINDER_INTERVAL_SECONDS="3600",
+    )
+    server, url = processes.serving(SERVE, env, tmp_path)
+    try:
+        health = url.removesuffix("/slack/events") + "/healthz"
+        sender = SlackSender(url, SIGNING_SECRET, TEAM, slack)
+        assert get(health).status == 503
+        assert UNAVAILABLE in sender.command("UCHAIR", "members", channel=CHANNEL).json()["text"]
+
+        folder.mkdir()
+        deadline = time.monotonic() + 60
+        while get(health).status != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        reply = sender.command("UCHAIR", "setup Wellingborough CSP Board", channel=CHANNEL)
+        assert "now home to *Wellingborough CSP Board*" in reply.json()["text"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

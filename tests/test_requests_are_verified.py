@@ -1,8 +1,12 @@
 """Only requests signed by Slack in the last five minutes get in (SPEC §4)."""
 
+import json
 from urllib.parse import urlencode
 
-from tests.conftest import CHANNEL, RunningApp
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from tests.conftest import CHANNEL, SIGNING_SECRET, TEAM, RunningApp
 from tests.slack_requests import get, post
 from tests.snapshots import dump
 
@@ -42,3 +46,57 @@ def test_health_and_unknown_paths(running_app: RunningApp) -> None:
     assert get(running_app.url + "/nothing-here").status == 404
     body = urlencode({"a": "b"}).encode()
     assert post(running_app.url + "/slack/events", body, {}).status == 401
+
+
+@pytest.mark.parametrize("kind", ["command", "button", "form", "event"])
+def test_a_timestamp_that_is_not_a_number_is_refused_and_nothing_is_sent(
+    running_app: RunningApp, kind: str
+) -> None:
+    """Signed over the odd timestamp itself: only the timestamp is wrong."""
+    sender, slack = running_app.sender, running_app.slack
+    form = "application/x-www-form-urlencoded"
+    person = {"id": "UCHAIR", "username": "chair", "team_id": TEAM}
+    payloads = {
+        "command": (sender.command_body("UCHAIR", "setup Forged Board", CHANNEL), form),
+        "button": (
+            interaction(
+                {
+                    "type": "block_actions",
+                    "user": person,
+                    "team": {"id": TEAM},
+                    "response_url": slack.response_url("forged"),
+                    "actions": [{"action_id": "mark_done", "value": "1:1", "type": "button"}],
+                }
+            ),
+            form,
+        ),
+        "form": (interaction({"type": "view_submission", "user": person}), form),
+        "event": (
+            json.dumps(
+                {
+                    "type": "event_callback",
+                    "team_id": TEAM,
+                    "event_id": "Ev1",
+                    "event": {"type": "app_home_opened", "user": "UCHAIR", "tab": "home"},
+                }
+            ).encode(),
+            "application/json",
+        ),
+    }
+    body, content_type = payloads[kind]
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp="abc", body=body)
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": "abc",
+        "X-Slack-Signature": signature or "",
+    }
+    before = dump(running_app.database)
+    slack.reset()
+
+    assert post(sender.url, body, headers).status == 401
+    assert dump(running_app.database) == before
+    assert [call.method for call in slack.calls] == []
+
+
+def interaction(payload: dict[str, object]) -> bytes:
+    return urlencode({"payload": json.dumps(payload)}).encode()
