@@ -103,8 +103,8 @@ def actions(ctx: Context, args: str) -> Outcome:
         statuses, title = ("open", "done", "dropped"), "All actions"
     elif choice:
         owner = parsing.mention(choice, "owner")
-        name = queries.names(ctx.session, {owner}).get(owner, owner)
-        title = f"Open actions of {name}"
+        name = queries.names(ctx.session, {owner}).get(owner)
+        title = f"Open actions of {name}" if name else "Open actions of one owner"
     found = queries.actions(
         ctx.session,
         board.id,

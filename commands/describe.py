@@ -40,8 +40,12 @@ def meeting_line(meeting: Meeting, zone: ZoneInfo) -> Line:
 
 
 def say_hours(meeting: Meeting, zone: ZoneInfo) -> str:
-    """`Thursday 14 January 2027, 10:00–12:00`: when it starts, and until when."""
-    return f"{say_datetime(meeting.starts_at, zone)}–{meeting.ends_at.astimezone(zone):%H:%M}"
+    """`Thursday 14 January 2027, 10:00–12:00`: when it starts, and until when (with the
+    day too, if it ends on another)."""
+    starts, ends = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    if ends.date() == starts.date():
+        return f"{say_datetime(starts, zone)}–{ends:%H:%M}"
+    return f"{say_datetime(starts, zone)} to {say_datetime(ends, zone)}"
 
 
 def meeting_message(meeting: Meeting, zone: ZoneInfo) -> Message:

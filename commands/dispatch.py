@@ -11,7 +11,7 @@ from commands import parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
-from commands.subcommands import TABLE, Access, Subcommand, family, find
+from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
 
@@ -90,10 +90,16 @@ def _unknown(invocation: Invocation) -> UsageError:
     first, *more = invocation.text.split()
     related = family(first) or family(first.removesuffix("s"))
     if not related:
-        near = difflib.get_close_matches(first.lower(), {sub.words[0] for sub in _listed()}, n=1)
-        guess = f" Did you mean “{command} {near[0]}”?" if near else ""
-        error = UsageError(f"I don't know “{first}”.{guess}")
-        error.usage = _usages(command, family(near[0]) if near else _listed())
+        near = difflib.get_close_matches(first.lower(), {sub.words[0] for sub in LISTED}, n=1)
+        if near:
+            error = UsageError(f"I don't know “{first}”. Did you mean “{command} {near[0]}”?")
+            error.usage = _usages(command, family(near[0]))
+            return error
+        words = list(dict.fromkeys(sub.words[0] for sub in LISTED))
+        error = UsageError(
+            f"I don't know “{first}”. The commands are {', '.join(words[:-1])} and {words[-1]}."
+        )
+        error.usage = _usages(command, family("help"))
         return error
     if more:
         error = UsageError(f"I don't know “{command} {first} {more[0]}”.")
@@ -101,10 +107,6 @@ def _unknown(invocation: Invocation) -> UsageError:
         error = UsageError(f"“{command} {first}” is incomplete.")
     error.usage = _usages(command, related)
     return error
-
-
-def _listed() -> list[Subcommand]:
-    return [sub for sub in TABLE if sub.listed]
 
 
 def _usages(command: str, subcommands: list[Subcommand]) -> str:

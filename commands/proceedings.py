@@ -27,7 +27,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     for user_id in people:
         ctx.board_member(user_id)
     meeting = current_meeting(ctx)
-    switched: list[str] = []  # recorded otherwise before: say so, or it passes unnoticed
+    # Recorded otherwise before (by status): say so, or the change passes unnoticed.
+    switched: dict[str, list[str]] = {}
     for user_id in people:
         row = queries.attendance(ctx.session, meeting.id, user_id)
         before = snapshot(row)
@@ -35,11 +36,10 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             row = Attendance(meeting_id=meeting.id, user_id=user_id, status=status)
             ctx.session.add(row)
         elif row.status != status:
-            switched.append(user_id)
+            switched.setdefault(row.status, []).append(user_id)
         row.status = status
         ctx.session.flush()
         ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
-    other = next(word for key, word in ATTENDANCE_WORDS.items() if key != status)
     return Outcome(
         reply=Message.of(
             line(
@@ -48,19 +48,18 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                 " as ",
                 ATTENDANCE_WORDS[status],
                 ": ",
-                *_listed(people),
+                *_mentions(people),
                 ".",
             ),
             *(
-                [line("No longer recorded as ", other, ": ", *_listed(switched), ".")]
-                if switched
-                else []
+                line("No longer recorded as ", ATTENDANCE_WORDS[was], ": ", *_mentions(who), ".")
+                for was, who in switched.items()
             ),
         )
     )
 
 
-def _listed(user_ids: list[str]) -> Line:
+def _mentions(user_ids: list[str]) -> Line:
     """`@gill, @paul`."""
     spans: list[Mention | str] = []
     for index, user_id in enumerate(user_ids):

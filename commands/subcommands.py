@@ -61,7 +61,7 @@ def help_(ctx: Context, args: str) -> Outcome:
     command = ctx.invocation.command
     asked = args.strip().lower().removeprefix(command + " ")
     topic = asked.removesuffix("s")
-    chosen = [s for s in TABLE if s.listed and (s.topic == topic or s.name == asked)]
+    chosen = [s for s in LISTED if s.topic == topic or s.name == asked]
     if topic and chosen:
         lines = []
         for sub in chosen:
@@ -73,11 +73,10 @@ def help_(ctx: Context, args: str) -> Outcome:
         unknown = line(f"I have no help on “{args.strip()}”; these are all the commands.")
         sections.append(Section((unknown,)))
     by_topic: dict[str, list[Line]] = {}
-    for sub in TABLE:
-        if sub.listed:
-            by_topic.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
-                line(Code(sub.usage(command)), f" — {sub.summary}")
-            )
+    for sub in LISTED:
+        by_topic.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
+            line(Code(sub.usage(command)), f" — {sub.summary}")
+        )
     by_topic["Examples"] = [
         line(Code(f"{command} {sub.examples[0]}")) for sub in TABLE if sub.name in EXAMPLES
     ]
@@ -354,6 +353,8 @@ TABLE: tuple[Subcommand, ...] = (
         ("reminders set draft 10", "reminders set hour 8"),
     ),
 )
+# What help shows: the aliases are left out.
+LISTED = [sub for sub in TABLE if sub.listed]
 
 
 def find(text: str) -> tuple[Subcommand | None, str]:
@@ -375,4 +376,4 @@ def find(text: str) -> tuple[Subcommand | None, str]:
 
 def family(word: str) -> list[Subcommand]:
     """Subcommands starting with this word, for a partial command like `/board action`."""
-    return [s for s in TABLE if s.listed and s.words[0] == word.lower()]
+    return [s for s in LISTED if s.words[0] == word.lower()]

@@ -254,6 +254,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         ("15/1/2027 noon at Council Chamber", "Friday 15 January 2027, 12:00"),
         ("Fri 27 Nov 10:00", "Friday 27 November 2026, 10:00"),  # just held, not next year's
         ("14/1/2027 10:00 at Swanspool House, for 3h.", "10:00–13:00 · Wellingborough CSP Board"),
+        ("14/1/2027 23:00 for 2h", "23:00 to Friday 15 January 2027, 01:00"),
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
@@ -265,6 +266,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         "Council Chamber",
         None,
         "Swanspool House",
+        None,
     ]
     moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
     assert "Thursday 21 January 2027, 14:00" in moved
@@ -424,7 +426,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UPAUL", "present <@UPAUL>", "Only the chair"),
         ("UPAUL", "note 1 Hello", "Only the chair"),
         ("UPAUL", "meeting cancel M1", "Only the chair"),
-        ("UCHAIR", "frobnicate", "I don't know “frobnicate”"),
+        ("UCHAIR", "frobnicate", "I don't know “frobnicate”. The commands are help, setup"),
         ("UCHAIR", "action", "is incomplete"),
         ("UCHAIR", "action frobnicate A1", "I don't know “/board action frobnicate”"),
         ("UCHAIR", "reminders maybe", "I don't understand “maybe” after reminders"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -75,11 +76,17 @@ def test_run_without_slack_tokens_is_the_console_and_db_upgrade_says_where(
 
 
 def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path) -> None:
-    """The migrations run as a process of their own; their failure stops the server."""
+    """The migrations run as a process of their own; their failure (here: a schema from
+    a later version of the bot) stops the server."""
+    path = tmp_path / "board.db"
+    with sqlite3.connect(path) as later:
+        later.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        later.execute("INSERT INTO alembic_version VALUES ('from_a_later_version')")
+    later.close()
     env = environ(
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET="secret",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'no such folder' / 'board.db'}",
+        DATABASE_URL=f"sqlite:///{path}",
     )
     served = run(SERVE, env, tmp_path)
     assert served.returncode == 1
