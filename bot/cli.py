@@ -65,8 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
     database = Database(settings.database_url)
     verb = args.verb
+    if verb == "reminders" and not settings.bot_token:
+        parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     if verb in SERVERS:
@@ -84,8 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
     if verb == "reminders":
-        if not settings.bot_token:
-            parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
         now = args.at or utc_now()
         posted = reminder_pass(database, web_client(settings), now, settings)
         for reminder in posted:

@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 SPEC_FILENAME = "slack_web_openapi_v2.json"
 SPECS_DIR_ENV = "SLACK_SPECS_DIR"
-_FALLBACK_SPECS_DIR = Path("/work/shared/slack-specs")
+SPECS_DIR = Path(__file__).parent / "slack-specs"
 _POLL_INTERVAL = 0.02
 
 TEAM_ID = "T0BOARD"
@@ -122,26 +122,10 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def find_specs_dir(start: Path | None = None) -> Path:
-    """Locate the ``shared/slack-specs`` folder holding Slack's specs.
-
-    Honours ``$SLACK_SPECS_DIR``; otherwise walks up from `start` (default:
-    this file's directory) looking for ``<ancestor>/shared/slack-specs`` (the
-    repo is cloned at X with the specs at X/../shared), then tries
-    ``/work/shared/slack-specs``.
-    """
-    env_dir = os.environ.get(SPECS_DIR_ENV)
-    if env_dir:
-        return Path(env_dir)
-    here = (start or Path(__file__).parent).resolve()
-    for ancestor in (here, *here.parents):
-        candidate = ancestor / "shared" / "slack-specs"
-        if (candidate / SPEC_FILENAME).is_file():
-            return candidate
-    if (_FALLBACK_SPECS_DIR / SPEC_FILENAME).is_file():
-        return _FALLBACK_SPECS_DIR
-    msg = f"cannot find shared/slack-specs/{SPEC_FILENAME}; set ${SPECS_DIR_ENV}"
-    raise FileNotFoundError(msg)
+def find_specs_dir() -> Path:
+    """The folder of Slack's specs: ``$SLACK_SPECS_DIR`` if set, else the copy kept
+    beside the tests (``tests/slack-specs``, see its README for where it comes from)."""
+    return Path(os.environ.get(SPECS_DIR_ENV) or SPECS_DIR)
 
 
 @functools.lru_cache(maxsize=4)
@@ -234,7 +218,7 @@ class FakeSlack:
     """
 
     def __init__(self, spec_path: Path | None = None) -> None:
-        """Load the spec (default: ``shared/slack-specs``, see `find_specs_dir`)."""
+        """Load the spec (default: ``tests/slack-specs``, see `find_specs_dir`)."""
         self.spec_path = spec_path or find_specs_dir() / SPEC_FILENAME
         spec = load_spec_params(self.spec_path)
         self._allowed: dict[str, frozenset[str]] = dict(spec)
