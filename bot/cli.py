@@ -189,7 +189,12 @@ def _export(database: Database, board: str, out: Path) -> int:
 
 
 def _import(database: Database, path: Path) -> int:
-    restored = import_board(database, path.read_bytes())
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        print(f"boardbot import: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 1
+    restored = import_board(database, content)
     rows = sum(restored.counts.values())
     print(f"restored {restored.name} to channel {restored.channel_id} ({rows} rows)")
     if restored.missing_parent:

@@ -238,7 +238,7 @@ def parse_duration(text: str) -> timedelta:
         raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")
     length = length_of(match)
     if length <= timedelta(0):
-        raise UsageError("A meeting must last longer than no time at all.")
+        raise UsageError("A meeting must last at least a minute.")
     if length > timedelta(hours=24):
         raise UsageError("A meeting can last at most 24 hours.")
     return length
@@ -252,6 +252,18 @@ def length_of(match: re.Match[str]) -> timedelta:
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """The UTC instant of a wall-clock time in the board's zone (handles BST/GMT)."""
     return datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def typed_time_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """`local_to_utc` for a time someone typed: one the clocks skip as they go forward
+    (01:30 on the last Sunday of March in London) is refused, not moved an hour on."""
+    moment = local_to_utc(day, at, zone)
+    if moment.astimezone(zone).time() != at:
+        raise UsageError(
+            f"{at:%H:%M} on {say_date(day)} does not happen: the clocks go forward then. "
+            "Choose another time."
+        )
+    return moment
 
 
 def say_date(day: date) -> str:

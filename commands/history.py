@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from commands import parsing
 from commands.context import Context
-from commands.dates import say_short_date
+from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import rag
 from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
@@ -74,29 +75,40 @@ def _entry(entry: AuditEntry, ctx: Context) -> Line:
     what = VERBS.get(entry.verb, entry.verb)
     where = entry.subject.partition(" ")[2]  # "item 2", or an attendee's id
     attendee = (entry.after or entry.before or {}).get("user_id")
+    about: Span = Mention(attendee) if attendee and where == attendee else where
     return line(
         f"{say_short_date(local.date())} {local:%H:%M} ",
         Mention(entry.actor_id),
         f" {what}",
-        f" ({where})" if where and where != attendee else None,
-        *_changes(entry.before, entry.after),
+        *((" (", about, ")") if about else ()),
+        *_changes(entry.before, entry.after, ctx.zone),
     )
 
 
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> Line:
-    """`: due 2027-01-07 → 2027-01-31`, or the new row's words when something was added."""
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None, zone: ZoneInfo) -> Line:
+    """`: due Thursday 7 January 2027 → Sunday 31 January 2027`, or the new row's words
+    when something was added."""
     if before and after:
         spans: list[Span] = []
         for key, value in after.items():
             if key in QUIET or before.get(key) == value:
                 continue
             spans += ["; " if spans else ": ", f"{FIELDS.get(key, key)} "]
-            spans += [_value(key, before.get(key)), " → ", _value(key, value)]
+            spans += [_value(key, before.get(key), zone), " → ", _value(key, value, zone)]
         return tuple(spans)
     row = after or before or {}
     words = row.get("text") or row.get("description") or row.get("title")
     return (": ", rag(row.get("rag")) or "", words) if words else ()
 
 
-def _value(key: str, value: Any) -> Span:
-    return Mention(value) if key.endswith("_id") and isinstance(value, str) else str(value)
+def _value(key: str, value: Any, zone: ZoneInfo) -> Span:
+    """A stored value as the rest of the bot says it: people, dates and times in words."""
+    if value is None:
+        return "none"
+    if key.endswith("_id") and isinstance(value, str):
+        return Mention(value)
+    if key.endswith("_at"):
+        return say_datetime(datetime.fromisoformat(value), zone)
+    if key.endswith("_on"):
+        return say_date(date.fromisoformat(value))
+    return str(value)

@@ -73,7 +73,7 @@ def read_when(ctx: Context, text: str) -> When:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
     clock = dates.parse_time(words[-1])
     day = dates.parse_date(" ".join(words[:-1]), ctx.today)
-    return When(dates.local_to_utc(day, clock, ctx.zone), clock)
+    return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
 
 
 def _trailing_options(text: str, options: dict[str, str]) -> str:
@@ -136,7 +136,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     first_day = when.starts_at.astimezone(ctx.zone).date()
     series = uuid.uuid4().hex if count > 1 else None
     starts = [
-        dates.local_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
+        dates.typed_time_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
         for index in range(count)
     ]
     clashes = queries.meetings_starting(ctx.session, board.id, starts)
@@ -219,8 +219,8 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
 
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
     meeting = _scheduled(ctx, args)
+    cancelled = describe.meeting_line(meeting, ctx.zone)  # as it was: "Cancelled" says the rest
     _revise(ctx, meeting, "meeting.cancel", status="cancelled")
-    cancelled = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
         reply=Message.of(line("Cancelled ", *cancelled), title="Meeting cancelled"),
         announcement=Message.of(line("Meeting cancelled: ", *cancelled)),

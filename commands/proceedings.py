@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from commands import parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
@@ -11,6 +13,8 @@ from storage import queries
 from storage.audit import snapshot
 from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
 
+# A decision typed as board papers word it: "RESOLVED: that …", "RESOLVE to note …".
+RESOLVE = re.compile(r"^\s*resolved?\b[\s:,-]*", re.I)
 ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
 
 
@@ -79,6 +83,8 @@ def decision(ctx: Context, args: str) -> Outcome:
 def _record(ctx: Context, args: str, kind: str) -> Outcome:
     position_text, text = parsing.split_first(args)
     position = parsing.item_number(position_text)
+    if kind == "decision":
+        text = RESOLVE.sub("", text, count=1)  # the minutes say RESOLVED: themselves
     body = parsing.free_text(text, kind)
     meeting, item = current_item(ctx, position)
     record = ItemRecord(

@@ -139,6 +139,7 @@ def _meeting_messages(
             day = meeting.starts_at.astimezone(zone).date()
             mine = [a for a in actions if a.owner_id == key.recipient and describe.due_by(a, day)]
             message = owner_message(
+                meeting.board,
                 f"M{meeting.number} {meeting.title} is on "
                 f"{dates.say_datetime(meeting.starts_at, zone)}. "
                 "Please post an update on your actions before then.",
@@ -249,6 +250,7 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
         return None
     today = now.astimezone(zone).date()
     message = owner_message(
+        board,
         f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open.",
         [action],
         today,
@@ -257,13 +259,14 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
     return DueReminder(key, f"A{action.number}", board.id, at, message)
 
 
-def owner_message(intro: str, actions: list[Action], today: date) -> Message:
-    """A DM to an action owner: each action with Mark done and Post update buttons."""
+def owner_message(board: Board, intro: str, actions: list[Action], today: date) -> Message:
+    """A DM to an action owner: each action with Mark done and Post update buttons. It
+    names the board: someone may own actions on several."""
     return Message(
-        title="Your board actions",
+        title=f"Your actions on {board.name}",
         sections=(Section((line(intro),)),)
         + tuple(action_section(action, today) for action in actions),
-        footnote="Or type /board action update A# <text> in the board's channel.",
+        footnote=f"Or type {COMMAND} action update A# <text> in the board's channel.",
     )
 
 

@@ -337,6 +337,8 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     running_app.command("UGILL", "note 2 Hemmingwell and Queensway remain the hotspots")
     decided = running_app.command("UGILL", "decision 1 to note the report")["text"]
     assert "RESOLVED: to note the report" in decided
+    as_papers_say = running_app.command("UGILL", "decision 2 RESOLVE to note the SSNP update")
+    assert "\nRESOLVED: to note the SSNP update" in as_papers_say["text"]
     arising = running_app.command(
         "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
     )
@@ -362,6 +364,7 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     assert records == [
         ("note", "Hemmingwell and Queensway remain the hotspots"),
         ("decision", "to note the report"),
+        ("decision", "to note the SSNP update"),
     ]
     linked, unlinked = rows(running_app, Action)
     assert linked.meeting_id is not None and linked.item_id is not None
@@ -437,7 +440,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 1/14/2027 10:00", "Dates are day first"),
         ("UCHAIR", "meeting add 14/01/2027 25:00", "not a time"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 25h", "at most 24 hours"),
-        ("UCHAIR", "meeting add 14/01/2027 10:00 for 0m", "longer than no time at all"),
+        ("UCHAIR", "meeting add 28/3/2027 01:30", "does not happen: the clocks go forward"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for 0m", "must last at least a minute"),
         ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
         ("UCHAIR", "meeting add 14/01/2027 13pm", "with am/pm the hour is 1 to 12"),
         ("UCHAIR", "meeting add 1/11/2026 10:00", "more than 7 days ago"),
@@ -568,6 +572,7 @@ def test_moving_or_cancelling_a_meeting_tells_the_channel(running_app: RunningAp
     assert [post.params["channel"] for post in posts] == ["CBOARD", "CBOARD"]
     assert "Meeting moved: *M1* Wednesday 20 January 2027, 14:00" in posts[0].params["text"]
     assert "Meeting cancelled: *M1* Wednesday 20 January 2027" in posts[1].params["text"]
+    assert "(cancelled)" not in posts[1].params["text"]  # it says so once
 
 
 def test_a_meeting_just_held_can_be_entered_and_minuted(running_app: RunningApp) -> None:

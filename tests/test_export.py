@@ -290,10 +290,12 @@ def test_boardbot_export_and_import_from_the_shell(
     monkeypatch.setenv("DATABASE_URL", target.url)
     assert cli.main(["import", str(written)]) == 0
     assert cli.main(["import", str(written)]) == 1
+    assert cli.main(["import", str(tmp_path / "missing.json")]) == 1
     out, err = capsys.readouterr()
     assert f"restored {CSP} to channel {CHANNEL}" in out
     assert f"parent board {COUNTY_BOARD} is not in this database" in out
     assert "already home to" in err
+    assert f"cannot read {tmp_path / 'missing.json'}: No such file or directory" in err
 
 
 # What version 1 of the file holds. A schema change that alters this must bump

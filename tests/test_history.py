@@ -29,7 +29,7 @@ def test_an_actions_history_says_who_changed_what_and_when(core: Core) -> None:
     assert lines[1:] == [
         "Tue 1 Dec 2026 10:00 @UGILL added the action: Share hotspot data",
         "Tue 8 Dec 2026 09:15 @UPAUL posted an update: [AMBER] Waiting for housing",
-        "Wed 9 Dec 2026 14:00 @UGILL changed the due date: due 2027-01-07 → 2027-01-31",
+        "Wed 9 Dec 2026 14:00 @UGILL changed the due date: due Thursday 7 January 2027 → Sunday 31 January 2027",
         "Thu 10 Dec 2026 11:00 @UGILL reassigned it: owner @UPAUL → @UGILL",
         "Tue 5 Jan 2027 16:30 @UGILL marked it done: status open → done",
     ]
@@ -42,10 +42,15 @@ def test_a_meetings_history_includes_what_happened_at_it(core: Core) -> None:
     during = datetime(2027, 1, 14, 10, 30, tzinfo=UTC)
     core.command("UCHAIR", "present <@UCHAIR>", during)
     core.command("UCHAIR", "decision 1 to note the report", during)
+    core.command("UCHAIR", "meeting add 15/1/2027 10:00", DAY)
+    core.command("UCHAIR", "meeting move M2 22/4/2027 14:00", DAY)
+    moved = core.command("UCHAIR", "history M2", DAY)
+    # In words and in the board's time: 14:00 in April is British Summer Time.
+    assert "start Friday 15 January 2027, 10:00 → Thursday 22 April 2027, 14:00" in moved
     shown = core.command("UCHAIR", "history M1", during)
     assert "scheduled the meeting" in shown
     assert "added an agenda item (item 1): SSNP report" in shown
-    assert "recorded attendance" in shown and "(UCHAIR)" not in shown
+    assert "@UCHAIR recorded attendance (@UCHAIR)" in shown
     assert "recorded a decision (item 1): to note the report" in shown
     assert "no history for A9" in core.command("UCHAIR", "history A9", during)
     assert "Name an action (A3) or a meeting (M2)" in core.command("UCHAIR", "history 3", during)
