@@ -29,7 +29,8 @@ def test_an_actions_history_says_who_changed_what_and_when(core: Core) -> None:
     assert lines[1:] == [
         "Tue 1 Dec 2026 10:00 @UGILL added the action: Share hotspot data",
         "Tue 8 Dec 2026 09:15 @UPAUL posted an update: [AMBER] Waiting for housing",
-        "Wed 9 Dec 2026 14:00 @UGILL changed the due date: due Thursday 7 January 2027 → Sunday 31 January 2027",
+        "Wed 9 Dec 2026 14:00 @UGILL changed the due date: "
+        "due Thursday 7 January 2027 → Sunday 31 January 2027",
         "Thu 10 Dec 2026 11:00 @UGILL reassigned it: owner @UPAUL → @UGILL",
         "Tue 5 Jan 2027 16:30 @UGILL marked it done: status open → done",
     ]
