@@ -147,6 +147,8 @@ def build_app(
         # Answer in the HTTP response itself; what follows goes on the delivery lane
         # (commands) or to lazy listeners (buttons, forms, the Home tab).
         process_before_response=True,
+        # What no listener handles goes to the error handler, which acknowledges it.
+        raise_error_for_unhandled_request=True,
         token_verification_enabled=token_checked,
         user_facing_authorize_error_message=str(Unavailable()),
     )

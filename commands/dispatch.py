@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from commands import parsing
 from commands.context import Context, Directory, Invocation
-from commands.errors import BoardError, NotAllowed, Unavailable, UsageError
+from commands.errors import BoardError, NotAllowed, NotFound, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
@@ -63,6 +63,8 @@ def execute(
                 team_id=invocation.team_id,
                 channel_id=invocation.channel_id,
             )
+            if board_id is not None and ctx.board is None:
+                raise NotFound("That board no longer exists.")
             if access is not Access.ANYONE:
                 _check_access(access, ctx)
             return work(ctx)

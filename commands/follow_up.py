@@ -6,19 +6,23 @@ slash commands', because these call the same functions.
 
 from __future__ import annotations
 
+import re
+
 from commands import actions
 from commands.context import Context
 from commands.errors import UsageError
 from commands.reminders import action_section
 from commands.replies import Message, Outcome
 
+# What the bot writes into a button; a number longer than it ever writes is not one.
+REFERENCE = re.compile(r"(?P<board>[0-9]{1,9}):(?P<number>[0-9]{1,9})")
+
 
 def parse_reference(value: str) -> tuple[int, int]:
     """`"3:12"` → board 3, action A12."""
-    board_id, _, number = value.partition(":")
-    if not (board_id.isdigit() and number.isdigit()):
+    if not (match := REFERENCE.fullmatch(value)):
         raise UsageError("That button no longer points at an action.")
-    return int(board_id), int(number)
+    return int(match["board"]), int(match["number"])
 
 
 def mark_done(ctx: Context, number: int) -> Outcome:

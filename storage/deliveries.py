@@ -17,18 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.database import Database
-from storage.models import Action, Board, Meeting, Member, ReminderDelivery
+from storage.models import Action, Board, Meeting, ReminderDelivery
+from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
-# Only people still on the board are asked about their actions: a removed member's
-# buttons would refuse them, and their actions wait to be reassigned.
-OWNER_IS_MEMBER = (
-    exists()
-    .where(Member.board_id == Action.board_id, Member.user_id == Action.owner_id)
-    .correlate(Action)
-)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
@@ -231,12 +231,23 @@ def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | 
     ).one_or_none()
 
 
+# Only people still on the board are asked about their actions, in reminders or on the
+# Home tab: a removed member's buttons would refuse them, and their actions wait to be
+# reassigned.
+OWNER_IS_MEMBER = (
+    exists()
+    .where(Member.board_id == Action.board_id, Member.user_id == Action.owner_id)
+    .correlate(Action)
+)
+
+
 def actions_owned(session: Session, team_id: str, user_id: str) -> Sequence[tuple[Action, Board]]:
-    """A person's open actions on every board of the workspace, with their updates."""
+    """A person's open actions on every board of the workspace they are on, with updates."""
     rows = session.execute(
         select(Action, Board)
         .join(Board, Board.id == Action.board_id)
         .where(Board.team_id == team_id, Action.owner_id == user_id, Action.status == "open")
+        .where(OWNER_IS_MEMBER)
         .options(selectinload(Action.updates))
         .order_by(Board.name, Action.due_on.is_(None), Action.due_on, Action.number)
     ).all()

@@ -43,6 +43,11 @@ def test_the_home_tab_lists_my_open_actions_with_buttons(running_app: RunningApp
     assert "Share hotspot data &lt;!here&gt;" in shown and "Chair's own action" not in shown
     assert "action_mark_done" in shown and "action_post_update" in shown
 
+    # Off the board, Paul is offered no buttons that would only refuse him.
+    running_app.command("UCHAIR", "member remove <@UPAUL>")
+    assert home_opened(running_app, "UPAUL", "Ev002") == 200
+    assert "Share hotspot data" not in json.dumps(published_home(running_app, 2))
+
 
 def test_a_long_list_of_actions_fits_the_home_tab_and_says_how_many_more(
     running_app: RunningApp,
@@ -157,3 +162,19 @@ def test_a_refused_click_on_the_home_tab_is_explained_in_the_clickers_dm(
         "*A1* is done; it can't be changed.",
     )
     assert running_app.slack.calls_to("views.open") == []
+
+
+def test_what_nothing_handles_is_acknowledged_quietly(running_app: RunningApp) -> None:
+    """A shortcut, a button or an event the app does not know: 200, and nothing said."""
+    person = {"id": "UCHAIR", "username": "chair", "team_id": "T0BOARD"}
+    shortcut = {"type": "shortcut", "callback_id": "old_shortcut", "user": person}
+    button = {
+        "type": "block_actions",
+        "user": person,
+        "actions": [{"action_id": "a_button_of_old", "value": "1:1", "type": "button"}],
+    }
+    assert running_app.sender.interaction(shortcut).status == 200
+    assert running_app.sender.interaction(button).status == 200
+    reaction = {"type": "reaction_added", "user": "UCHAIR", "reaction": "thumbsup"}
+    assert running_app.sender.event(reaction, "Ev900").status == 200
+    assert [c.method for c in running_app.slack.calls if c.method != "auth.test"] == []

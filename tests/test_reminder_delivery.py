@@ -475,3 +475,19 @@ def test_a_reminder_the_bot_may_not_look_for_is_posted_rather_than_given_up(
     assert outbox.send(recipient, Message.of(line("Board tomorrow")), tag, look_first=True).posted
     posted = [m for messages in slack.messages.values() for m in messages]
     assert [m["metadata"]["event_payload"]["tag"] for m in posted] == [tag]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("99:1", "That board no longer exists."),
+        ("99999999999999999999999:1", "That button no longer points at an action."),
+    ],
+)
+def test_a_button_naming_no_board_says_so(running_app: RunningApp, value: str, says: str) -> None:
+    board(running_app)
+    payload = click_payload(running_app, "UPAUL", "action_mark_done", owner_dm(running_app))
+    payload["actions"][0]["value"] = value
+    assert running_app.sender.interaction(payload).status == 200
+    [refusal] = running_app.slack.wait_for("response_url")
+    assert refusal.params["text"].startswith(says)

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
 from bot.listeners.apology import SORRY, tell
@@ -20,6 +21,11 @@ def register(app: App) -> None:
     ) -> BoltResponse | None:
         """Log the failure and answer with the apology where Slack shows it."""
         kind = body.get("type")  # a slash command has none
+        if isinstance(error, BoltUnhandledRequestError):
+            # Nothing here handles it (a shortcut or button from an older version of the
+            # app): acknowledge it, so that Slack shows the person no error.
+            log.warning("nothing handles %s; acknowledged", kind or body.get("command"))
+            return BoltResponse(status=200, body="")
         what = kind or f"{body.get('command')} {body.get('text', '')}"
         log.error("%s failed", what, exc_info=error)
         fields = list(body.get("view", {}).get("state", {}).get("values", {}))
