@@ -33,19 +33,39 @@ MEMBER_ADD = re.compile(
 )
 
 
+QUOTED = re.compile(r"[\"“](?P<name>[^\"”]+)[\"”](?:\s+parent\s+(?P<parent>.+))?", re.I)
+PARENT = re.compile(r"\s+parent\s+", re.I)
+
+
+def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
+    """`<name> [parent <parent board>]`; the name may be quoted, to hold the word parent."""
+    team = ctx.invocation.team_id
+    if quoted := QUOTED.fullmatch(text):
+        if quoted["parent"] is None:
+            return quoted["name"].strip(), None
+        splits = [(quoted["name"].strip(), quoted["parent"])]
+    else:
+        splits = [(text[: m.start()], text[m.end() :]) for m in PARENT.finditer(text)]
+    for name, parent_name in splits:
+        if parent := queries.board_named(ctx.session, team, parent_name):
+            return name, parent
+    if splits:
+        raise NotFound(
+            f"There is no board called “{splits[-1][1]}” to be the parent. If “parent” is "
+            "part of the new board's name, put the name in quotes."
+        )
+    return text, None
+
+
 def setup(ctx: Context, args: str) -> Outcome:
     """Bind this channel to a new board; the caller becomes its chair."""
     if ctx.board is not None:
         raise UsageError(f"This channel is already home to {ctx.board.name}.")
-    name = parsing.title(args, "board name")
-    parent_name = None
-    if match := re.match(r"^(?P<name>.+?)\s+parent\s+(?P<parent>.+)$", name, re.I):
-        name, parent_name = match["name"], match["parent"]
-    parent = None
-    if parent_name is not None:
-        parent = queries.board_named(ctx.session, ctx.invocation.team_id, parent_name)
-        if parent is None:
-            raise NotFound(f"There is no board called “{parent_name}” to be the parent.")
+    name, parent = _name_and_parent(ctx, parsing.title(args, "board name"))
+    if same := queries.board_named(ctx.session, ctx.invocation.team_id, name):
+        raise UsageError(
+            f"There is already a board called {same.name}. Give this one another name."
+        )
     board = Board(
         team_id=ctx.invocation.team_id,
         channel_id=ctx.invocation.channel_id,
@@ -67,7 +87,12 @@ def setup(ctx: Context, args: str) -> Outcome:
     cmd = ctx.invocation.command
     return Outcome(
         reply=Message.of(
-            line("This channel is now home to ", Strong(name), ". You are its chair."),
+            line(
+                "This channel is now home to ",
+                Strong(name),
+                *((", a sub-group of ", Strong(parent.name)) if parent else ()),
+                ". You are its chair.",
+            ),
             line(
                 f"Next: add members with {cmd} member add @name secretary org Borough Council, "
                 f"then schedule a meeting with {cmd} meeting add."

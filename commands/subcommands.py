@@ -117,11 +117,11 @@ TABLE: tuple[Subcommand, ...] = (
     Subcommand(("help",), "[<topic>]", "usage, with examples", ANYONE, help_, ("help action",)),
     Subcommand(
         ("setup",),
-        "<board name>",
-        "bind this channel to a new board; you become its chair",
+        "<board name> [parent <board>]",
+        "bind this channel to a new board (a sub-group names its parent); you become its chair",
         ANYONE,
         boards.setup,
-        ("setup Wellingborough CSP Board",),
+        ("setup Wellingborough CSP Board", "setup SSNP parent Wellingborough CSP Board"),
     ),
     Subcommand(
         ("member", "add"),

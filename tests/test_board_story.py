@@ -656,12 +656,21 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     reply = running_app.command(
         "UCHAIR", "setup Safeguarding sub-group parent ÄRZTE- UND PFLEGEFORUM", channel="CSUB"
     )
-    assert "This channel is now home to" in reply["text"], reply["text"]
+    assert "a sub-group of *Ärzte- und Pflegeforum*" in reply["text"], reply["text"]
     refused = running_app.command("UCHAIR", "setup Another group parent Nowhere", channel="COTHER")
     assert "There is no board called “Nowhere” to be the parent." in refused["text"]
+    twice = running_app.command("UCHAIR", "setup SAFEGUARDING SUB-GROUP", channel="COTHER")
+    assert "There is already a board called Safeguarding sub-group." in twice["text"]
+    # The word parent in a name: the last `parent` naming a board, or the name quoted.
+    running_app.command(
+        "UCHAIR", "setup Early help and parent support parent Safeguarding sub-group", channel="C3"
+    )
+    running_app.command("UCHAIR", 'setup "Parent carers forum"', channel="C4")
     with running_app.database.transaction() as session:
         parents = dict(session.execute(select(Board.name, Board.parent_id)).all())
     assert parents["Safeguarding sub-group"] is not None
+    assert parents["Early help and parent support"] is not None
+    assert parents["Parent carers forum"] is None
 
 
 def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:
