@@ -62,10 +62,6 @@ def setup(ctx: Context, args: str) -> Outcome:
     if ctx.board is not None:
         raise UsageError(f"This channel is already home to {ctx.board.name}.")
     name, parent = _name_and_parent(ctx, parsing.title(args, "board name"))
-    if same := queries.board_named(ctx.session, ctx.invocation.team_id, name):
-        raise UsageError(
-            f"There is already a board called {same.name}. Give this one another name."
-        )
     board = Board(
         team_id=ctx.invocation.team_id,
         channel_id=ctx.invocation.channel_id,

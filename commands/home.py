@@ -10,7 +10,7 @@ from commands.reminders import action_section
 from commands.replies import Message, Section, line
 from storage import queries
 from storage.database import Database
-from storage.models import Action
+from storage.models import Action, Board
 
 # Slack's Home tab holds 100 blocks. Each action takes two, its line and its buttons,
 # and each board's heading one, so 30 actions always fit. Two texts of 200 characters
@@ -24,15 +24,13 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
     are cut (`/board actions mine` shows them whole)."""
     with database.transaction() as session:
         owned = queries.actions_owned(session, team_id, user_id)
-        by_board: dict[str, list[Action]] = defaultdict(list)
-        zones: dict[str, ZoneInfo] = {}
+        by_board: dict[Board, list[Action]] = defaultdict(list)
         for action, board in owned[:MOST_SHOWN]:
-            by_board[board.name].append(action)
-            zones[board.name] = ZoneInfo(board.timezone)
+            by_board[board].append(action)
         sections: list[Section] = []
-        for name, actions in by_board.items():
-            today = now.astimezone(zones[name]).date()
-            sections.append(Section((), heading=name))
+        for board, actions in by_board.items():
+            today = now.astimezone(ZoneInfo(board.timezone)).date()
+            sections.append(Section((), heading=board.name))
             sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN

@@ -659,8 +659,6 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     assert "a sub-group of *Ärzte- und Pflegeforum*" in reply["text"], reply["text"]
     refused = running_app.command("UCHAIR", "setup Another group parent Nowhere", channel="COTHER")
     assert "There is no board called “Nowhere” to be the parent." in refused["text"]
-    twice = running_app.command("UCHAIR", "setup SAFEGUARDING SUB-GROUP", channel="COTHER")
-    assert "There is already a board called Safeguarding sub-group." in twice["text"]
     # The word parent in a name: the last `parent` naming a board, or the name quoted.
     running_app.command(
         "UCHAIR", "setup Early help and parent support parent Safeguarding sub-group", channel="C3"
