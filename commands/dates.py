@@ -61,7 +61,12 @@ DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # What "looks like a date" after ` by ` in `action add` (SPEC §3).
-DATE_LIKE = re.compile(rf"^(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)", re.I)
+# What starts a date after ` by ` (SPEC §3), also after `this` or `the` (`by this Friday`,
+# `by the 14th of January`).
+DATE_LIKE = re.compile(
+    rf"^(?:(?:this|the)\s+)?(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)",
+    re.I,
+)
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
 LENGTH = (
     r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"

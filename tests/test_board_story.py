@@ -232,6 +232,8 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         ("a week today", "Tuesday 8 December 2026"),
         ("in two months", "Monday 1 February 2027"),
         ("next wed.", "Wednesday 2 December 2026"),
+        ("this Friday", "Friday 4 December 2026"),
+        ("the 14th of January", "Thursday 14 January 2027"),
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
