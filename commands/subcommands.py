@@ -85,8 +85,11 @@ def help_(ctx: Context, args: str) -> Outcome:
         reply=Message(
             title="Board Bot commands",
             sections=tuple(sections),
-            footnote=f"Dates are day first (14/1/2027), or words like next Thursday. "
-            f"{command} help <topic> shows examples, e.g. {command} help action.",
+            footnote="<…> is yours to fill in; […] may be left out. Members may read "
+            "everything, add agenda items and actions, and update or close their own; the "
+            "chair, vice-chair and secretary may do everything. Dates are day first "
+            f"(14/1/2027), or words like next Thursday. {command} help <topic> shows "
+            f"examples, e.g. {command} help action.",
         )
     )
 
