@@ -74,11 +74,13 @@ def calendar_reset(ctx: Context, args: str) -> Outcome:
         line(Code(_link(ctx))),
         line(
             "The old link has stopped working: anyone subscribed with it must subscribe again. "
-            "Members get the new link with ",
+            if replaced
+            else "The board had no link before. ",
+            "Members get the link with ",
             Code(f"{command} calendar"),
             ".",
         ),
-        title="Calendar link replaced",
+        title="Calendar link replaced" if replaced else "Calendar link made",
     )
     announcement = Message.of(
         line(

@@ -297,6 +297,8 @@ def test_a_wrong_link_is_an_ordinary_not_found(running_app: RunningApp) -> None:
 
 def test_resetting_the_link_revokes_the_old_one(running_app: RunningApp) -> None:
     set_up_the_year(running_app)
+    first = running_app.command("ULARA", "calendar reset")["text"]
+    assert "The board had no link before." in first and "stopped working" not in first
     old = subscribe(running_app)
 
     # A member may not reset it: nothing changes, the link keeps working.
@@ -312,7 +314,7 @@ def test_resetting_the_link_revokes_the_old_one(running_app: RunningApp) -> None
     assert fetch(running_app, old["path"]).status == 404
     assert fetch(running_app, new["path"]).status == 200
     assert subscribe(running_app, "UPAUL")["token"] == new["token"]
-    [reset] = [e for e in _audit(running_app) if e.verb == "calendar.reset"]
+    *_, reset = [e for e in _audit(running_app) if e.verb == "calendar.reset"]
     assert reset.actor_id == "ULARA"
     assert old["token"] not in repr((reset.before, reset.after))
     notice = _posted(running_app, "replaced the board's private calendar link")
