@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -140,3 +141,20 @@ def file_stem(name: str) -> str:
     """`Wellingborough CSP Board` → `wellingborough-csp-board`, for file names (accents dropped)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "board"
+
+
+# How a decision is minuted: RESOLVED, unless it is a recommendation to another body
+# ("RECOMMEND that the report goes to the policy committee").
+RECOMMEND = re.compile(r"recommend(?:ed|s)?\b[\s:,-]*", re.I)
+
+
+@dataclass(frozen=True)
+class Decision:
+    label: str  # RESOLVED or RECOMMENDED
+    text: str
+
+    @classmethod
+    def of(cls, text: str) -> Decision:
+        if match := RECOMMEND.match(text):
+            return cls("RECOMMENDED", text[match.end() :])
+        return cls("RESOLVED", text)

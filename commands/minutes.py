@@ -93,7 +93,7 @@ class Item:
     title: str
     presenter: str | None
     notes: tuple[str, ...]
-    decisions: tuple[str, ...]
+    decisions: tuple[describe.Decision, ...]
     actions: tuple[ActionEntry, ...]  # arising from the item, whatever their status now
 
 
@@ -213,7 +213,9 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
                 title=item.title,
                 presenter=roster.name(item.presenter_id) if item.presenter_id else None,
                 notes=tuple(r.text for r in item.records if r.kind == "note"),
-                decisions=tuple(r.text for r in item.records if r.kind == "decision"),
+                decisions=tuple(
+                    describe.Decision.of(r.text) for r in item.records if r.kind == "decision"
+                ),
                 actions=tuple(by_item[item.id]),
             )
             for item in record.items
@@ -312,7 +314,7 @@ def _matters_arising(minutes: Minutes) -> tuple[Line, ...]:
 def _item(item: Item) -> Section:
     lines = [line("Presented by ", item.presenter)] if item.presenter else []
     lines += [line(note) for note in item.notes]
-    lines += [line("RESOLVED: ", decision) for decision in item.decisions]
+    lines += [line(f"{decision.label}: ", decision.text) for decision in item.decisions]
     if item.actions:
         lines.append(line("Actions arising:"))
         lines += [_action(entry, indent="    ") for entry in item.actions]

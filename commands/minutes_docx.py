@@ -91,8 +91,8 @@ def render(minutes: Minutes) -> bytes:
             document.add_paragraph(_text(note))
         for decision in item.decisions:
             paragraph = document.add_paragraph()
-            paragraph.add_run("RESOLVED: ").bold = True
-            paragraph.add_run(_text(decision))
+            paragraph.add_run(f"{decision.label}: ").bold = True
+            paragraph.add_run(_text(decision.text))
         if item.actions:
             document.add_paragraph("Actions arising:")
             for entry in item.actions:

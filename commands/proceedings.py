@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands import parsing
+from commands import describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import JUST_HELD_DAYS, held_since
@@ -93,7 +93,8 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     ctx.session.add(record)
     ctx.session.flush()
     ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
-    shown: Line = line("RESOLVED: ", body) if kind == "decision" else line(body)
+    decision = describe.Decision.of(body)
+    shown: Line = line(f"{decision.label}: ", decision.text) if kind == "decision" else line(body)
     return Outcome(
         reply=Message.of(
             line(

@@ -118,6 +118,10 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     running_app: RunningApp,
 ) -> None:
     hold_first_meeting(running_app)
+    recommended = "RECOMMENDED: that the SSNP report goes to the policy committee"
+    running_app.command(
+        "UGILL", "decision 2 Recommend that the SSNP report goes to the policy committee"
+    )
     running_app.slack.reset()
 
     reply = running_app.command("UGILL", "minutes publish")
@@ -129,6 +133,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     blocks = blocks_of(post.params)
     assert_within_slacks_limits(blocks)
     assert HEADING in post.params["text"] and "RESOLVED: to note the report" in post.params["text"]
+    assert recommended in post.params["text"]
     assert "<!channel>" not in json.dumps(post.params)
 
     files = published_files(running_app, 2)
@@ -137,7 +142,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     assert "| Lara Stone | Northamptonshire Police | Vice-chair |" in markdown
     assert "- Sam Reid, NHS Northamptonshire" in markdown
     assert "## 1. Partnership priorities and the CSP report" in markdown
-    assert "RESOLVED: to note the report" in markdown
+    assert "RESOLVED: to note the report" in markdown and recommended in markdown
     assert "- **A3** Share hotspot data with housing — Paul Valentine · due Sun 28 Feb 2027" in (
         markdown
     )
@@ -183,7 +188,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
         "Description",
     ]
     texts = [p.text for p in document.paragraphs]
-    assert "RESOLVED: to note the report" in texts
+    assert "RESOLVED: to note the report" in texts and recommended in texts
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "A4 Report on referrals — Lara Stone, due Wed 31 Mar 2027" in bullets
     assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
