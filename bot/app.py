@@ -75,9 +75,9 @@ class TokenRefused(Exception):
     """Slack says the bot token is wrong: no use starting."""
 
 
-def token_accepted(settings: Settings) -> bool:
-    """Whether Slack accepts the bot token; False if it could not be asked (out of reach,
-    or busy), which is no reason to stay down. Raise TokenRefused if it says no."""
+def check_token(settings: Settings) -> None:
+    """Raise TokenRefused if Slack says the bot token is wrong. Slack out of reach, or
+    busy, is no reason to stay down: Bolt asks again on the first request."""
     try:
         lookup_client(settings).auth_test()
     except (SlackApiError, OSError) as error:
@@ -85,8 +85,6 @@ def token_accepted(settings: Settings) -> bool:
         if reason in WRONG_TOKEN:
             raise TokenRefused(reason) from error
         log.warning("could not check the bot token (%s): checking on the first request", reason)
-        return False
-    return True
 
 
 # What a lookup made before a reply may take: Slack wants the reply within 3 seconds.
@@ -106,9 +104,10 @@ def lookup_client(settings: Settings) -> WebClient:
 
 
 class RequestVerification(BoltRequestVerification):
-    """Bolt's check of Slack's signature and timestamp, where a timestamp that is not a
-    number fails it too: slack-sdk's verifier raises on one, and the error handler
-    would then act on a request nobody signed."""
+    """Bolt's check of Slack's signature and timestamp, where a header slack-sdk's
+    verifier raises on (a timestamp that is not a number, a signature that is not
+    ASCII) fails it too, rather than reach the error handler, which would then act on
+    a request nobody signed."""
 
     def process(
         self,
@@ -117,11 +116,15 @@ class RequestVerification(BoltRequestVerification):
         resp: BoltResponse,
         next: Callable[[], BoltResponse],  # noqa: A002
     ) -> BoltResponse:
+        if self._can_skip(req.mode, req.body):
+            return next()
+        timestamp = req.headers.get("x-slack-request-timestamp", ["0"])[0]
+        signature = req.headers.get("x-slack-signature", [""])[0]
         try:
-            int(req.headers.get("x-slack-request-timestamp", ["0"])[0])
-        except ValueError:
-            return self._build_error_response()
-        return super().process(req=req, resp=resp, next=next)
+            verified = self.verifier.is_valid(req.raw_body, timestamp, signature)
+        except Exception:  # noqa: BLE001 - whatever it raises on, it was not verified
+            verified = False
+        return next() if verified else self._build_error_response()
 
 
 def build_app(
@@ -130,18 +133,14 @@ def build_app(
     deliveries: Lane,
     clock: Callable[[], datetime],
     write_ics: Writer,
-    token_checked: bool = True,
 ) -> App:
-    """The app; with `token_checked` False (Slack could not be asked as the bot started),
-    Bolt checks the token on the first request instead, and the health check and
-    calendar feed are served meanwhile."""
     from bot.listeners import register_listeners
 
     client = web_client(settings)
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
-        # Bolt's signature check, in its place before anything else, made strict.
+        # Bolt's signature check, in its place before authorisation, made strict.
         request_verification_enabled=False,
         before_authorize=RequestVerification(settings.signing_secret or ""),
         # Answer in the HTTP response itself; what follows goes on the delivery lane
@@ -149,7 +148,10 @@ def build_app(
         process_before_response=True,
         # What no listener handles goes to the error handler, which acknowledges it.
         raise_error_for_unhandled_request=True,
-        token_verification_enabled=token_checked,
+        # auth.test on the first request, not here: Slack may be out of reach as the bot
+        # starts (`check_token` has caught a wrong token), and the health check and
+        # calendar feed do not need it.
+        token_verification_enabled=False,
         user_facing_authorize_error_message=str(Unavailable()),
     )
     directory = SlackDirectory(lookup_client(settings))

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.app import TokenRefused, build_app, token_accepted, web_client
+from bot.app import TokenRefused, build_app, check_token, web_client
 from bot.config import Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
@@ -73,10 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     if verb in SERVERS:
-        if not _upgrade_in_a_child():
+        upgraded = _upgrade_in_a_child()
+        if upgraded == TRY_AGAIN_LATER:
             # Started before its database: "unavailable" to everyone until it is upgraded.
+            log.warning("the database is out of reach: answering 'unavailable' until it is back")
             database.hold()
             threading.Thread(target=_upgrade_when_reachable, args=(database,), daemon=True).start()
+        elif upgraded:
+            log.error("the database upgrade failed (exit status %s); not starting", upgraded)
+            return upgraded
     else:
         try:
             database.upgrade()
@@ -111,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if verb == "serve" and not settings.signing_secret:
         parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
     try:
-        token_checked = token_accepted(settings)
+        check_token(settings)
     except TokenRefused as refused:
         parser.error(f"Slack refuses SLACK_BOT_TOKEN ({refused}); check it in the app's settings.")
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
@@ -119,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_ics = CalendarWriter()
     deliveries = Lane()
     clock = settings.clock()
-    app = build_app(settings, database, deliveries, clock, write_ics, token_checked)
+    app = build_app(settings, database, deliveries, clock, write_ics)
     start_scheduler(database, app.client, settings, clock)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -151,32 +156,31 @@ def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:
     write_ics.close()
 
 
-def _upgrade_in_a_child() -> bool:
-    """`boardbot db upgrade` as a short-lived process of its own: a server that ran the
-    migrations itself would keep Alembic in memory for as long as it runs. False if the
-    database could not be reached; any other failure stops the server."""
+def _upgrade_in_a_child() -> int:
+    """`boardbot db upgrade` as a short-lived process of its own, and its exit status: a
+    server that ran the migrations itself would keep Alembic in memory for as long as
+    it runs."""
     # -P: the installed package, never a `bot` folder in the working directory.
-    upgraded = subprocess.run(
-        [sys.executable, "-P", "-m", "bot", "db", "upgrade"], stdout=subprocess.DEVNULL, check=False
-    )
-    if upgraded.returncode == TRY_AGAIN_LATER:
-        return False
-    if upgraded.returncode:
-        log.error("the database upgrade failed (exit status %s); not starting", upgraded.returncode)
-        sys.exit(max(upgraded.returncode, 1))
-    return True
+    command = [sys.executable, "-P", "-m", "bot", "db", "upgrade"]
+    return subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode
 
 
 def _upgrade_when_reachable(database: Database) -> None:
-    """Try the upgrade again, less and less often, until the database is back; then serve."""
+    """Try the upgrade again, less and less often, until it is done; then serve. A
+    failure of the upgrade itself is logged and tried again too: the server stays up,
+    answering "unavailable" (and /healthz 503) until it is put right."""
     wait = UPGRADE_RETRY_SECONDS
     while True:
-        log.warning("the database is out of reach; trying again in %s s", wait)
         time.sleep(wait)
-        if _upgrade_in_a_child():
+        upgraded = _upgrade_in_a_child()
+        if not upgraded:
             database.release()
             log.info("the database is back and up to date")
             return
+        if upgraded == TRY_AGAIN_LATER:
+            log.warning("the database is still out of reach")
+        else:
+            log.error("the database upgrade failed (exit status %s)", upgraded)
         wait = min(wait * 2, UPGRADE_RETRY_LONGEST_SECONDS)
 
 

@@ -41,14 +41,17 @@ def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
     """`<name> [parent <parent board>]`; the name may be quoted, to hold the word parent."""
     team = ctx.invocation.team_id
     if quoted := QUOTED.fullmatch(text):
+        name = parsing.title(quoted["name"], "board name")
         if quoted["parent"] is None:
-            return quoted["name"].strip(), None
-        splits = [(quoted["name"].strip(), quoted["parent"])]
+            return name, None
+        splits = [(name, quoted["parent"])]
     else:
         splits = [(text[: m.start()], text[m.end() :]) for m in PARENT.finditer(text)]
     for name, parent_name in splits:
         if parent := queries.board_named(ctx.session, team, parent_name):
             return name, parent
+    if quoted:
+        raise NotFound(f"There is no board called “{splits[0][1]}” to be the parent.")
     if splits:
         raise NotFound(
             f"There is no board called “{splits[-1][1]}” to be the parent. If “parent” is "

@@ -60,11 +60,11 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
-# What "looks like a date" after ` by ` in `action add` (SPEC §3).
-# What starts a date after ` by ` (SPEC §3), also after `this` or `the` (`by this Friday`,
-# `by the 14th of January`).
+# What "looks like a date" after ` by ` in `action add` (SPEC §3), also after `this`
+# before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
-    rf"^(?:(?:this|the)\s+)?(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)",
+    rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)",
     re.I,
 )
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).

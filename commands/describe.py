@@ -144,17 +144,24 @@ def file_stem(name: str) -> str:
 
 
 # How a decision is minuted: RESOLVED, unless it is a recommendation to another body
-# ("RECOMMEND that the report goes to the policy committee").
-RECOMMEND = re.compile(r"recommend(?:ed|s)?\b[\s:,-]*", re.I)
+# ("RECOMMEND that the report goes to the policy committee"). Typed as board papers
+# word it, the word itself leads ("RESOLVED: that …", "RESOLVE to note …").
+RESOLUTION = re.compile(r"(?:(?P<resolved>resolved?)|recommend(?:ed|s)?)\b[\s:,-]*", re.I)
 
 
 @dataclass(frozen=True)
 class Decision:
+    """A decision as the minutes say it: `RESOLVED: to note the report`."""
+
     label: str  # RESOLVED or RECOMMENDED
     text: str
 
     @classmethod
-    def of(cls, text: str) -> Decision:
-        if match := RECOMMEND.match(text):
-            return cls("RECOMMENDED", text[match.end() :])
-        return cls("RESOLVED", text)
+    def of(cls, typed: str) -> Decision:
+        """The decision as typed (and stored), with any leading RESOLVE or RECOMMEND
+        read as its label."""
+        match = RESOLUTION.match(typed)
+        if match is None:
+            return cls("RESOLVED", typed)
+        label = "RESOLVED" if match["resolved"] else "RECOMMENDED"
+        return cls(label, typed[match.end() :])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from commands import describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
@@ -13,8 +11,6 @@ from storage import queries
 from storage.audit import snapshot
 from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
 
-# A decision typed as board papers word it: "RESOLVED: that …", "RESOLVE to note …".
-RESOLVE = re.compile(r"^\s*resolved?\b[\s:,-]*", re.I)
 ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
 
 
@@ -83,9 +79,13 @@ def decision(ctx: Context, args: str) -> Outcome:
 def _record(ctx: Context, args: str, kind: str) -> Outcome:
     position_text, text = parsing.split_first(args)
     position = parsing.item_number(position_text)
-    if kind == "decision":
-        text = RESOLVE.sub("", text, count=1)  # the minutes say RESOLVED: themselves
     body = parsing.free_text(text, kind)
+    shown: Line = line(body)
+    if kind == "decision":
+        decision = describe.Decision.of(body)
+        if not decision.text.strip():
+            raise UsageError(f"Say what was {decision.label.lower()}.")
+        shown = line(f"{decision.label}: ", decision.text)
     meeting, item = current_item(ctx, position)
     record = ItemRecord(
         item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
@@ -93,8 +93,6 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     ctx.session.add(record)
     ctx.session.flush()
     ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
-    decision = describe.Decision.of(body)
-    shown: Line = line(f"{decision.label}: ", decision.text) if kind == "decision" else line(body)
     return Outcome(
         reply=Message.of(
             line(

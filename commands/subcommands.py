@@ -357,7 +357,7 @@ TABLE: tuple[Subcommand, ...] = (
     ),
 )
 # What help shows: the aliases are left out.
-LISTED = [sub for sub in TABLE if sub.listed]
+LISTED = tuple(sub for sub in TABLE if sub.listed)
 
 
 def find(text: str) -> tuple[Subcommand | None, str]:

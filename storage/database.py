@@ -101,11 +101,12 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
-            with self.engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-        except OperationalError as error:
+            connection = self.engine.connect()
+        except OperationalError as error:  # out of reach; a failing migration is not
             raise StorageUnavailable(str(error.orig)) from error
+        with connection, connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     def analyze(self) -> None:
         """Refresh the planner's statistics, as after a bulk load (PostgreSQL's autovacuum

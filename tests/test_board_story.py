@@ -237,6 +237,9 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
+    # `the` before anything but an ordinal is the description's, as board papers say it.
+    kept = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
+    assert "Report by the next meeting\nNo due date." in kept
 
 
 def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
@@ -366,7 +369,7 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     assert records == [
         ("note", "Hemmingwell and Queensway remain the hotspots"),
         ("decision", "to note the report"),
-        ("decision", "to note the SSNP update"),
+        ("decision", "RESOLVE to note the SSNP update"),  # as typed; shown RESOLVED: to …
     ]
     linked, unlinked = rows(running_app, Action)
     assert linked.meeting_id is not None and linked.item_id is not None
@@ -509,6 +512,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting cancel", "Give the meeting's number"),
         ("UCHAIR", "action done", "Give the action's number"),
         ("UCHAIR", "note", "Give the agenda item's number"),
+        ("UCHAIR", "decision 1 RESOLVED:", "Say what was resolved."),
         ("UCHAIR", "member remove <@UOUT>", "is not on this board"),
         ("UCHAIR", "member remove <@UCHAIR>", "only officer"),
         ("UCHAIR", "member add <@UCHAIR> member", "only officer"),
@@ -661,11 +665,13 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     assert "a sub-group of *Ärzte- und Pflegeforum*" in reply["text"], reply["text"]
     refused = running_app.command("UCHAIR", "setup Another group parent Nowhere", channel="COTHER")
     assert "There is no board called “Nowhere” to be the parent." in refused["text"]
-    # The word parent in a name: the last `parent` naming a board, or the name quoted.
+    # The word parent in a name: the first `parent` followed by a board's name, or quotes.
     running_app.command(
         "UCHAIR", "setup Early help and parent support parent Safeguarding sub-group", channel="C3"
     )
     running_app.command("UCHAIR", 'setup "Parent carers forum"', channel="C4")
+    blank = running_app.command("UCHAIR", 'setup "  "', channel="C5")["text"]
+    assert "board name is missing" in blank
     with running_app.database.transaction() as session:
         parents = dict(session.execute(select(Board.name, Board.parent_id)).all())
     assert parents["Safeguarding sub-group"] is not None

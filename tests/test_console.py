@@ -6,6 +6,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.processes import SERVE, environ, run
 
 SESSION = """\
@@ -75,14 +77,24 @@ def test_run_without_slack_tokens_is_the_console_and_db_upgrade_says_where(
     assert "This channel is now home to Wellingborough CSP Board. You are its chair." in ran.stdout
 
 
-def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path) -> None:
-    """The migrations run as a process of their own; their failure (here: a schema from
-    a later version of the bot) stops the server."""
+@pytest.mark.parametrize(
+    "schema",
+    [
+        # From a later version of the bot.
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY);"
+        "INSERT INTO alembic_version VALUES ('from_a_later_version');",
+        # Not the bot's: a migration fails on it (SQLite says so as an OperationalError,
+        # as it does a file it cannot open, which is waited for instead).
+        "CREATE TABLE boards (id INTEGER PRIMARY KEY);",
+    ],
+    ids=["later", "foreign"],
+)
+def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path, schema: str) -> None:
+    """The migrations run as a process of their own; their failure stops the server."""
     path = tmp_path / "board.db"
-    with sqlite3.connect(path) as later:
-        later.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
-        later.execute("INSERT INTO alembic_version VALUES ('from_a_later_version')")
-    later.close()
+    with sqlite3.connect(path) as database:
+        database.executescript(schema)
+    database.close()
     env = environ(
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET="secret",

@@ -100,3 +100,17 @@ def test_a_timestamp_that_is_not_a_number_is_refused_and_nothing_is_sent(
 
 def interaction(payload: dict[str, object]) -> bytes:
     return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def test_a_signature_that_is_not_ascii_is_refused_and_nothing_is_sent(
+    running_app: RunningApp,
+) -> None:
+    sender, slack = running_app.sender, running_app.slack
+    body = sender.command_body("UCHAIR", "setup Forged Board", CHANNEL)
+    headers = sender.headers(body, content_type="application/x-www-form-urlencoded")
+    before = dump(running_app.database)
+    slack.reset()
+
+    assert post(sender.url, body, headers | {"X-Slack-Signature": "v0=é"}).status == 401
+    assert dump(running_app.database) == before
+    assert [call.method for call in slack.calls] == []

@@ -24,7 +24,8 @@ def register(app: App) -> None:
         if isinstance(error, BoltUnhandledRequestError):
             # Nothing here handles it (a shortcut or button from an older version of the
             # app): acknowledge it, so that Slack shows the person no error.
-            log.warning("nothing handles %s; acknowledged", kind or body.get("command"))
+            what = body.get("event", {}).get("type") or kind or body.get("command")
+            log.warning("nothing handles %s; acknowledged", what)
             return BoltResponse(status=200, body="")
         what = kind or f"{body.get('command')} {body.get('text', '')}"
         log.error("%s failed", what, exc_info=error)
