@@ -66,12 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
-    database = Database(settings.database_url)
     verb = args.verb
     if verb == "reminders" and not settings.bot_token:
         parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
+    database = Database(settings.database_url, answering=verb in SERVERS)
     if verb in SERVERS:
         upgraded = _upgrade_in_a_child()
         if upgraded == TRY_AGAIN_LATER:
@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             threading.Thread(target=_upgrade_when_reachable, args=(database,), daemon=True).start()
         elif upgraded:
             log.error("the database upgrade failed (exit status %s); not starting", upgraded)
-            return upgraded
+            return max(upgraded, 1)  # killed by a signal: negative
     else:
         try:
             database.upgrade()

@@ -92,7 +92,7 @@ def actions(ctx: Context, args: str) -> Outcome:
     """`[mine | <@user> | overdue | all]`: open actions unless `all`."""
     board = ctx.the_board()
     choice = args.strip()
-    owner, title = None, "Open actions"
+    owner, named, title = None, None, "Open actions"
     statuses: tuple[str, ...] = ("open",)
     overdue_only = False
     if choice.lower() == "mine":
@@ -102,7 +102,7 @@ def actions(ctx: Context, args: str) -> Outcome:
     elif choice.lower() == "all":
         statuses, title = ("open", "done", "dropped"), "All actions"
     elif choice:
-        owner = parsing.mention(choice, "owner")
+        owner = named = parsing.mention(choice, "owner")
         name = queries.names(ctx.session, {owner}).get(owner)
         title = f"Open actions of {name}" if name else "Open actions of one owner"
     found = queries.actions(
@@ -112,8 +112,8 @@ def actions(ctx: Context, args: str) -> Outcome:
         statuses=statuses,
         due_before=ctx.today if overdue_only else None,
     )
-    if not found and owner is not None:
-        ctx.board_member(owner)  # someone off the board who owns nothing is a mistake
+    if not found and named:
+        ctx.board_member(named)  # someone named, off the board and owning nothing: a slip
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
     lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)

@@ -33,7 +33,7 @@ MEMBER_ADD = re.compile(
 )
 
 
-QUOTED = re.compile(r"[\"“](?P<name>[^\"”]+)[\"”](?:\s+parent\s+(?P<parent>.+))?", re.I)
+QUOTED = re.compile(r"[\"“](?P<name>[^\"”]*)[\"”](?:\s+parent\s+(?P<parent>.+))?", re.I)
 PARENT = re.compile(r"\s+parent\s+", re.I)
 
 
@@ -48,8 +48,11 @@ def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
     else:
         splits = [(text[: m.start()], text[m.end() :]) for m in PARENT.finditer(text)]
     for name, parent_name in splits:
-        if parent := queries.board_named(ctx.session, team, parent_name):
-            return name, parent
+        match queries.boards_named(ctx.session, team, parent_name):
+            case [parent]:
+                return name, parent
+            case [_, _, *_]:
+                raise UsageError(f"More than one board is called {parent_name}: name another.")
     if quoted:
         raise NotFound(f"There is no board called “{splits[0][1]}” to be the parent.")
     if splits:

@@ -146,7 +146,10 @@ def file_stem(name: str) -> str:
 # How a decision is minuted: RESOLVED, unless it is a recommendation to another body
 # ("RECOMMEND that the report goes to the policy committee"). Typed as board papers
 # word it, the word itself leads ("RESOLVED: that …", "RESOLVE to note …").
-RESOLUTION = re.compile(r"(?:(?P<resolved>resolved?)|recommend(?:ed|s)?)\b[\s:,-]*", re.I)
+# Only as a label: followed by `:`, `,`, `-`, `that` or `to` ("Resolved issues …" is not).
+RESOLUTION = re.compile(
+    r"(?:(?P<resolved>resolved?)|recommend(?:ed|s)?)(?:\s*[:,-]\s*|\s+(?=(?:that|to)\b))", re.I
+)
 
 
 @dataclass(frozen=True)

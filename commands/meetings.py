@@ -31,12 +31,16 @@ OPTION_WORDS = {"count": "quarterly", "length": "for"}
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
 # What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
-# anywhere in the date and time; in the place, only where it cannot be part of a name.
-NUMBER = r"(?:\d|(?:an?|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+# anywhere in the date and time; at the end of the place, only a number, or a number in
+# words and a unit, which no place name ends in (`Centre for a Safer Future` does not).
+NUMBER_WORD = (
+    r"(?:an?|half(?:\s+an)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+UNIT = r"(?:hours?|hrs?|minutes?|mins?)"
 UNREAD = {
     "place": (
-        re.compile(rf"\s+for\s+(?P<length>{NUMBER}.*)$", re.I | re.S),
-        re.compile(rf"\squarterly(?:\s+{NUMBER}\S*)?[.,;]?$", re.I),
+        re.compile(rf"\s+for\s+(?P<length>\d\S*|{NUMBER_WORD}\s+{UNIT})[.,;]?$", re.I),
+        re.compile(rf"\squarterly(?:\s+(?:\d\S*|{NUMBER_WORD}))?[.,;]?$", re.I),
     ),
     "time": (
         re.compile(r"\s+for\s+(?P<length>.+)$", re.I | re.S),

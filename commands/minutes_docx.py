@@ -63,7 +63,7 @@ class Writer:
 
 
 def render(minutes: Minutes) -> bytes:
-    """The minutes as a .docx: headings, attendance and action-log tables, RESOLVED lines."""
+    """The minutes as a .docx: headings, attendance and action-log tables, decisions."""
     writer = Writer()
     document = writer.document
     document.core_properties.title = _text(f"{minutes.board}: minutes of {minutes.meeting.ref}")

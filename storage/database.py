@@ -15,16 +15,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///boardbot.db"
-# The longest a command waits for the database (a lock, a connection) before giving up:
-# the "unavailable" reply must still reach the person inside Slack's 3 seconds.
-WAIT_SECONDS = 2
+# The longest a server answering Slack waits for the database (a lock, a connection, a
+# pool slot) before giving up: the "unavailable" reply must reach the person inside
+# Slack's 3 seconds. Migrations, a cron reminder pass and the console can wait longer.
+ANSWERING_WAIT_SECONDS = 2
+PATIENT_WAIT_SECONDS = 5
 
 
 class StorageUnavailable(Exception):
     """The database could not be reached or was locked; the caller may try again."""
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wait_seconds: int) -> None:
     """WAL and a busy timeout so a web process and a cron pass can share the file.
 
     Transactions begin IMMEDIATE: a command reads then writes, and a deferred
@@ -36,7 +38,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook decide
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={WAIT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={wait_seconds * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -49,15 +51,22 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One engine and session factory; `transaction()` is one unit of work."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str = DEFAULT_URL, *, echo: bool = False, answering: bool = False
+    ) -> None:
+        """`answering`: for a server answering Slack, which gives up on the database after
+        ANSWERING_WAIT_SECONDS, row locks on PostgreSQL included."""
         self.url = url
+        wait = ANSWERING_WAIT_SECONDS if answering else PATIENT_WAIT_SECONDS
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         if url.startswith("postgresql"):
-            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": WAIT_SECONDS}
-            options["connect_args"] = {"connect_timeout": WAIT_SECONDS}
+            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": wait}
+            options["connect_args"] = {"connect_timeout": wait} | (
+                {"options": f"-c lock_timeout={wait * 1000}"} if answering else {}
+            )
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, wait)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._open = threading.Event()
         self._open.set()
@@ -68,6 +77,7 @@ class Database:
         self._open.clear()
 
     def release(self) -> None:
+        """Serve again: the schema is up to date."""
         self._open.set()
 
     @property

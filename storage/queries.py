@@ -63,11 +63,11 @@ def board(session: Session, board_id: int) -> Board | None:
     return session.get(Board, board_id)
 
 
-def board_named(session: Session, team_id: str, name: str) -> Board | None:
-    """The workspace's first board of this name, in any case. Compared here, not in SQL:
+def boards_named(session: Session, team_id: str, name: str) -> list[Board]:
+    """The workspace's boards of this name, in any case. Compared here, not in SQL:
     SQLite's lower() leaves letters outside ASCII as they are ("Ä" is not "ä")."""
     boards = session.scalars(select(Board).where(Board.team_id == team_id).order_by(Board.id))
-    return next((board for board in boards if same_name(board.name, name)), None)
+    return [board for board in boards if same_name(board.name, name)]
 
 
 def same_name(one: str, other: str) -> bool:

@@ -260,6 +260,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         ("Fri 27 Nov 10:00", "Friday 27 November 2026, 10:00"),  # just held, not next year's
         ("14/1/2027 10:00 at Swanspool House, for 3h.", "10:00–13:00 · Wellingborough CSP Board"),
         ("14/1/2027 23:00 for 2h", "23:00 to Friday 15 January 2027, 01:00"),
+        ("14/1/2027 10:00 at Centre for a Safer Future", "· Centre for a Safer Future"),
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
@@ -272,6 +273,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         None,
         "Swanspool House",
         None,
+        "Centre for a Safer Future",
     ]
     moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
     assert "Thursday 21 January 2027, 14:00" in moved
@@ -344,6 +346,8 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
     assert "RESOLVED: to note the report" in decided
     as_papers_say = running_app.command("UGILL", "decision 2 RESOLVE to note the SSNP update")
     assert "\nRESOLVED: to note the SSNP update" in as_papers_say["text"]
+    plain = running_app.command("UGILL", "decision 2 Recommended reading list adopted")["text"]
+    assert "\nRESOLVED: Recommended reading list adopted" in plain  # "Recommended" is a word
     arising = running_app.command(
         "UGILL", "action add <@UPAUL> Share hotspot data with housing by 28/2/2027 item 2"
     )
@@ -370,6 +374,7 @@ def test_the_meeting_itself_attendance_notes_decisions_and_actions(running_app: 
         ("note", "Hemmingwell and Queensway remain the hotspots"),
         ("decision", "to note the report"),
         ("decision", "RESOLVE to note the SSNP update"),  # as typed; shown RESOLVED: to …
+        ("decision", "Recommended reading list adopted"),
     ]
     linked, unlinked = rows(running_app, Action)
     assert linked.meeting_id is not None and linked.item_id is not None
@@ -672,6 +677,10 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     running_app.command("UCHAIR", 'setup "Parent carers forum"', channel="C4")
     blank = running_app.command("UCHAIR", 'setup "  "', channel="C5")["text"]
     assert "board name is missing" in blank
+    running_app.command("UCHAIR", "setup Twin", channel="C6")
+    running_app.command("UCHAIR", "setup twin", channel="C7")
+    ambiguous = running_app.command("UCHAIR", "setup Kid parent TWIN", channel="C8")["text"]
+    assert "More than one board is called TWIN" in ambiguous
     with running_app.database.transaction() as session:
         parents = dict(session.execute(select(Board.name, Board.parent_id)).all())
     assert parents["Safeguarding sub-group"] is not None

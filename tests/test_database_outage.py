@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from bot.config import Settings
 from commands import dispatch
@@ -157,3 +158,16 @@ def test_a_server_started_before_its_database_serves_once_the_database_is_there(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_server_answering_slack_waits_at_most_two_seconds_for_the_database(
+    database_url: str,
+) -> None:
+    """A lock held elsewhere: the "unavailable" reply must still beat Slack's 3 seconds."""
+    answering = Database(database_url, answering=True)
+    with answering.transaction() as session:
+        if answering.dialect == "sqlite":
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == 2000
+        else:
+            assert session.execute(text("SHOW lock_timeout")).scalar() == "2s"
+    answering.dispose()
