@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,9 +61,12 @@ class Database:
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         if url.startswith("postgresql"):
             options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": wait}
-            options["connect_args"] = {"connect_timeout": wait} | (
-                {"options": f"-c lock_timeout={wait * 1000}"} if answering else {}
-            )
+            options["connect_args"] = {"connect_timeout": wait}
+            if answering:  # added to the URL's own options (a search_path, say), not instead
+                given = make_url(url).query.get("options", ())
+                given = (given,) if isinstance(given, str) else given
+                settings = [*given, f"-c lock_timeout={wait * 1000}"]
+                options["connect_args"]["options"] = " ".join(settings)
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             _configure_sqlite(self.engine, wait)

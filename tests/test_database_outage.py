@@ -170,4 +170,14 @@ def test_a_server_answering_slack_waits_at_most_two_seconds_for_the_database(
             assert session.execute(text("PRAGMA busy_timeout")).scalar() == 2000
         else:
             assert session.execute(text("SHOW lock_timeout")).scalar() == "2s"
+            # Beside the URL's own options (the tests' schema), not instead of them.
+            assert session.execute(text("SHOW search_path")).scalar() == search_path(database_url)
     answering.dispose()
+
+
+def search_path(url: str) -> str:
+    patient = Database(url)
+    with patient.transaction() as session:
+        shown = str(session.execute(text("SHOW search_path")).scalar())
+    patient.dispose()
+    return shown
