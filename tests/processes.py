@@ -9,7 +9,8 @@ import subprocess
 import sys
 import sysconfig
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 # `boardbot serve` on a free loopback port, started by the installed script as operators do.
@@ -23,6 +24,18 @@ def environ(**settings: str) -> dict[str, str]:
     """This environment without its Slack settings, plus `settings`: what a started
     process sees, whatever the developer's own shell holds."""
     return {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")} | settings
+
+
+def server_environ(api_url: str, database_url: str, secret: str) -> dict[str, str]:
+    """What a test starts `boardbot serve` with: a bot token and signing secret, the fake
+    Slack, the database, and no reminder pass within the test's time."""
+    return environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=secret,
+        SLACK_API_URL=api_url,
+        DATABASE_URL=database_url,
+        REMINDER_INTERVAL_SECONDS="3600",
+    )
 
 
 def start(
@@ -74,6 +87,17 @@ def serving(
     finally:
         give_up.cancel()
     raise RuntimeError(f"server exited with {process.wait()}:\n" + "".join(seen))
+
+
+@contextmanager
+def served(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """`serving`, stopped when the block ends; its URL."""
+    server, url = serving(argv, env, cwd)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def descendants(pid: int) -> dict[int, int]:

@@ -18,10 +18,9 @@ from bot.config import Settings
 from commands import dispatch
 from commands.context import Invocation
 from storage.database import Database
-from tests import processes
 from tests.conftest import CHANNEL, POSTGRES_URL, SIGNING_SECRET, TEAM, Everyone, serving
 from tests.fake_slack import FakeSlack
-from tests.processes import SERVE, environ
+from tests.processes import SERVE, served, server_environ
 from tests.slack_requests import SlackSender, get
 from tests.snapshots import dump
 from tests.tcp_proxy import TcpProxy
@@ -135,15 +134,8 @@ def test_a_server_started_before_its_database_serves_once_the_database_is_there(
 ) -> None:
     """`serve` with its SQLite folder not there yet: up, "unavailable", then upgraded."""
     folder = tmp_path / "not-yet"
-    env = environ(
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=f"sqlite:///{folder}/board.db",
-        REMINDER_INTERVAL_SECONDS="3600",
-    )
-    server, url = processes.serving(SERVE, env, tmp_path)
-    try:
+    env = server_environ(slack.api_url, f"sqlite:///{folder}/board.db", SIGNING_SECRET)
+    with served(SERVE, env, tmp_path) as url:
         health = url.removesuffix("/slack/events") + "/healthz"
         sender = SlackSender(url, SIGNING_SECRET, TEAM, slack)
         assert get(health).status == 503
@@ -155,9 +147,6 @@ def test_a_server_started_before_its_database_serves_once_the_database_is_there(
             time.sleep(0.2)
         reply = sender.command("UCHAIR", "setup Wellingborough CSP Board", channel=CHANNEL)
         assert "now home to *Wellingborough CSP Board*" in reply.json()["text"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_a_server_answering_slack_waits_at_most_two_seconds_for_the_database(

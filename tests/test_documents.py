@@ -18,8 +18,8 @@ from tests.processes import (
     alive,
     command_line,
     descendants,
-    environ,
     mapped_files,
+    server_environ,
     serving,
 )
 from tests.slack_requests import SlackSender
@@ -31,16 +31,6 @@ SECRET = "secret"
 READS_PROC = pytest.mark.skipif(
     not Path("/proc/self/maps").exists(), reason="reads processes in /proc"
 )
-
-
-def server_env(slack: FakeSlack, database_url: str) -> dict[str, str]:
-    return environ(
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=database_url,
-        REMINDER_INTERVAL_SECONDS="3600",
-    )
 
 
 def worker(helpers: dict[int, int]) -> int:
@@ -55,7 +45,7 @@ def test_the_calendar_worker_loads_neither_slack_nor_the_database(
 ) -> None:
     """It starts by re-importing the script that started the server: that must not
     bring the whole server with it."""
-    server, _ = serving(SERVE, server_env(slack, database_url), tmp_path)
+    server, _ = serving(SERVE, server_environ(slack.api_url, database_url, SECRET), tmp_path)
     try:
         heavy = {"sqlalchemy", "_sqlite3", "_ssl"}
         server_loaded = {name for name in heavy if any(name in f for f in mapped_files(server.pid))}
@@ -75,7 +65,7 @@ def test_a_dead_calendar_worker_is_replaced_and_none_outlives_the_server(
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
     core.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board", SET_UP)
-    server, url = serving(SERVE, server_env(slack, database_url), tmp_path)
+    server, url = serving(SERVE, server_environ(slack.api_url, database_url, SECRET), tmp_path)
     try:
         helpers = descendants(server.pid)
         os.kill(worker(helpers), signal.SIGKILL)
