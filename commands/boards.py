@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands import parsing
+from commands import describe, parsing
 from commands.context import Context
 from commands.errors import NotAllowed, NotFound, UsageError
 from commands.replies import Mention, Message, Outcome, Section, Strong, line
@@ -170,12 +170,11 @@ def member_remove(ctx: Context, args: str) -> Outcome:
     numbers = [f"A{n}" for n in queries.open_action_numbers(ctx.session, member.board_id, user_id)]
     if not numbers:
         return Outcome(reply=Message.of(removed))
-    listed = " and ".join([", ".join(numbers[:-1]), numbers[-1]] if len(numbers) > 1 else numbers)
     return Outcome(
         reply=Message.of(
             removed,
             line(
-                f"They still own {listed}; reminders no longer go to them. "
+                f"They still own {describe.in_words(numbers)}; reminders no longer go to them. "
                 "Give each to someone on the board with "
                 f"{ctx.invocation.command} action reassign <A#> @name."
             ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -137,6 +137,11 @@ def shortened(text: str, longest: int | None) -> str:
     return text[: cut if cut > 0 else longest].rstrip() + "…"
 
 
+def in_words(items: Sequence[str]) -> str:
+    """`A1, A2 and A3`."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def file_stem(name: str) -> str:
     """`Wellingborough CSP Board` → `wellingborough-csp-board`, for file names (accents dropped)."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -168,3 +173,7 @@ class Decision:
             return cls("RESOLVED", typed)
         label = "RESOLVED" if match["resolved"] else "RECOMMENDED"
         return cls(label, typed[match.end() :])
+
+    def said(self) -> Line:
+        """`RESOLVED: to note the report`."""
+        return line(f"{self.label}: ", self.text)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from commands import parsing
+from commands import describe, parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, NotFound, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
@@ -98,9 +98,7 @@ def _unknown(invocation: Invocation) -> UsageError:
             error.usage = _usages(command, family(near[0]))
             return error
         words = list(dict.fromkeys(sub.words[0] for sub in LISTED))
-        error = UsageError(
-            f"I don't know “{first}”. The commands are {', '.join(words[:-1])} and {words[-1]}."
-        )
+        error = UsageError(f"I don't know “{first}”. The commands are {describe.in_words(words)}.")
         error.usage = _usages(command, family("help"))
         return error
     if more:

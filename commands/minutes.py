@@ -314,7 +314,7 @@ def _matters_arising(minutes: Minutes) -> tuple[Line, ...]:
 def _item(item: Item) -> Section:
     lines = [line("Presented by ", item.presenter)] if item.presenter else []
     lines += [line(note) for note in item.notes]
-    lines += [line(f"{decision.label}: ", decision.text) for decision in item.decisions]
+    lines += [decision.said() for decision in item.decisions]
     if item.actions:
         lines.append(line("Actions arising:"))
         lines += [_action(entry, indent="    ") for entry in item.actions]

@@ -85,7 +85,7 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
         decision = describe.Decision.of(body)
         if not decision.text.strip():
             raise UsageError(f"Say what was {decision.label.lower()}.")
-        shown = line(f"{decision.label}: ", decision.text)
+        shown = decision.said()
     meeting, item = current_item(ctx, position)
     record = ItemRecord(
         item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
