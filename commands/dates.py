@@ -68,9 +68,11 @@ DATE_LIKE = re.compile(
     re.I,
 )
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
+HOUR_UNITS = "h|hr|hrs|hour|hours"
+MINUTE_UNITS = "m|min|mins|minute|minutes"
 LENGTH = (
-    r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
-    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes))?"
+    rf"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:{HOUR_UNITS}))?\s*"
+    rf"(?:(?P<m>\d+)\s*(?:{MINUTE_UNITS}))?"
 )
 DURATION = re.compile(rf"^{LENGTH}$", re.I)
 

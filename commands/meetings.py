@@ -33,10 +33,8 @@ LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re
 # What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
 # anywhere in the date and time; at the end of the place, only a number, or a number in
 # words and a unit, which no place name ends in (`Centre for a Safer Future` does not).
-NUMBER_WORD = (
-    r"(?:an?|half(?:\s+an)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-)
-UNIT = r"(?:hours?|hrs?|minutes?|mins?)"
+NUMBER_WORD = rf"(?:half(?:\s+an)?|{'|'.join(dates.NUMBERS)})"
+UNIT = rf"(?:{dates.HOUR_UNITS}|{dates.MINUTE_UNITS})"
 UNREAD = {
     "place": (
         re.compile(rf"\s+for\s+(?P<length>\d\S*|{NUMBER_WORD}\s+{UNIT})[.,;]?$", re.I),
