@@ -92,9 +92,9 @@ LOOKUP_TIMEOUT_SECONDS = 2
 
 
 def lookup_client(settings: Settings) -> WebClient:
-    """For users.info, called while the person waits for the reply: no waiting out a
-    Retry-After and no retry. A lookup that fails keeps only the id, and is asked
-    again next time."""
+    """For calls nothing should wait long on: users.info while the person waits for the
+    reply, and the token check as the bot starts. No waiting out a Retry-After and no
+    retry; a lookup that fails keeps only the id, and is asked again next time."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,

@@ -61,7 +61,7 @@ class SlackOutbox:
         try:
             messages = self._recent(conversation(self._client, recipient))
         except SlackApiError as error:
-            if not _not_allowed(error):
+            if not _not_permitted(error):
                 raise
             log.warning("cannot look in %s (%s): posting", recipient, failure_reason(error))
             return {}, False
@@ -108,7 +108,7 @@ NOT_PERMITTED = frozenset(
 )
 
 
-def _not_allowed(error: SlackApiError) -> bool:
+def _not_permitted(error: SlackApiError) -> bool:
     """Whether Slack answered that this app may not make the call, so that trying again
     later would not help."""
     return error.response.status_code == 404 or error.response.get("error") in NOT_PERMITTED

@@ -249,7 +249,7 @@ def actions_owned(session: Session, team_id: str, user_id: str) -> Sequence[tupl
         .where(Board.team_id == team_id, Action.owner_id == user_id, Action.status == "open")
         .where(OWNER_IS_MEMBER)
         .options(selectinload(Action.updates))
-        .order_by(Board.name, Action.due_on.is_(None), Action.due_on, Action.number)
+        .order_by(Board.name, Board.id, Action.due_on.is_(None), Action.due_on, Action.number)
     ).all()
     return [(action, board) for action, board in rows]
 
