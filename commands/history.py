@@ -104,7 +104,7 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None, zone: 
 def _value(key: str, value: Any, zone: ZoneInfo) -> Span:
     """A stored value as the rest of the bot says it: people, dates and times in words."""
     if value is None:
-        return "none"
+        return "not set"
     if key.endswith("_id") and isinstance(value, str):
         return Mention(value)
     if key.endswith("_at"):

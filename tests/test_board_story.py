@@ -514,6 +514,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action reassign A1 to <@UPAUL>", "I don't understand “to” before <@UPAUL>"),
         ("UCHAIR", "member remove <@UPAUL> please", "I don't understand “please” after <@UPAUL>"),
         ("UCHAIR", "action reassign A1 <@UPAUL> <@USAM>", "Name one new owner only"),
+        ("UCHAIR", "action reassign A1", "Name the new owner with @"),
+        ("UCHAIR", "meeting add in March 10:00", "“in March” is not a single day"),
         ("UCHAIR", "meeting cancel", "Give the meeting's number"),
         ("UCHAIR", "action done", "Give the action's number"),
         ("UCHAIR", "note", "Give the agenda item's number"),
@@ -677,6 +679,9 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     running_app.command("UCHAIR", 'setup "Parent carers forum"', channel="C4")
     blank = running_app.command("UCHAIR", 'setup "  "', channel="C5")["text"]
     assert "board name is missing" in blank
+    quoted = running_app.command("UCHAIR", 'setup "Parent panel" parent Nowhere', channel="C5")
+    assert "There is no board called “Nowhere” to be the parent." in quoted["text"]
+    running_app.command("UCHAIR", 'setup "Parent panel" parent Parent carers forum', channel="C5")
     running_app.command("UCHAIR", "setup Twin", channel="C6")
     running_app.command("UCHAIR", "setup twin", channel="C7")
     ambiguous = running_app.command("UCHAIR", "setup Kid parent TWIN", channel="C8")["text"]
@@ -686,6 +691,7 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     assert parents["Safeguarding sub-group"] is not None
     assert parents["Early help and parent support"] is not None
     assert parents["Parent carers forum"] is None
+    assert parents["Parent panel"] is not None
 
 
 def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:

@@ -55,3 +55,11 @@ def test_a_meetings_history_includes_what_happened_at_it(core: Core) -> None:
     assert "recorded a decision (item 1): to note the report" in shown
     assert "no history for A9" in core.command("UCHAIR", "history A9", during)
     assert "Name an action (A3) or a meeting (M2)" in core.command("UCHAIR", "history 3", during)
+
+
+def test_a_due_date_given_later_is_said_as_not_set_before(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", DAY)
+    core.command("UCHAIR", "action add <@UCHAIR> Write to the PCC", DAY)
+    core.command("UCHAIR", "action due A1 7/1/2027", DAY)
+    shown = core.command("UCHAIR", "history A1", DAY)
+    assert "changed the due date: due not set → Thursday 7 January 2027" in shown

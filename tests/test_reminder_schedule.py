@@ -170,6 +170,8 @@ def test_offsets_and_hour_are_per_board(core: Core, database: Database) -> None:
     assert "2 days before, 08:00: time, place and agenda" in shown
     assert due(database, at("2026-12-24T07:59")) == []
     assert due(database, at("2026-12-24T08:00")) == [("agenda_call", "CBOARD")]
+    [eve] = [r for r in due_reminders(database, at("2027-01-12T08:00")) if r.key.kind == "eve"]
+    assert eve.message.title == "In 2 days: M1: CSP Board"
 
 
 def test_missed_reminders_are_posted_late_while_still_useful(
