@@ -122,8 +122,9 @@ class Database:
             command.upgrade(config, "head")
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics, as after a bulk load (PostgreSQL's autovacuum
-        does this in time by itself; SQLite never does unless asked)."""
+        """Refresh the planner's statistics after a bulk load, as PostgreSQL's autovacuum
+        would in time. SQLite files are never analysed: the indexes are laid out so the
+        planner chooses well without statistics."""
         with self.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
 

@@ -122,7 +122,9 @@ class Meeting(Base):
     __tablename__ = "meetings"
     __table_args__ = (
         UniqueConstraint("board_id", "number"),
-        Index("ix_meetings_board_starts", "board_id", "starts_at"),
+        # Board first, status second: the planner picks it for a board's upcoming meetings
+        # even on a SQLite file never analysed, rather than scanning every board's.
+        Index("ix_meetings_board_status_starts", "board_id", "status", "starts_at"),
         Index("ix_meetings_status_starts", "status", "starts_at"),
     )
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
 from bench.dataset import generate
 from bench.run import COMMANDS, statements_per_command
+from storage import queries
 from storage.database import Database
+from storage.models import Base
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 MOST = 10
@@ -23,3 +28,25 @@ def test_every_benchmarked_command_runs_the_same_few_statements_at_any_size(
     assert set(small) == set(COMMANDS)
     assert all(count <= MOST for count in large.values()), large
     assert large == small
+
+
+def test_the_migrations_build_the_schema_the_models_declare(database: Database) -> None:
+    with database.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_boards_upcoming_meetings_are_found_through_its_own_index_without_statistics(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """SQLite never analyses a file unless asked; the plan must not scan every board's."""
+    database = Database(f"sqlite:///{tmp_path / 'board.db'}")
+    database.upgrade()
+    statement = queries.upcoming(1, NOW).compile(database.engine)
+    with database.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", tuple(statement.params.values())
+        ).all()
+    database.dispose()
+    assert [row[-1] for row in plan][0].startswith(
+        "SEARCH meetings USING INDEX ix_meetings_board_status_starts (board_id=? AND status=?"
+    ), plan
