@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
 from storage import audit, queries
@@ -58,61 +58,21 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     The actions loaded are those, the actions arising from this meeting's
     items (whatever their status) and every open action of the board.
     """
-    # The meetings either side of this one, in one statement.
-    before = (
-        select(Meeting.id)
-        .where(
-            Meeting.board_id == meeting.board_id,
-            Meeting.status != "cancelled",
-            Meeting.starts_at < meeting.starts_at,
-        )
-        .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    after = (
-        queries.upcoming(meeting.board_id, meeting.starts_at)
-        .with_only_columns(Meeting.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    neighbours = session.scalars(select(Meeting).where(Meeting.id.in_([before, after]))).all()
+    this = {"board_id": meeting.board_id, "meeting_id": meeting.id, "starts_at": meeting.starts_at}
+    neighbours = session.scalars(_NEIGHBOURS, this).all()
     previous = next((m for m in neighbours if m.starts_at < meeting.starts_at), None)
     following = next((m for m in neighbours if m.starts_at > meeting.starts_at), None)
-    attendance = session.scalars(
-        select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.id)
-    ).all()
-    items = (
-        session.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position)
-            .options(joinedload(AgendaItem.records), raiseload("*"))
-        )
-        .unique()
-        .all()
-    )
-    arising = (
-        and_(
-            # Agreed by its end, or minuted against one of its items afterwards.
-            or_(Action.created_at <= previous.ends_at, Action.meeting_id == previous.id),
-            or_(Action.status == "open", Action.closed_at >= previous.starts_at),
-        )
-        if previous is not None
-        else false()
-    )
-    from_items = Action.item_id.in_(
-        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
-    )
+    attendance = session.scalars(_ATTENDANCE, this).all()
+    items = session.scalars(_ITEMS, this).unique().all()
     rows = (
         session.execute(
-            select(Action, arising.label("arising"))
-            .where(
-                Action.board_id == meeting.board_id,
-                or_(Action.status == "open", from_items, arising),
-            )
-            .order_by(Action.number)
-            .options(joinedload(Action.updates), raiseload("*"))
+            _ACTIONS,
+            this
+            | {
+                "previous_id": previous.id if previous else None,
+                "previous_starts_at": previous.starts_at if previous else None,
+                "previous_ends_at": previous.ends_at if previous else None,
+            },
         )
         .unique()
         .all()
@@ -134,6 +94,51 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
         members=members,
         names=queries.names(session, people),
     )
+
+
+# Built once, as queries' are. With no previous meeting its parameters are NULL, and
+# nothing is a matter arising (a comparison with NULL is never true).
+_THIS_BOARD = Meeting.board_id == bindparam("board_id")
+_BEFORE = (
+    select(Meeting.id)
+    .where(_THIS_BOARD, Meeting.status != "cancelled", Meeting.starts_at < bindparam("starts_at"))
+    .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_AFTER = queries.UPCOMING.with_only_columns(Meeting.id).limit(1).scalar_subquery()
+_NEIGHBOURS = select(Meeting).where(Meeting.id.in_([_BEFORE, _AFTER]))
+_ATTENDANCE = (
+    select(Attendance)
+    .where(Attendance.meeting_id == bindparam("meeting_id"))
+    .order_by(Attendance.id)
+)
+_ITEMS = (
+    select(AgendaItem)
+    .where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    .order_by(AgendaItem.position)
+    .options(joinedload(AgendaItem.records), raiseload("*"))
+)
+_ARISING = and_(
+    # Agreed by its end, or minuted against one of its items afterwards.
+    or_(
+        Action.created_at <= bindparam("previous_ends_at"),
+        Action.meeting_id == bindparam("previous_id"),
+    ),
+    or_(Action.status == "open", Action.closed_at >= bindparam("previous_starts_at")),
+)
+_FROM_ITEMS = Action.item_id.in_(
+    select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id"))
+)
+_ACTIONS = (
+    select(Action, _ARISING.label("arising"))
+    .where(
+        Action.board_id == bindparam("board_id"),
+        or_(Action.status == "open", _FROM_ITEMS, _ARISING),
+    )
+    .order_by(Action.number)
+    .options(joinedload(Action.updates), raiseload("*"))
+)
 
 
 def lock_meeting(session: Session, meeting_id: int) -> None:

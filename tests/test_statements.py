@@ -41,10 +41,10 @@ def test_a_boards_upcoming_meetings_are_found_through_its_own_index_without_stat
     """SQLite never analyses a file unless asked; the plan must not scan every board's."""
     database = Database(f"sqlite:///{tmp_path / 'board.db'}")
     database.upgrade()
-    statement = queries.upcoming(1, NOW).compile(database.engine)
+    statement = queries.UPCOMING.compile(database.engine)
     with database.engine.connect() as connection:
         plan = connection.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {statement}", tuple(statement.params.values())
+            f"EXPLAIN QUERY PLAN {statement}", (1, "scheduled", str(NOW.replace(tzinfo=None)))
         ).all()
     database.dispose()
     assert [row[-1] for row in plan][0].startswith(
