@@ -98,10 +98,13 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
 
 # Built once, as queries' are. With no previous meeting its parameters are NULL, and
 # nothing is a matter arising (a comparison with NULL is never true).
-_THIS_BOARD = Meeting.board_id == bindparam("board_id")
 _BEFORE = (
     select(Meeting.id)
-    .where(_THIS_BOARD, Meeting.status != "cancelled", Meeting.starts_at < bindparam("starts_at"))
+    .where(
+        Meeting.board_id == bindparam("board_id"),
+        Meeting.status != "cancelled",
+        Meeting.starts_at < bindparam("starts_at"),
+    )
     .order_by(Meeting.starts_at.desc(), Meeting.number.desc())
     .limit(1)
     .scalar_subquery()
@@ -158,15 +161,7 @@ class Publication:
 def publications(session: Session, board_id: int, meeting_number: int) -> list[Publication]:
     """The versions of a meeting's minutes published so far, oldest first; those the chat
     service did not take (withdrawn) are left out."""
-    rows = session.execute(
-        select(AuditEntry.verb, AuditEntry.after, AuditEntry.at)
-        .where(
-            AuditEntry.board_id == board_id,
-            AuditEntry.subject == f"M{meeting_number}",
-            AuditEntry.verb.in_((PUBLISH_VERB, WITHDRAW_VERB)),
-        )
-        .order_by(AuditEntry.at, AuditEntry.id)
-    ).all()
+    rows = session.execute(_PUBLICATIONS, {"board_id": board_id, "subject": f"M{meeting_number}"})
     published: list[Publication] = []
     for verb, after, at in rows:
         if verb == PUBLISH_VERB:
@@ -176,6 +171,17 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
             if same:
                 del published[same[-1]]
     return published
+
+
+_PUBLICATIONS = (
+    select(AuditEntry.verb, AuditEntry.after, AuditEntry.at)
+    .where(
+        AuditEntry.board_id == bindparam("board_id"),
+        AuditEntry.subject == bindparam("subject"),
+        AuditEntry.verb.in_((PUBLISH_VERB, WITHDRAW_VERB)),
+    )
+    .order_by(AuditEntry.at, AuditEntry.id)
+)
 
 
 def withdraw(
