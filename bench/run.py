@@ -318,7 +318,7 @@ def run(quick: bool, database_url: str | None) -> dict[str, Any]:
             with database_for(database_url, workdir, size.name) as database:
                 started = time.perf_counter()
                 dataset = generate(database, size.boards, now)
-                if database.engine.dialect.name == "postgresql":
+                if database.dialect == "postgresql":
                     database.analyze()  # autovacuum's, on a long-lived server
                 generated_s = time.perf_counter() - started
                 # Record what the history makes due as sent, so the server's own
