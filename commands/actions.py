@@ -74,7 +74,7 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     if last is None or not dates.looks_like_date(text[last.end() :]):
         return None, text
     if stray := STRAY_ITEM.search(text, last.end()):
-        parsing.item_number(stray["item"])  # not a number, or ITEM would have taken it
+        parsing.item_number(stray["item"])  # always refuses: ITEM would have taken a number
     try:
         due_on = dates.parse_date(text[last.end() :], ctx.today)
     except UsageError as error:

@@ -43,14 +43,15 @@ def apologising(
             tell(respond, client, user_id, SORRY)
 
 
-def reported(lazy: Callable[..., None]) -> Callable[..., None]:
-    """A lazy listener, apologising for its failure to a button's clicker. It is skipped
-    when the acknowledging step left no `outcome` in the context: that step refused or
-    failed, and has said so."""
+def reported(lazy: Callable[..., None], *, after_outcome: bool = False) -> Callable[..., None]:
+    """A lazy listener, apologising for its failure to a button's clicker. With
+    `after_outcome` (the listener must take `context`), it is skipped when the
+    acknowledging step left no `outcome` there: that step refused or failed, and has
+    said so."""
 
     @functools.wraps(lazy)  # Bolt passes the arguments the wrapped function names
     def run(**kwargs: Any) -> None:
-        if "context" in kwargs and kwargs["context"].get("outcome") is None:
+        if after_outcome and kwargs["context"].get("outcome") is None:
             return
         user_id = kwargs.get("body", {}).get("user", {}).get("id")
         with apologising(kwargs.get("respond"), kwargs.get("client"), user_id, lazy.__name__):

@@ -110,5 +110,9 @@ def register(app: App, services: Services) -> None:
             view=update_form(outcome.reply.title or "", json.dumps(reference)),
         )
 
-    app.action(rendering.BUTTON_ACTIONS["mark_done"])(ack=mark_done, lazy=[reported(show_done)])
-    app.action(rendering.BUTTON_ACTIONS["post_update"])(ack=post_update, lazy=[reported(open_form)])
+    app.action(rendering.BUTTON_ACTIONS["mark_done"])(
+        ack=mark_done, lazy=[reported(show_done, after_outcome=True)]
+    )
+    app.action(rendering.BUTTON_ACTIONS["post_update"])(
+        ack=post_update, lazy=[reported(open_form, after_outcome=True)]
+    )

@@ -95,4 +95,4 @@ def register(app: App, services: Services) -> None:
         if context["home"]:
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
 
-    app.view(CALLBACK_ID)(ack=submit, lazy=[reported(confirm)])
+    app.view(CALLBACK_ID)(ack=submit, lazy=[reported(confirm, after_outcome=True)])
