@@ -45,9 +45,10 @@ class SlackOutbox:
             payload = {"tag": tag, "part": part, "parts": len(parts)}
             return {"event_type": METADATA_EVENT, "event_payload": payload}
 
-        sent, error = post_parts(self._client, recipient, parts, tagged, skip=there)
-        if error is not None:
-            raise DeliveryFailed(failure_reason(error)) from error
+        with _failures_as_delivery_failed():
+            sent, error = post_parts(self._client, recipient, parts, tagged, skip=there)
+            if error is not None:
+                raise error
         return Sent((there | sent).get(0), posted=bool(sent))
 
     def _posted(self, recipient: str, tag: str, parts: int) -> tuple[dict[int, str], bool]:
