@@ -22,12 +22,12 @@ DEFAULT_LENGTH = timedelta(hours=2)
 JUST_HELD_DAYS = 7
 MAX_SERIES = 12
 TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
-# The options `quarterly [<count>]` and `for <duration>`, read off the end of the text.
+# The options `quarterly [<count>]` and `for <duration>`, by their word, read off the end
+# of the text.
 OPTIONS = {
-    "count": re.compile(r"[\s,;]+quarterly(?:\s+(?P<value>\d+))?[.,;]?$", re.I),
-    "length": re.compile(rf"[\s,;]+for\s+(?P<value>(?=\d){dates.LENGTH})[.,;]?$", re.I),
+    "quarterly": re.compile(r"[\s,;]+quarterly(?:\s+(?P<value>\d+))?[.,;]?$", re.I),
+    "for": re.compile(rf"[\s,;]+for\s+(?P<value>(?=\d){dates.LENGTH})[.,;]?$", re.I),
 }
-OPTION_WORDS = {"count": "quarterly", "length": "for"}
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
 # What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
@@ -81,13 +81,13 @@ def read_when(ctx: Context, text: str) -> When:
 def _trailing_options(text: str, options: dict[str, str]) -> str:
     """Take the OPTIONS off the end of `text` into `options`; what is left."""
     while match := next(
-        ((key, found) for key, pattern in OPTIONS.items() if (found := pattern.search(text))),
+        ((word, found) for word, pattern in OPTIONS.items() if (found := pattern.search(text))),
         None,
     ):
-        key, found = match
-        if key in options:
-            raise UsageError(f"Give {OPTION_WORDS[key]} once only.")
-        options[key] = found["value"] or ""
+        word, found = match
+        if word in options:
+            raise UsageError(f"Give {word} once only.")
+        options[word] = found["value"] or ""
         text = text[: found.start()]
     return text
 
@@ -125,10 +125,10 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         location = parsing.title(match["location"].rstrip(" ,;."), "location")
         text = _trailing_options(text[: match.start()], options)
     _refuse_unread_options(text, "time")
-    count = int(options["count"] or 4) if "count" in options else 1
+    count = int(options["quarterly"] or 4) if "quarterly" in options else 1
     if not 1 <= count <= MAX_SERIES:
         raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
-    length = dates.parse_duration(options["length"]) if "length" in options else DEFAULT_LENGTH
+    length = dates.parse_duration(options["for"]) if "for" in options else DEFAULT_LENGTH
     when = read_when(ctx, text)
     if when.starts_at < held_since(ctx):
         raise UsageError(
