@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import rendering
 from bot.app import web_client
@@ -25,7 +25,7 @@ from bot.listeners.apology import SORRY
 from bot.scheduler import METADATA_EVENT, SlackOutbox
 from commands.reminders import DeliveryFailed, Sent
 from commands.replies import Message, Section, line
-from storage.models import Action, ActionUpdate, ReminderDelivery
+from storage.models import Action, ActionUpdate, Board, ReminderDelivery
 from tests.conftest import RunningApp
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, environ, run, start
@@ -357,6 +357,24 @@ def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_loo
     time.sleep(0.5)  # time for a second apology from the work after the click, were there one
     assert len(running_app.slack.calls_to("response_url")) == 1
     assert dump(running_app.database) == before
+
+
+def test_a_command_that_fails_on_our_side_apologises_and_changes_nothing(
+    running_app: RunningApp,
+) -> None:
+    """A row the core cannot read (a time zone edited by hand into the database) fails
+    the command: the person gets the apology as the reply, never a trace, and the
+    command's transaction is rolled back."""
+    board(running_app)
+    with running_app.database.transaction() as session:
+        session.execute(update(Board).values(timezone="Europe/Wellingborough"))
+    before = dump(running_app.database)
+
+    reply = running_app.command("UGILL", "action add <@UPAUL> Brief licensing by 8/2/2027")
+    assert reply == {"response_type": "ephemeral", "text": SORRY}
+    assert dump(running_app.database) == before
+    time.sleep(0.5)  # time for a post after the reply, were there one
+    assert running_app.slack.calls == []
 
 
 def test_a_form_slack_will_not_open_is_apologised_for_to_the_clicker(
