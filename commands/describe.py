@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from commands.dates import say_datetime, say_short_date
 from commands.replies import Line, Mention, Message, Section, Strong, line
 from storage.models import Action, ActionUpdate, AgendaItem, Meeting
+from storage.rows import ActionRow
 
 RAG_LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
 
@@ -87,11 +88,11 @@ def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
     )
 
 
-def is_overdue(action: Action, today: date) -> bool:
+def is_overdue(action: Action | ActionRow, today: date) -> bool:
     return action.status == "open" and action.due_on is not None and action.due_on < today
 
 
-def due_by(action: Action, day: date) -> bool:
+def due_by(action: Action | ActionRow, day: date) -> bool:
     """Whether the action falls due on or before `day` (a meeting's, say)."""
     return action.due_on is not None and action.due_on <= day
 

@@ -27,7 +27,8 @@ from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo
 from commands.roster import Person, Roster
 from storage import minutes as stored
 from storage import queries
-from storage.models import Action, ActionUpdate, Board, Meeting
+from storage.models import Board, Meeting
+from storage.rows import ActionRow, UpdateRow
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Update:
     text: str
 
     @classmethod
-    def of(cls, update: ActionUpdate, zone: ZoneInfo, roster: Roster) -> Update:
+    def of(cls, update: UpdateRow, zone: ZoneInfo, roster: Roster) -> Update:
         """A stored update, dated in the board's timezone and signed by name."""
         posted_on = update.created_at.astimezone(zone).date()
         return cls(posted_on, roster.name(update.author_id), update.rag, update.text)
@@ -164,7 +165,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     roster = Roster(record.members, record.names)
     since = record.previous.ends_at if record.previous else None
 
-    def entry(action: Action, *, with_updates: bool = False) -> ActionEntry:
+    def entry(action: ActionRow, *, with_updates: bool = False) -> ActionEntry:
         updates: tuple[Update, ...] = ()
         if with_updates and since is not None:
             updates = tuple(
@@ -183,7 +184,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
 
     item_ids = {item.id for item in record.items}
     by_item: defaultdict[int, list[ActionEntry]] = defaultdict(list)
-    by_owner: defaultdict[str, list[Action]] = defaultdict(list)
+    by_owner: defaultdict[str, list[ActionRow]] = defaultdict(list)
     for loaded in record.actions:
         action = loaded.action
         if action.item_id in item_ids:
@@ -228,7 +229,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     )
 
 
-def _by_due_date(actions: Iterable[Action]) -> list[Action]:
+def _by_due_date(actions: Iterable[ActionRow]) -> list[ActionRow]:
     return sorted(actions, key=lambda a: (a.due_on is None, a.due_on or date.min, a.number))
 
 

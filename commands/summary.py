@@ -16,7 +16,8 @@ from commands.describe import RAG_LABELS, current_rag, due_by, is_overdue
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from commands.roster import Person, Roster
-from storage.models import Action, Board
+from storage.models import Board
+from storage.rows import ActionRow
 from storage.summary import summary_record
 
 NOT_RATED = "not rated"  # no update gave a RAG status
@@ -96,7 +97,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
         record.next_meeting.starts_at.astimezone(zone).date() if record.next_meeting else None
     )
 
-    def summarised(action: Action) -> OpenAction:
+    def summarised(action: ActionRow) -> OpenAction:
         overdue = is_overdue(action, today)
         return OpenAction(
             number=action.number,

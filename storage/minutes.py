@@ -1,8 +1,9 @@
 """What the minutes of a meeting read, in a fixed number of statements whatever the board's size.
 
-Each list comes with its children joined in the same statement (`joinedload`)
-and everything else is `raiseload`, so collating can never fall back to a query
-per item or per action.
+Each list comes with its children joined in the same statement: the agenda items
+with their notes and decisions (`joinedload`, everything else `raiseload`), the
+actions with their updates (as plain rows, `storage.rows`). Collating can never
+fall back to a query per item or per action.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload, raiseload
 from storage import audit, queries
 from storage.database import Database
 from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
+from storage.rows import ACTION_COLUMNS, ActionRow, actions_in, with_updates
 
 PUBLISH_VERB = "minutes.publish"
 # A publication the chat service did not take: it never reached the board.
@@ -27,7 +29,7 @@ WITHDRAW_VERB = "minutes.withdraw"
 class LoadedAction:
     """An action with its updates, and whether it is a matter arising at the meeting."""
 
-    action: Action
+    action: ActionRow
     matter_arising: bool
 
 
@@ -64,20 +66,16 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     following = next((m for m in neighbours if m.starts_at > meeting.starts_at), None)
     attendance = session.scalars(_ATTENDANCE, this).all()
     items = session.scalars(_ITEMS, this).unique().all()
-    rows = (
-        session.execute(
-            _ACTIONS,
-            this
-            | {
-                "previous_id": previous.id if previous else None,
-                "previous_starts_at": previous.starts_at if previous else None,
-                "previous_ends_at": previous.ends_at if previous else None,
-            },
-        )
-        .unique()
-        .all()
+    rows = session.execute(
+        _ACTIONS,
+        this
+        | {
+            "previous_id": previous.id if previous else None,
+            "previous_starts_at": previous.starts_at if previous else None,
+            "previous_ends_at": previous.ends_at if previous else None,
+        },
     )
-    actions = [LoadedAction(action, bool(flag)) for action, flag in rows]
+    actions = [LoadedAction(action, bool(arising)) for action, (arising,) in actions_in(rows)]
     members = queries.members(session, meeting.board_id)
     people = {member.user_id for member in members} | {row.user_id for row in attendance}
     people |= {item.presenter_id for item in items if item.presenter_id}
@@ -133,14 +131,13 @@ _ARISING = and_(
 _FROM_ITEMS = Action.item_id.in_(
     select(AgendaItem.id).where(AgendaItem.meeting_id == bindparam("meeting_id"))
 )
-_ACTIONS = (
-    select(Action, _ARISING.label("arising"))
+_ACTIONS = with_updates(
+    select(*ACTION_COLUMNS, _ARISING.label("arising"))
     .where(
         Action.board_id == bindparam("board_id"),
         or_(Action.status == "open", _FROM_ITEMS, _ARISING),
     )
     .order_by(Action.number)
-    .options(joinedload(Action.updates), raiseload("*"))
 )
 
 

@@ -6,18 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.models import Action, Meeting, Member
+from storage.rows import ACTION_COLUMNS, ActionRow, actions_in, with_updates
 
 
 @dataclass(frozen=True)
 class SummaryRecord:
     """The rows behind one board's action summary."""
 
-    open_actions: Sequence[Action]  # soonest due first, with their updates
+    open_actions: Sequence[ActionRow]  # soonest due first, undated last, with their updates
     completed: Sequence[Action]  # done since the last meeting started
     last_meeting: Meeting | None
     next_meeting: Meeting | None
@@ -32,14 +33,17 @@ def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRec
     Without a meeting held yet, every action done so far counts as completed.
     """
     last = queries.current_meeting(session, board_id, now)
-    open_actions = queries.actions(session, board_id)
+    open_actions = [
+        action for action, _ in actions_in(session.execute(_OPEN, {"board_id": board_id}))
+    ]
     completed = select(Action).where(Action.board_id == board_id, Action.status == "done")
     if last is not None:
         completed = completed.where(Action.closed_at > last.starts_at)
     done = session.scalars(completed.order_by(Action.closed_at, Action.number)).all()
     members = queries.members(session, board_id)
     people = {member.user_id for member in members}
-    people |= {action.owner_id for action in [*open_actions, *done]}
+    people |= {action.owner_id for action in open_actions}
+    people |= {action.owner_id for action in done}
     return SummaryRecord(
         open_actions=open_actions,
         completed=done,
@@ -48,3 +52,10 @@ def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRec
         members=members,
         names=queries.names(session, people),
     )
+
+
+_OPEN = with_updates(
+    select(*ACTION_COLUMNS)
+    .where(Action.board_id == bindparam("board_id"), Action.status == "open")
+    .order_by(Action.due_on.is_(None), Action.due_on, Action.number)
+)
