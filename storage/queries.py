@@ -195,18 +195,24 @@ def current_meeting(
 ) -> Meeting | None:
     """The meeting in progress or, failing that, the latest that has started (at or
     after `since`, if given). Cancelled meetings never count."""
-    statement = select(Meeting).where(
-        Meeting.board_id == board_id,
+    statement = _CURRENT if since is None else _CURRENT.where(Meeting.starts_at >= since)
+    return session.scalars(statement, {"board_id": board_id, "now": now}).first()
+
+
+_CURRENT = (
+    select(Meeting)
+    .where(
+        Meeting.board_id == bindparam("board_id"),
         Meeting.status != "cancelled",
-        Meeting.starts_at <= now,
+        Meeting.starts_at <= bindparam("now"),
     )
-    if since is not None:
-        statement = statement.where(Meeting.starts_at >= since)
-    return session.scalars(
-        statement.order_by(
-            (Meeting.ends_at >= now).desc(), Meeting.starts_at.desc(), Meeting.number.desc()
-        ).limit(1)
-    ).first()
+    .order_by(
+        (Meeting.ends_at >= bindparam("now")).desc(),
+        Meeting.starts_at.desc(),
+        Meeting.number.desc(),
+    )
+    .limit(1)
+)
 
 
 def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem | None:

@@ -36,10 +36,10 @@ def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRec
     open_actions = [
         action for action, _ in actions_in(session.execute(_OPEN, {"board_id": board_id}))
     ]
-    completed = select(Action).where(Action.board_id == board_id, Action.status == "done")
-    if last is not None:
-        completed = completed.where(Action.closed_at > last.starts_at)
-    done = session.scalars(completed.order_by(Action.closed_at, Action.number)).all()
+    if last is None:
+        done = session.scalars(_DONE, {"board_id": board_id}).all()
+    else:
+        done = session.scalars(_DONE_SINCE, {"board_id": board_id, "since": last.starts_at}).all()
     members = queries.members(session, board_id)
     people = {member.user_id for member in members}
     people |= {action.owner_id for action in open_actions}
@@ -48,12 +48,20 @@ def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRec
         open_actions=open_actions,
         completed=done,
         last_meeting=last,
-        next_meeting=queries.next_meeting(session, board_id, now),
+        next_meeting=session.scalars(_NEXT, {"board_id": board_id, "starts_at": now}).first(),
         members=members,
         names=queries.names(session, people),
     )
 
 
+# Built once, with bound parameters, as storage.queries' are.
+_DONE = (
+    select(Action)
+    .where(Action.board_id == bindparam("board_id"), Action.status == "done")
+    .order_by(Action.closed_at, Action.number)
+)
+_DONE_SINCE = _DONE.where(Action.closed_at > bindparam("since"))
+_NEXT = queries.UPCOMING.limit(1)  # without its agenda, which the summary does not show
 _OPEN = with_updates(
     select(*ACTION_COLUMNS)
     .where(Action.board_id == bindparam("board_id"), Action.status == "open")
