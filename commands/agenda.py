@@ -29,18 +29,18 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
     time may be given in hours too (`1h`, `1h30m`)."""
     text = " " + args.strip()
-    target = presenter = minutes = None
+    target = presenter = length = None
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
             target, text = match["meeting"], text[: match.start()]
-        elif minutes is None and (match := ITEM_LENGTH.search(text)):
-            minutes = int(dates.length_of(match).total_seconds()) // 60
-            text = text[: match.start()]
+        elif length is None and (match := ITEM_LENGTH.search(text)):
+            length, text = dates.minutes_in(match), text[: match.start()]
         elif presenter is None and (match := PRESENTER.search(text)):
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
     title = parsing.title(text, "agenda item title")
-    if minutes is not None and not 1 <= minutes <= MAX_ITEM_MINUTES:
+    if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
+    minutes = None if length is None else round(length)
     if presenter is not None:
         ctx.board_member(presenter)
     meeting = find_meeting(ctx, target) if target else _next_meeting(ctx)

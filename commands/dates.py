@@ -243,17 +243,18 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION.match(text.strip())
     if not text.strip() or not match or not (match["h"] or match["m"]):
         raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")
-    length = length_of(match)
-    if length <= timedelta(0):
+    minutes = minutes_in(match)
+    if minutes < 1:
         raise UsageError("A meeting must last at least a minute.")
-    if length > timedelta(hours=24):
+    if minutes > 24 * 60:
         raise UsageError("A meeting can last at most 24 hours.")
-    return length
+    return timedelta(minutes=round(minutes))
 
 
-def length_of(match: re.Match[str]) -> timedelta:
-    """The time a match of LENGTH gives."""
-    return timedelta(hours=float(match["h"] or 0), minutes=int(match["m"] or 0))
+def minutes_in(match: re.Match[str]) -> float:
+    """The minutes a match of LENGTH gives, as a float: a number too long for any
+    duration becomes infinity, which callers refuse, rather than overflowing."""
+    return float(match["h"] or 0) * 60 + float(match["m"] or 0)
 
 
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
