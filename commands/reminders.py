@@ -101,8 +101,12 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                         {o for b, o, due in owners if b == meeting.board_id and due <= day}
                     )
                 ]
-        sent = deliveries.sent_keys(session, {key.subject_id for key, _, _ in wanted})
-        unsent = [(key, meeting, at) for key, meeting, at in wanted if key not in sent]
+        sent = deliveries.last_sent(session, {key.subject_id for key, _, _ in wanted})
+        unsent = [
+            (key, meeting, at)
+            for key, meeting, at in wanted
+            if not _stands(sent.get((key.kind, key.subject_id, key.recipient)), meeting, at)
+        ]
         due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
         for action, board in deliveries.overdue_unreminded(
@@ -214,6 +218,14 @@ def run_pass(
             posted.append(reminder)
         deliveries.mark_sent(database, reminder.key, claim_id, now, sent.message_id)
     return posted
+
+
+def _stands(sent_at: datetime | None, meeting: Meeting, at: datetime) -> bool:
+    """Whether a reminder already sent for this meeting (of this kind, to this recipient)
+    stands for the one due `at`. It does if it went out since the meeting last changed:
+    a new offset does not send it again. After a move it does too unless `at` comes
+    after the move, on the new schedule: a move catches up on nothing already sent."""
+    return sent_at is not None and (sent_at >= meeting.updated_at or at < meeting.updated_at)
 
 
 def _fire_times(meeting: Meeting, now: datetime) -> list[tuple[datetime, str]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
@@ -122,24 +122,27 @@ def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Act
     return [(action, board) for action, board in rows]
 
 
-def sent_keys(session: Session, meeting_ids: Iterable[int]) -> set[DeliveryKey]:
-    """Keys of meeting reminders already sent for these meetings."""
+def last_sent(session: Session, meeting_ids: Iterable[int]) -> dict[tuple[str, int, str], datetime]:
+    """When each meeting reminder for these meetings last went out: by (kind, meeting id,
+    recipient), whatever day it was for."""
     ids = set(meeting_ids)
     if not ids:
-        return set()
+        return {}
     rows = session.execute(
         select(
             ReminderDelivery.kind,
             ReminderDelivery.subject_id,
             ReminderDelivery.recipient,
-            ReminderDelivery.occasion,
-        ).where(
+            func.max(ReminderDelivery.sent_at),
+        )
+        .where(
             ReminderDelivery.kind.in_(MEETING_KINDS),
             ReminderDelivery.subject_id.in_(ids),
             ReminderDelivery.state == "sent",
         )
+        .group_by(ReminderDelivery.kind, ReminderDelivery.subject_id, ReminderDelivery.recipient)
     )
-    return {DeliveryKey(*row) for row in rows}
+    return {(kind, subject, who): at for kind, subject, who, at in rows if at is not None}
 
 
 def claim(

@@ -144,6 +144,26 @@ def test_a_moved_meeting_reschedules_and_a_cancelled_one_drops(
     assert due(database, at("2027-03-31T09:00")) == []
 
 
+def test_what_went_out_is_not_sent_again_for_new_offsets_or_a_meeting_moved_a_day(
+    core: Core, database: Database
+) -> None:
+    """New offsets and a move re-time the reminders still to come; those already posted
+    stand, and a pass does not catch up on times that passed before the change."""
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share hotspot data by 12/1/2027", SET_UP)
+    send_all(database, at("2026-12-31T09:00"))
+    assert {r.key.kind for r in send_all(database, at("2027-01-07T09:00"))} == {
+        "draft_agenda",
+        "owner_update",
+    }
+    core.command("UGILL", "reminders set draft 10", at("2027-01-07T10:00"))
+    core.command("UGILL", "reminders set call 21", at("2027-01-07T10:00"))
+    assert due(database, at("2027-01-07T10:01")) == []
+    core.command("UGILL", "meeting move M1 15/01/2027 10:00", at("2027-01-07T12:00"))
+    assert due(database, at("2027-01-12T09:00")) == []
+    assert due(database, at("2027-01-14T09:00")) == [("overdue", "UPAUL"), ("eve", "CBOARD")]
+
+
 def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
     board(core)
     core.command("UGILL", "reminders off", SET_UP)
@@ -168,8 +188,9 @@ def test_offsets_and_hour_are_per_board(core: Core, database: Database) -> None:
     core.command("UGILL", "reminders set eve 2", SET_UP)
     shown = core.command("UPAUL", "reminders", SET_UP)
     assert "2 days before, 08:00: time, place and agenda" in shown
-    assert due(database, at("2026-12-24T07:59")) == []
-    assert due(database, at("2026-12-24T08:00")) == [("agenda_call", "CBOARD")]
+    core.command("UGILL", "meeting add 14/04/2027 10:00", SET_UP)
+    assert due(database, at("2027-03-24T07:59")) == []
+    assert due(database, at("2027-03-24T08:00")) == [("agenda_call", "CBOARD")]
     [eve] = [r for r in due_reminders(database, at("2027-01-12T08:00")) if r.key.kind == "eve"]
     assert eve.message.title == "In 2 days: M1: CSP Board"
 
