@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.app import TokenRefused, build_app, check_token, web_client
-from bot.config import Settings, instant, utc_now
+from bot.config import BadSetting, Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
 from bot.documents import CalendarWriter
@@ -59,7 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore.add_argument("file", type=Path, help="the <board>.json written by export")
     args = parser.parse_args(argv)
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except BadSetting as error:
+        parser.error(str(error))
     quiet = args.verb in {"console", "run"} and not settings.has_slack
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import find_dotenv, load_dotenv
 
@@ -47,7 +48,7 @@ class Settings:
             app_token=os.environ.get("SLACK_APP_TOKEN") or None,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_URL,
-            board_timezone=os.environ.get("BOARD_TIMEZONE") or "Europe/London",
+            board_timezone=_zone(os.environ.get("BOARD_TIMEZONE") or "Europe/London"),
             public_url=(os.environ.get("PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
             reminder_interval_seconds=float(os.environ.get("REMINDER_INTERVAL_SECONDS") or 60),
             reminder_claim_timeout_seconds=float(
@@ -90,6 +91,22 @@ class Settings:
             default_timezone=self.board_timezone,
             public_url=self.public_url,
         )
+
+
+class BadSetting(ValueError):
+    """An environment variable the bot cannot run with; the message says which and why."""
+
+
+def _zone(name: str) -> str:
+    """A time zone name new boards can be set up in: one the bot could not read would
+    make every command of such a board fail."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadSetting(
+            f"BOARD_TIMEZONE {name!r} is not a time zone; give one such as Europe/London."
+        ) from None
+    return name
 
 
 def instant(text: str | None) -> datetime | None:
