@@ -63,9 +63,11 @@ class Console:
             out.flush()
 
     def handle(self, text: str) -> str:
-        if match := re.fullmatch(r"/as\s+@?(\S+)", text):
-            self.user = self.directory.remember(match[1])
-            return f"(now acting as @{match[1]})"
+        if text.split()[0] == "/as":
+            if match := re.fullmatch(r"/as\s+@?(\S+)", text):
+                self.user = self.directory.remember(match[1])
+                return f"(now acting as @{match[1]})"
+            return "Usage: /as <name>, e.g. /as gill"
         if not text.startswith("/"):
             return "Type a slash command such as /board help, or /as <name> to switch user."
         command, _, rest = text.partition(" ")

@@ -23,6 +23,7 @@ SESSION = """\
 /board actions
 /board calendar
 /board frobnicate
+/as
 """
 
 
@@ -50,6 +51,7 @@ def test_a_piped_session_prints_replies_posts_and_refusals(
     assert "A1 @paul Share hotspot data" in out
     assert "[file to @paul] wellingborough-csp-board.ics" in out
     assert "I don't know “frobnicate”" in out
+    assert "Usage: /as <name>, e.g. /as gill" in out
     assert "Traceback" not in out + result.stderr
 
 
