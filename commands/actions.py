@@ -69,10 +69,13 @@ def action_add(ctx: Context, args: str) -> Outcome:
 
 
 def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
-    """Split off the due date: the last ` by ` followed by something date-like."""
-    last = next(reversed(list(BY.finditer(text))), None)
-    if last is None or not dates.looks_like_date(text[last.end() :]):
+    """Split off the due date: the last ` by ` followed by something date-like, even
+    with a ` by ` after it (`by 14 Jan by area` is a date that cannot be read, not a
+    description that says "by 14 Jan")."""
+    found = [by for by in BY.finditer(text) if dates.looks_like_date(text[by.end() :])]
+    if not found:
         return None, text
+    last = found[-1]
     if stray := STRAY_ITEM.search(text, last.end()):
         parsing.item_number(stray["item"])  # always refuses: ITEM would have taken a number
     try:

@@ -483,6 +483,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
         ("UCHAIR", "minuets", "Did you mean “/board minutes”?"),
         ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
+        ("UCHAIR", "action add <@UGILL> Review CCTV by 14 Jan by area", "“14 Jan by area”"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
         ("UCHAIR", "action add <@UGILL> Report by March", "“March” is not a single day"),
         ("UCHAIR", "action add <@UGILL> Report by 2027", "“2027” is not a single day"),
