@@ -16,7 +16,8 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
-RAG = re.compile(r"^(?P<rag>red|amber|green)\b[\s:,-]*", re.I)
+# A word of its own ("Red-team exercise booked" is not a RAG status).
+RAG = re.compile(r"^(?P<rag>red|amber|green)(?![\w-])[\s:,-]*", re.I)
 
 
 def action_add(ctx: Context, args: str) -> Outcome:

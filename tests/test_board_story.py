@@ -311,6 +311,9 @@ def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None
 
     mine = running_app.command("UGILL", "actions mine")["text"]
     assert "A1" in mine and "A2" not in mine and "latest: [AMBER]" in mine
+    running_app.command("UGILL", "action update A1 Red-team exercise booked")
+    plain = rows(running_app, ActionUpdate)[-1]
+    assert (plain.rag, plain.text) == (None, "Red-team exercise booked")  # a word, not a RAG
     pauls = running_app.command("UGILL", "actions <@UPAUL>")["text"]
     assert pauls.startswith("*Open actions of Paul Valentine (2)*") and "A2" in pauls
 
