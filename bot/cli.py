@@ -37,10 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="boardbot", description="Board Bot for Slack.")
     verbs = parser.add_subparsers(dest="verb", required=True)
     serve = verbs.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
-    verbs.add_parser("socket", help="Socket Mode (no public URL needed)")
+    socket = verbs.add_parser(
+        "socket", help="Socket Mode (no public URL needed); GET /calendar/… and /healthz over HTTP"
+    )
     verbs.add_parser("console", help="a local shell over the same core and database")
     run = verbs.add_parser("run", help="socket or serve when Slack tokens are set, else console")
-    for http in (serve, run):
+    for http in (serve, socket, run):
         http.add_argument("--host", default="0.0.0.0")
         http.add_argument("--port", type=int, default=3000)
     reminders = verbs.add_parser("reminders", help="reminders")
@@ -129,18 +131,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = settings.clock()
     app = build_app(settings, database, deliveries, clock, write_ics)
     start_scheduler(database, app.client, settings, clock)
+    routes = Routes(app, database, clock, write_ics)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+        # Slack's events come over the socket; calendar apps still fetch the feed over HTTP.
+        feed = make_server(routes, args.host, args.port)
+        threading.Thread(target=feed.run, name="calendar-feed", daemon=True).start()
+        log.info("calendar feed and health check on http://%s:%s", args.host, feed.effective_port)
         try:
             SocketModeHandler(app, settings.app_token).start()
         finally:
+            feed.close()
             _stop(deliveries, write_ics)
         return 0
     # Requests should not queue behind background work (reminder passes, posts and
     # uploads after a reply) holding the GIL for the default 5 ms at a time.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    server = make_server(Routes(app, database, clock, write_ics), args.host, args.port)
+    server = make_server(routes, args.host, args.port)
     # What was loaded to start up lives as long as the process: keep the collector's
     # full passes, which pause every thread, from walking it again and again.
     gc.collect()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,9 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from tests.fake_slack import FakeSlack
 from tests.processes import environ, start
+from tests.slack_requests import get
+
+FEED = re.compile(r"calendar feed and health check on (http://\S+)")
 
 COMMAND = {
     "token": "legacy-verification-token",
@@ -80,8 +85,13 @@ def test_a_command_over_socket_mode_is_answered_in_its_envelope(
         SLACK_API_URL=slack.api_url,
         DATABASE_URL=database_url,
     )
-    process = start(["-m", "bot", "socket"], env, tmp_path)
+    argv = ["-m", "bot", "socket", "--host", "127.0.0.1", "--port", "0"]
+    process = start(argv, env, tmp_path, stderr=subprocess.PIPE)
+    assert process.stderr is not None
     try:
+        feed = next(found for line in process.stderr if (found := FEED.search(line)))
+        assert get(f"{feed[1]}/healthz").body == "ok"  # the calendar feed's server is up
+        assert get(f"{feed[1]}/calendar/unknown.ics").status == 404
         assert socket.answered.wait(30), "no answer over the socket"
         [answer] = socket.answers[:1]
         assert answer["envelope_id"] == "env-1"
