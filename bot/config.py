@@ -102,7 +102,7 @@ def _zone(name: str) -> str:
     make every command of such a board fail."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
         raise BadSetting(
             f"BOARD_TIMEZONE {name!r} is not a time zone; give one such as Europe/London."
         ) from None

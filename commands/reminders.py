@@ -81,10 +81,11 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
     """
     horizon = timedelta(days=MAX_OFFSET_DAYS + 1)
     with database.transaction() as session:
-        meetings = deliveries.meetings_ahead(session, now, horizon)
-        planned = [(m, at, kind) for m in meetings for at, kind in _fire_times(m, now)]
+        ahead = deliveries.meetings_ahead(session, now, horizon)
+        scheduled = {meeting.id: at for meeting, at in ahead}
+        planned = [(m, at, kind) for m, since in ahead for at, kind in _fire_times(m, since, now)]
         drafting = {m.board_id for m, _, kind in planned if kind == "draft_agenda"}
-        last_day = max((m.starts_at.date() for m in meetings), default=now.date())
+        last_day = max((m.starts_at.date() for m, _ in ahead), default=now.date())
         owners = deliveries.owners_of_dated_actions(session, drafting, last_day + timedelta(days=1))
         wanted: list[tuple[DeliveryKey, Meeting, datetime]] = []
         for meeting, at, kind in planned:
@@ -105,7 +106,9 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
         unsent = [
             (key, meeting, at)
             for key, meeting, at in wanted
-            if not _stands(sent.get((key.kind, key.subject_id, key.recipient)), meeting, at)
+            if not _stands(
+                sent.get((key.kind, key.subject_id, key.recipient)), scheduled[meeting.id], at
+            )
         ]
         due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
@@ -220,20 +223,20 @@ def run_pass(
     return posted
 
 
-def _stands(sent_at: datetime | None, meeting: Meeting, at: datetime) -> bool:
+def _stands(sent_at: datetime | None, scheduled: datetime, at: datetime) -> bool:
     """Whether a reminder already sent for this meeting (of this kind, to this recipient)
-    stands for the one due `at`. It does if it went out since the meeting last changed:
-    a new offset does not send it again. After a move it does too unless `at` comes
-    after the move, on the new schedule: a move catches up on nothing already sent."""
-    return sent_at is not None and (sent_at >= meeting.updated_at or at < meeting.updated_at)
+    stands for the one due `at`. It does if it went out since the meeting was given its
+    time: a new offset does not send it again. After a move it does too unless `at`
+    comes after the move, on the new schedule: a move catches up on nothing already sent."""
+    return sent_at is not None and (sent_at >= scheduled or at < scheduled)
 
 
-def _fire_times(meeting: Meeting, now: datetime) -> list[tuple[datetime, str]]:
+def _fire_times(meeting: Meeting, scheduled: datetime, now: datetime) -> list[tuple[datetime, str]]:
     """The meeting's reminders whose time has passed and that are still worth sending.
 
-    A reminder whose time had already passed when the meeting was scheduled (or
-    moved) is skipped if a later one has passed too: a meeting entered three
-    days ahead gets its draft agenda at once, not a stale call for items.
+    A reminder whose time had already passed when the meeting was `scheduled` (added,
+    or moved) is skipped if a later one has passed too: a meeting entered three days
+    ahead gets its draft agenda at once, not a stale call for items.
     """
     board = meeting.board
     zone = ZoneInfo(board.timezone)
@@ -250,7 +253,7 @@ def _fire_times(meeting: Meeting, now: datetime) -> list[tuple[datetime, str]]:
     return [
         (at, kind)
         for index, (at, kind) in enumerate(passed)
-        if at >= meeting.updated_at or index == len(passed) - 1
+        if at >= scheduled or index == len(passed) - 1
     ]
 
 

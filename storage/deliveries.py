@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.database import Database
-from storage.models import Action, Board, Meeting, ReminderDelivery
+from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery
 from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
@@ -33,10 +33,13 @@ class DeliveryKey:
     occasion: date
 
 
-def meetings_ahead(session: Session, now: datetime, horizon: timedelta) -> Sequence[Meeting]:
-    """Scheduled meetings starting within the horizon, of boards with reminders on."""
-    return session.scalars(
-        select(Meeting)
+def meetings_ahead(
+    session: Session, now: datetime, horizon: timedelta
+) -> list[tuple[Meeting, datetime]]:
+    """Scheduled meetings starting within the horizon, of boards with reminders on, each
+    with when it was given its time (added or last moved)."""
+    rows = session.execute(
+        select(Meeting, func.coalesce(_SCHEDULED, Meeting.created_at))
         .join(Board, Board.id == Meeting.board_id)
         .where(
             Board.reminders_enabled.is_(True),
@@ -46,7 +49,22 @@ def meetings_ahead(session: Session, now: datetime, horizon: timedelta) -> Seque
         )
         .options(contains_eager(Meeting.board))
         .order_by(Meeting.starts_at)
-    ).all()
+    )
+    return [(meeting, scheduled) for meeting, scheduled in rows]
+
+
+# The audit trail says when a meeting was added or moved; its updated_at changes with
+# its agenda too. A board imported without its audit trail has the meeting's creation.
+_SCHEDULED = (
+    select(func.max(AuditEntry.at))
+    .where(
+        AuditEntry.board_id == Meeting.board_id,
+        AuditEntry.subject == literal("M") + cast(Meeting.number, String),
+        AuditEntry.verb.in_(("meeting.add", "meeting.move")),
+    )
+    .correlate(Meeting)
+    .scalar_subquery()
+)
 
 
 def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:

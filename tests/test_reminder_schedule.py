@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from commands.reminders import DueReminder, due_reminders
 from storage.database import Database
-from storage.deliveries import claim, mark_sent
+from storage.deliveries import claim, mark_sent, release
 from storage.models import Meeting
 from tests.conftest import Core
 
@@ -162,6 +162,24 @@ def test_what_went_out_is_not_sent_again_for_new_offsets_or_a_meeting_moved_a_da
     core.command("UGILL", "meeting move M1 15/01/2027 10:00", at("2027-01-07T12:00"))
     assert due(database, at("2027-01-12T09:00")) == []
     assert due(database, at("2027-01-14T09:00")) == [("overdue", "UPAUL"), ("eve", "CBOARD")]
+
+
+def test_an_agenda_change_is_not_a_move(core: Core, database: Database) -> None:
+    """Only adding or moving a meeting sets its schedule: an item added after the draft
+    went out neither sends the draft again at a new offset nor stops a failed retry."""
+    board(core)
+    send_all(database, at("2026-12-31T09:00"))
+    send_all(database, at("2027-01-07T09:00"))
+    core.command("UGILL", "agenda add Hotspots 20m", at("2027-01-07T10:00"))
+    core.command("UGILL", "reminders set draft 3", at("2027-01-08T10:00"))
+    assert due(database, at("2027-01-11T09:00")) == []
+
+    core.command("UGILL", "meeting move M1 14/04/2027 10:00", at("2027-01-12T10:00"))
+    [call] = due_reminders(database, at("2027-03-31T09:00"))
+    assert claim(database, call.key, call.board_id, "test", at("2027-03-31T09:00"))
+    release(database, call.key, "test", "Slack answered 503")
+    core.command("UGILL", "agenda add Knife crime", at("2027-03-31T09:30"))
+    assert due(database, at("2027-03-31T09:31")) == [("agenda_call", "CBOARD")]
 
 
 def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
