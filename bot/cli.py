@@ -130,25 +130,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     deliveries = Lane()
     clock = settings.clock()
     app = build_app(settings, database, deliveries, clock, write_ics)
+    # Socket Mode takes Slack's requests over its socket; calendar apps still fetch the
+    # feed over HTTP, so both modes listen, and only `serve` takes Slack's requests there.
+    routes = Routes(app, database, clock, write_ics, slack_events=verb == "serve")
+    try:
+        server = make_server(routes, args.host, args.port)
+    except OSError as error:
+        _stop(deliveries, write_ics)
+        parser.error(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
     start_scheduler(database, app.client, settings, clock)
-    routes = Routes(app, database, clock, write_ics)
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        # Slack's events come over the socket; calendar apps still fetch the feed over HTTP.
-        feed = make_server(routes, args.host, args.port)
-        threading.Thread(target=feed.run, name="calendar-feed", daemon=True).start()
-        log.info("calendar feed and health check on http://%s:%s", args.host, feed.effective_port)
+        threading.Thread(target=server.run, name="calendar-feed", daemon=True).start()
+        log.info("calendar feed and health check on http://%s:%s", args.host, server.effective_port)
         try:
             SocketModeHandler(app, settings.app_token).start()
         finally:
-            feed.close()
+            server.close()
+            server.task_dispatcher.shutdown()
             _stop(deliveries, write_ics)
         return 0
     # Requests should not queue behind background work (reminder passes, posts and
     # uploads after a reply) holding the GIL for the default 5 ms at a time.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    server = make_server(routes, args.host, args.port)
     # What was loaded to start up lives as long as the process: keep the collector's
     # full passes, which pause every thread, from walking it again and again.
     gc.collect()

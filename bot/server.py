@@ -24,7 +24,8 @@ CALENDAR_PATH = re.compile(r"/calendar/(?P<token>[A-Za-z0-9_-]{1,100})\.ics")
 
 
 class Routes:
-    """`POST /slack/events` to Bolt, `GET /healthz`, `GET /calendar/<token>.ics`; else 404."""
+    """`POST /slack/events` to Bolt (unless `slack_events` is off: Socket Mode), `GET
+    /healthz`, `GET /calendar/<token>.ics`; else 404."""
 
     def __init__(
         self,
@@ -32,15 +33,17 @@ class Routes:
         database: Database,
         clock: Callable[[], datetime] = utc_now,
         write_ics: calendar_feed.Writer = calendar_ics.ics,
+        *,
+        slack_events: bool = True,
     ) -> None:
-        self._slack = SlackRequestHandler(app, path="/slack/events")
+        self._slack = SlackRequestHandler(app, path="/slack/events") if slack_events else None
         self._database = database
         self._clock = clock
         self._write_ics = write_ics
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/slack/events":
+        if path == "/slack/events" and self._slack is not None:
             return self._slack(environ, start_response)
         if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             return self._health(start_response)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket as socket_module
 import subprocess
 import threading
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 from websockets.asyncio.server import ServerConnection, serve
 
 from tests.fake_slack import FakeSlack
-from tests.processes import environ, start
-from tests.slack_requests import get
+from tests.processes import environ, run, start
+from tests.slack_requests import get, post
 
 FEED = re.compile(r"calendar feed and health check on (http://\S+)")
 
@@ -74,6 +75,22 @@ class SocketSlack:
             self._loop.call_soon_threadsafe(self._stop.set_result, None)
 
 
+class Feed:
+    """Reads a server's log as it runs (a full pipe would stall it) for the feed's address."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.url = ""
+        self.found = threading.Event()
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if not self.found.is_set() and (found := FEED.search(line)):
+                self.url = found[1]
+                self.found.set()
+
+
 def test_a_command_over_socket_mode_is_answered_in_its_envelope(
     slack: FakeSlack, database_url: str, tmp_path: Path
 ) -> None:
@@ -87,11 +104,12 @@ def test_a_command_over_socket_mode_is_answered_in_its_envelope(
     )
     argv = ["-m", "bot", "socket", "--host", "127.0.0.1", "--port", "0"]
     process = start(argv, env, tmp_path, stderr=subprocess.PIPE)
-    assert process.stderr is not None
+    feed = Feed(process)
     try:
-        feed = next(found for line in process.stderr if (found := FEED.search(line)))
-        assert get(f"{feed[1]}/healthz").body == "ok"  # the calendar feed's server is up
-        assert get(f"{feed[1]}/calendar/unknown.ics").status == 404
+        assert feed.found.wait(30), "the calendar feed's server never said where it is"
+        assert get(f"{feed.url}/healthz").body == "ok"
+        assert get(f"{feed.url}/calendar/unknown.ics").status == 404
+        assert post(f"{feed.url}/slack/events", b"", {}).status == 404  # Slack uses the socket
         assert socket.answered.wait(30), "no answer over the socket"
         [answer] = socket.answers[:1]
         assert answer["envelope_id"] == "env-1"
@@ -102,3 +120,18 @@ def test_a_command_over_socket_mode_is_answered_in_its_envelope(
         process.terminate()
         process.wait(timeout=10)
         socket.close()
+
+
+def test_a_port_already_taken_is_said_plainly(slack: FakeSlack, tmp_path: Path) -> None:
+    with socket_module.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = environ(
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=slack.api_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
+        )
+        result = run(["-m", "bot", "socket", "--host", "127.0.0.1", "--port", str(port)], env)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
