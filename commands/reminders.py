@@ -234,9 +234,10 @@ def _stands(sent_at: datetime | None, scheduled: datetime, at: datetime) -> bool
 def _fire_times(meeting: Meeting, scheduled: datetime, now: datetime) -> list[tuple[datetime, str]]:
     """The meeting's reminders whose time has passed and that are still worth sending.
 
-    A reminder whose time had already passed when the meeting was `scheduled` (added,
-    or moved) is skipped if a later one has passed too: a meeting entered three days
-    ahead gets its draft agenda at once, not a stale call for items.
+    A reminder whose time had already passed when the meeting's schedule began (it was
+    added or moved, or its board's reminders switched back on) is skipped if a later
+    one has passed too: a meeting entered three days ahead gets its draft agenda at
+    once, not a stale call for items.
     """
     board = meeting.board
     zone = ZoneInfo(board.timezone)
@@ -355,14 +356,18 @@ def reminders(ctx: Context, args: str) -> Outcome:
 
 
 def switch_on(ctx: Context, args: str) -> Outcome:
+    """Reminders resume from now: of those that fell due while they were off, a meeting
+    gets only its latest, as a meeting entered at short notice does."""
     board = ctx.the_board()
-    ctx.change(board, "reminders.settings", f"board {board.id}", reminders_enabled=True)
+    if not board.reminders_enabled:
+        ctx.change(board, deliveries.SWITCHED_ON_VERB, f"board {board.id}", reminders_enabled=True)
     return Outcome(reply=_schedule(ctx))
 
 
 def switch_off(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
-    ctx.change(board, "reminders.settings", f"board {board.id}", reminders_enabled=False)
+    if board.reminders_enabled:
+        ctx.change(board, "reminders.off", f"board {board.id}", reminders_enabled=False)
     return Outcome(reply=_schedule(ctx))
 
 

@@ -21,6 +21,7 @@ from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery
 from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
+SWITCHED_ON_VERB = "reminders.on"
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
 
@@ -37,9 +38,10 @@ def meetings_ahead(
     session: Session, now: datetime, horizon: timedelta
 ) -> list[tuple[Meeting, datetime]]:
     """Scheduled meetings starting within the horizon, of boards with reminders on, each
-    with when it was given its time (added or last moved)."""
+    with when its reminder schedule began: when it was added or last moved, or when its
+    board's reminders were last switched back on, whichever is later."""
     rows = session.execute(
-        select(Meeting, func.coalesce(_SCHEDULED, Meeting.created_at))
+        select(Meeting, func.coalesce(_SCHEDULED, Meeting.created_at), _SWITCHED_ON)
         .join(Board, Board.id == Meeting.board_id)
         .where(
             Board.reminders_enabled.is_(True),
@@ -50,17 +52,27 @@ def meetings_ahead(
         .options(contains_eager(Meeting.board))
         .order_by(Meeting.starts_at)
     )
-    return [(meeting, scheduled) for meeting, scheduled in rows]
+    return [(meeting, max(scheduled, on or scheduled)) for meeting, scheduled, on in rows]
 
 
-# The audit trail says when a meeting was added or moved; its updated_at changes with
-# its agenda too. A board imported without its audit trail has the meeting's creation.
+# From the audit trail: a meeting's updated_at changes with its agenda too. A board
+# imported without its audit trail has the meeting's creation.
 _SCHEDULED = (
     select(func.max(AuditEntry.at))
     .where(
         AuditEntry.board_id == Meeting.board_id,
         AuditEntry.subject == literal("M") + cast(Meeting.number, String),
         AuditEntry.verb.in_(("meeting.add", "meeting.move")),
+    )
+    .correlate(Meeting)
+    .scalar_subquery()
+)
+_SWITCHED_ON = (
+    select(func.max(AuditEntry.at))
+    .where(
+        AuditEntry.board_id == Meeting.board_id,
+        AuditEntry.subject == literal("board ") + cast(Meeting.board_id, String),
+        AuditEntry.verb == SWITCHED_ON_VERB,
     )
     .correlate(Meeting)
     .scalar_subquery()

@@ -192,6 +192,21 @@ def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
     assert "Only the chair" in refused
 
 
+def test_reminders_switched_back_on_resume_from_then(core: Core, database: Database) -> None:
+    """What fell due while they were off is not posted in a burst: a meeting gets only
+    its latest reminder, as one entered at short notice does."""
+    board(core)
+    core.command("UGILL", "action add <@UPAUL> Share hotspot data by 10/1/2027", SET_UP)
+    core.command("UGILL", "reminders off", SET_UP)
+    assert due(database, at("2027-01-07T09:00")) == []
+    core.command("UGILL", "reminders on", at("2027-01-12T10:00"))
+    assert due(database, at("2027-01-12T10:01")) == [
+        ("draft_agenda", "CBOARD"),
+        ("owner_update", "UPAUL"),
+        ("overdue", "UPAUL"),
+    ]
+
+
 def test_offsets_and_hour_are_per_board(core: Core, database: Database) -> None:
     board(core)
     shown = core.command("UGILL", "reminders set draft 10", SET_UP)
