@@ -225,9 +225,10 @@ def run_pass(
 
 def _stands(sent_at: datetime | None, scheduled: datetime, at: datetime) -> bool:
     """Whether a reminder already sent for this meeting (of this kind, to this recipient)
-    stands for the one due `at`. It does if it went out since the meeting was given its
-    time: a new offset does not send it again. After a move it does too unless `at`
-    comes after the move, on the new schedule: a move catches up on nothing already sent."""
+    stands for the one due `at`, given when the meeting's schedule began (`scheduled`:
+    added or moved, or reminders back on). It does if it went out since: a new offset
+    does not send it again. If it went out before, it stands unless `at` comes after:
+    a move catches up on nothing already sent."""
     return sent_at is not None and (sent_at >= scheduled or at < scheduled)
 
 
