@@ -63,10 +63,12 @@ def _rendered(message: Message) -> tuple[list[Block], str]:
     out: list[Block] = []
     lines: list[str] = []
     if message.title:
-        out.append(
-            HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_LIMIT, _word_cut)))
-        )
-        lines.append(f"*{escape(message.title)}*")
+        bold = f"*{escape(message.title)}*"
+        if len(message.title) <= HEADER_LIMIT:
+            out.append(HeaderBlock(text=PlainTextObject(text=message.title)))
+        else:  # longer than a header holds (a 200-character meeting title): bold, not cut
+            out.append(SectionBlock(text=MarkdownTextObject(text=bold)))
+        lines.append(bold)
     for section in message.sections:
         rendered = [mrkdwn(spans) for spans in section.lines]
         if section.heading:
@@ -126,6 +128,12 @@ def payloads(message: Message) -> list[dict[str, Any]]:
     if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
         return [{"text": whole, "blocks": all_blocks}]
     return [{"text": text_of(part), "blocks": part} for part in block_parts or [[]]]
+
+
+def plain(message: Message, limit: int) -> str:
+    """The message as plain text (where Slack shows text as written, such as a form's
+    error), cut at a word to `limit`."""
+    return _clip(message.plain_text(), limit, _word_cut)
 
 
 def text_of(part: list[dict[str, Any]]) -> str:

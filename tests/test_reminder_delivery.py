@@ -287,6 +287,11 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
     confirmations = running_app.slack.wait_for("chat.postMessage", 3)
     assert any("Update posted" in c.params["text"] for c in confirmations)
 
+    # Slack shows a form's error as written: plain text, no mrkdwn or escapes.
+    running_app.command("UPAUL", "action done A1")
+    closed = submit("UPAUL", "One more thing")
+    assert closed.json()["errors"]["update"] == "A1 is done; it can't be changed."
+
 
 def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A real `boardbot serve` posts what is due as soon as it starts, then every minute."""

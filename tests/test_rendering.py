@@ -63,13 +63,16 @@ def test_buttons_become_an_actions_block() -> None:
     assert actions["elements"][0]["style"] == "primary"
 
 
-def test_a_long_title_is_cut_at_a_word_in_the_plain_text_header() -> None:
-    title = "Drugs, supply & violent crime: " + "partnership update " * 10
+def test_a_title_too_long_for_a_header_is_shown_whole_in_bold() -> None:
+    """A header holds 150 characters and a meeting's title may have 200: nothing is cut."""
+    short = "Draft agenda: CSP Board"
+    [part] = payloads(Message(title=short, sections=(Section((line("Body"),)),)))
+    assert part["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": short}}
+    title = "Draft agenda: Drugs, supply & violent crime: " + "partnership update " * 8
     [part] = payloads(Message(title=title, sections=(Section((line("Body"),)),)))
-    header = part["blocks"][0]["text"]["text"]
-    assert len(header) <= 150
-    assert header.startswith("Drugs, supply & violent crime: partnership update")
-    assert header.endswith("update…")
+    first = part["blocks"][0]
+    assert first["type"] == "section"
+    assert first["text"]["text"] == "*" + title.replace("&", "&amp;") + "*"
 
 
 def test_the_update_form_shows_a_long_action_whole_within_slacks_limits() -> None:

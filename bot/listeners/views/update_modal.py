@@ -79,7 +79,7 @@ def register(app: App, services: Services) -> None:
             board_id=int(reference["board"]),
         )
         if outcome.refused:
-            ack(response_action="errors", errors={TEXT_BLOCK: rendering.text(outcome.reply)[:150]})
+            ack(response_action="errors", errors={TEXT_BLOCK: rendering.plain(outcome.reply, 150)})
             return
         ack()
         context["channel"] = reference.get("channel") or body["user"]["id"]
