@@ -12,7 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, and_, cast, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
@@ -55,28 +67,26 @@ def meetings_ahead(
     return [(meeting, max(scheduled, on or scheduled)) for meeting, scheduled, on in rows]
 
 
+def _last_audited(subject: ColumnElement[str], *verbs: str) -> ScalarSelect[datetime]:
+    """When the meeting's board last audited one of `verbs` about `subject`, or NULL."""
+    return (
+        select(func.max(AuditEntry.at))
+        .where(
+            AuditEntry.board_id == Meeting.board_id,
+            AuditEntry.subject == subject,
+            AuditEntry.verb.in_(verbs),
+        )
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+
+
 # From the audit trail: a meeting's updated_at changes with its agenda too. A board
 # imported without its audit trail has the meeting's creation.
-_SCHEDULED = (
-    select(func.max(AuditEntry.at))
-    .where(
-        AuditEntry.board_id == Meeting.board_id,
-        AuditEntry.subject == literal("M") + cast(Meeting.number, String),
-        AuditEntry.verb.in_(("meeting.add", "meeting.move")),
-    )
-    .correlate(Meeting)
-    .scalar_subquery()
+_SCHEDULED = _last_audited(
+    literal("M") + cast(Meeting.number, String), "meeting.add", "meeting.move"
 )
-_SWITCHED_ON = (
-    select(func.max(AuditEntry.at))
-    .where(
-        AuditEntry.board_id == Meeting.board_id,
-        AuditEntry.subject == literal("board ") + cast(Meeting.board_id, String),
-        AuditEntry.verb == SWITCHED_ON_VERB,
-    )
-    .correlate(Meeting)
-    .scalar_subquery()
-)
+_SWITCHED_ON = _last_audited(literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB)
 
 
 def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
