@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -16,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from commands.describe import shortened
 from commands.replies import Button, Code, Line, Mention, Message, Section, Strong
 
 SECTION_LIMIT = 3000  # characters in a section's text
@@ -133,7 +133,7 @@ def payloads(message: Message) -> list[dict[str, Any]]:
 def plain(message: Message, limit: int) -> str:
     """The message as plain text (where Slack shows text as written, such as a form's
     error), cut at a word to `limit`."""
-    return _clip(message.plain_text(), limit, _word_cut)
+    return shortened(message.plain_text(), limit - 1)
 
 
 def text_of(part: list[dict[str, Any]]) -> str:
@@ -189,6 +189,6 @@ def _safe_cut(text: str, limit: int) -> int:
     return cut
 
 
-def _clip(text: str, limit: int, cut: Callable[[str, int], int] = _safe_cut) -> str:
-    """`text` (mrkdwn unless `cut` says otherwise) shortened to `limit` with an ellipsis."""
-    return text if len(text) <= limit else text[: cut(text, limit - 1)] + "…"
+def _clip(text: str, limit: int) -> str:
+    """mrkdwn shortened to `limit` with an ellipsis."""
+    return text if len(text) <= limit else text[: _safe_cut(text, limit - 1)] + "…"
