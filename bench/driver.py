@@ -39,6 +39,12 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=15)
 
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
 
 def start_server(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Server:
     """Start a server that logs `serving on http://host:port/slack/events`; wait for it."""
@@ -70,9 +76,6 @@ class Client:
         if response.status != 200 or '"text"' not in response.body:
             raise RuntimeError(f"{text!r} → {response.status} {response.body[:300]}")
         return elapsed
-
-    def latency(self, requests: Callable[[int], tuple[str, str, str]], count: int) -> Latency:
-        return percentiles([self.timed(*requests(i)) for i in range(count)])
 
     def throughput(
         self, requests: Callable[[int], tuple[str, str, str]], count: int, clients: int = 8

@@ -15,9 +15,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import psycopg
 from sqlalchemy import event, insert, select
 
 from bench.dataset import ACTIONS, HELD, Dataset, generate
-from bench.driver import SIGNING_SECRET, Client, Latency, Server, start_server
+from bench.driver import SIGNING_SECRET, Client, Latency, percentiles, start_server
 from bench.fake_slack_process import RemoteSlack
 from bench.fake_slack_process import start as start_slack
 from bot import rendering
@@ -51,6 +52,10 @@ COMMANDS = (
     "action update",
 )
 SECRETARY = 2  # member index of each board's secretary
+WARM_UP = 10  # requests of each command a server answers before it is measured
+BLOCK = 10  # requests a server answers in a row while being measured
+FLOOR = ["-m", "bench.bare_bolt", "--port", "0"]
+FLOOR_REQUEST = ("U1", "C1", "help")
 
 
 @dataclass(frozen=True)
@@ -122,37 +127,63 @@ def server_env(database: Database, slack: RemoteSlack) -> dict[str, str]:
     )
 
 
+def request(name: str, dataset: Dataset, rng: random.Random) -> tuple[str, str, str]:
+    """(user, channel, text) for one request of this command at a random board."""
+    board = rng.randrange(dataset.boards)
+    user, text = command_text(name, dataset, board, rng)
+    return user, dataset.channel(board), text
+
+
+@dataclass(frozen=True)
+class Target:
+    """A running server and the history its database holds."""
+
+    client: Client
+    dataset: Dataset
+
+
 def measure_commands(
-    server: Server, slack: RemoteSlack, dataset: Dataset, requests: int
-) -> dict[str, Latency]:
-    client = Client(server, slack, dataset.team_id)
+    floor: Client, targets: dict[str, Target], requests: int
+) -> tuple[dict[str, dict[str, Latency]], Latency]:
+    """Latency per command at every size, and the floor's.
+
+    The servers take turns in blocks of BLOCK requests, so a slow patch of a shared
+    machine falls on every size and on the floor alike rather than on whichever was
+    being measured then. Each block is led by one request that is not counted: it
+    wakes a server that sat idle through the others' turns, so what is counted is
+    answered back to back.
+    """
     rng = random.Random(1)
-    results = {}
+    floor_times: list[float] = []
+    times: dict[str, dict[str, list[float]]] = {size: {} for size in targets}
     for name in COMMANDS:
+        turns: list[tuple[list[float], Client, Callable[[], tuple[str, str, str]]]] = [
+            (floor_times, floor, lambda: FLOOR_REQUEST)
+        ]
+        for size, target in targets.items():
+            times[size][name] = []
+            asked = partial(request, name, target.dataset, rng)
+            turns.append((times[size][name], target.client, asked))
+            for _ in range(WARM_UP):  # caches and connections
+                target.client.timed(*asked())
+        for block in range(requests // BLOCK):
+            first = block % len(turns)
+            for samples, client, asked in turns[first:] + turns[:first]:
+                client.timed(*asked())
+                samples += [client.timed(*asked()) for _ in range(BLOCK)]
+    latencies = {
+        size: {name: percentiles(samples) for name, samples in by_command.items()}
+        for size, by_command in times.items()
+    }
+    return latencies, percentiles(floor_times)
 
-        def request(i: int, name: str = name) -> tuple[str, str, str]:
-            board = rng.randrange(dataset.boards)
-            user, text = command_text(name, dataset, board, rng)
-            return user, dataset.channel(board), text
 
-        client.latency(request, 10)  # warm caches and connections
-        results[name] = client.latency(request, requests)
-    return results
-
-
-def measure_throughput(
-    server: Server, slack: RemoteSlack, dataset: Dataset, requests: int
-) -> float:
-    client = Client(server, slack, dataset.team_id)
+def measure_throughput(target: Target, requests: int) -> float:
     rng = random.Random(2)
     reads = ("agenda", "meetings", "actions mine", "summary", "action update", "action add")
-
-    def request(i: int) -> tuple[str, str, str]:
-        board = rng.randrange(dataset.boards)
-        user, text = command_text(reads[i % len(reads)], dataset, board, rng)
-        return user, dataset.channel(board), text
-
-    return client.throughput(request, requests, clients=8)
+    return target.client.throughput(
+        lambda i: request(reads[i % len(reads)], target.dataset, rng), requests, clients=8
+    )
 
 
 def statements_per_command(database: Database, dataset: Dataset, now: datetime) -> dict[str, int]:
@@ -292,17 +323,10 @@ def ics_render_ms(database: Database, dataset: Dataset, now: datetime) -> float:
     return (time.perf_counter() - started) * 1000 / rounds
 
 
-def bare_bolt_p50(slack: RemoteSlack, folder: Path, requests: int) -> float:
-    env = environ(
+def floor_env(slack: RemoteSlack) -> dict[str, str]:
+    return environ(
         SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url, PYTHONPATH=str(ROOT)
     )
-    server = start_server(["-m", "bench.bare_bolt", "--port", "0"], env, folder)
-    try:
-        client = Client(server, slack, "TBENCH")
-        client.latency(lambda i: ("U1", "C1", "help"), 20)
-        return client.latency(lambda i: ("U1", "C1", "help"), requests).p50_ms
-    finally:
-        server.stop()
 
 
 def run(quick: bool, database_url: str | None) -> dict[str, Any]:
@@ -311,39 +335,56 @@ def run(quick: bool, database_url: str | None) -> dict[str, Any]:
     now = datetime.now(UTC)
     report: dict[str, Any] = {"sizes": {}}
     slack_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryDirectory() as folder, start_slack(ROOT, slack_env) as slack:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        start_slack(ROOT, slack_env) as slack,
+        ExitStack() as opened,
+    ):
         workdir = Path(folder)
-        report["baseline_p50_ms"] = bare_bolt_p50(slack, workdir, requests)
+        databases: dict[str, tuple[Database, Dataset]] = {}
         for size in sizes:
-            with database_for(database_url, workdir, size.name) as database:
-                started = time.perf_counter()
-                dataset = generate(database, size.boards, now)
-                if database.dialect == "postgresql":
-                    database.analyze()  # autovacuum's, on a long-lived server
-                generated_s = time.perf_counter() - started
-                # Record what the history makes due as sent, so the server's own
-                # scheduler has nothing to post while it is being measured.
-                run_pass(database, now, Outbox())
-                server = start_server(SERVE, server_env(database, slack), workdir)
-                try:
-                    latencies = measure_commands(server, slack, dataset, requests)
-                    throughput = measure_throughput(server, slack, dataset, requests * 3)
-                    rss = server.peak_rss_mb()
-                finally:
-                    server.stop()
-                entry: dict[str, Any] = {
-                    "boards": size.boards,
-                    "generated_s": round(generated_s, 1),
-                    "latency": {k: vars(v) for k, v in latencies.items()},
-                    "throughput_rps": round(throughput, 1),
-                    "rss_mb": round(rss, 1),
-                    "statements": statements_per_command(database, dataset, now),
+            database = opened.enter_context(database_for(database_url, workdir, size.name))
+            started = time.perf_counter()
+            dataset = generate(database, size.boards, now)
+            if database.dialect == "postgresql":
+                database.analyze()  # autovacuum's, on a long-lived server
+            report["sizes"][size.name] = {
+                "boards": size.boards,
+                "generated_s": round(time.perf_counter() - started, 1),
+            }
+            # Record what the history makes due as sent, so the server's own
+            # scheduler has nothing to post while it is being measured.
+            run_pass(database, now, Outbox())
+            databases[size.name] = database, dataset
+        with ExitStack() as running:
+            floor = running.enter_context(start_server(FLOOR, floor_env(slack), workdir))
+            servers = {
+                name: running.enter_context(
+                    start_server(SERVE, server_env(database, slack), workdir)
+                )
+                for name, (database, _) in databases.items()
+            }
+            targets = {
+                name: Target(Client(server, slack, databases[name][1].team_id), databases[name][1])
+                for name, server in servers.items()
+            }
+            latencies, baseline = measure_commands(
+                Client(floor, slack, "TBENCH"), targets, requests
+            )
+            report["baseline_p50_ms"] = baseline.p50_ms
+            for name, target in targets.items():
+                report["sizes"][name] |= {
+                    "latency": {k: vars(v) for k, v in latencies[name].items()},
+                    "throughput_rps": round(measure_throughput(target, requests * 3), 1),
+                    "rss_mb": round(servers[name].peak_rss_mb(), 1),
                 }
-                if size.name == "large":
-                    entry["reminder_idle_pass_ms"] = round(idle_reminder_pass_ms(database, now), 1)
-                    entry["minutes_render_ms"] = round(minutes_render_ms(database, now), 1)
-                    entry["ics_render_ms"] = round(ics_render_ms(database, dataset, now), 1)
-                report["sizes"][size.name] = entry
+        for name, (database, dataset) in databases.items():
+            entry = report["sizes"][name]
+            entry["statements"] = statements_per_command(database, dataset, now)
+            if name == "large":
+                entry["reminder_idle_pass_ms"] = round(idle_reminder_pass_ms(database, now), 1)
+                entry["minutes_render_ms"] = round(minutes_render_ms(database, now), 1)
+                entry["ics_render_ms"] = round(ics_render_ms(database, dataset, now), 1)
     return report
 
 
