@@ -28,7 +28,7 @@ from storage import export, queries
 from storage.database import Database, StorageUnavailable
 
 FORMAT = "boardbot-board"
-VERSION = 1
+VERSION = 2  # 2: a meeting reminder's record holds the start it was sent for
 CSV_HEADER = (
     "Action",
     "Owner",
@@ -207,13 +207,16 @@ def _document(content: bytes) -> dict[str, Any]:
         raise TransferError(f"The file is not a Board Bot export (not JSON: {error}).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError("The file is not a Board Bot export (no “format”: “boardbot-board”).")
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if version not in (1, VERSION):
         raise TransferError(
-            f"The file is version {document.get('version')!r} of the export; "
-            f"this Board Bot reads version {VERSION}."
+            f"The file is version {version!r} of the export; "
+            f"this Board Bot reads versions 1 to {VERSION}."
         )
     if not isinstance(document.get("tables"), dict):
         raise TransferError("The file has no tables.")
+    if version == 1:
+        export.add_reminder_starts(document["tables"])
     return document
 
 

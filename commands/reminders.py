@@ -51,6 +51,7 @@ class DueReminder:
     board_id: int
     fire_at: datetime
     message: Message
+    meeting_starts_at: datetime | None = None  # a meeting's: the start it is for
 
     @property
     def tag(self) -> str:
@@ -102,12 +103,16 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                         {o for b, o, due in owners if b == meeting.board_id and due <= day}
                     )
                 ]
-        sent = deliveries.last_sent(session, {key.subject_id for key, _, _ in wanted})
+        sent = deliveries.sent_before(session, {key.subject_id for key, _, _ in wanted})
         unsent = [
             (key, meeting, at)
             for key, meeting, at in wanted
             if not _stands(
-                sent.get((key.kind, key.subject_id, key.recipient)), scheduled[meeting.id], at
+                sent.get((key.kind, key.subject_id, key.recipient), []),
+                key.occasion,
+                meeting.starts_at,
+                scheduled[meeting.id],
+                at,
             )
         ]
         due = _meeting_messages(session, unsent, last_day, now)
@@ -155,7 +160,9 @@ def _meeting_messages(
             )
         else:
             message = _channel_message(key.kind, meeting, actions, zone, today)
-        out.append(DueReminder(key, f"M{meeting.number}", meeting.board_id, at, message))
+        out.append(
+            DueReminder(key, f"M{meeting.number}", meeting.board_id, at, message, meeting.starts_at)
+        )
     return out
 
 
@@ -205,7 +212,13 @@ def run_pass(
     posted: list[DueReminder] = []
     for reminder in due_reminders(database, now):
         attempt = deliveries.claim(
-            database, reminder.key, reminder.board_id, claim_id, clock(), claim_timeout
+            database,
+            reminder.key,
+            reminder.board_id,
+            claim_id,
+            clock(),
+            claim_timeout,
+            meeting_starts_at=reminder.meeting_starts_at,
         )
         if not attempt:
             continue
@@ -223,13 +236,26 @@ def run_pass(
     return posted
 
 
-def _stands(sent_at: datetime | None, scheduled: datetime, at: datetime) -> bool:
-    """Whether a reminder already sent for this meeting (of this kind, to this recipient)
-    stands for the one due `at`, given when the meeting's schedule began (`scheduled`:
-    added or moved, or reminders back on). It does if it went out since: a new offset
-    does not send it again. If it went out before, it stands unless `at` comes after:
-    a move catches up on nothing already sent."""
-    return sent_at is not None and (sent_at >= scheduled or at < scheduled)
+def _stands(
+    sent: list[tuple[date, datetime | None]],
+    occasion: date,
+    starts_at: datetime,
+    scheduled: datetime,
+    at: datetime,
+) -> bool:
+    """Whether the reminders already sent for this meeting (of this kind, to this
+    recipient; each with its day and the start it was for) stand for the one due `at`
+    on `occasion`. One does if it is the same day's, or was sent for the meeting's
+    present start (the offsets changed since); any does if `at` passed before the
+    meeting's schedule began (added or moved, or reminders back on): a move catches
+    up on nothing already sent.
+
+    What a reminder was for decides, never when it went out: a cron pass run as of
+    another instant (`--at`) than the clock the board's commands keep would mistake
+    one for the other."""
+    return bool(sent) and (
+        any(day == occasion or start == starts_at for day, start in sent) or at < scheduled
+    )
 
 
 def _fire_times(meeting: Meeting, scheduled: datetime, now: datetime) -> list[tuple[datetime, str]]:

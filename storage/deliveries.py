@@ -162,9 +162,11 @@ def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Act
     return [(action, board) for action, board in rows]
 
 
-def last_sent(session: Session, meeting_ids: Iterable[int]) -> dict[tuple[str, int, str], datetime]:
-    """When each meeting reminder for these meetings last went out: by (kind, meeting id,
-    recipient), whatever day it was for."""
+def sent_before(
+    session: Session, meeting_ids: Iterable[int]
+) -> dict[tuple[str, int, str], list[tuple[date, datetime | None]]]:
+    """The meeting reminders sent for these meetings, by (kind, meeting id, recipient):
+    the day each was for and the meeting start it was sent for."""
     ids = set(meeting_ids)
     if not ids:
         return {}
@@ -173,16 +175,18 @@ def last_sent(session: Session, meeting_ids: Iterable[int]) -> dict[tuple[str, i
             ReminderDelivery.kind,
             ReminderDelivery.subject_id,
             ReminderDelivery.recipient,
-            func.max(ReminderDelivery.sent_at),
-        )
-        .where(
+            ReminderDelivery.occasion,
+            ReminderDelivery.meeting_starts_at,
+        ).where(
             ReminderDelivery.kind.in_(MEETING_KINDS),
             ReminderDelivery.subject_id.in_(ids),
             ReminderDelivery.state == "sent",
         )
-        .group_by(ReminderDelivery.kind, ReminderDelivery.subject_id, ReminderDelivery.recipient)
     )
-    return {(kind, subject, who): at for kind, subject, who, at in rows if at is not None}
+    sent: dict[tuple[str, int, str], list[tuple[date, datetime | None]]] = {}
+    for kind, subject, recipient, occasion, starts_at in rows:
+        sent.setdefault((kind, subject, recipient), []).append((occasion, starts_at))
+    return sent
 
 
 def claim(
@@ -192,9 +196,11 @@ def claim(
     claim_id: str,
     now: datetime,
     timeout: timedelta = DEFAULT_CLAIM_TIMEOUT,
+    *,
+    meeting_starts_at: datetime | None = None,
 ) -> int:
     """Take the reminder for this pass: its attempt number, or 0 if another pass has it
-    or it was sent."""
+    or it was sent. A meeting's reminder records the start it is for."""
     try:
         with database.transaction() as session:
             session.add(
@@ -204,6 +210,7 @@ def claim(
                     subject_id=key.subject_id,
                     recipient=key.recipient,
                     occasion=key.occasion,
+                    meeting_starts_at=meeting_starts_at,
                     state="claimed",
                     claim_id=claim_id,
                     claimed_at=now,
@@ -231,6 +238,7 @@ def claim(
                 claim_id=claim_id,
                 claimed_at=now,
                 attempts=ReminderDelivery.attempts + 1,
+                meeting_starts_at=meeting_starts_at,
             )
             .returning(ReminderDelivery.attempts)
         ).scalar_one_or_none()

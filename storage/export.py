@@ -87,6 +87,22 @@ class BadRows(Exception):
     """A file's rows that do not fit the tables they are for."""
 
 
+def add_reminder_starts(tables: dict[str, Any]) -> None:
+    """Bring version 1 of the file, whose reminders do not say which meeting start they
+    were sent for, up to date: each is taken to have been for its meeting's start in
+    the file, as migration 0005 takes them. Anything malformed is left for
+    `decoded_tables` to refuse."""
+    meetings = tables.get("meetings")
+    reminders = tables.get("reminder_deliveries")
+    if not isinstance(meetings, list) or not isinstance(reminders, list):
+        return
+    starts = {m.get("id"): m.get("starts_at") for m in meetings if isinstance(m, dict)}
+    for row in reminders:
+        if isinstance(row, dict):
+            meeting_kind = row.get("kind") in MEETING_KINDS
+            row["meeting_starts_at"] = starts.get(row.get("subject_id")) if meeting_kind else None
+
+
 def decoded_tables(tables: Mapping[str, Any]) -> Tables:
     """Rows read from JSON, checked against each table's columns and turned into the
     columns' Python values (times, dates); BadRows says what does not fit."""

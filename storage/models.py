@@ -277,6 +277,8 @@ class ReminderDelivery(Base):
     subject_id: Mapped[int] = mapped_column(Integer)  # the meeting's or the action's id
     recipient: Mapped[str] = mapped_column(String(32))  # channel id or user id
     occasion: Mapped[date] = mapped_column(Date)  # the local day the reminder belongs to
+    # A meeting's reminder: the start it was sent for (a move makes a new schedule).
+    meeting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed
     claim_id: Mapped[str] = mapped_column(String(32))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)

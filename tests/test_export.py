@@ -118,9 +118,9 @@ def csp_quarter(database: Database) -> None:
     with database.transaction() as session:
         board = session.scalars(select(Board).where(Board.channel_id == CHANNEL)).one()
         m2 = session.scalars(select(Meeting).where(Meeting.board_id == board.id)).all()[1]
-        board_id, m2_id = board.id, m2.id
+        board_id, m2_id, m2_starts = board.id, m2.id, m2.starts_at
     key = deliveries.DeliveryKey("agenda_call", m2_id, CHANNEL, date(2027, 3, 31))
-    deliveries.claim(database, key, board_id, "pass-1", MARCH)
+    deliveries.claim(database, key, board_id, "pass-1", MARCH, meeting_starts_at=m2_starts)
     deliveries.mark_sent(database, key, "pass-1", MARCH, "1700000000.000100")
 
 
@@ -184,7 +184,7 @@ def test_a_quarter_exported_and_restored_reads_the_same(
         "wellingborough-csp-board-actions.csv",
     )
     document = json.loads(exported.content)
-    assert (document["format"], document["version"]) == ("boardbot-board", 1)
+    assert (document["format"], document["version"]) == ("boardbot-board", 2)
     assert all(document["tables"].values()), "the quarter should fill every table"
     assert document["tables"]["meetings"][0]["starts_at"] == "2027-01-14T10:00:00Z"
     assert document["tables"]["actions"][0]["due_on"] == "2027-01-07"
@@ -213,6 +213,24 @@ def test_a_quarter_exported_and_restored_reads_the_same(
     assert (
         token.split("-", 1)[1] == document["tables"]["boards"][0]["calendar_token"].split("-", 1)[1]
     )
+
+
+def test_a_version_1_file_restores_its_reminders_as_sent_for_their_meetings_starts(
+    database: Database, target: Database
+) -> None:
+    """Version 1 did not record which start a meeting's reminder was sent for."""
+    csp_quarter(database)
+    exported, _ = export_board(database, CSP, EXPORTED)
+    document = json.loads(exported.content)
+    [reminder] = document["tables"]["reminder_deliveries"]
+    assert reminder["meeting_starts_at"] == "2027-04-14T09:00:00Z"
+    del reminder["meeting_starts_at"]
+    document["version"] = 1
+
+    import_board(target, json.dumps(document).encode())
+    again, _ = export_board(target, CSP, EXPORTED)
+    [restored] = json.loads(again.content)["tables"]["reminder_deliveries"]
+    assert restored["meeting_starts_at"] == "2027-04-14T09:00:00Z"
 
 
 def test_the_action_log_opens_in_a_spreadsheet(database: Database) -> None:
@@ -252,12 +270,12 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     broken = json.dumps(document).encode()
     document["tables"]["meetings"].append(document["tables"]["meetings"][0])
     twice = json.dumps(document).encode()
-    newer = exported.content.replace(b'"version": 1', b'"version": 2')
+    newer = exported.content.replace(b'"version": 2', b'"version": 3')
     empty = dump(target)
     for content, says in [
         (broken, "actions.item_id = 999999 names no row"),
         (twice, "Two rows of “meetings” have the same id"),
-        (newer, "this Board Bot reads version 1"),
+        (newer, "this Board Bot reads versions 1 to 2"),
         (b"board,actions\n", "not JSON"),
     ]:
         with pytest.raises(TransferError, match=says):
@@ -298,9 +316,9 @@ def test_boardbot_export_and_import_from_the_shell(
     assert f"cannot read {tmp_path / 'missing.json'}: No such file or directory" in err
 
 
-# What version 1 of the file holds. A schema change that alters this must bump
-# VERSION (and teach import to read version 1), or old backups stop restoring.
-VERSION_1 = {
+# What version 2 of the file holds. A schema change that alters this must bump
+# VERSION (and teach import to read the versions before), or old backups stop restoring.
+VERSION_2 = {
     "boards": (
         "id team_id channel_id name parent_id timezone reminders_enabled agenda_call_days "
         "draft_agenda_days eve_reminder_days reminder_hour last_meeting_number "
@@ -322,8 +340,8 @@ VERSION_1 = {
     "action_updates": "id action_id author_id rag text created_at",
     "audit_entries": "id board_id actor_id at verb subject before after",
     "reminder_deliveries": (
-        "id board_id kind subject_id recipient occasion state claim_id claimed_at sent_at "
-        "attempts last_error message_ts"
+        "id board_id kind subject_id recipient occasion meeting_starts_at state claim_id "
+        "claimed_at sent_at attempts last_error message_ts"
     ),
 }
 
@@ -331,5 +349,5 @@ VERSION_1 = {
 def test_every_table_is_exported_and_the_format_changes_only_with_its_version() -> None:
     exported = {table.name for table in export.TABLES}
     assert exported | export.NOT_BOARD_DATA == set(Base.metadata.tables)
-    assert VERSION == 1
-    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_1
+    assert VERSION == 2
+    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_2

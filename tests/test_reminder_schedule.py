@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import select
 
 from commands.reminders import DueReminder, due_reminders
-from storage.database import Database
+from storage.database import MIGRATIONS, Database
 from storage.deliveries import claim, mark_sent, release
-from storage.models import Meeting
+from storage.models import Meeting, ReminderDelivery
 from tests.conftest import Core
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -27,7 +29,14 @@ def send_all(database: Database, now: datetime) -> list[DueReminder]:
     """What a pass would post, recorded as sent (no chat service involved)."""
     posted = due_reminders(database, now)
     for reminder in posted:
-        assert claim(database, reminder.key, reminder.board_id, "test", now)
+        assert claim(
+            database,
+            reminder.key,
+            reminder.board_id,
+            "test",
+            now,
+            meeting_starts_at=reminder.meeting_starts_at,
+        )
         mark_sent(database, reminder.key, "test", now, None)
     return posted
 
@@ -142,6 +151,42 @@ def test_a_moved_meeting_reschedules_and_a_cancelled_one_drops(
     assert due(database, at("2027-01-14T09:00")) == [("agenda_call", "CBOARD")]
     core.command("UGILL", "meeting cancel M2", at("2027-01-02T10:00"))
     assert due(database, at("2027-03-31T09:00")) == []
+
+
+def test_a_move_reschedules_what_a_pass_run_ahead_of_the_clock_already_sent(
+    core: Core, database: Database
+) -> None:
+    """Cron's `reminders run --at` may run as of a later instant than the move is typed:
+    the call for items sent for the old date is sent again for the new one."""
+    board(core)
+    assert [r.key.kind for r in send_all(database, at("2026-12-31T09:00"))] == ["agenda_call"]
+    core.command("UGILL", "meeting move M1 28/01/2027 10:00", SET_UP + timedelta(hours=1))
+    assert due(database, at("2027-01-07T09:00")) == []
+    [call] = send_all(database, at("2027-01-14T09:00"))
+    assert call.key.kind == "agenda_call"
+    assert "propose items for M1 (Thursday 28 January 2027, 10:00)" in call.message.plain_text()
+    assert due(database, at("2027-01-14T09:01")) == []
+
+
+def test_reminders_sent_before_migration_0005_count_as_sent_for_the_present_start(
+    core: Core, database: Database
+) -> None:
+    board(core)
+    [call] = due_reminders(database, at("2026-12-31T09:00"))
+    assert claim(database, call.key, call.board_id, "test", at("2026-12-31T09:00"))
+    mark_sent(database, call.key, "test", at("2026-12-31T09:00"), None)
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+        command.upgrade(config, "head")
+    with database.transaction() as session:
+        [sent] = session.scalars(select(ReminderDelivery)).all()
+        assert sent.meeting_starts_at == at("2027-01-14T10:00")
+    core.command("UGILL", "reminders set call 15", at("2027-01-01T10:00"))
+    assert due(database, at("2027-01-07T09:00")) == [("draft_agenda", "CBOARD")]
 
 
 def test_what_went_out_is_not_sent_again_for_new_offsets_or_a_meeting_moved_a_day(
