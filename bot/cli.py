@@ -8,6 +8,7 @@ import logging
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Sequence
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reminders = verbs.add_parser("reminders", help="reminders")
     reminders.add_argument("action", choices=["run"], help="run one reminder pass and exit (cron)")
     reminders.add_argument(
-        "--at", type=instant, default=None, help="the pass's instant, ISO-8601 (default: now)"
+        "--at",
+        help="the pass's instant, ISO-8601; without an offset, in BOARD_TIMEZONE (default: now)",
     )
     db = verbs.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
@@ -74,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     verb = args.verb
     if verb == "reminders" and not settings.bot_token:
         parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
+    try:
+        at = instant(args.at, settings.board_timezone) if verb == "reminders" else None
+    except ValueError:
+        parser.error(f"--at {args.at!r} is not an ISO-8601 instant, e.g. 2027-01-07T09:00.")
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     database = Database(settings.database_url, answering=verb in SERVERS)
@@ -97,10 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
     if verb == "reminders":
-        now = args.at or utc_now()
+        now = at or utc_now()
         posted = reminder_pass(database, web_client(settings), now, settings)
         for reminder in posted:
             print(f"posted {reminder.summary}")
+            print(textwrap.indent(reminder.message.plain_text(), "    "))
         print(f"{len(posted)} reminder(s) posted as of {now.isoformat()}")
         return 0
     try:

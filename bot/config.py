@@ -42,19 +42,28 @@ class Settings:
     def from_env(cls) -> Settings:
         load_dotenv(find_dotenv(usecwd=True), override=False)
         api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
+        zone = _zone(os.environ.get("BOARD_TIMEZONE") or "Europe/London")
+        rehearse_from = os.environ.get("BOARDBOT_REHEARSE_FROM")
+        try:
+            rehearse_start = instant(rehearse_from, zone)
+        except ValueError:
+            raise BadSetting(
+                f"BOARDBOT_REHEARSE_FROM {rehearse_from!r} is not an ISO-8601 instant, "
+                "e.g. 2027-01-07T09:00."
+            ) from None
         return cls(
             bot_token=os.environ.get("SLACK_BOT_TOKEN") or None,
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or None,
             app_token=os.environ.get("SLACK_APP_TOKEN") or None,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_URL,
-            board_timezone=_zone(os.environ.get("BOARD_TIMEZONE") or "Europe/London"),
+            board_timezone=zone,
             public_url=(os.environ.get("PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
             reminder_interval_seconds=float(os.environ.get("REMINDER_INTERVAL_SECONDS") or 60),
             reminder_claim_timeout_seconds=float(
                 os.environ.get("REMINDER_CLAIM_TIMEOUT_SECONDS") or 600
             ),
-            rehearse_from=instant(os.environ.get("BOARDBOT_REHEARSE_FROM")),
+            rehearse_from=rehearse_start,
             rehearse_speed=float(os.environ.get("BOARDBOT_REHEARSE_SPEED") or 1.0),
         )
 
@@ -109,9 +118,11 @@ def _zone(name: str) -> str:
     return name
 
 
-def instant(text: str | None) -> datetime | None:
-    """An ISO-8601 instant; without an offset it is read as UTC."""
+def instant(text: str | None, zone: str) -> datetime | None:
+    """An ISO-8601 instant, in UTC; without an offset it is read in `zone` (the boards'
+    default timezone: 09:00 is nine o'clock where the boards meet). ValueError if it is
+    not one."""
     if not text:
         return None
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))).astimezone(UTC)

@@ -129,3 +129,12 @@ def test_an_unknown_default_time_zone_stops_the_bot_before_any_board_is_set_up(
     assert result.returncode == 2
     assert f"BOARD_TIMEZONE '{zone}' is not a time zone" in result.stderr
     assert "Traceback" not in result.stderr and not path.exists()
+
+
+def test_a_rehearsal_start_that_is_not_an_instant_stops_the_bot_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "board.db"
+    env = environ(DATABASE_URL=f"sqlite:///{path}", BOARDBOT_REHEARSE_FROM="next Monday")
+    result = run(["-m", "bot", "console"], env, tmp_path, "/board setup CSP Board\n")
+    assert result.returncode == 2
+    assert "BOARDBOT_REHEARSE_FROM 'next Monday' is not an ISO-8601 instant" in result.stderr
+    assert "Traceback" not in result.stderr and not path.exists()

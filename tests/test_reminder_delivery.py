@@ -111,6 +111,30 @@ def test_a_quarter_of_reminders_each_posted_once(running_app: RunningApp) -> Non
     assert states == ["sent"] * 5
 
 
+def test_an_at_without_an_offset_is_board_time_and_the_output_shows_what_was_posted(
+    running_app: RunningApp,
+) -> None:
+    """M2 is on 14 April 2027, in summer time: its call for items is due at 09:00 in
+    London, 08:00 UTC."""
+    board(running_app)
+    reminders_run(running_app, "2027-03-31T08:59")
+    assert not [p for p in posts(running_app.slack) if p[1].startswith("Call for agenda")]
+    output = reminders_run(running_app, "2027-03-31T09:00").stdout
+    assert posts(running_app.slack)[-1] == ("CBOARD", "Call for agenda items: CSP Board")
+    assert "posted call for agenda items for M2 → CBOARD (due 2027-03-31 08:00 UTC)" in output
+    assert "\n    Call for agenda items: CSP Board\n" in output
+    assert "1 reminder(s) posted as of 2027-03-31T08:00:00+00:00" in output
+
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_API_URL=running_app.slack.api_url,
+        DATABASE_URL=running_app.database.url,
+    )
+    refused = run(["-m", "bot", "reminders", "run", "--at", "31/03/2027"], env)
+    assert refused.returncode == 2
+    assert "--at '31/03/2027' is not an ISO-8601 instant, e.g. 2027-01-07T09:00." in refused.stderr
+
+
 def test_two_passes_at_the_same_instant_post_each_reminder_once(running_app: RunningApp) -> None:
     board(running_app)
     instant = "2027-01-13T09:30:00+00:00"  # everything for M1 is due at once
