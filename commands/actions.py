@@ -127,9 +127,7 @@ def actions(ctx: Context, args: str) -> Outcome:
 def action_update(ctx: Context, args: str) -> Outcome:
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    rag = None
-    if match := RAG.match(text.strip()):
-        rag, text = match["rag"].lower(), text.strip()[match.end() :]
+    rag, text = leading_rag(text)
     update = post_update(ctx, action, text, rag)
     return Outcome(
         reply=Message.of(
@@ -137,6 +135,13 @@ def action_update(ctx: Context, args: str) -> Outcome:
             describe.update_line(update, ctx.zone),
         )
     )
+
+
+def leading_rag(text: str) -> tuple[str | None, str]:
+    """An update's RAG status, if its text starts with one, and the rest of the text."""
+    if match := RAG.match(text.strip()):
+        return match["rag"].lower(), text.strip()[match.end() :]
+    return None, text
 
 
 def require_updatable(ctx: Context, action: Action) -> None:

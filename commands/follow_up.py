@@ -40,7 +40,10 @@ def check_may_update(ctx: Context, number: int) -> Outcome:
 
 
 def post_update(ctx: Context, number: int, text: str, rag: str | None) -> Outcome:
-    """Add the update to the action's history, exactly as `/board action update` does."""
+    """Add the update to the action's history, exactly as `/board action update` does:
+    with no status picked, a text that starts with one gives it."""
     action = actions.find_action(ctx, f"A{number}")
+    if rag is None:
+        rag, text = actions.leading_rag(text)
     actions.post_update(ctx, action, text, rag)
     return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))

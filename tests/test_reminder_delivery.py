@@ -311,6 +311,13 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
     confirmations = running_app.slack.wait_for("chat.postMessage", 3)
     assert any("Update posted" in c.params["text"] for c in confirmations)
 
+    # With no status picked, a status typed first is read as the slash command reads it.
+    typed = running_app.sender.submit_update("UPAUL", view["private_metadata"], "Green: signed")
+    assert typed.status == 200 and "errors" not in typed.body
+    with running_app.database.transaction() as session:
+        last = session.scalars(select(ActionUpdate).order_by(ActionUpdate.id.desc())).first()
+        assert last is not None and (last.rag, last.text) == ("green", "signed")
+
     # Slack shows a form's error as written: plain text, no mrkdwn or escapes.
     running_app.command("UPAUL", "action done A1")
     closed = submit("UPAUL", "One more thing")
