@@ -21,7 +21,7 @@ MAX_ITEM_MINUTES = 600
 
 
 def agenda(ctx: Context, args: str) -> Outcome:
-    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx)
+    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx, "agenda M2")
     return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
 
@@ -43,7 +43,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     minutes = None if length is None else round(length)
     if presenter is not None:
         ctx.board_member(presenter)
-    meeting = find_meeting(ctx, target) if target else _next_meeting(ctx)
+    meeting = find_meeting(ctx, target) if target else _next_meeting(ctx, "agenda add … to M2")
     if meeting.status == "cancelled":
         raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
     item = AgendaItem(
@@ -78,7 +78,11 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     if len(words) not in (1, 2):
         raise UsageError("Give the item number, and optionally the meeting (M#).")
     position = parsing.item_number(words[0])
-    meeting = find_meeting(ctx, words[1]) if len(words) == 2 else _next_meeting(ctx)
+    meeting = (
+        find_meeting(ctx, words[1])
+        if len(words) == 2
+        else _next_meeting(ctx, f"agenda remove {position} M2")
+    )
     items = queries.agenda(ctx.session, meeting.id)
     removed = next((item for item in items if item.position == position), None)
     if removed is None:
@@ -111,11 +115,14 @@ def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
         setattr(meeting, name, value)
 
 
-def _next_meeting(ctx: Context) -> Meeting:
+def _next_meeting(ctx: Context, naming: str) -> Meeting:
+    """The next meeting; with none, how to add one or name another (`naming`, the
+    command's own form, e.g. `agenda M2`)."""
     meeting = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
     if meeting is None:
+        command = ctx.invocation.command
         raise NotFound(
-            f"No meeting is scheduled. Add one with {ctx.invocation.command} meeting add "
-            "<date> <time>, or name a meeting with to M#."
+            f"No meeting is scheduled. Add one with {command} meeting add <date> <time>, "
+            f"or name a meeting: {command} {naming}."
         )
     return meeting

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from commands import dates, describe, parsing
 from commands.context import Context
@@ -73,9 +73,22 @@ def read_when(ctx: Context, text: str) -> When:
         del words[-2]
     if len(words) < 2:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
-    clock = dates.parse_time(words[-1])
+    try:
+        clock = dates.parse_time(words[-1])
+    except UsageError:
+        if _is_a_date(" ".join(words), ctx.today):  # `14 Jan 2027`, `next Thursday`
+            raise UsageError(f"Give the time too, e.g. {' '.join(words)} 10:00.") from None
+        raise
     day = dates.parse_date(" ".join(words[:-1]), ctx.today)
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
+
+
+def _is_a_date(text: str, today: date) -> bool:
+    try:
+        dates.parse_date(text, today)
+    except UsageError:
+        return False
+    return True
 
 
 def _trailing_options(text: str, options: dict[str, str]) -> str:

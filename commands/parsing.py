@@ -12,7 +12,7 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
 LIST_GLUE = re.compile(r"(?:[\s,.]|\band\b|&)+", re.I)  # between the names of a list
-ITEM_NUMBER = re.compile(r"^#?(\d{1,4})$")
+ITEM_NUMBER = re.compile(r"^#?(\d{1,9})$")
 # Control characters (but tab and newline) carry no meaning in a command, and
 # PostgreSQL cannot store NUL at all.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

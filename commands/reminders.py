@@ -431,9 +431,10 @@ def _schedule(ctx: Context) -> Message:
         f"{_days(board.eve_reminder_days)} before, {at}: time, place and agenda (channel)",
         f"The day after an action falls due, {at}: overdue notice to its owner (DM)",
     )
+    heading = None if board.reminders_enabled else "Nothing goes out while they are off. When on:"
     return Message(
         title=f"Reminders for {board.name} are {state}",
-        sections=(Section(tuple(line(text) for text in lines)),),
+        sections=(Section(tuple(line(text) for text in lines), heading=heading),),
         footnote=f"Change with {command} reminders on|off, {command} reminders set draft 7, "
         f"{command} reminders set hour 9. Times are {board.timezone}.",
     )

@@ -458,6 +458,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 0.00001h", "must last at least a minute"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 99999999999h", "at most 24 hours"),
         ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
+        ("UCHAIR", "meeting add 14 Jan 2027", "Give the time too, e.g. 14 Jan 2027 10:00."),
+        ("UCHAIR", "meeting move M1 next Thursday", "Give the time too, e.g. next Thursday 10:00"),
         ("UCHAIR", "meeting add 14/01/2027 13pm", "with am/pm the hour is 1 to 12"),
         ("UCHAIR", "meeting add 1/11/2026 10:00", "more than 7 days ago"),
         ("UCHAIR", "meeting add next week 10:00", "not a single day"),
@@ -469,6 +471,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "agenda add " + "y" * 201, "the limit is 200"),
         ("UCHAIR", "agenda add Item <@UOUT>", "is not on this board"),
         ("UCHAIR", "agenda remove 9", "no agenda item 9"),
+        ("UCHAIR", "agenda remove 99999", "no agenda item 99999"),
         ("UCHAIR", "agenda remove", "Give the item number"),
         ("UCHAIR", "agenda M7", "no meeting M7"),
         ("UCHAIR", "action add Gill to do things", "not a mention"),
@@ -668,7 +671,7 @@ def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     set_up_board(running_app)
     assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
     assert "No meeting is scheduled" in running_app.command("UPAUL", "meeting next")["text"]
-    assert "No meeting is scheduled" in running_app.command("UPAUL", "agenda")["text"]
+    assert "or name a meeting: /board agenda M2." in running_app.command("UPAUL", "agenda")["text"]
     assert "Open actions: none." in running_app.command("UPAUL", "actions")["text"]
 
 

@@ -229,7 +229,8 @@ def test_an_agenda_change_is_not_a_move(core: Core, database: Database) -> None:
 
 def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
     board(core)
-    core.command("UGILL", "reminders off", SET_UP)
+    off = core.command("UGILL", "reminders off", SET_UP)
+    assert "are off\nNothing goes out while they are off. When on:\n14 days before" in off
     assert due(database, at("2026-12-31T09:00")) == []
     assert "are on" in core.command("UGILL", "reminders on", SET_UP)
     assert due(database, at("2026-12-31T09:00")) == [("agenda_call", "CBOARD")]
