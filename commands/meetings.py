@@ -11,6 +11,7 @@ from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.replies import Message, Outcome, Section, Strong, line
+from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
 from storage.calendar import next_revision
@@ -233,7 +234,17 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
 
 
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
-    meeting = _scheduled(ctx, args)
+    """A meeting not yet held; or one that has started (entered by mistake, say) while
+    nothing is minuted at it."""
+    meeting = find_meeting(ctx, args)
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
+    if meeting.starts_at <= ctx.now and stored.has_record(ctx.session, meeting):
+        raise UsageError(
+            Strong(f"M{meeting.number}"),
+            " has started and its record (attendance, notes, decisions, actions or minutes) "
+            "stands, so it cannot be cancelled.",
+        )
     cancelled = describe.meeting_line(meeting, ctx.zone)  # as it was: "Cancelled" says the rest
     _revise(ctx, meeting, "meeting.cancel", status="cancelled")
     return Outcome(

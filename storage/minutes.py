@@ -12,12 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
 from storage import audit, queries
 from storage.database import Database
-from storage.models import Action, AgendaItem, Attendance, AuditEntry, Meeting, Member
+from storage.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    ItemRecord,
+    Meeting,
+    Member,
+)
 from storage.rows import ACTION_COLUMNS, ActionRow, actions_in, with_updates
 
 PUBLISH_VERB = "minutes.publish"
@@ -139,6 +147,22 @@ _ACTIONS = with_updates(
     )
     .order_by(Action.number)
 )
+
+
+def has_record(session: Session, meeting: Meeting) -> bool:
+    """Whether anything is minuted at the meeting: attendance, a note or decision, an
+    action arising from it, or its minutes published."""
+    items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    minuted = session.scalar(
+        select(
+            or_(
+                exists().where(Attendance.meeting_id == meeting.id),
+                exists().where(ItemRecord.item_id.in_(items)),
+                exists().where(or_(Action.meeting_id == meeting.id, Action.item_id.in_(items))),
+            )
+        )
+    )
+    return bool(minuted) or bool(publications(session, meeting.board_id, meeting.number))
 
 
 def lock_meeting(session: Session, meeting_id: int) -> None:

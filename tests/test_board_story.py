@@ -638,22 +638,31 @@ def test_seven_days_ago_is_a_calendar_day_whatever_the_hour(running_app: Running
     assert "is more than 7 days ago" in earlier
 
 
-def test_a_meeting_that_has_started_is_neither_moved_nor_cancelled(
+def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     running_app: RunningApp,
 ) -> None:
+    """One entered by mistake can be cancelled while nothing is minuted at it."""
     set_up_board(running_app)
     running_app.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board")
-    running_app.command("UGILL", "agenda add SSNP report")
-    running_app.clock.fixed = DURING_THE_MEETING
+    running_app.command("UGILL", "meeting add 15/01/2027 10:00 : Typed the wrong day")
+    running_app.command("UGILL", "agenda add SSNP report to M1")
+    running_app.clock.fixed = datetime(2027, 1, 15, 16, 0, tzinfo=UTC)
+    running_app.command("UGILL", "present <@UPAUL>")  # at M2, the current meeting
     before = dump(running_app.database)
-    for text in ("meeting cancel M1", "meeting move M1 21/1/2027 10:00"):
-        assert "M1 has already started." in running_app.command("UGILL", text)["text"].replace(
-            "*", ""
-        )
+    moved = running_app.command("UGILL", "meeting move M1 21/1/2027 10:00")["text"]
+    assert "M1 has already started." in moved.replace("*", "")
+    held = running_app.command("UGILL", "meeting cancel M2")["text"].replace("*", "")
+    assert "M2 has started and its record (attendance, notes, decisions, actions or " in held
     wrong_item = running_app.command("UGILL", "note 9 Hotspot data shared")["text"]
-    assert "The current meeting, M1, has no agenda item 9." in wrong_item
+    assert "The current meeting, M2, has no agenda item 9." in wrong_item
     assert dump(running_app.database) == before
     assert "Minutes of the meeting held on" in running_app.command("UGILL", "minutes M1")["text"]
+
+    cancelled = running_app.command("UGILL", "meeting cancel M1")["text"]
+    assert "Cancelled *M1* Thursday 14 January 2027, 10:00" in cancelled
+    assert "was cancelled, so it has no minutes" in running_app.command(
+        "UGILL", "minutes M1"
+    )["text"]
 
 
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
