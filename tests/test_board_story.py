@@ -660,9 +660,9 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
 
     cancelled = running_app.command("UGILL", "meeting cancel M1")["text"]
     assert "Cancelled *M1* Thursday 14 January 2027, 10:00" in cancelled
-    assert "was cancelled, so it has no minutes" in running_app.command(
-        "UGILL", "minutes M1"
-    )["text"]
+    assert (
+        "was cancelled, so it has no minutes" in running_app.command("UGILL", "minutes M1")["text"]
+    )
 
 
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
