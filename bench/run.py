@@ -52,7 +52,7 @@ COMMANDS = (
     "action update",
 )
 SECRETARY = 2  # member index of each board's secretary
-WARM_UP = 10  # requests of each command a server answers before it is measured
+WARM_UP = 10  # requests a server answers before each command is measured
 BLOCK = 10  # requests a server answers in a row while being measured
 FLOOR = ["-m", "bench.bare_bolt", "--port", "0"]
 FLOOR_REQUEST = ("U1", "C1", "help")
@@ -162,15 +162,17 @@ def measure_commands(
         ]
         for size, target in targets.items():
             times[size][name] = []
-            asked = partial(request, name, target.dataset, rng)
-            turns.append((times[size][name], target.client, asked))
-            for _ in range(WARM_UP):  # caches and connections
-                target.client.timed(*asked())
+            turns.append(
+                (times[size][name], target.client, partial(request, name, target.dataset, rng))
+            )
+        for _, client, next_request in turns:  # caches and connections
+            for _ in range(WARM_UP):
+                client.timed(*next_request())
         for block in range(requests // BLOCK):
             first = block % len(turns)
-            for samples, client, asked in turns[first:] + turns[:first]:
-                client.timed(*asked())
-                samples += [client.timed(*asked()) for _ in range(BLOCK)]
+            for samples, client, next_request in turns[first:] + turns[:first]:
+                client.timed(*next_request())
+                samples += [client.timed(*next_request()) for _ in range(BLOCK)]
     latencies = {
         size: {name: percentiles(samples) for name, samples in by_command.items()}
         for size, by_command in times.items()

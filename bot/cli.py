@@ -78,8 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
     try:
         at = instant(args.at, settings.board_timezone) if verb == "reminders" else None
-    except ValueError:
-        parser.error(f"--at {args.at!r} is not an ISO-8601 instant, e.g. 2027-01-07T09:00.")
+    except ValueError as error:
+        parser.error(f"--at {error}")
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     database = Database(settings.database_url, answering=verb in SERVERS)

@@ -46,11 +46,8 @@ class Settings:
         rehearse_from = os.environ.get("BOARDBOT_REHEARSE_FROM")
         try:
             rehearse_start = instant(rehearse_from, zone)
-        except ValueError:
-            raise BadSetting(
-                f"BOARDBOT_REHEARSE_FROM {rehearse_from!r} is not an ISO-8601 instant, "
-                "e.g. 2027-01-07T09:00."
-            ) from None
+        except ValueError as error:
+            raise BadSetting(f"BOARDBOT_REHEARSE_FROM {error}") from None
         return cls(
             bot_token=os.environ.get("SLACK_BOT_TOKEN") or None,
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or None,
@@ -119,10 +116,21 @@ def _zone(name: str) -> str:
 
 
 def instant(text: str | None, zone: str) -> datetime | None:
-    """An ISO-8601 instant, in UTC; without an offset it is read in `zone` (the boards'
-    default timezone: 09:00 is nine o'clock where the boards meet). ValueError if it is
-    not one."""
+    """An ISO-8601 instant, in UTC; without an offset it is read in `zone` (the
+    deployment's BOARD_TIMEZONE). ValueError, saying why, if it is not one or if, without
+    an offset, that local time happens twice or not at all as the clocks change."""
     if not text:
         return None
-    moment = datetime.fromisoformat(text)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))).astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO-8601 instant, e.g. 2027-01-07T09:00.") from None
+    if moment.tzinfo is None:
+        local = moment.replace(tzinfo=ZoneInfo(zone))
+        if local.utcoffset() != local.replace(fold=1).utcoffset():
+            raise ValueError(
+                f"{text!r} happens twice or not at all in {zone} as the clocks change; "
+                "give its offset, e.g. 2027-10-31T01:30+01:00."
+            )
+        moment = local
+    return moment.astimezone(UTC)

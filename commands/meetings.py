@@ -77,19 +77,20 @@ def read_when(ctx: Context, text: str) -> When:
     try:
         clock = dates.parse_time(words[-1])
     except UsageError:
-        if _is_a_date(" ".join(words), ctx.today):  # `14 Jan 2027`, `next Thursday`
+        # `14 Jan 2027`, `next Thursday`; not `7 Jan 10`, a time misread as 2010.
+        day = _date_or_none(" ".join(words), ctx.today)
+        if day is not None and day >= ctx.today - timedelta(days=JUST_HELD_DAYS):
             raise UsageError(f"Give the time too, e.g. {' '.join(words)} 10:00.") from None
         raise
     day = dates.parse_date(" ".join(words[:-1]), ctx.today)
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
 
 
-def _is_a_date(text: str, today: date) -> bool:
+def _date_or_none(text: str, today: date) -> date | None:
     try:
-        dates.parse_date(text, today)
+        return dates.parse_date(text, today)
     except UsageError:
-        return False
-    return True
+        return None
 
 
 def _trailing_options(text: str, options: dict[str, str]) -> str:
@@ -236,9 +237,7 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
     """A meeting not yet held; or one that has started (entered by mistake, say) while
     nothing is minuted at it."""
-    meeting = find_meeting(ctx, args)
-    if meeting.status == "cancelled":
-        raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
+    meeting = _not_cancelled(ctx, args)
     if meeting.starts_at <= ctx.now and stored.has_record(ctx.session, meeting):
         raise UsageError(
             Strong(f"M{meeting.number}"),
@@ -258,11 +257,16 @@ def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None
     ctx.change(meeting, verb, f"M{meeting.number}", **values, **next_revision(ctx.now))
 
 
-def _scheduled(ctx: Context, number_text: str) -> Meeting:
-    """A meeting that has not started and is not cancelled, by its M#."""
+def _not_cancelled(ctx: Context, number_text: str) -> Meeting:
     meeting = find_meeting(ctx, number_text)
     if meeting.status == "cancelled":
         raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
+    return meeting
+
+
+def _scheduled(ctx: Context, number_text: str) -> Meeting:
+    """A meeting that has not started and is not cancelled, by its M#."""
+    meeting = _not_cancelled(ctx, number_text)
     if meeting.starts_at <= ctx.now:
         raise UsageError(Strong(f"M{meeting.number}"), " has already started.")
     return meeting

@@ -197,7 +197,7 @@ def claim(
     now: datetime,
     timeout: timedelta = DEFAULT_CLAIM_TIMEOUT,
     *,
-    meeting_starts_at: datetime | None = None,
+    meeting_starts_at: datetime | None,
 ) -> int:
     """Take the reminder for this pass: its attempt number, or 0 if another pass has it
     or it was sent. A meeting's reminder records the start it is for."""

@@ -89,18 +89,42 @@ class BadRows(Exception):
 
 def add_reminder_starts(tables: dict[str, Any]) -> None:
     """Bring version 1 of the file, whose reminders do not say which meeting start they
-    were sent for, up to date: each is taken to have been for its meeting's start in
-    the file, as migration 0005 takes them. Anything malformed is left for
-    `decoded_tables` to refuse."""
-    meetings = tables.get("meetings")
-    reminders = tables.get("reminder_deliveries")
-    if not isinstance(meetings, list) or not isinstance(reminders, list):
-        return
-    starts = {m.get("id"): m.get("starts_at") for m in meetings if isinstance(m, dict)}
-    for row in reminders:
-        if isinstance(row, dict):
-            meeting_kind = row.get("kind") in MEETING_KINDS
-            row["meeting_starts_at"] = starts.get(row.get("subject_id")) if meeting_kind else None
+    were sent for, up to date as migration 0005 does: one that went out after its
+    meeting was last added or moved was for the meeting's start in the file; of any
+    other the start is not known. Anything malformed is left for `decoded_tables` to
+    refuse."""
+    meetings = {
+        row["id"]: row for row in _dicts(tables.get("meetings")) if isinstance(row.get("id"), int)
+    }
+    scheduled: dict[object, datetime] = {}
+    for entry in _dicts(tables.get("audit_entries")):
+        at = _moment(entry.get("at"))
+        if entry.get("verb") in ("meeting.add", "meeting.move") and at is not None:
+            subject = entry.get("subject")
+            scheduled[subject] = max(at, scheduled.get(subject, at))
+    for row in _dicts(tables.get("reminder_deliveries")):
+        subject = row.get("subject_id")
+        meeting = meetings.get(subject) if isinstance(subject, int) else None
+        start = None
+        if meeting is not None and row.get("kind") in MEETING_KINDS:
+            since = scheduled.get(f"M{meeting.get('number')}") or _moment(meeting.get("created_at"))
+            sent = _moment(row.get("sent_at"))
+            if since is not None and sent is not None and sent >= since:
+                start = meeting.get("starts_at")
+        row["meeting_starts_at"] = start
+
+
+def _dicts(rows: Any) -> list[dict[str, Any]]:
+    return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+
+
+def _moment(text: Any) -> datetime | None:
+    """An aware instant written in the file, or None."""
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def decoded_tables(tables: Mapping[str, Any]) -> Tables:

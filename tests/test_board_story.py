@@ -19,8 +19,10 @@ from storage.models import (
     Member,
     Person,
 )
-from tests.conftest import RunningApp
+from tests.conftest import Core, RunningApp
 from tests.snapshots import dump
+
+SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 BEFORE_THE_QUARTER = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 DURING_THE_MEETING = datetime(2027, 1, 14, 10, 45, tzinfo=UTC)
@@ -459,6 +461,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 99999999999h", "at most 24 hours"),
         ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
         ("UCHAIR", "meeting add 14 Jan 2027", "Give the time too, e.g. 14 Jan 2027 10:00."),
+        ("UCHAIR", "meeting add 7 Jan 10", "“10” is ambiguous as a time"),
         ("UCHAIR", "meeting move M1 next Thursday", "Give the time too, e.g. next Thursday 10:00"),
         ("UCHAIR", "meeting add 14/01/2027 13pm", "with am/pm the hour is 1 to 12"),
         ("UCHAIR", "meeting add 1/11/2026 10:00", "more than 7 days ago"),
@@ -663,6 +666,27 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     assert (
         "was cancelled, so it has no minutes" in running_app.command("UGILL", "minutes M1")["text"]
     )
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        "apologies <@UPAUL>",
+        "note 1 Hotspot data shared",
+        "decision 1 to note the report",
+        "action add <@UPAUL> Share the data item 1",
+        "minutes publish M1",
+    ],
+)
+def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, record: str) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UGILL", "meeting add 14/01/2027 10:00", SET_UP)
+    core.command("UGILL", "agenda add SSNP report", SET_UP)
+    assert "M1" in core.command("UGILL", record, DURING_THE_MEETING)
+    refused = core.command("UGILL", "meeting cancel M1", DURING_THE_MEETING)
+    assert "M1 has started and its record" in refused
 
 
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:

@@ -271,11 +271,16 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     document["tables"]["meetings"].append(document["tables"]["meetings"][0])
     twice = json.dumps(document).encode()
     newer = exported.content.replace(b'"version": 2', b'"version": 3')
+    old = json.loads(exported.content)
+    old["version"] = 1
+    old["tables"]["meetings"][0]["id"] = [1]
+    malformed_old = json.dumps(old).encode()
     empty = dump(target)
     for content, says in [
         (broken, "actions.item_id = 999999 names no row"),
         (twice, "Two rows of “meetings” have the same id"),
         (newer, "this Board Bot reads versions 1 to 2"),
+        (malformed_old, "row 1 of “meetings”, id: \\[1\\] is not a int"),
         (b"board,actions\n", "not JSON"),
     ]:
         with pytest.raises(TransferError, match=says):

@@ -133,6 +133,9 @@ def test_an_at_without_an_offset_is_board_time_and_the_output_shows_what_was_pos
     refused = run(["-m", "bot", "reminders", "run", "--at", "31/03/2027"], env)
     assert refused.returncode == 2
     assert "--at '31/03/2027' is not an ISO-8601 instant, e.g. 2027-01-07T09:00." in refused.stderr
+    skipped = run(["-m", "bot", "reminders", "run", "--at", "2027-03-28T01:30"], env)
+    assert skipped.returncode == 2
+    assert "'2027-03-28T01:30' happens twice or not at all in Europe/London" in skipped.stderr
 
 
 def test_two_passes_at_the_same_instant_post_each_reminder_once(running_app: RunningApp) -> None:

@@ -168,13 +168,16 @@ def test_a_move_reschedules_what_a_pass_run_ahead_of_the_clock_already_sent(
     assert due(database, at("2027-01-14T09:01")) == []
 
 
-def test_reminders_sent_before_migration_0005_count_as_sent_for_the_present_start(
+def test_migration_0005_takes_a_reminder_as_for_the_present_start_unless_moved_since(
     core: Core, database: Database
 ) -> None:
-    board(core)
-    [call] = due_reminders(database, at("2026-12-31T09:00"))
-    assert claim(database, call.key, call.board_id, "test", at("2026-12-31T09:00"))
-    mark_sent(database, call.key, "test", at("2026-12-31T09:00"), None)
+    """Reminders sent before 0005: one sent since its meeting was last added or moved
+    was for its present start; of one sent before a move, the start is not known."""
+    board(core)  # M1 on 14 January
+    core.command("UGILL", "meeting add 21/01/2027 10:00", SET_UP)  # M2
+    send_all(database, at("2026-12-31T09:00"))  # M1's call for items
+    core.command("UGILL", "meeting move M1 11/02/2027 10:00", at("2027-01-02T10:00"))
+    send_all(database, at("2027-01-07T09:00"))  # M2's call for items
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -183,10 +186,26 @@ def test_reminders_sent_before_migration_0005_count_as_sent_for_the_present_star
         command.downgrade(config, "0004")
         command.upgrade(config, "head")
     with database.transaction() as session:
-        [sent] = session.scalars(select(ReminderDelivery)).all()
-        assert sent.meeting_starts_at == at("2027-01-14T10:00")
-    core.command("UGILL", "reminders set call 15", at("2027-01-01T10:00"))
-    assert due(database, at("2027-01-07T09:00")) == [("draft_agenda", "CBOARD")]
+        starts = session.scalars(
+            select(ReminderDelivery.meeting_starts_at).order_by(ReminderDelivery.id)
+        ).all()
+    assert starts == [None, at("2027-01-21T10:00")]
+    core.command("UGILL", "reminders set call 15", at("2027-01-08T10:00"))
+    assert due(database, at("2027-01-08T10:01")) == []  # M2's call stands at a new offset
+    assert due(database, at("2027-01-27T09:00")) == [("agenda_call", "CBOARD")]  # M1's, again
+
+
+def test_a_reminder_claimed_again_after_a_failure_records_the_start_it_is_now_for(
+    database: Database, core: Core
+) -> None:
+    board(core)
+    [call] = due_reminders(database, at("2026-12-31T09:00"))
+    old, new = at("2027-01-14T10:00"), at("2027-01-14T14:00")
+    assert claim(database, call.key, call.board_id, "a", call.fire_at, meeting_starts_at=old)
+    release(database, call.key, "a", "Slack answered 503")
+    assert claim(database, call.key, call.board_id, "b", call.fire_at, meeting_starts_at=new)
+    with database.transaction() as session:
+        assert session.scalars(select(ReminderDelivery.meeting_starts_at)).all() == [new]
 
 
 def test_what_went_out_is_not_sent_again_for_new_offsets_or_a_meeting_moved_a_day(
@@ -221,7 +240,10 @@ def test_an_agenda_change_is_not_a_move(core: Core, database: Database) -> None:
 
     core.command("UGILL", "meeting move M1 14/04/2027 10:00", at("2027-01-12T10:00"))
     [call] = due_reminders(database, at("2027-03-31T09:00"))
-    assert claim(database, call.key, call.board_id, "test", at("2027-03-31T09:00"))
+    now = at("2027-03-31T09:00")
+    assert claim(
+        database, call.key, call.board_id, "test", now, meeting_starts_at=call.meeting_starts_at
+    )
     release(database, call.key, "test", "Slack answered 503")
     core.command("UGILL", "agenda add Knife crime", at("2027-03-31T09:30"))
     assert due(database, at("2027-03-31T09:31")) == [("agenda_call", "CBOARD")]
