@@ -28,8 +28,8 @@ bench-quick: $(STAMP)  ## the same with 50 boards (under 3 minutes)
 	$(BIN)/python -m bench.run --quick
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot commands storage tests
-	$(BIN)/mypy bot commands storage
+	$(BIN)/ruff check bot commands storage bench tests
+	$(BIN)/mypy bot commands storage bench
 
 upgrade: $(STAMP)
 	$(BIN)/boardbot db upgrade
