@@ -151,11 +151,16 @@ def file_stem(name: str) -> str:
 
 # How a decision is minuted: RESOLVED, unless it is a recommendation to another body
 # ("RECOMMEND that the report goes to the policy committee"). Typed as board papers
-# word it, the word itself leads ("RESOLVED: that …", "RESOLVE to note …").
-# Only as a label: followed by `:`, `,`, `-`, `that` or `to` ("Resolved issues …" is not).
+# word it, the word itself leads ("RESOLVED: that …", "RESOLVE to note …", "AGREED:
+# …"). Only as a label: followed by `:`, `,`, `-`, `that` or `to` ("Resolved issues …"
+# is not).
 RESOLUTION = re.compile(
-    r"(?:(?P<resolved>resolved?)|recommend(?:ed|s)?)(?:\s*[:,-]\s*|\s+(?=(?:that|to)\b))", re.I
+    r"(?:(?P<resolved>resolved?|agreed)|recommend(?:ed|s)?)(?:\s*[:,-]\s*|\s+(?=(?:that|to)\b))",
+    re.I,
 )
+# Or copied from a paper's recommendation, the word in capitals after a few words of
+# its own: "The committee is invited to RESOLVE to note this report".
+PREAMBLE = re.compile(r"[^.:;]{1,80}?\s(?=(?:RESOLVED?|RECOMMEND(?:ED|S)?)\b)")
 
 
 @dataclass(frozen=True)
@@ -167,9 +172,12 @@ class Decision:
 
     @classmethod
     def of(cls, typed: str) -> Decision:
-        """The decision as typed (and stored), with any leading RESOLVE or RECOMMEND
-        read as its label."""
-        match = RESOLUTION.match(typed)
+        """The decision as typed (and stored), with any leading RESOLVE, AGREED or
+        RECOMMEND read as its label (and any words of a paper's before it dropped)."""
+        preamble = PREAMBLE.match(typed)
+        match = RESOLUTION.match(typed) or (
+            RESOLUTION.match(typed, preamble.end()) if preamble else None
+        )
         if match is None:
             return cls("RESOLVED", typed)
         label = "RESOLVED" if match["resolved"] else "RECOMMENDED"

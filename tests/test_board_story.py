@@ -689,6 +689,29 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
     assert "M1 has started and its record" in refused
 
 
+@pytest.mark.parametrize(
+    ("typed", "minuted"),
+    [
+        (
+            "The committee is invited to RESOLVE to note this report",
+            "RESOLVED: to note this report",
+        ),
+        ("The Board RESOLVED that the plan is adopted", "RESOLVED: that the plan is adopted"),
+        ("AGREED: to fund the post", "RESOLVED: to fund the post"),
+        ("Members RECOMMEND that it goes to cabinet", "RECOMMENDED: that it goes to cabinet"),
+        ("The police will RESOLVE the issue", "RESOLVED: The police will RESOLVE the issue"),
+    ],
+)
+def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
+    core: Core, typed: str, minuted: str
+) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    core.command("UCHAIR", "agenda add SSNP report", SET_UP)
+    decided = core.command("UCHAIR", f"decision 1 {typed}", DURING_THE_MEETING)
+    assert decided.endswith(f"\n{minuted}")
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
