@@ -9,6 +9,7 @@ from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
 from commands.replies import Message, Outcome, Strong, line
+from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
 from storage.calendar import next_revision
@@ -87,6 +88,12 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     removed = next((item for item in items if item.position == position), None)
     if removed is None:
         raise NotFound(f"M{meeting.number} has no agenda item {position}.")
+    if stored.item_has_record(ctx.session, removed.id):
+        raise UsageError(
+            Strong(f"Agenda item {position}"),
+            f" of M{meeting.number} has notes, decisions or actions recorded against it, "
+            "so it stays in the record.",
+        )
     ctx.audit("agenda.remove", f"M{meeting.number} item {position}", snapshot(removed), None)
     ctx.session.delete(removed)
     ctx.session.flush()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, raiseload
 
 from storage import audit, queries
@@ -157,12 +157,23 @@ def has_record(session: Session, meeting: Meeting) -> bool:
         select(
             or_(
                 exists().where(Attendance.meeting_id == meeting.id),
-                exists().where(ItemRecord.item_id.in_(items)),
-                exists().where(or_(Action.meeting_id == meeting.id, Action.item_id.in_(items))),
+                exists().where(Action.meeting_id == meeting.id),
+                _minuted(items),
             )
         )
     )
     return bool(minuted) or bool(publications(session, meeting.board_id, meeting.number))
+
+
+def item_has_record(session: Session, item_id: int) -> bool:
+    """Whether a note, a decision or an action is recorded against the agenda item."""
+    return bool(session.scalar(select(_minuted([item_id]))))
+
+
+def _minuted(items: Select[int] | list[int]) -> ColumnElement[bool]:
+    return or_(
+        exists().where(ItemRecord.item_id.in_(items)), exists().where(Action.item_id.in_(items))
+    )
 
 
 def lock_meeting(session: Session, meeting_id: int) -> None:

@@ -712,6 +712,23 @@ def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
     assert decided.endswith(f"\n{minuted}")
 
 
+def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    for title in ("SSNP report", "Drugs and violent crime", "Any other business"):
+        core.command("UCHAIR", f"agenda add {title}", SET_UP)
+    core.command("UCHAIR", "note 1 Hotspots remain", DURING_THE_MEETING)
+    core.command("UCHAIR", "action add <@UPAUL> Share the data item 2", DURING_THE_MEETING)
+    for position in (1, 2):
+        refused = core.command("UCHAIR", f"agenda remove {position} M1", DURING_THE_MEETING)
+        assert f"Agenda item {position} of M1 has notes, decisions or actions" in refused
+    removed = core.command("UCHAIR", "agenda remove 3 M1", DURING_THE_MEETING)
+    assert removed.startswith("Removed agenda item 3 (Any other business) from M1.")
+    agenda = core.command("UCHAIR", "agenda M1", DURING_THE_MEETING)
+    assert "1. SSNP report" in agenda and "2. Drugs and violent crime" in agenda
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
