@@ -34,7 +34,8 @@ def main() -> None:
         ack(response_type="ephemeral", text="Board Bot is here.")
 
     # Same WSGI routing and waitress settings as `boardbot serve`; the database is never used.
-    server = make_server(Routes(app, Database("sqlite://")), "127.0.0.1", args.port)
+    routes = Routes(app, Database("sqlite://"), signing_secret=os.environ["SLACK_SIGNING_SECRET"])
+    server = make_server(routes, "127.0.0.1", args.port)
     logging.getLogger("boardbot").info(
         "serving on http://127.0.0.1:%s/slack/events", server.effective_port
     )

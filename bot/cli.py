@@ -139,7 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = build_app(settings, database, deliveries, clock, write_ics)
     # Socket Mode takes Slack's requests over its socket; calendar apps still fetch the
     # feed over HTTP, so both modes listen, and only `serve` takes Slack's requests there.
-    routes = Routes(app, database, clock, write_ics, slack_events=verb == "serve")
+    routes = Routes(
+        app,
+        database,
+        clock,
+        write_ics,
+        slack_events=verb == "serve",
+        signing_secret=settings.signing_secret,
+    )
     try:
         server = make_server(routes, args.host, args.port)
     except OSError as error:

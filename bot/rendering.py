@@ -137,12 +137,14 @@ def plain(message: Message, limit: int) -> str:
 
 
 def text_of(part: list[dict[str, Any]]) -> str:
-    """The fallback text of a message made of these blocks: their mrkdwn, within
-    Slack's limit."""
+    """The fallback text of a message made of these blocks: their mrkdwn (a header's
+    plain text escaped and in bold, as `text` has it), within Slack's limit."""
     texts = []
     for block in part:
         content = block.get("text")
-        if isinstance(content, dict):
+        if isinstance(content, dict) and content.get("type") == "plain_text":  # a header
+            texts.append(f"*{escape(content.get('text', ''))}*")
+        elif isinstance(content, dict):
             texts.append(content.get("text", ""))
         for element in block.get("elements", []):
             if element.get("type") == "mrkdwn":

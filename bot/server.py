@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
+from bot.app import signed_by_slack
 from bot.config import utc_now
 from commands import calendar_feed, calendar_ics
 from commands.errors import Unavailable
@@ -21,6 +24,33 @@ log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 SERVER_THREADS = 8
 CALENDAR_PATH = re.compile(r"/calendar/(?P<token>[A-Za-z0-9_-]{1,100})\.ics")
+
+
+class _SlackEvents(SlackRequestHandler):
+    """Bolt's WSGI handler, except for a body Bolt cannot read at all (not UTF-8, not
+    JSON, not a form holding a JSON object): Bolt reads the body before it checks the
+    signature, and would answer 500. Such a request is refused 401 unless Slack signed
+    it (then 400), like any other nobody signed."""
+
+    def __init__(self, app: App, signing_secret: str) -> None:
+        super().__init__(app, path="/slack/events")
+        self._verifier = SignatureVerifier(signing_secret)
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        length = int(request.environ.get("CONTENT_LENGTH") or 0)
+        raw = request.environ["wsgi.input"].read(length) if length else b""
+        headers = request.get_headers()
+        try:
+            bolt_request = BoltRequest(
+                body=raw.decode("utf-8"), query=request.query_string, headers=headers
+            )
+        except (ValueError, AttributeError, TypeError):  # what Bolt's parsing raises
+            timestamp = str(headers.get("x-slack-request-timestamp", ""))
+            signature = str(headers.get("x-slack-signature", ""))
+            signed = signed_by_slack(self._verifier, raw, timestamp, signature)
+            log.warning("a request Bolt cannot read (%s)", "signed" if signed else "unsigned")
+            return BoltResponse(status=400 if signed else 401, body="")
+        return self.app.dispatch(bolt_request)
 
 
 class Routes:
@@ -35,8 +65,10 @@ class Routes:
         write_ics: calendar_feed.Writer = calendar_ics.ics,
         *,
         slack_events: bool = True,
+        signing_secret: str | None = None,
     ) -> None:
-        self._slack = SlackRequestHandler(app, path="/slack/events") if slack_events else None
+        """`signing_secret` is the app's: a request Bolt cannot read is answered by it."""
+        self._slack = _SlackEvents(app, signing_secret or "") if slack_events else None
         self._database = database
         self._clock = clock
         self._write_ics = write_ics

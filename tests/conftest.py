@@ -178,7 +178,8 @@ def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterato
     clock = Clock()
     deliveries = Lane()
     app = build_app(settings, database, deliveries, clock, calendar_writer())
-    server = make_server(Routes(app, database, clock, calendar_writer()), "127.0.0.1", 0)
+    routes = Routes(app, database, clock, calendar_writer(), signing_secret=settings.signing_secret)
+    server = make_server(routes, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"

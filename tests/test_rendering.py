@@ -3,7 +3,7 @@
 from slack_sdk.models.blocks import Block
 
 from bot.listeners.views.update_modal import update_form
-from bot.rendering import payloads
+from bot.rendering import payloads, text_of
 from commands.replies import Button, Code, Mention, Message, Section, Strong, line
 
 
@@ -35,6 +35,16 @@ def test_long_messages_split_into_several_within_slacks_limits_and_lose_nothing(
         block["text"]["text"] for p in parts for block in p["blocks"] if block["type"] == "section"
     )
     assert all(f"Item {n} line {i} " in everything for n in range(40) for i in range(12))
+
+
+def test_user_text_in_a_title_is_escaped_in_every_part_of_a_long_message() -> None:
+    """`text` is what notifications show: a board called "<!channel>" pings no one."""
+    sections = tuple(Section((line("word " * 100),)) for _ in range(60))
+    parts = payloads(Message(title="CSP <!channel> & Co", sections=sections))
+    assert len(parts) == 2
+    assert parts[0]["text"].startswith("*CSP &lt;!channel&gt; &amp; Co*\n")
+    assert "<!channel>" not in parts[0]["text"]
+    assert text_of(parts[0]["blocks"]) == parts[0]["text"]
 
 
 def test_a_single_line_longer_than_a_section_is_split_not_cut() -> None:

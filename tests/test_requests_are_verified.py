@@ -1,6 +1,7 @@
 """Only requests signed by Slack in the last five minutes get in (SPEC §4)."""
 
 import json
+import time
 from urllib.parse import urlencode
 
 import pytest
@@ -33,6 +34,34 @@ def test_unsigned_and_stale_requests_are_refused_and_change_nothing(
 
     assert dump(running_app.database) == before
     assert running_app.slack.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{garbage", "application/json"),
+        (b"null", "application/json"),
+        (b"[1]", "application/json"),
+        (b"payload=%7Bbad", "application/x-www-form-urlencoded"),
+        (b"payload=1", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_bolt_cannot_read_is_refused_401_unsigned_and_400_signed(
+    running_app: RunningApp, body: bytes, content_type: str
+) -> None:
+    """Never a 500: Bolt reads the body before it checks who sent it."""
+    sender = running_app.sender
+    forged = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(int(time.time())),
+        "X-Slack-Signature": "v0=00",
+    }
+    assert post(sender.url, body, forged).status == 401
+    if body.isascii():  # slack-sdk signs (and verifies) UTF-8 bodies only
+        signed = post(sender.url, body, sender.headers(body, content_type=content_type))
+        assert signed.status == 400
+    assert running_app.command("UCHAIR", "help")["response_type"] == "ephemeral"
 
 
 def test_a_signed_request_gets_in(running_app: RunningApp) -> None:
