@@ -149,13 +149,23 @@ def conversation(client: WebClient, target: str) -> str:
 
 
 def upload(client: WebClient, target: str, file: File, data: bytes) -> None:
-    """Attach a file to a channel, or to a person's DM with the bot."""
-    client.files_upload_v2(
-        channel=conversation(client, target),
-        content=data,
-        filename=file.filename,
-        title=file.title,
-    )
+    """Attach a file to a channel, or to a person's DM with the bot. The bot posts in a
+    public channel without being in it (chat:write.public), but shares a file there
+    only as a member: it joins, as it does to look back for reminders."""
+    channel = conversation(client, target)
+
+    def share() -> None:
+        client.files_upload_v2(
+            channel=channel, content=data, filename=file.filename, title=file.title
+        )
+
+    try:
+        share()
+    except SlackApiError as error:
+        if error.response.get("error") != "not_in_channel" or channel != target:
+            raise
+        client.conversations_join(channel=channel)
+        share()
 
 
 def _explain(target: str, reason: str) -> str:

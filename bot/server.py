@@ -77,7 +77,7 @@ class Routes:
         path = environ.get("PATH_INFO", "")
         if path == "/slack/events" and self._slack is not None:
             return self._slack(environ, start_response)
-        if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+        if path == "/healthz" and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             return self._health(start_response)
         calendar = CALENDAR_PATH.fullmatch(path)
         if calendar and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:

@@ -20,7 +20,7 @@ from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
 from storage.database import Database
 from storage.models import AuditEntry, Board, Meeting
-from tests.conftest import SIGNING_SECRET, Core, RunningApp
+from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp
 from tests.csp_quarter import (
     DURING_THE_SECOND,
     NOTE_WITH_MARKUP,
@@ -309,6 +309,21 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
     assert "Published revised minutes (version 2) of *M1*" in revised
     history = running_app.command("UGILL", "history M1")["text"]
     assert "published the minutes, but they could not be posted" in history
+
+
+def test_minutes_published_in_a_public_channel_the_bot_is_not_in_bring_their_files(
+    running_app: RunningApp,
+) -> None:
+    """It posts there without being a member, but joins to share the files."""
+    hold_first_meeting(running_app)
+    running_app.slack.fail_next("files.completeUploadExternal", status=200, error="not_in_channel")
+    published = running_app.command("UGILL", "minutes publish")["text"]
+    assert "Published the minutes of *M1*" in published
+    [joined] = running_app.slack.wait_for("conversations.join")
+    assert joined.params["channel"] == CHANNEL
+    shared = running_app.slack.wait_for("files.completeUploadExternal", 3)
+    assert [call.params["channel_id"] for call in shared] == [CHANNEL] * 3
+    assert running_app.slack.calls_to("response_url") == []
 
 
 def test_only_officers_publish_and_only_meetings_that_have_started(

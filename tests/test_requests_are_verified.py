@@ -2,6 +2,7 @@
 
 import json
 import time
+import urllib.request
 from urllib.parse import urlencode
 
 import pytest
@@ -72,6 +73,9 @@ def test_a_signed_request_gets_in(running_app: RunningApp) -> None:
 
 def test_health_and_unknown_paths(running_app: RunningApp) -> None:
     assert get(running_app.url + "/healthz").body == "ok"
+    head = urllib.request.Request(running_app.url + "/healthz", method="HEAD")
+    with urllib.request.urlopen(head, timeout=5) as answer:  # what load balancers send
+        assert (answer.status, answer.read()) == (200, b"")
     assert get(running_app.url + "/nothing-here").status == 404
     body = urlencode({"a": "b"}).encode()
     assert post(running_app.url + "/slack/events", body, {}).status == 401
