@@ -70,6 +70,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
                 ":",
             ),
             describe.item_line(item),
+            footnote=None if target else _in_progress_note(ctx),
         )
     )
 
@@ -120,6 +121,15 @@ def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
     audit row is the record)."""
     for name, value in next_revision(ctx.now).items():
         setattr(meeting, name, value)
+
+
+def _in_progress_note(ctx: Context) -> str | None:
+    """With a meeting going on now (the next meeting is the one after it): how to add an
+    item to that one instead."""
+    found = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    if found is None or found.ends_at <= ctx.now:
+        return None
+    return f"M{found.number} is in progress: to add an item to it, end with to M{found.number}."
 
 
 def _next_meeting(ctx: Context, naming: str) -> Meeting:

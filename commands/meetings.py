@@ -222,7 +222,7 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
 def meeting_move(ctx: Context, args: str) -> Outcome:
     number_text, rest = parsing.split_first(args)
     meeting = _scheduled(ctx, number_text)
-    when = read_when(ctx, rest)
+    when = read_when(ctx, re.sub(r"^\s*to\s+", "", rest, flags=re.I))  # `move M2 to 21/4/2027 …`
     if when.starts_at <= ctx.now:
         raise UsageError(f"{dates.say_datetime(when.starts_at, ctx.zone)} is in the past.")
     length = meeting.ends_at - meeting.starts_at

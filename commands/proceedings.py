@@ -119,11 +119,19 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 
 
 def current_meeting(ctx: Context) -> Meeting:
-    meeting = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now, held_since(ctx))
-    if meeting is None:
+    board = ctx.the_board()
+    meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
+    if meeting is not None:
+        return meeting
+    coming = queries.next_meeting(ctx.session, board.id, ctx.now)
+    if coming is not None and coming.starts_at.astimezone(ctx.zone).date() == ctx.today:
         raise UsageError(
-            "There is no current meeting: none is in progress or started in the last "
-            f"{JUST_HELD_DAYS} days. "
-            f"Enter a meeting just held with {ctx.invocation.command} meeting add."
+            Strong(f"M{coming.number}"),
+            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record attendance, "
+            "notes and decisions once it has started.",
         )
-    return meeting
+    raise UsageError(
+        "There is no current meeting: none is in progress or started in the last "
+        f"{JUST_HELD_DAYS} days. "
+        f"Enter a meeting just held with {ctx.invocation.command} meeting add."
+    )

@@ -729,6 +729,32 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
     assert "1. SSNP report" in agenda and "2. Drugs and violent crime" in agenda
 
 
+def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    early = core.command("UCHAIR", "present <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
+    assert early.startswith("M1 starts at 10:00: record attendance, notes and decisions once")
+    day_before = core.command(
+        "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
+    )
+    assert day_before.startswith("There is no current meeting")
+
+
+def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_one(
+    core: Core,
+) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2", SET_UP)
+    added = core.command("UCHAIR", "agenda add Any other business", DURING_THE_MEETING)
+    assert added.startswith("Added agenda item 1 to M2:")
+    assert added.endswith("M1 is in progress: to add an item to it, end with to M1.")
+    named = core.command("UCHAIR", "agenda add Any other business to M1", DURING_THE_MEETING)
+    assert named.startswith("Added agenda item 1 to M1:") and "in progress" not in named
+    moved = core.command("UCHAIR", "meeting move M2 to 21/04/2027 14:00", DURING_THE_MEETING)
+    assert "Moved M2 Wednesday 21 April 2027, 14:00" in moved
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
