@@ -93,19 +93,22 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
 
 
 def actions(ctx: Context, args: str) -> Outcome:
-    """`[mine | <@user> | overdue | all]`: open actions unless `all`."""
+    """`[mine | <@user> | overdue | all]` (also `open`, `done`, `dropped`): open actions
+    unless `all`."""
     board = ctx.the_board()
     choice = args.strip()
     owner, named, title = None, None, "Open actions"
     statuses: tuple[str, ...] = ("open",)
     overdue_only = False
-    if choice.lower() == "mine":
+    if choice.lower() in {"mine", "me"}:
         owner, title = ctx.caller, "Your open actions"
     elif choice.lower() == "overdue":
         overdue_only, title = True, "Overdue actions"
     elif choice.lower() == "all":
         statuses, title = ("open", "done", "dropped"), "All actions"
-    elif choice:
+    elif choice.lower() in {"done", "dropped"}:
+        statuses, title = (choice.lower(),), f"{choice.capitalize()} actions"
+    elif choice and choice.lower() != "open":
         owner = named = parsing.mention(choice, "owner")
         name = queries.names(ctx.session, {owner}).get(owner)
         title = f"Open actions of {name}" if name else "Open actions of one owner"

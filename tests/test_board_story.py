@@ -755,6 +755,24 @@ def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_on
     assert "Moved M2 Wednesday 21 April 2027, 14:00" in moved
 
 
+def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    for what in ("Map hotspots", "Share data", "Brief the PCC"):
+        core.command("UCHAIR", f"action add <@UPAUL> {what}", SET_UP)
+    core.command("UCHAIR", "action done A1", SET_UP)
+    core.command("UCHAIR", "action drop A2", SET_UP)
+    assert (
+        core.command("UCHAIR", "actions done", SET_UP) == "Done actions (1)\nA1 @UPAUL Map hotspots"
+    )
+    dropped = core.command("UCHAIR", "actions dropped", SET_UP)
+    assert dropped == "Dropped actions (1)\nA2 @UPAUL Share data"
+    assert core.command("UCHAIR", "actions open", SET_UP) == core.command(
+        "UCHAIR", "actions", SET_UP
+    )
+    assert "A3 @UPAUL Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
