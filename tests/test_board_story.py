@@ -773,6 +773,17 @@ def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
     assert "A3 @UPAUL Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
 
 
+def test_an_action_due_by_the_next_meeting_is_due_the_day_it_meets(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    typed = "action add <@UPAUL> Draft the risk register by the next meeting"
+    refused = core.command("UCHAIR", typed, SET_UP)
+    assert refused.startswith("No meeting is scheduled to be due by. Give a date: by 14/1/2027.")
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    added = core.command("UCHAIR", typed, SET_UP)
+    assert added == "Added A1 for @UPAUL: Draft the risk register\nDue Thursday 14 January 2027."
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
