@@ -60,6 +60,7 @@ class ActionEntry:
     owner: str
     due_on: date | None
     status: str  # open | done | dropped, as it is now
+    closed_on: date | None  # the board's local day it was done or dropped
     overdue: bool
     rag: str | None  # the status the updates last gave
     updates: tuple[Update, ...] = ()
@@ -74,7 +75,10 @@ class ActionEntry:
 
     @property
     def state(self) -> str:
-        return f"{self.status} (overdue)" if self.overdue else self.status
+        """`open (overdue)`, `done Wed 10 Feb 2027`."""
+        if self.overdue:
+            return f"{self.status} (overdue)"
+        return f"{self.status} {say_short_date(self.closed_on)}" if self.closed_on else self.status
 
     @property
     def state_is_news(self) -> bool:
@@ -177,6 +181,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             owner=roster.name(action.owner_id),
             due_on=action.due_on,
             status=action.status,
+            closed_on=action.closed_at.astimezone(zone).date() if action.closed_at else None,
             overdue=describe.is_overdue(action, today),
             rag=describe.current_rag(update.rag for update in action.updates),
             updates=updates,

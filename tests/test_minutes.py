@@ -248,7 +248,8 @@ def test_matters_arising_at_the_next_meeting_collate_the_updates_posted_in_betwe
 
     arising = section_headed(reply["blocks"], "Matters arising").splitlines()[1:]
     assert arising == [
-        "*A1* Circulate the SSNP strategy to partners — Gill Harris · due Thu 7 Jan 2027 · done",
+        "*A1* Circulate the SSNP strategy to partners — Gill Harris · due Thu 7 Jan 2027 · "
+        "done Mon 1 Mar 2027",
         "    • Thu 11 Feb 2027 Gill Harris: [GREEN] Strategy circulated to all partners",
         "*A3* Share hotspot data with housing — Paul Valentine · due Sun 28 Feb 2027 · "
         "open (overdue)",
