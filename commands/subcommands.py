@@ -62,6 +62,8 @@ def help_(ctx: Context, args: str) -> Outcome:
     asked = args.strip().lower().removeprefix(command + " ")
     topic = asked.removesuffix("s")
     chosen = [s for s in LISTED if s.topic == topic or s.name == asked]
+    if topic in {"date", "time"}:
+        return Outcome(reply=DATES_HELP)
     if topic and chosen:
         lines = []
         for sub in chosen:
@@ -88,11 +90,35 @@ def help_(ctx: Context, args: str) -> Outcome:
             footnote="<…> is yours to fill in; […] may be left out. Members may read "
             "everything, add agenda items and actions, and update or close their own; the "
             "chair, vice-chair and secretary may do everything. Dates are day first "
-            f"(14/1/2027), or words like next Thursday. {command} help <topic> shows "
-            f"examples, e.g. {command} help action.",
+            f"(14/1/2027), or words like next Thursday: {command} help dates. {command} help "
+            f"<topic> shows examples, e.g. {command} help action.",
         )
     )
 
+
+DATES_HELP = Message(
+    title="Help: dates and times",
+    sections=(
+        Section(
+            (
+                line("Day first: ", Code("7/1/2027"), ", ", Code("07.01.27"), ", ",
+                     Code("14 Jan 2027"), ", ", Code("Thursday 14th January"), ", ",
+                     Code("2027-01-14"), "."),
+                line("In words: ", Code("today"), ", ", Code("tomorrow"), ", ",
+                     Code("next Thursday"), ", ", Code("in 2 weeks"), ", ", Code("in 10 days"),
+                     "."),
+                line("Times: ", Code("10:00"), ", ", Code("10.00"), ", ", Code("10am"), ", ",
+                     Code("2.30pm"), ", ", Code("noon"), "."),
+                line("How long a meeting lasts: ", Code("for 2h"), ", ", Code("for 90m"), ", ",
+                     Code("for 1h30m"), "."),
+                line("An action due when the board next meets: ", Code("by the next meeting"),
+                     "."),
+            ),
+        ),
+    ),
+    footnote="Every date I store is said back in words. One I can't read, or one that "
+    "could mean two days, is refused, never guessed.",
+)  # fmt: skip
 
 # The full help's examples, the first of each of these: a board's first quarter.
 EXAMPLES = ("setup", "member add", "meeting add", "agenda add", "action add", "action update")

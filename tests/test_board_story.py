@@ -784,6 +784,24 @@ def test_an_action_due_by_the_next_meeting_is_due_the_day_it_meets(core: Core) -
     assert added == "Added A1 for @UPAUL: Draft the risk register\nDue Thursday 14 January 2027."
 
 
+def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    shown = core.command("UCHAIR", "help dates", SET_UP)
+    assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
+    dates_line, words_line, times_line, lengths_line, _, _ = shown.splitlines()[1:]
+    for line_ in (dates_line, words_line):
+        for typed in line_.split(": ")[1].rstrip(".").split(", "):
+            said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
+            assert said.startswith("Meeting scheduled"), (typed, said)
+    for typed in times_line.split(": ")[1].rstrip(".").split(", "):
+        said = core.command("UCHAIR", f"meeting add 20/1/2027 {typed}", SET_UP)
+        assert said.startswith("Meeting scheduled"), (typed, said)
+    for typed in lengths_line.split(": ")[1].rstrip(".").split(", "):
+        said = core.command("UCHAIR", f"meeting add 21/1/2027 10:00 {typed}", SET_UP)
+        assert said.startswith("Meeting scheduled"), (typed, said)
+    assert core.command("UCHAIR", "help times", SET_UP) == shown
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
