@@ -225,12 +225,15 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     when = read_when(ctx, re.sub(r"^\s*to\s+", "", rest, flags=re.I))  # `move M2 to 21/4/2027 …`
     if when.starts_at <= ctx.now:
         raise UsageError(f"{dates.say_datetime(when.starts_at, ctx.zone)} is in the past.")
+    if when.starts_at == meeting.starts_at:
+        raise UsageError(Strong(f"M{meeting.number}"), " is already at that time.")
+    was = f" (was {describe.say_hours(meeting, ctx.zone)})"
     length = meeting.ends_at - meeting.starts_at
     _revise(ctx, meeting, "meeting.move", starts_at=when.starts_at, ends_at=when.starts_at + length)
     moved = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
-        reply=Message.of(line("Moved ", *moved), title="Meeting moved"),
-        announcement=Message.of(line("Meeting moved: ", *moved)),
+        reply=Message.of(line("Moved ", *moved, was), title="Meeting moved"),
+        announcement=Message.of(line("Meeting moved: ", *moved, was)),
     )
 
 

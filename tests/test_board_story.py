@@ -592,12 +592,16 @@ def test_moving_or_cancelling_a_meeting_tells_the_channel(running_app: RunningAp
     set_up_board(running_app)
     running_app.command("UGILL", "meeting add 14/01/2027 10:00 : CSP Board")
     posted = len(running_app.slack.wait_for("chat.postMessage", 2))  # set-up, scheduled
+    same = running_app.command("UGILL", "meeting move M1 14/1/2027 10:00")["text"]
+    assert "*M1* is already at that time." in same
     moved = running_app.command("UGILL", "meeting move M1 20/1/2027 14:00")["text"]
     assert "Moved *M1* Wednesday 20 January 2027, 14:00" in moved
+    assert moved.endswith(" (was Thursday 14 January 2027, 10:00–12:00)")
     running_app.command("UGILL", "meeting cancel M1")
     posts = running_app.slack.wait_for("chat.postMessage", posted + 2)[posted:]
     assert [post.params["channel"] for post in posts] == ["CBOARD", "CBOARD"]
     assert "Meeting moved: *M1* Wednesday 20 January 2027, 14:00" in posts[0].params["text"]
+    assert "(was Thursday 14 January 2027, 10:00–12:00)" in posts[0].params["text"]
     assert "Meeting cancelled: *M1* Wednesday 20 January 2027" in posts[1].params["text"]
     assert "(cancelled)" not in posts[1].params["text"]  # it says so once
 
