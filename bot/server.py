@@ -65,9 +65,12 @@ class Routes:
         write_ics: calendar_feed.Writer = calendar_ics.ics,
         *,
         slack_events: bool = True,
-        signing_secret: str | None = None,
+        signing_secret: str | None,
     ) -> None:
-        """`signing_secret` is the app's: a request Bolt cannot read is answered by it."""
+        """`signing_secret` is the app's, which a request Bolt cannot read is checked with:
+        taking Slack's requests (`slack_events`) needs it."""
+        if slack_events and not signing_secret:
+            raise ValueError("Slack's requests are taken only with the signing secret")
         self._slack = _SlackEvents(app, signing_secret or "") if slack_events else None
         self._database = database
         self._clock = clock

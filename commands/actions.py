@@ -88,7 +88,10 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     if NEXT_MEETING.match(text[last.end() :]):
         meeting = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
         if meeting is None:
-            raise UsageError("No meeting is scheduled to be due by. Give a date: by 14/1/2027.")
+            raise UsageError(
+                "No meeting is scheduled, so “by the next meeting” has no date. "
+                "Give one, e.g. by 14/1/2027."
+            )
         return meeting.starts_at.astimezone(ctx.zone).date(), text[: last.start()]
     try:
         due_on = dates.parse_date(text[last.end() :], ctx.today)

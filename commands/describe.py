@@ -158,9 +158,17 @@ RESOLUTION = re.compile(
     r"(?:(?P<resolved>resolved?|agreed)|recommend(?:ed|s)?)(?:\s*[:,-]\s*|\s+(?=(?:that|to)\b))",
     re.I,
 )
-# Or copied from a paper's recommendation, the word in capitals after a few words of
-# its own: "The committee is invited to RESOLVE to note this report".
-PREAMBLE = re.compile(r"[^.:;]{1,80}?\s(?=(?:RESOLVED?|RECOMMEND(?:ED|S)?)\b)")
+# Or as a paper puts it, with words of its own before the label in capitals: the
+# recommendation ("The committee is invited to RESOLVE to note this report") or who
+# decided, in a word or two ("The Board RESOLVED that …", "Members AGREED to …"). Any
+# other words before it stay, so nothing a sentence says is lost or turned round ("The
+# Board declined to RESOLVE …").
+PREAMBLE = re.compile(
+    r"(?:[^\n.:;]{0,60}?\b(?:is|are)[ \t]+(?:invited|asked|recommended)[ \t]+to"
+    r"|(?:the[ \t]+)?\w+(?:[ \t]+\w+)?(?=[ \t]+(?:RESOLVED|AGREED|RECOMMENDED)\b))"
+    r"[ \t]+(?=(?:RESOLVED?|AGREED|RECOMMEND(?:ED|S)?)\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

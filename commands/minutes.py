@@ -279,7 +279,7 @@ def _people(people: tuple[Person, ...], *, with_role: bool) -> tuple[Line, ...]:
 def _action(
     entry: ActionEntry, *, indent: str = "", owner: bool = True, state: bool = False
 ) -> Line:
-    """`A3 Share hotspot data — Paul Valentine · due Sun 28 Feb 2027 · done · [AMBER]`.
+    """`A3 Share hotspot data — Paul Valentine · due Sun 28 Feb 2027 · done Mon 1 Mar 2027`.
 
     The state is shown when asked for, or when it is news (overdue, closed); the
     RAG status only when the owner is not named (the action log's lines).

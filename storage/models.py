@@ -205,6 +205,8 @@ class Action(Base):
         Index("ix_actions_board_status_due", "board_id", "status", "due_on"),
         Index("ix_actions_owner_status", "owner_id", "status"),
         Index("ix_actions_status_due", "status", "due_on"),
+        Index("ix_actions_item", "item_id"),
+        Index("ix_actions_meeting", "meeting_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -702,8 +702,17 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
         ),
         ("The Board RESOLVED that the plan is adopted", "RESOLVED: that the plan is adopted"),
         ("AGREED: to fund the post", "RESOLVED: to fund the post"),
-        ("Members RECOMMEND that it goes to cabinet", "RECOMMENDED: that it goes to cabinet"),
+        ("Members RECOMMENDED that it goes to cabinet", "RECOMMENDED: that it goes to cabinet"),
+        ("The Board AGREED to fund the post", "RESOLVED: to fund the post"),
         ("The police will RESOLVE the issue", "RESOLVED: The police will RESOLVE the issue"),
+        (
+            "The Board declined to RESOLVE to fund it",
+            "RESOLVED: The Board declined to RESOLVE to fund it",
+        ),
+        (
+            "Partners did not RECOMMEND that it goes to cabinet",
+            "RESOLVED: Partners did not RECOMMEND that it goes to cabinet",
+        ),
     ],
 )
 def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
@@ -782,7 +791,7 @@ def test_an_action_due_by_the_next_meeting_is_due_the_day_it_meets(core: Core) -
     core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
     typed = "action add <@UPAUL> Draft the risk register by the next meeting"
     refused = core.command("UCHAIR", typed, SET_UP)
-    assert refused.startswith("No meeting is scheduled to be due by. Give a date: by 14/1/2027.")
+    assert refused.startswith("No meeting is scheduled, so “by the next meeting” has no date.")
     core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
     added = core.command("UCHAIR", typed, SET_UP)
     assert added == "Added A1 for @UPAUL: Draft the risk register\nDue Thursday 14 January 2027."
