@@ -16,8 +16,6 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
-# `… by the next meeting`: due the day the board next meets.
-NEXT_MEETING = re.compile(r"(?:the\s+)?next\s+(?:board\s+)?meeting\W*$", re.I)
 # A word of its own ("Red-team exercise booked" is not a RAG status).
 RAG = re.compile(r"^(?P<rag>red|amber|green)(?![\w-])[\s:,-]*", re.I)
 
@@ -75,24 +73,12 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     """Split off the due date: the last ` by ` followed by something date-like, even
     with a ` by ` after it (`by 14 Jan by area` is a date that cannot be read, not a
     description that says "by 14 Jan")."""
-    found = [
-        by
-        for by in BY.finditer(text)
-        if dates.looks_like_date(text[by.end() :]) or NEXT_MEETING.match(text[by.end() :])
-    ]
+    found = [by for by in BY.finditer(text) if dates.looks_like_date(text[by.end() :])]
     if not found:
         return None, text
     last = found[-1]
     if stray := STRAY_ITEM.search(text, last.end()):
         parsing.item_number(stray["item"])  # always refuses: ITEM would have taken a number
-    if NEXT_MEETING.match(text[last.end() :]):
-        meeting = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
-        if meeting is None:
-            raise UsageError(
-                "No meeting is scheduled, so “by the next meeting” has no date. "
-                "Give one, e.g. by 14/1/2027."
-            )
-        return meeting.starts_at.astimezone(ctx.zone).date(), text[: last.start()]
     try:
         due_on = dates.parse_date(text[last.end() :], ctx.today)
     except UsageError as error:

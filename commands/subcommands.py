@@ -111,8 +111,6 @@ DATES_HELP = Message(
                      Code("2.30pm"), ", ", Code("noon"), "."),
                 line("How long a meeting lasts: ", Code("for 2h"), ", ", Code("for 90m"), ", ",
                      Code("for 1h30m"), "."),
-                line("An action due when the board next meets: ", Code("by the next meeting"),
-                     "."),
             ),
         ),
     ),

@@ -786,22 +786,11 @@ def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
     assert "A3 @UPAUL Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
 
 
-def test_an_action_due_by_the_next_meeting_is_due_the_day_it_meets(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    typed = "action add <@UPAUL> Draft the risk register by the next meeting"
-    refused = core.command("UCHAIR", typed, SET_UP)
-    assert refused.startswith("No meeting is scheduled, so “by the next meeting” has no date.")
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
-    added = core.command("UCHAIR", typed, SET_UP)
-    assert added == "Added A1 for @UPAUL: Draft the risk register\nDue Thursday 14 January 2027."
-
-
 def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     shown = core.command("UCHAIR", "help dates", SET_UP)
     assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
-    dates_line, words_line, times_line, lengths_line, _, _ = shown.splitlines()[1:]
+    dates_line, words_line, times_line, lengths_line, _ = shown.splitlines()[1:]
     for line_ in (dates_line, words_line):
         for typed in line_.split(": ")[1].rstrip(".").split(", "):
             said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
