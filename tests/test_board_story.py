@@ -672,6 +672,13 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     )
 
 
+def board_with_m1(core: Core) -> None:
+    """The board with Paul on it and M1 on Thursday 14 January 2027, 10:00."""
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+
+
 @pytest.mark.parametrize(
     "record",
     [
@@ -683,10 +690,8 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     ],
 )
 def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, record: str) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    board_with_m1(core)
     core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UGILL", "meeting add 14/01/2027 10:00", SET_UP)
     core.command("UGILL", "agenda add SSNP report", SET_UP)
     assert "M1" in core.command("UGILL", record, DURING_THE_MEETING)
     refused = core.command("UGILL", "meeting cancel M1", DURING_THE_MEETING)
@@ -718,17 +723,14 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
 def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
     core: Core, typed: str, minuted: str
 ) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    board_with_m1(core)
     core.command("UCHAIR", "agenda add SSNP report", SET_UP)
     decided = core.command("UCHAIR", f"decision 1 {typed}", DURING_THE_MEETING)
     assert decided.endswith(f"\n{minuted}")
 
 
 def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    board_with_m1(core)
     for title in ("SSNP report", "Drugs and violent crime", "Any other business"):
         core.command("UCHAIR", f"agenda add {title}", SET_UP)
     core.command("UCHAIR", "note 1 Hotspots remain", DURING_THE_MEETING)
@@ -743,9 +745,7 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
 
 
 def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    board_with_m1(core)
     early = core.command("UCHAIR", "present <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
     assert early.startswith("M1 starts at 10:00: record attendance, notes and decisions once")
     day_before = core.command(
