@@ -23,7 +23,7 @@ from commands import dates, describe
 from commands.context import Context
 from commands.errors import UsageError
 from commands.replies import Button, Code, Line, Message, Outcome, Section, Strong, line
-from storage import deliveries
+from storage import deliveries, queries
 from storage.database import Database
 from storage.deliveries import DeliveryKey
 from storage.models import Action, Board, Meeting
@@ -432,11 +432,39 @@ def _schedule(ctx: Context) -> Message:
         f"The day after an action falls due, {at}: overdue notice to its owner (DM)",
     )
     heading = None if board.reminders_enabled else "Nothing goes out while they are off. When on:"
+    sections = [Section(tuple(line(text) for text in lines), heading=heading)]
+    if board.reminders_enabled and (coming := _coming(ctx)):
+        sections.append(coming)
     return Message(
         title=f"Reminders for {board.name} are {state}",
-        sections=(Section(tuple(line(text) for text in lines), heading=heading),),
+        sections=tuple(sections),
         footnote=f"Change with {command} reminders on|off, {command} reminders set draft 7, "
         f"{command} reminders set hour 9. Times are {board.timezone}.",
+    )
+
+
+def _coming(ctx: Context) -> Section | None:
+    """The next meeting's reminders still to go out, with their days."""
+    board = ctx.the_board()
+    meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
+    if meeting is None:
+        return None
+    day = meeting.starts_at.astimezone(ctx.zone).date()
+    ahead = [
+        f"{KIND_NAMES[kind]} {dates.say_short_date(day - timedelta(days=days))}"
+        for kind, days in (
+            ("agenda_call", board.agenda_call_days),
+            ("draft_agenda", board.draft_agenda_days),
+            ("eve", board.eve_reminder_days),
+        )
+        if fire_time(day - timedelta(days=days), board.reminder_hour, ctx.zone) > ctx.now
+    ]
+    if not ahead:
+        return None
+    said = "; ".join(ahead)
+    return Section(
+        (line(f"{said[0].upper()}{said[1:]}."),),
+        heading=f"Next, for M{meeting.number} ({dates.say_short_date(day)})",
     )
 
 

@@ -249,6 +249,18 @@ def test_an_agenda_change_is_not_a_move(core: Core, database: Database) -> None:
     assert due(database, at("2027-03-31T09:31")) == [("agenda_call", "CBOARD")]
 
 
+def test_the_schedule_says_when_the_next_meetings_reminders_go_out(core: Core) -> None:
+    board(core)
+    shown = core.command("UPAUL", "reminders", SET_UP)
+    assert (
+        "\nNext, for M1 (Thu 14 Jan 2027)\nCall for agenda items Thu 31 Dec 2026; draft agenda "
+        "Thu 7 Jan 2027; meeting reminder Wed 13 Jan 2027.\n"
+    ) in shown
+    later = core.command("UPAUL", "reminders", at("2027-01-07T09:00"))
+    assert "\nMeeting reminder Wed 13 Jan 2027.\n" in later
+    assert "Next, for" not in core.command("UPAUL", "reminders", at("2027-01-13T09:00"))
+
+
 def test_switching_reminders_off_and_on(core: Core, database: Database) -> None:
     board(core)
     off = core.command("UGILL", "reminders off", SET_UP)
