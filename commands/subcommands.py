@@ -168,6 +168,7 @@ TABLE: tuple[Subcommand, ...] = (
     ),
     Subcommand(("members",), "", "who is on the board", READ, boards.members),
     Subcommand(("member", "list"), "", "who is on the board", READ, boards.members, listed=False),
+    Subcommand(("members", "list"), "", "who is on the board", READ, boards.members, listed=False),
     Subcommand(
         ("meeting", "add"),
         "<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]",
@@ -255,6 +256,22 @@ TABLE: tuple[Subcommand, ...] = (
         MEMBER,
         actions.action_done,
         ("action done A3",),
+    ),
+    Subcommand(
+        ("action", "complete"),
+        "<A#>",
+        "mark an action done",
+        MEMBER,
+        actions.action_done,
+        listed=False,
+    ),
+    Subcommand(
+        ("action", "close"),
+        "<A#>",
+        "mark an action done",
+        MEMBER,
+        actions.action_done,
+        listed=False,
     ),
     Subcommand(
         ("action", "due"),

@@ -804,6 +804,17 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     assert core.command("UCHAIR", "help times", SET_UP) == shown
 
 
+def test_aliases_an_officer_would_type(core: Core) -> None:
+    board_with_m1(core)
+    for number, typed in ((1, "complete"), (2, "close")):
+        core.command("UCHAIR", f"action add <@UPAUL> Action {number}", SET_UP)
+        done = core.command("UCHAIR", f"action {typed} A{number}", SET_UP)
+        assert done == f"Marked A{number} done: Action {number}"
+    assert core.command("UCHAIR", "members list", SET_UP) == core.command(
+        "UCHAIR", "members", SET_UP
+    )
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
