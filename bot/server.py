@@ -54,8 +54,8 @@ class _SlackEvents(SlackRequestHandler):
 
 
 class Routes:
-    """`POST /slack/events` to Bolt (unless `slack_events` is off: Socket Mode), `GET
-    /healthz`, `GET /calendar/<token>.ics`; else 404."""
+    """`POST /slack/events` to Bolt (unless `slack_events` is off: Socket Mode), `GET`
+    (or `HEAD`) `/healthz` and `/calendar/<token>.ics`; else 404."""
 
     def __init__(
         self,
