@@ -18,6 +18,7 @@ from storage.models import AgendaItem, Meeting
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
 ITEM_LENGTH = re.compile(rf"\s+(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
+LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 MAX_ITEM_MINUTES = 600
 
 
@@ -28,7 +29,7 @@ def agenda(ctx: Context, args: str) -> Outcome:
 
 def agenda_add(ctx: Context, args: str) -> Outcome:
     """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
-    time may be given in hours too (`1h`, `1h30m`)."""
+    time may be given in hours too (`1h`, `1h30m`), and the presenter first."""
     text = " " + args.strip()
     target = presenter = length = None
     for _ in range(3):
@@ -38,6 +39,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             length, text = dates.minutes_in(match), text[: match.start()]
         elif presenter is None and (match := PRESENTER.search(text)):
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
+    if presenter is None and (match := LEADING_PRESENTER.match(text)):  # `@paul SSNP update`
+        presenter, text = parsing.mention(match["who"]), text[match.end() :]
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")

@@ -815,6 +815,14 @@ def test_aliases_an_officer_would_type(core: Core) -> None:
     )
 
 
+def test_an_agenda_item_may_name_its_presenter_first(core: Core) -> None:
+    board_with_m1(core)
+    added = core.command("UCHAIR", "agenda add <@UPAUL> SSNP update 20m", SET_UP)
+    assert added == "Added agenda item 1 to M1:\n1. SSNP update — @UPAUL (20 min)"
+    refused = core.command("UCHAIR", "agenda add <@UOUT> Fire service update", SET_UP)
+    assert "is not on this board" in refused
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
