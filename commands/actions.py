@@ -17,7 +17,12 @@ ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
 # A word of its own ("Red-team exercise booked" is not a RAG status).
-RAG = re.compile(r"^(?P<rag>red|amber|green)(?![\w-])[\s:,-]*", re.I)
+# `amber: …`, and as the bot shows it or people write it: `[AMBER] …`, `(amber) …`,
+# `RAG amber …`.
+RAG = re.compile(
+    r"^(?:rag[\s:]*)?(?P<open>[(\[])?(?P<rag>red|amber|green)(?(open)[)\]]|(?![\w-]))[\s:,-]*",
+    re.I,
+)
 
 
 def action_add(ctx: Context, args: str) -> Outcome:

@@ -316,6 +316,12 @@ def test_actions_with_uk_dates_updates_and_done(running_app: RunningApp) -> None
     running_app.command("UGILL", "action update A1 Red-team exercise booked")
     plain = rows(running_app, ActionUpdate)[-1]
     assert (plain.rag, plain.text) == (None, "Red-team exercise booked")  # a word, not a RAG
+    for typed, rag in (("[RED] Slipped", "red"), ("(green) Back on track", "green")):
+        running_app.command("UGILL", f"action update A1 {typed}")  # as the bot shows it
+        assert rows(running_app, ActionUpdate)[-1].rag == rag
+    running_app.command("UGILL", "action update A1 RAG amber Awaiting legal")
+    shown = rows(running_app, ActionUpdate)[-1]
+    assert (shown.rag, shown.text) == ("amber", "Awaiting legal")
     pauls = running_app.command("UGILL", "actions <@UPAUL>")["text"]
     assert pauls.startswith("*Open actions of Paul Valentine (2)*") and "A2" in pauls
 
