@@ -266,10 +266,20 @@ def _fire_times(meeting: Meeting, scheduled: datetime, now: datetime) -> list[tu
     one has passed too: a meeting entered three days ahead gets its draft agenda at
     once, not a stale call for items.
     """
-    board = meeting.board
+    passed = [(at, kind) for at, kind in _times_of(meeting.board, meeting) if at <= now]
+    return [
+        (at, kind)
+        for index, (at, kind) in enumerate(passed)
+        if at >= scheduled or index == len(passed) - 1
+    ]
+
+
+def _times_of(board: Board, meeting: Meeting) -> list[tuple[datetime, str]]:
+    """The meeting's reminders by the board's offsets and hour: (instant, kind), earliest
+    first."""
     zone = ZoneInfo(board.timezone)
     day = meeting.starts_at.astimezone(zone).date()
-    schedule = sorted(
+    return sorted(
         (fire_time(day - timedelta(days=days), board.reminder_hour, zone), kind)
         for kind, days in (
             ("agenda_call", board.agenda_call_days),
@@ -277,12 +287,6 @@ def _fire_times(meeting: Meeting, scheduled: datetime, now: datetime) -> list[tu
             ("eve", board.eve_reminder_days),
         )
     )
-    passed = [(at, kind) for at, kind in schedule if at <= now]
-    return [
-        (at, kind)
-        for index, (at, kind) in enumerate(passed)
-        if at >= scheduled or index == len(passed) - 1
-    ]
 
 
 def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
@@ -449,19 +453,15 @@ def _coming(ctx: Context) -> Section | None:
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
         return None
-    day = meeting.starts_at.astimezone(ctx.zone).date()
     ahead = [
-        f"{KIND_NAMES[kind]} {dates.say_short_date(day - timedelta(days=days))}"
-        for kind, days in (
-            ("agenda_call", board.agenda_call_days),
-            ("draft_agenda", board.draft_agenda_days),
-            ("eve", board.eve_reminder_days),
-        )
-        if fire_time(day - timedelta(days=days), board.reminder_hour, ctx.zone) > ctx.now
+        f"{KIND_NAMES[kind]} {dates.say_short_date(at.astimezone(ctx.zone).date())}"
+        for at, kind in _times_of(board, meeting)
+        if at > ctx.now
     ]
     if not ahead:
         return None
     said = "; ".join(ahead)
+    day = meeting.starts_at.astimezone(ctx.zone).date()
     return Section(
         (line(f"{said[0].upper()}{said[1:]}."),),
         heading=f"Next, for M{meeting.number} ({dates.say_short_date(day)})",
