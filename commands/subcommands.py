@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from commands import (
@@ -80,7 +80,7 @@ def help_(ctx: Context, args: str) -> Outcome:
             line(Code(sub.usage(command)), f" — {sub.summary}")
         )
     by_topic["Examples"] = [
-        line(Code(f"{command} {sub.examples[0]}")) for sub in TABLE if sub.name in EXAMPLES
+        line(Code(f"{command} {sub.examples[0]}")) for sub in LISTED if sub.name in EXAMPLES
     ]
     sections += [Section(tuple(lines), heading=title) for title, lines in by_topic.items()]
     return Outcome(
@@ -140,7 +140,8 @@ TOPIC_TITLES = {
 
 ANYONE, READ, MEMBER, OFFICER = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
 
-TABLE: tuple[Subcommand, ...] = (
+# What help shows, in its order.
+LISTED: tuple[Subcommand, ...] = (
     Subcommand(("help",), "[<topic>]", "usage, with examples", ANYONE, help_, ("help action",)),
     Subcommand(
         ("setup",),
@@ -167,8 +168,6 @@ TABLE: tuple[Subcommand, ...] = (
         ("member remove @lara",),
     ),
     Subcommand(("members",), "", "who is on the board", READ, boards.members),
-    Subcommand(("member", "list"), "", "who is on the board", READ, boards.members, listed=False),
-    Subcommand(("members", "list"), "", "who is on the board", READ, boards.members, listed=False),
     Subcommand(
         ("meeting", "add"),
         "<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]",
@@ -181,7 +180,6 @@ TABLE: tuple[Subcommand, ...] = (
         ),
     ),
     Subcommand(("meetings",), "", "upcoming meetings", READ, meetings.meetings),
-    Subcommand(("meeting", "list"), "", "upcoming meetings", READ, meetings.meetings, listed=False),
     Subcommand(
         ("meeting", "next"), "", "the next meeting and its agenda", READ, meetings.meeting_next
     ),
@@ -256,22 +254,6 @@ TABLE: tuple[Subcommand, ...] = (
         MEMBER,
         actions.action_done,
         ("action done A3",),
-    ),
-    Subcommand(
-        ("action", "complete"),
-        "<A#>",
-        "mark an action done",
-        MEMBER,
-        actions.action_done,
-        listed=False,
-    ),
-    Subcommand(
-        ("action", "close"),
-        "<A#>",
-        "mark an action done",
-        MEMBER,
-        actions.action_done,
-        listed=False,
     ),
     Subcommand(
         ("action", "due"),
@@ -397,8 +379,23 @@ TABLE: tuple[Subcommand, ...] = (
         ("reminders set draft 10", "reminders set hour 8"),
     ),
 )
-# What help shows: the aliases are left out.
-LISTED = tuple(sub for sub in TABLE if sub.listed)
+# Other words for a listed command, which run it exactly; help does not repeat them.
+ALIASES = {
+    "member list": "members",
+    "members list": "members",
+    "meeting list": "meetings",
+    "action complete": "action done",
+    "action close": "action done",
+}
+TABLE = LISTED + tuple(
+    replace(
+        next(sub for sub in LISTED if sub.name == name),
+        words=tuple(alias.split()),
+        examples=(),
+        listed=False,
+    )
+    for alias, name in ALIASES.items()
+)
 
 
 def find(text: str) -> tuple[Subcommand | None, str]:
