@@ -34,6 +34,7 @@ from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
 SWITCHED_ON_VERB = "reminders.on"
+SCHEDULING_VERBS = ("meeting.add", "meeting.move")  # what starts a meeting's reminder schedule
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
 
@@ -83,9 +84,7 @@ def _last_audited(subject: ColumnElement[str], *verbs: str) -> ScalarSelect[date
 
 # From the audit trail: a meeting's updated_at changes with its agenda too. A board
 # imported without its audit trail has the meeting's creation.
-_SCHEDULED = _last_audited(
-    literal("M") + cast(Meeting.number, String), "meeting.add", "meeting.move"
-)
+_SCHEDULED = _last_audited(literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
 _SWITCHED_ON = _last_audited(literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB)
 
 

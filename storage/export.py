@@ -22,7 +22,7 @@ from sqlalchemy import Column, ColumnElement, String, Table, insert, select, upd
 from sqlalchemy.orm import Session
 
 from storage import calendar
-from storage.deliveries import MEETING_KINDS
+from storage.deliveries import MEETING_KINDS, SCHEDULING_VERBS
 from storage.models import (
     Action,
     ActionUpdate,
@@ -99,7 +99,7 @@ def add_reminder_starts(tables: dict[str, Any]) -> None:
     scheduled: dict[object, datetime] = {}
     for entry in _dicts(tables.get("audit_entries")):
         at = _moment(entry.get("at"))
-        if entry.get("verb") in ("meeting.add", "meeting.move") and at is not None:
+        if entry.get("verb") in SCHEDULING_VERBS and at is not None:
             subject = entry.get("subject")
             scheduled[subject] = max(at, scheduled.get(subject, at))
     for row in _dicts(tables.get("reminder_deliveries")):
