@@ -162,12 +162,12 @@ RESOLUTION = re.compile(
 # recommendation ("The committee is invited to RESOLVE to note this report") or who
 # decided, in a word or two ("The Board RESOLVED that …", "Members AGREED to …"). Any
 # other words before it stay, so nothing a sentence says is lost or turned round ("The
-# Board declined to RESOLVE …").
+# Board declined to RESOLVE …", "Budget not agreed", "Police agreed to lead").
+NOT = r"(?!(?:not|no|nothing|never)\b)"
 PREAMBLE = re.compile(
-    r"(?:[^\n.:;]{0,60}?\b(?:is|are)[ \t]+(?:invited|asked|recommended)[ \t]+to"
-    r"|(?:the[ \t]+)?\w+(?:[ \t]+\w+)?(?=[ \t]+(?:RESOLVED|AGREED|RECOMMENDED)\b))"
-    r"[ \t]+(?=(?:RESOLVED?|AGREED|RECOMMEND(?:ED|S)?)\b)",
-    re.I,
+    r"(?:(?i:[^\n.:;]{0,60}?\b(?:is|are)[ \t]+(?:invited|asked|recommended)[ \t]+to)"
+    rf"|(?i:(?:the[ \t]+)?{NOT}\w+(?:[ \t]+{NOT}\w+)?)(?=[ \t]+(?:RESOLVED|AGREED|RECOMMENDED)\b))"
+    r"[ \t]+(?=(?i:RESOLVED?|AGREED|RECOMMEND(?:ED|S)?)\b)"
 )
 
 
