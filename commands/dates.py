@@ -119,7 +119,7 @@ def parse_date(text: str, today: date) -> date:
 
 
 def _read_date(text: str, today: date) -> date:
-    words = " ".join(text.split()).rstrip(".")  # the end of a sentence
+    words = " ".join(text.split()).rstrip(".,;")  # the end of a sentence or clause
     if not words:
         raise UsageError("A date is missing.")
     for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
@@ -264,11 +264,18 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def typed_time_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """`local_to_utc` for a time someone typed: one the clocks skip as they go forward
-    (01:30 on the last Sunday of March in London) is refused, not moved an hour on."""
+    (01:30 on the last Sunday of March in London) is refused, not moved an hour on, and
+    one they pass twice as they go back (01:30 on the last Sunday of October), not
+    guessed."""
     moment = local_to_utc(day, at, zone)
     if moment.astimezone(zone).time() != at:
         raise UsageError(
             f"{at:%H:%M} on {say_date(day)} does not happen: the clocks go forward then. "
+            "Choose another time."
+        )
+    if local_to_utc(day, at.replace(fold=1), zone) != moment:
+        raise UsageError(
+            f"{at:%H:%M} on {say_date(day)} happens twice: the clocks go back then. "
             "Choose another time."
         )
     return moment
