@@ -12,6 +12,8 @@ from commands.dates import say_short_date
 if TYPE_CHECKING:
     from commands.minutes import Minutes
 
+# An `&` that a renderer would read as the start of an entity (`&amp;`, `&#60;`).
+ENTITY_START = re.compile(r"&(?=#?\w+;)")
 # Inline structure anywhere in a line: emphasis, code, links, tables, strikethrough, headings.
 INLINE = re.compile(r"([\\`*_\[\]|~#])")
 # Block structure at the start of a line: list items, setext underlines, ordered lists.
@@ -22,12 +24,13 @@ NUMBER_START = re.compile(r"^(\d+)([.)])")
 def escape(value: object) -> str:
     """A value made inert in Markdown, and in Slack, where the file is shared.
 
-    `&`, `<` and `>` become entities as Slack escapes them (so `<!channel>` is
-    text, and no HTML or blockquote can start); other structural characters
-    are backslash-escaped; line breaks are kept as hard breaks and blank lines
-    dropped, so a value never leaves the paragraph or list item it is in.
+    `<` and `>` become entities as Slack escapes them (so `<!channel>` is text,
+    and no HTML or blockquote can start), and `&` where it would start one (`A&E`
+    reads as typed); other structural characters are backslash-escaped; line
+    breaks are kept as hard breaks and blank lines dropped, so a value never
+    leaves the paragraph or list item it is in.
     """
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = ENTITY_START.sub("&amp;", str(value)).replace("<", "&lt;").replace(">", "&gt;")
     text = INLINE.sub(r"\\\1", text)
     lines = [
         NUMBER_START.sub(r"\1\\\2", BULLET_START.sub(r"\\\1", part.strip()))

@@ -147,7 +147,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
         markdown
     )
     assert "### Gill Harris, Borough Council of Wellingborough" in markdown
-    assert "tell &lt;!channel&gt; &amp; &lt;@U999\\|fake&gt; about \\*referrals\\*" in markdown
+    assert "tell &lt;!channel&gt; & &lt;@U999\\|fake&gt; about \\*referrals\\*" in markdown
     assert "<!channel>" not in markdown and "<@" not in markdown
 
     document = Document(BytesIO(files["Minutes of M1, Thursday 14 January 2027 (Word)"]))
@@ -441,7 +441,8 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
         ("1. not a list", "1\\. not a list"),
         ("*not bold* _nor this_ `nor code`", "\\*not bold\\* \\_nor this\\_ \\`nor code\\`"),
         ("[a link](http://x)", "\\[a link\\](http://x)"),
-        ("<!channel> & <@U1|x>", "&lt;!channel&gt; &amp; &lt;@U1\\|x&gt;"),
+        ("<!channel> & <@U1|x>", "&lt;!channel&gt; & &lt;@U1\\|x&gt;"),
+        ("A&E data, typed &amp; as is", "A&E data, typed &amp;amp; as is"),
         ("> not a quote", "&gt; not a quote"),
         ("two\n\n===\nlines\\", "two\\\n\\===\\\nlines\\\\"),
     ],
