@@ -207,6 +207,8 @@ def action_due(ctx: Context, args: str) -> Outcome:
     due_on = dates.parse_date(date_text, ctx.today)
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")
+    if due_on == action.due_on:
+        raise UsageError(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
     ctx.change(action, "action.due", f"A{action.number}", due_on=due_on)
     return Outcome(
         reply=Message.of(

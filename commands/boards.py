@@ -117,6 +117,8 @@ def member_add(ctx: Context, args: str) -> Outcome:
     user_id = parsing.mention(match["who"])
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None
+    if organisation and parsing.MENTION.search(organisation):
+        raise UsageError("Add one person at a time: an organisation names no one.")
     board = ctx.the_board()
     _remember(ctx, user_id)
     existing = queries.membership(ctx.session, board.id, user_id)

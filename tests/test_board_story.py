@@ -263,6 +263,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         ("14/1/2027 10:00 at Swanspool House, for 3h.", "10:00–13:00 · Wellingborough CSP Board"),
         ("14/1/2027 23:00 for 2h", "23:00 to Friday 15 January 2027, 01:00"),
         ("14/1/2027 10:00 at Centre for a Safer Future", "· Centre for a Safer Future"),
+        ("Thursday, 14 January 2027, 10am", "Thursday 14 January 2027, 10:00–12:00"),
     ]:
         reply = running_app.command("UGILL", f"meeting add {typed}")["text"]
         assert scheduled in reply.replace("*", ""), (typed, reply)
@@ -276,6 +277,7 @@ def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
         "Swanspool House",
         None,
         "Centre for a Safer Future",
+        None,
     ]
     moved = running_app.command("UGILL", "meeting move M2 21 January at 2pm.")["text"]
     assert "Thursday 21 January 2027, 14:00" in moved
@@ -462,6 +464,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 25:00", "not a time"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 25h", "at most 24 hours"),
         ("UCHAIR", "meeting add 28/3/2027 01:30", "does not happen: the clocks go forward"),
+        ("UCHAIR", "meeting add 31/10/2027 01:30", "happens twice: the clocks go back"),
+        ("UCHAIR", "member add <@USAM> org Council <@UPAUL>", "Add one person at a time"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 0m", "must last at least a minute"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 0.00001h", "must last at least a minute"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 99999999999h", "at most 24 hours"),
@@ -489,6 +493,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2027 item x", "“x” is not an agenda item"),
         ("UCHAIR", "actions <@UOUT>", "is not on this board"),
         ("UCHAIR", "action reassign A1 <@UPAUL>", "A1 is already <@UPAUL>'s"),
+        ("UCHAIR", "action due A1 31/1/2027", "A1 is already due Sunday 31 January 2027"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly x", "After quarterly, give the number"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 quarterly", "Give quarterly once"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 2h at Hall for 3h", "Give for once only"),
@@ -565,7 +570,7 @@ def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
     running_app.command("UCHAIR", "member add <@UGILL>")
     running_app.command("UCHAIR", "meeting add 14/01/2027 10:00")
     running_app.command("UCHAIR", "agenda add Opening")
-    running_app.command("UCHAIR", "action add <@UPAUL> Map hotspots")
+    running_app.command("UCHAIR", "action add <@UPAUL> Map hotspots by 31/1/2027")
     before = dump(running_app.database)
 
     reply = running_app.command(user, text)
@@ -724,6 +729,10 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
             "Partners did not RECOMMEND that it goes to cabinet",
             "RESOLVED: Partners did not RECOMMEND that it goes to cabinet",
         ),
+        # Words that only say a decision, in lower case, are the decision's own.
+        ("Budget not agreed - return in April", "RESOLVED: Budget not agreed - return in April"),
+        ("Police agreed to lead on the SSNP", "RESOLVED: Police agreed to lead on the SSNP"),
+        ("Budget NOT AGREED - return in April", "RESOLVED: Budget NOT AGREED - return in April"),
     ],
 )
 def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
