@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -29,10 +30,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A link as Slack sends a typed one: `<https://…>`, or with the words it was typed as
+# (`<http://example.org|example.org>`, `<mailto:gill@…|gill@…>`).
+LINK = re.compile(r"<((?:https?|mailto):[^\s|<>]+)(?:\|([^<>]*))?>")
+
+
 def unescape(text: str) -> str:
-    """What someone typed, from the text Slack sends: its three escapes undone (`&amp;`
-    last, so a typed `&lt;` stays as typed)."""
+    """What someone typed, from the text Slack sends: links as typed (a labelled one as
+    `label (address)`, so the address is kept), then the three escapes undone (`&amp;`
+    last, so a typed `&lt;` stays as typed). Mentions stay as Slack sent them."""
+    text = LINK.sub(_typed_link, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _typed_link(link: re.Match[str]) -> str:
+    address, label = link[1], link[2]
+    if not label or label in {address, address.split(":", 1)[1].lstrip("/")}:
+        return label or address
+    return f"{label} ({address})"
 
 
 def mrkdwn(spans: Line) -> str:

@@ -422,6 +422,22 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
     assert "<@UPAUL>" in reply
 
 
+def test_a_link_slack_marked_up_is_stored_and_shown_as_typed(running_app: RunningApp) -> None:
+    """Slack sends a typed address as `<https://…>`, and a labelled one with its words."""
+    set_up_board(running_app)
+    sent = (
+        "action add <@UPAUL> Read <https://example.org/plan?a=1&amp;b=2>, "
+        "<https://example.org/x|the draft> and mail <mailto:gill@example.org|gill@example.org>"
+    )
+    reply = running_app.command("UPAUL", sent)["text"]
+    [action] = rows(running_app, Action)
+    assert action.description == (
+        "Read https://example.org/plan?a=1&b=2, the draft (https://example.org/x) "
+        "and mail gill@example.org"
+    )
+    assert "Read https://example.org/plan?a=1&amp;b=2, the draft (https://" in reply
+
+
 def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
     running_app: RunningApp,
 ) -> None:
