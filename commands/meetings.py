@@ -177,7 +177,17 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         ctx.audit("meeting.add", f"M{meeting.number}", None, snapshot(meeting))
         created.append(meeting)
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
+    held = starts[0] <= ctx.now  # entered after it was held, to be minuted
     heading = "Meeting scheduled" if count == 1 else f"{count} quarterly meetings scheduled"
+    if held:
+        heading = heading.replace("scheduled", "added", 1)
+    cmd = ctx.invocation.command
+    footnote = (
+        f"Record who came with {cmd} present @name, then add its agenda with {cmd} agenda add "
+        f"<title> to M{created[0].number}."
+        if held
+        else f"Add agenda items with {cmd} agenda add <title>."
+    )
     # Most likely typed twice: say so, so that one can be cancelled.
     same_time = Section(
         tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
@@ -187,7 +197,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         reply=Message(
             title=heading,
             sections=(Section(lines), *([same_time] if clashes else [])),
-            footnote=f"Add agenda items with {ctx.invocation.command} agenda add <title>.",
+            footnote=footnote,
         ),
         announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),
     )

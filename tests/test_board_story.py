@@ -825,7 +825,7 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     for line_ in (dates_line, words_line):
         for typed in line_.split(": ")[1].rstrip(".").split(", "):
             said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
-            assert said.startswith("Meeting scheduled"), (typed, said)
+            assert said.startswith(("Meeting scheduled", "Meeting added")), (typed, said)
     for typed in times_line.split(": ")[1].rstrip(".").split(", "):
         said = core.command("UCHAIR", f"meeting add 20/1/2027 {typed}", SET_UP)
         assert said.startswith("Meeting scheduled"), (typed, said)
@@ -944,3 +944,12 @@ def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
     [told] = running_app.slack.wait_for("response_url")
     assert told.params["response_type"] == "ephemeral"
     assert "Invite me with /invite" in told.params["text"]
+
+
+def test_a_meeting_entered_after_it_was_held_is_added_to_be_minuted(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    said = core.command("UCHAIR", "meeting add 27/11/2026 10:00", SET_UP)
+    assert said.startswith("Meeting added\nM1 Friday 27 November 2026, 10:00")
+    assert "Record who came with /board present @name" in said
+    ahead = core.command("UCHAIR", "meeting add 14/1/2027 10:00", SET_UP)
+    assert ahead.startswith("Meeting scheduled\nM2 Thursday 14 January 2027, 10:00")
