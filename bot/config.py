@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import find_dotenv, load_dotenv
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 from commands.context import Invocation
 from storage.database import DEFAULT_URL
@@ -53,15 +56,13 @@ class Settings:
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET") or None,
             app_token=os.environ.get("SLACK_APP_TOKEN") or None,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
-            database_url=os.environ.get("DATABASE_URL") or DEFAULT_URL,
+            database_url=_database_url(os.environ.get("DATABASE_URL") or DEFAULT_URL),
             board_timezone=zone,
             public_url=(os.environ.get("PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
-            reminder_interval_seconds=float(os.environ.get("REMINDER_INTERVAL_SECONDS") or 60),
-            reminder_claim_timeout_seconds=float(
-                os.environ.get("REMINDER_CLAIM_TIMEOUT_SECONDS") or 600
-            ),
+            reminder_interval_seconds=_positive("REMINDER_INTERVAL_SECONDS", 60),
+            reminder_claim_timeout_seconds=_positive("REMINDER_CLAIM_TIMEOUT_SECONDS", 600),
             rehearse_from=rehearse_start,
-            rehearse_speed=float(os.environ.get("BOARDBOT_REHEARSE_SPEED") or 1.0),
+            rehearse_speed=_positive("BOARDBOT_REHEARSE_SPEED", 1.0),
         )
 
     @property
@@ -101,6 +102,39 @@ class Settings:
 
 class BadSetting(ValueError):
     """An environment variable the bot cannot run with; the message says which and why."""
+
+
+def _positive(name: str, default: float) -> float:
+    """A number of seconds (or a speed) above zero, from the environment."""
+    text = os.environ.get(name) or ""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise BadSetting(f"{name} {text!r} is not a number above 0, e.g. {default:g}.")
+    return value
+
+
+def _database_url(url: str) -> str:
+    """SQLite, or PostgreSQL through psycopg (which `postgresql://` and `postgres://`,
+    as hosting services write them, are taken to mean)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None
+    if parsed is not None and parsed.drivername in {"postgresql", "postgres"}:
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if parsed is None or parsed.drivername not in {
+        "sqlite",
+        "sqlite+pysqlite",
+        "postgresql+psycopg",
+    }:
+        raise BadSetting(
+            "DATABASE_URL is not a database the bot runs on: give sqlite:///boardbot.db or "
+            "postgresql+psycopg://user@host/database."
+        )
+    return url
 
 
 def _zone(name: str) -> str:

@@ -131,6 +131,33 @@ def test_an_unknown_default_time_zone_stops_the_bot_before_any_board_is_set_up(
     assert "Traceback" not in result.stderr and not path.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REMINDER_INTERVAL_SECONDS", "abc"),
+        ("REMINDER_INTERVAL_SECONDS", "0"),
+        ("REMINDER_CLAIM_TIMEOUT_SECONDS", "-5"),
+        ("BOARDBOT_REHEARSE_SPEED", "fast"),
+    ],
+)
+def test_a_number_setting_that_is_not_one_above_zero_stops_the_bot_saying_so(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    env = environ(DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}", **{name: value})
+    result = run(["-m", "bot", "console"], env, tmp_path, "/board help\n")
+    assert result.returncode == 2
+    assert f"{name} '{value}' is not a number above 0" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["mysql://board@localhost/board", "boardbot.db"])
+def test_a_database_the_bot_does_not_run_on_stops_it_saying_so(tmp_path: Path, url: str) -> None:
+    result = run(["-m", "bot", "db", "upgrade"], environ(DATABASE_URL=url), tmp_path, "")
+    assert result.returncode == 2
+    assert "DATABASE_URL is not a database the bot runs on" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_rehearsal_start_that_is_not_an_instant_stops_the_bot_saying_so(tmp_path: Path) -> None:
     path = tmp_path / "board.db"
     env = environ(DATABASE_URL=f"sqlite:///{path}", BOARDBOT_REHEARSE_FROM="next Monday")
