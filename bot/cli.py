@@ -13,8 +13,11 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import TokenRefused, build_app, check_token, web_client
+from slack_sdk.errors import SlackApiError
+
+from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, web_client
 from bot.config import BadSetting, Settings, instant, utc_now
 from bot.console import Console
 from bot.delivery import Lane
@@ -26,26 +29,32 @@ from commands.dates import warm_up
 from commands.errors import BoardError
 from storage.database import Database, StorageUnavailable
 
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 log = logging.getLogger("boardbot")
 SWITCH_INTERVAL = 0.0005  # seconds
 SERVERS = {"serve", "socket"}
 TRY_AGAIN_LATER = 75  # sysexits.h EX_TEMPFAIL: the database could not be reached
 UPGRADE_RETRY_SECONDS = 2
+CONNECT_RETRY_SECONDS = 1
 UPGRADE_RETRY_LONGEST_SECONDS = 60
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="boardbot", description="Board Bot for Slack.")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    serve = verbs.add_parser("serve", help="HTTP mode: POST /slack/events, GET /healthz")
+    serve = verbs.add_parser(
+        "serve", help="HTTP mode: POST /slack/events, GET /calendar/<token>.ics and /healthz"
+    )
     socket = verbs.add_parser(
         "socket", help="Socket Mode (no public URL needed); GET /calendar/… and /healthz over HTTP"
     )
     verbs.add_parser("console", help="a local shell over the same core and database")
     run = verbs.add_parser("run", help="socket or serve when Slack tokens are set, else console")
     for http in (serve, socket, run):
-        http.add_argument("--host", default="0.0.0.0")
-        http.add_argument("--port", type=int, default=3000)
+        http.add_argument("--host", default="0.0.0.0", help="address to listen on (%(default)s)")
+        http.add_argument("--port", type=int, default=3000, help="port (%(default)s; 0: any free)")
     reminders = verbs.add_parser("reminders", help="reminders")
     reminders.add_argument("action", choices=["run"], help="run one reminder pass and exit (cron)")
     reminders.add_argument(
@@ -72,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
+    # One line per migration, two per reminder pass: noise.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     verb = args.verb
     if verb == "reminders" and not settings.bot_token:
         parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
@@ -159,7 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         threading.Thread(target=server.run, name="calendar-feed", daemon=True).start()
         log.info("calendar feed and health check on http://%s:%s", args.host, server.effective_port)
         try:
-            SocketModeHandler(app, settings.app_token).start()
+            handler = SocketModeHandler(app, settings.app_token)
+            if wrong := _connect(handler):
+                parser.error(
+                    f"Slack refuses SLACK_APP_TOKEN ({wrong}); check it in the app's settings."
+                )
+            threading.Event().wait()  # Bolt's start(): the socket's own threads do the work
         finally:
             server.close()
             server.task_dispatcher.shutdown()
@@ -178,6 +194,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         _stop(deliveries, write_ics)
     return 0
+
+
+def _connect(handler: SocketModeHandler) -> str | None:
+    """Open the Socket Mode connection, trying again, less and less often, while Slack
+    is out of reach (the calendar feed and health check are served meanwhile). Slack's
+    reason if it refuses the app token."""
+    wait = CONNECT_RETRY_SECONDS
+    while True:
+        try:
+            handler.connect()
+            return None
+        except SlackApiError as error:
+            reason = str(error.response.get("error", ""))
+            if reason in WRONG_TOKEN:
+                return reason
+            log.warning("Slack did not open a Socket Mode connection (%s); trying again", reason)
+        except OSError as error:  # URLError and the socket's own
+            log.warning("Slack could not be reached for Socket Mode (%s); trying again", error)
+        time.sleep(wait)
+        wait = min(wait * 2, UPGRADE_RETRY_LONGEST_SECONDS)
 
 
 def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:

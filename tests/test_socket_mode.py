@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from tests.fake_slack import FakeSlack
@@ -91,9 +92,12 @@ class Feed:
                 self.found.set()
 
 
+@pytest.mark.parametrize("refusals", [0, 2])
 def test_a_command_over_socket_mode_is_answered_in_its_envelope(
-    slack: FakeSlack, database_url: str, tmp_path: Path
+    slack: FakeSlack, database_url: str, tmp_path: Path, refusals: int
 ) -> None:
+    """Also once Slack, out of reach at first, opens the connection (`refusals`)."""
+    slack.fail_next("apps.connections.open", 503, times=refusals)
     socket = SocketSlack()
     slack.socket_url = f"ws://127.0.0.1:{socket.port}/"
     env = environ(
@@ -134,4 +138,18 @@ def test_a_port_already_taken_is_said_plainly(slack: FakeSlack, tmp_path: Path) 
         result = run(["-m", "bot", "socket", "--host", "127.0.0.1", "--port", str(port)], env)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_app_token_slack_refuses_is_said_plainly(slack: FakeSlack, tmp_path: Path) -> None:
+    slack.fail_next("apps.connections.open", 200, error="invalid_auth")
+    env = environ(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_APP_TOKEN="xapp-wrong",
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
+    )
+    result = run(["-m", "bot", "socket", "--host", "127.0.0.1", "--port", "0"], env)
+    assert result.returncode == 2
+    assert "Slack refuses SLACK_APP_TOKEN (invalid_auth)" in result.stderr
     assert "Traceback" not in result.stderr
