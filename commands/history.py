@@ -32,6 +32,8 @@ VERBS = {
     "attendance.apologies": "recorded apologies",
     "item.note": "recorded a note",
     "item.decision": "recorded a decision",
+    "item.note.remove": "removed a note",
+    "item.decision.remove": "removed a decision",
     PUBLISH_VERB: "published the minutes",
     WITHDRAW_VERB: "published the minutes, but they could not be posted",
 }

@@ -109,6 +109,42 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     )
 
 
+def note_remove(ctx: Context, args: str) -> Outcome:
+    return _unrecord(ctx, args, "note")
+
+
+def decision_remove(ctx: Context, args: str) -> Outcome:
+    return _unrecord(ctx, args, "decision")
+
+
+def _unrecord(ctx: Context, args: str, kind: str) -> Outcome:
+    """Take back the latest note (or decision) against an item of the current meeting:
+    one recorded in error. Used again, it takes back the one before."""
+    position = parsing.item_number(args)
+    meeting, item = current_item(ctx, position)
+    record = queries.latest_record(ctx.session, item.id, kind)
+    if record is None:
+        raise NotFound(
+            f"Agenda item {position} ({item.title}) of M{meeting.number} has no {kind} to remove."
+        )
+    ctx.audit(f"item.{kind}.remove", f"M{meeting.number} item {position}", snapshot(record), None)
+    ctx.session.delete(record)
+    return Outcome(
+        reply=Message.of(
+            line(
+                f"Removed the last {kind} against ",
+                Strong(f"agenda item {position}"),
+                " (",
+                item.title,
+                ") of ",
+                Strong(f"M{meeting.number}"),
+                ":",
+            ),
+            describe.Decision.of(record.text).said() if kind == "decision" else line(record.text),
+        )
+    )
+
+
 def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
     """Agenda item `position` of the current meeting, and that meeting."""
     meeting = current_meeting(ctx)

@@ -312,6 +312,22 @@ LISTED: tuple[Subcommand, ...] = (
         ("decision 1 to note the report",),
     ),
     Subcommand(
+        ("note", "remove"),
+        "<item#>",
+        "take back the last note against an agenda item",
+        OFFICER,
+        proceedings.note_remove,
+        ("note remove 2",),
+    ),
+    Subcommand(
+        ("decision", "remove"),
+        "<item#>",
+        "take back the last decision against an agenda item",
+        OFFICER,
+        proceedings.decision_remove,
+        ("decision remove 1",),
+    ),
+    Subcommand(
         ("minutes",),
         "[<M#>]",
         "draft minutes of the current or last meeting, or of M# (only you see them)",

@@ -22,6 +22,7 @@ from storage.models import (
     Attendance,
     AuditEntry,
     Board,
+    ItemRecord,
     Meeting,
     Member,
     Person,
@@ -221,6 +222,16 @@ def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem 
             AgendaItem.meeting_id == meeting_id, AgendaItem.position == position
         )
     ).one_or_none()
+
+
+def latest_record(session: Session, item_id: int, kind: str) -> ItemRecord | None:
+    """The note (or decision) recorded last against the agenda item."""
+    return session.scalars(
+        select(ItemRecord)
+        .where(ItemRecord.item_id == item_id, ItemRecord.kind == kind)
+        .order_by(ItemRecord.id.desc())
+        .limit(1)
+    ).first()
 
 
 def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:

@@ -953,3 +953,24 @@ def test_a_meeting_entered_after_it_was_held_is_added_to_be_minuted(core: Core) 
     assert "Record who came with /board present @name" in said
     ahead = core.command("UCHAIR", "meeting add 14/1/2027 10:00", SET_UP)
     assert ahead.startswith("Meeting scheduled\nM2 Thursday 14 January 2027, 10:00")
+
+
+def test_a_note_or_decision_recorded_in_error_is_taken_back_on_the_record(core: Core) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "agenda add SSNP report", SET_UP)
+    core.command("UCHAIR", "note 1 Hotspots remain Hemmingwell", DURING_THE_MEETING)
+    core.command("UCHAIR", "decision 1 RESOLVE to note the report", DURING_THE_MEETING)
+    core.command("UCHAIR", "decision 1 delete", DURING_THE_MEETING)
+    removed = core.command("UCHAIR", "decision remove 1", DURING_THE_MEETING)
+    assert removed == (
+        "Removed the last decision against agenda item 1 (SSNP report) of M1:\nRESOLVED: delete"
+    )
+    minutes = core.command("UCHAIR", "minutes", DURING_THE_MEETING)
+    assert "RESOLVED: to note the report" in minutes and "RESOLVED: delete" not in minutes
+    assert "Removed the last note" in core.command("UCHAIR", "note remove 1", DURING_THE_MEETING)
+    refused = core.command("UCHAIR", "note remove 1", DURING_THE_MEETING)
+    assert refused.startswith("Agenda item 1 (SSNP report) of M1 has no note to remove.")
+    assert "/board note remove <item#>" in refused
+    trail = core.command("UCHAIR", "history M1", DURING_THE_MEETING)
+    assert "removed a decision (item 1): delete" in trail
+    assert "removed a note (item 1): Hotspots remain Hemmingwell" in trail

@@ -49,6 +49,8 @@ WRITES: dict[str, str] = {
     "apologies": "apologies <@USAM>",
     "note": "note 1 Hotspots remain Hemmingwell and Queensway",
     "decision": "decision 1 to note the report",
+    "note remove": "note remove 1",
+    "decision remove": "decision remove 1",
     "minutes publish": "minutes publish M1",
     "calendar reset": "calendar reset",
     "reminders set": "reminders set draft 10",
