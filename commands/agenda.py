@@ -7,7 +7,7 @@ import re
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import find_meeting
+from commands.meetings import find_meeting, held_since
 from commands.replies import Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -138,11 +138,16 @@ def _in_progress_note(ctx: Context) -> str | None:
 def _next_meeting(ctx: Context, naming: str) -> Meeting:
     """The next meeting; with none, how to add one or name another (`naming`, the
     command's own form, e.g. `agenda M2`)."""
-    meeting = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    board = ctx.the_board()
+    meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
         command = ctx.invocation.command
+        # Most likely the one under way or just held: name it in the example.
+        last = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
+        after = f" after M{last.number}" if last else ""
+        naming = naming.replace("M2", f"M{last.number}") if last else naming
         raise NotFound(
-            f"No meeting is scheduled. Add one with {command} meeting add <date> <time>, "
+            f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>, "
             f"or name a meeting: {command} {naming}."
         )
     return meeting

@@ -122,6 +122,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     _remember(ctx, user_id)
     existing = queries.membership(ctx.session, board.id, user_id)
+    was = _standing(existing) if existing else None
     if existing is None:
         member = Member(
             board_id=board.id, user_id=user_id, role=role or "member", organisation=organisation
@@ -142,19 +143,24 @@ def member_add(ctx: Context, args: str) -> Outcome:
         )
         member = existing
         verb = "Updated"
+    now = _standing(member)
     return Outcome(
         reply=Message.of(
             line(
                 verb,
                 " ",
                 Mention(user_id),
-                ": ",
-                ROLE_TITLES[member.role],
-                f", {member.organisation}" if member.organisation else None,
+                f": {now}",
+                f" (was {was})" if was and was != now else None,
                 ".",
             )
         )
     )
+
+
+def _standing(member: Member) -> str:
+    """`Secretary, Borough Council`."""
+    return ROLE_TITLES[member.role] + (f", {member.organisation}" if member.organisation else "")
 
 
 def member_remove(ctx: Context, args: str) -> Outcome:

@@ -68,7 +68,15 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
     assert "Secretary, Borough Council of Wellingborough" in listing
 
     changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare.")
-    assert "Updated <@USAM>: Member, Northamptonshire Healthcare." in changed["text"]
+    assert (
+        "Updated <@USAM>: Member, Northamptonshire Healthcare (was Member, NHS Northamptonshire)."
+        in changed["text"]
+    )
+    promoted = running_app.command("UCHAIR", "member add <@UGILL> vice-chair")["text"]
+    assert (
+        "Updated <@UGILL>: Vice-chair, Borough Council of Wellingborough (was Secretary,"
+        in promoted
+    )
     removed = running_app.command("UGILL", "member remove <@USAM>.")
     assert "Removed <@USAM>" in removed["text"]
     assert "USAM" not in {m.user_id for m in rows(running_app, Member)}
@@ -974,3 +982,14 @@ def test_a_note_or_decision_recorded_in_error_is_taken_back_on_the_record(core: 
     trail = core.command("UCHAIR", "history M1", DURING_THE_MEETING)
     assert "removed a decision (item 1): delete" in trail
     assert "removed a note (item 1): Hotspots remain Hemmingwell" in trail
+
+
+def test_with_none_scheduled_the_agenda_names_the_meeting_under_way(core: Core) -> None:
+    board_with_m1(core)
+    refused = core.command("UCHAIR", "agenda add Any other business", DURING_THE_MEETING)
+    assert refused.startswith(
+        "No meeting is scheduled after M1. Add one with /board meeting add <date> <time>, "
+        "or name a meeting: /board agenda add … to M1."
+    )
+    added = core.command("UCHAIR", "agenda add Any other business to M1", DURING_THE_MEETING)
+    assert added.startswith("Added agenda item 1 to M1")
