@@ -58,13 +58,23 @@ TIME_WORDS = NOON | {"now", "midnight"}
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The last day of a month or quarter, as deadlines are set: `end of January`, `the end
+# of the month`, `end of next quarter`. Quarters end with March, June, September and
+# December, financial or calendar alike.
+_END_OF = r"(?:the\s+)?end\s+of\s+"
+END_OF = re.compile(
+    rf"^{_END_OF}(?:(?P<month>{MONTHS})\.?(?:\s+(?P<year>\d{{4}}))?"
+    r"|(?:the\s+|(?P<next>this|next)\s+)?(?P<period>month|quarter))$",
+    re.I,
+)
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # What "looks like a date" after ` by ` in `action add` (SPEC §3), also after `this`
 # before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
-    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s)",
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s"
+    rf"|{_END_OF}(?:the\s+|this\s+|next\s+)?(?:{MONTHS}|month|quarter)\b)",
     re.I,
 )
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
@@ -122,6 +132,8 @@ def _read_date(text: str, today: date) -> date:
     words = " ".join(text.split()).rstrip(".,;")  # the end of a sentence or clause
     if not words:
         raise UsageError("A date is missing.")
+    if end := END_OF.match(words):
+        return _end_of(end, today)
     for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
         if match := pattern.match(words):
             return _from_parts(words, match, today)
@@ -166,6 +178,26 @@ def _counted(match: re.Match[str], today: date) -> date:
         return add_months(today, sign * count * (12 if unit == "year" else 1))
     days = {"day": 1, "week": 7, "fortnight": 14}[unit]
     return today + timedelta(days=sign * count * days)
+
+
+def _end_of(match: re.Match[str], today: date) -> date:
+    """The last day of the month named (the next one to end, today counting) or of this
+    (or the next) month or quarter."""
+    if month := match["month"]:
+        number = MONTH_NAMES.index(month[:3].lower()) + 1
+        year = int(match["year"] or today.year)
+        if not match["year"] and _last_day(year, number) < today:
+            year += 1
+        return _last_day(year, number)
+    months = 3 if match["period"].lower() == "quarter" else 1
+    ahead = months if (match["next"] or "").lower() == "next" else 0
+    # The last month of this period (this month, or the quarter's third), counted from 0.
+    index = today.year * 12 + today.month - 1 + (-today.month % months) + ahead
+    return _last_day(index // 12, index % 12 + 1)
+
+
+def _last_day(year: int, month: int) -> date:
+    return add_months(date(year, month, 1), 1) - timedelta(days=1)
 
 
 def _day_name(abbreviation: str) -> str:

@@ -106,7 +106,7 @@ DATES_HELP = Message(
                      Code("2027-01-14"), "."),
                 line("In words: ", Code("today"), ", ", Code("tomorrow"), ", ",
                      Code("next Thursday"), ", ", Code("in 2 weeks"), ", ", Code("in 10 days"),
-                     "."),
+                     ", ", Code("end of January"), ", ", Code("end of the quarter"), "."),
                 line("Times: ", Code("10:00"), ", ", Code("10.00"), ", ", Code("10am"), ", ",
                      Code("2.30pm"), ", ", Code("noon"), "."),
                 line("How long a meeting lasts: ", Code("for 2h"), ", ", Code("for 90m"), ", ",

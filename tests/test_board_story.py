@@ -244,12 +244,17 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         ("next wed.", "Wednesday 2 December 2026"),
         ("this Friday", "Friday 4 December 2026"),
         ("the 14th of January", "Thursday 14 January 2027"),
+        ("end of January", "Sunday 31 January 2027"),
+        ("the end of the month", "Thursday 31 December 2026"),
+        ("end of next quarter", "Wednesday 31 March 2027"),
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
     # `the` before anything but an ordinal is the description's, as board papers say it.
     kept = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
     assert "Report by the next meeting\nNo due date." in kept
+    idiom = running_app.command("UPAUL", "action add <@UPAUL> Report by end of play")["text"]
+    assert "Report by end of play\nNo due date." in idiom
 
 
 def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
