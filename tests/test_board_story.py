@@ -998,3 +998,13 @@ def test_with_none_scheduled_the_agenda_names_the_meeting_under_way(core: Core) 
     )
     added = core.command("UCHAIR", "agenda add Any other business to M1", DURING_THE_MEETING)
     assert added.startswith("Added agenda item 1 to M1")
+
+
+def test_a_member_refused_an_officers_command_is_told_whom_to_ask(core: Core) -> None:
+    board_with_m1(core)
+    refused = core.command("UPAUL", "action due A1 1/3/2027", SET_UP)
+    assert "secretary of Wellingborough CSP Board can do that. Ask @UCHAIR, the chair." in refused
+    core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
+    assert "Ask @UGILL, the secretary." in core.command("UPAUL", "meeting cancel M1", SET_UP)
+    outsider = core.command("UOUT", "meeting cancel M1", SET_UP)
+    assert "Only the chair" in outsider and "Ask" not in outsider  # not on the board
