@@ -12,6 +12,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Sequence
+from http.client import HTTPException
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,7 @@ SERVERS = {"serve", "socket"}
 TRY_AGAIN_LATER = 75  # sysexits.h EX_TEMPFAIL: the database could not be reached
 UPGRADE_RETRY_SECONDS = 2
 CONNECT_RETRY_SECONDS = 1
-UPGRADE_RETRY_LONGEST_SECONDS = 60
+RETRY_LONGEST_SECONDS = 60  # between tries to reach the database or Slack
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -169,14 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         threading.Thread(target=server.run, name="calendar-feed", daemon=True).start()
         log.info("calendar feed and health check on http://%s:%s", args.host, server.effective_port)
+        handler = SocketModeHandler(app, settings.app_token)
         try:
-            handler = SocketModeHandler(app, settings.app_token)
             if wrong := _connect(handler):
                 parser.error(
                     f"Slack refuses SLACK_APP_TOKEN ({wrong}); check it in the app's settings."
                 )
             threading.Event().wait()  # Bolt's start(): the socket's own threads do the work
         finally:
+            handler.close()
             server.close()
             server.task_dispatcher.shutdown()
             _stop(deliveries, write_ics)
@@ -210,10 +212,10 @@ def _connect(handler: SocketModeHandler) -> str | None:
             if reason in WRONG_TOKEN:
                 return reason
             log.warning("Slack did not open a Socket Mode connection (%s); trying again", reason)
-        except OSError as error:  # URLError and the socket's own
+        except (OSError, HTTPException) as error:  # URLError, the socket's, a garbled answer
             log.warning("Slack could not be reached for Socket Mode (%s); trying again", error)
         time.sleep(wait)
-        wait = min(wait * 2, UPGRADE_RETRY_LONGEST_SECONDS)
+        wait = min(wait * 2, RETRY_LONGEST_SECONDS)
 
 
 def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:
@@ -247,7 +249,7 @@ def _upgrade_when_reachable(database: Database) -> None:
             log.warning("the database is still out of reach")
         else:
             log.error("the database upgrade failed (exit status %s)", upgraded)
-        wait = min(wait * 2, UPGRADE_RETRY_LONGEST_SECONDS)
+        wait = min(wait * 2, RETRY_LONGEST_SECONDS)
 
 
 def _export(database: Database, board: str, out: Path) -> int:

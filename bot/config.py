@@ -118,12 +118,16 @@ def _positive(name: str, default: float) -> float:
 
 def _database_url(url: str) -> str:
     """SQLite, or PostgreSQL through psycopg (which `postgresql://` and `postgres://`,
-    as hosting services write them, are taken to mean)."""
+    as hosting services write them, and psycopg2's URLs are taken to mean)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None
-    if parsed is not None and parsed.drivername in {"postgresql", "postgres"}:
+    if parsed is not None and parsed.drivername in {
+        "postgresql",
+        "postgres",
+        "postgresql+psycopg2",
+    }:
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if parsed is None or parsed.drivername not in {
         "sqlite",

@@ -23,7 +23,7 @@ MAX_ITEM_MINUTES = 600
 
 
 def agenda(ctx: Context, args: str) -> Outcome:
-    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx, "agenda M2")
+    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx, "agenda {meeting}")
     return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
 
@@ -47,7 +47,9 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     minutes = None if length is None else round(length)
     if presenter is not None:
         ctx.board_member(presenter)
-    meeting = find_meeting(ctx, target) if target else _next_meeting(ctx, "agenda add … to M2")
+    meeting = (
+        find_meeting(ctx, target) if target else _next_meeting(ctx, "agenda add … to {meeting}")
+    )
     if meeting.status == "cancelled":
         raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
     item = AgendaItem(
@@ -86,7 +88,7 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     meeting = (
         find_meeting(ctx, words[1])
         if len(words) == 2
-        else _next_meeting(ctx, f"agenda remove {position} M2")
+        else _next_meeting(ctx, f"agenda remove {position} {{meeting}}")
     )
     items = queries.agenda(ctx.session, meeting.id)
     removed = next((item for item in items if item.position == position), None)
@@ -137,7 +139,7 @@ def _in_progress_note(ctx: Context) -> str | None:
 
 def _next_meeting(ctx: Context, naming: str) -> Meeting:
     """The next meeting; with none, how to add one or name another (`naming`, the
-    command's own form, e.g. `agenda M2`)."""
+    command's own form, e.g. `agenda {meeting}`)."""
     board = ctx.the_board()
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
@@ -145,9 +147,9 @@ def _next_meeting(ctx: Context, naming: str) -> Meeting:
         # Most likely the one under way or just held: name it in the example.
         last = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
         after = f" after M{last.number}" if last else ""
-        naming = naming.replace("M2", f"M{last.number}") if last else naming
+        example = naming.format(meeting=f"M{last.number}" if last else "M2")
         raise NotFound(
             f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>, "
-            f"or name a meeting: {command} {naming}."
+            f"or name a meeting: {command} {example}."
         )
     return meeting

@@ -143,15 +143,15 @@ def member_add(ctx: Context, args: str) -> Outcome:
         )
         member = existing
         verb = "Updated"
-    now = _standing(member)
+    standing = _standing(member)
     return Outcome(
         reply=Message.of(
             line(
                 verb,
                 " ",
                 Mention(user_id),
-                f": {now}",
-                f" (was {was})" if was and was != now else None,
+                f": {standing}",
+                f" (was {was})" if was and was != standing else None,
                 ".",
             )
         )
@@ -195,15 +195,7 @@ def members(ctx: Context, args: str) -> Outcome:
     everyone = sorted(
         queries.members(ctx.session, board.id), key=lambda m: (ROLES.index(m.role), m.id)
     )
-    lines = tuple(
-        line(
-            Mention(m.user_id),
-            " — ",
-            ROLE_TITLES[m.role],
-            f", {m.organisation}" if m.organisation else None,
-        )
-        for m in everyone
-    )
+    lines = tuple(line(Mention(m.user_id), f" — {_standing(m)}") for m in everyone)
     return Outcome(
         reply=Message(
             title=f"{board.name}: {len(everyone)} member{'' if len(everyone) == 1 else 's'}",

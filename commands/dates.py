@@ -61,12 +61,11 @@ DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # The last day of a month or quarter, as deadlines are set: `end of January`, `the end
 # of the month`, `end of next quarter`. Quarters end with March, June, September and
 # December, financial or calendar alike.
-_END_OF = r"(?:the\s+)?end\s+of\s+"
-END_OF = re.compile(
-    rf"^{_END_OF}(?:(?P<month>{MONTHS})\.?(?:\s+(?P<year>\d{{4}}))?"
-    r"|(?:the\s+|(?P<next>this|next)\s+)?(?P<period>month|quarter))$",
-    re.I,
+_END_OF = (
+    rf"(?:the\s+)?end\s+of\s+(?:(?P<month>{MONTHS})\.?(?:\s+(?P<year>\d{{4}}))?"
+    r"|(?:the\s+|(?P<next>this|next)\s+)?(?P<period>month|quarter))"
 )
+END_OF = re.compile(rf"^{_END_OF}$", re.I)
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # What "looks like a date" after ` by ` in `action add` (SPEC §3), also after `this`
@@ -74,7 +73,7 @@ PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
     rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s"
-    rf"|{_END_OF}(?:the\s+|this\s+|next\s+)?(?:{MONTHS}|month|quarter)\b)",
+    rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )
 # A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).

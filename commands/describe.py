@@ -159,14 +159,19 @@ RESOLUTION = re.compile(
     re.I,
 )
 # Or as a paper puts it, with words of its own before the label in capitals: the
-# recommendation ("The committee is invited to RESOLVE to note this report") or who
-# decided, in a word or two ("The Board RESOLVED that …", "Members AGREED to …"). Any
-# other words before it stay, so nothing a sentence says is lost or turned round ("The
-# Board declined to RESOLVE …", "Budget not agreed", "Police agreed to lead").
-NOT = r"(?!(?:not|no|nothing|never)\b)"
+# recommendation ("The committee is invited to RESOLVE to note this report") or the
+# body that decided ("The Board RESOLVED that …", "Members AGREED to …", "It was AGREED
+# that …"). Words before it that name anyone else stay, so nothing a sentence says is
+# lost, turned round or made the board's ("Police AGREED to lead", "No members AGREED").
+NOT = r"(?!(?:not|no|nothing|never|none|nobody|neither)\b)"
+DECIDER = (
+    rf"(?:it[ \t]+was|(?:the[ \t]+)?(?:{NOT}\w+[ \t]+)?"
+    r"(?:board|committee|partnership|panel|group|forum|meeting|members|partners)"
+    r"(?:[ \t]+unanimously)?)"
+)
 PREAMBLE = re.compile(
     r"(?:(?i:[^\n.:;]{0,60}?\b(?:is|are)[ \t]+(?:invited|asked|recommended)[ \t]+to)"
-    rf"|(?i:(?:the[ \t]+)?{NOT}\w+(?:[ \t]+{NOT}\w+)?)(?=[ \t]+(?:RESOLVED|AGREED|RECOMMENDED)\b))"
+    rf"|(?i:{DECIDER})(?=[ \t]+(?:RESOLVED|AGREED|RECOMMENDED)\b))"
     r"[ \t]+(?=(?i:RESOLVED?|AGREED|RECOMMEND(?:ED|S)?)\b)"
 )
 

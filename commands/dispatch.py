@@ -14,6 +14,7 @@ from commands.replies import Code, Mention, Message, Outcome, Span, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
+from storage.models import OFFICER_ROLES, ROLES
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _check_access(access: Access, ctx: Context) -> None:
 
 
 # Whom to ask first: the secretary keeps the board's business.
-ASKING_ORDER = ("secretary", "chair", "vice-chair")
+ASKING_ORDER = ("secretary", *(r for r in ROLES if r in OFFICER_ROLES and r != "secretary"))
 
 
 def _ask_an_officer(ctx: Context) -> tuple[Span, ...]:

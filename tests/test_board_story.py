@@ -253,8 +253,9 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
     # `the` before anything but an ordinal is the description's, as board papers say it.
     kept = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
     assert "Report by the next meeting\nNo due date." in kept
-    idiom = running_app.command("UPAUL", "action add <@UPAUL> Report by end of play")["text"]
-    assert "Report by end of play\nNo due date." in idiom
+    for idiom in ("end of play", "end of month figures"):
+        kept = running_app.command("UPAUL", f"action add <@UPAUL> Report by {idiom}")["text"]
+        assert f"Report by {idiom}\nNo due date." in kept
 
 
 def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
@@ -762,6 +763,10 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
         ("Budget not agreed - return in April", "RESOLVED: Budget not agreed - return in April"),
         ("Police agreed to lead on the SSNP", "RESOLVED: Police agreed to lead on the SSNP"),
         ("Budget NOT AGREED - return in April", "RESOLVED: Budget NOT AGREED - return in April"),
+        # Only the body that decided is left out: anyone else's part is kept.
+        ("It was AGREED that the plan goes ahead", "RESOLVED: that the plan goes ahead"),
+        ("Police AGREED to lead on the SSNP", "RESOLVED: Police AGREED to lead on the SSNP"),
+        ("No members AGREED to it", "RESOLVED: No members AGREED to it"),
     ],
 )
 def test_a_decision_copied_from_a_paper_is_minuted_once_as_resolved(
@@ -964,8 +969,10 @@ def test_a_meeting_entered_after_it_was_held_is_added_to_be_minuted(core: Core) 
     said = core.command("UCHAIR", "meeting add 27/11/2026 10:00", SET_UP)
     assert said.startswith("Meeting added\nM1 Friday 27 November 2026, 10:00")
     assert "Record who came with /board present @name" in said
+    older = core.command("UCHAIR", "meeting add 26/11/2026 10:00", SET_UP)
+    assert older.endswith("Add its agenda with /board agenda add <title> to M2.")  # M1 is current
     ahead = core.command("UCHAIR", "meeting add 14/1/2027 10:00", SET_UP)
-    assert ahead.startswith("Meeting scheduled\nM2 Thursday 14 January 2027, 10:00")
+    assert ahead.startswith("Meeting scheduled\nM3 Thursday 14 January 2027, 10:00")
 
 
 def test_a_note_or_decision_recorded_in_error_is_taken_back_on_the_record(core: Core) -> None:
@@ -1008,3 +1015,22 @@ def test_a_member_refused_an_officers_command_is_told_whom_to_ask(core: Core) ->
     assert "Ask @UGILL, the secretary." in core.command("UPAUL", "meeting cancel M1", SET_UP)
     outsider = core.command("UOUT", "meeting cancel M1", SET_UP)
     assert "Only the chair" in outsider and "Ask" not in outsider  # not on the board
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("end of the month", "Sunday 28 February 2027"),
+        ("end of next month", "Wednesday 31 March 2027"),
+        ("end of the quarter", "Wednesday 31 March 2027"),
+        ("end of next quarter", "Wednesday 30 June 2027"),
+        ("end of January", "Monday 31 January 2028"),  # this January's has gone
+    ],
+)
+def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
+    core: Core, typed: str, due: str
+) -> None:
+    board_with_m1(core)
+    february = datetime(2027, 2, 10, 12, 0, tzinfo=UTC)
+    added = core.command("UPAUL", f"action add <@UPAUL> Report by {typed}", february)
+    assert f"Due {due}." in added

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from tests.processes import SERVE, environ, run
 
 SESSION = """\
@@ -156,6 +157,17 @@ def test_a_database_the_bot_does_not_run_on_stops_it_saying_so(tmp_path: Path, u
     assert result.returncode == 2
     assert "DATABASE_URL is not a database the bot runs on" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg2"])
+def test_a_postgresql_address_as_hosting_services_give_it_is_read_with_psycopg(
+    monkeypatch: pytest.MonkeyPatch, scheme: str
+) -> None:
+    monkeypatch.setenv(
+        "DATABASE_URL", f"{scheme}://board:p%40ss@db.example:5432/csp?sslmode=require"
+    )
+    url = Settings.from_env().database_url
+    assert url == "postgresql+psycopg://board:p%40ss@db.example:5432/csp?sslmode=require"
 
 
 def test_a_rehearsal_start_that_is_not_an_instant_stops_the_bot_saying_so(tmp_path: Path) -> None:
