@@ -70,6 +70,7 @@ def action_add(ctx: Context, args: str) -> Outcome:
                 if item and meeting
                 else []
             ),
+            footnote=proceedings.after_publication(ctx, meeting) if meeting else None,
         )
     )
 

@@ -7,6 +7,7 @@ from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import JUST_HELD_DAYS, held_since
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
+from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
 from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
@@ -55,6 +56,7 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                 line("No longer recorded as ", ATTENDANCE_WORDS[was], ": ", *_mentions(who), ".")
                 for was, who in switched.items()
             ),
+            footnote=after_publication(ctx, meeting),
         )
     )
 
@@ -105,6 +107,7 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
                 ":",
             ),
             shown,
+            footnote=after_publication(ctx, meeting),
         )
     )
 
@@ -141,7 +144,21 @@ def _unrecord(ctx: Context, args: str, kind: str) -> Outcome:
                 ":",
             ),
             describe.Decision.of(record.text).said() if kind == "decision" else line(record.text),
+            footnote=after_publication(ctx, meeting),
         )
+    )
+
+
+def after_publication(ctx: Context, meeting: Meeting) -> str | None:
+    """For a change to a meeting whose minutes are out: how to publish it too."""
+    published = stored.publications(ctx.session, meeting.board_id, meeting.number)
+    if not published:
+        return None
+    version = published[-1].version
+    return (
+        f"M{meeting.number}'s minutes are published (version {version}): "
+        f"{ctx.invocation.command} minutes publish M{meeting.number} posts this change "
+        f"as version {version + 1}."
     )
 
 

@@ -1034,3 +1034,22 @@ def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
     february = datetime(2027, 2, 10, 12, 0, tzinfo=UTC)
     added = core.command("UPAUL", f"action add <@UPAUL> Report by {typed}", february)
     assert f"Due {due}." in added
+
+
+def test_a_change_to_published_minutes_says_how_to_publish_it_too(core: Core) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "agenda add SSNP report", SET_UP)
+    core.command("UCHAIR", "note 1 Hotspots remain", DURING_THE_MEETING)
+    assert "published" not in core.command("UCHAIR", "present <@UPAUL>", DURING_THE_MEETING)
+    core.command("UCHAIR", "minutes publish M1", DURING_THE_MEETING)
+    for typed in (
+        "apologies <@UPAUL>",
+        "decision 1 to note the report",
+        "note remove 1",
+        "action add <@UPAUL> Share the data item 1",
+    ):
+        said = core.command("UCHAIR", typed, DURING_THE_MEETING)
+        assert said.endswith(
+            "M1's minutes are published (version 1): /board minutes publish M1 posts this "
+            "change as version 2."
+        ), (typed, said)
