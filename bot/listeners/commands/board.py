@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -17,6 +19,11 @@ from commands.context import Invocation
 from commands.replies import Outcome
 
 ANY_COMMAND = re.compile(r"^/")
+# Slack takes five posts to a command's response_url: a reply longer than the first part
+# and three more (two kept for what the deliveries after it may have to say) goes to the
+# person's DM with the bot instead, whole.
+FOLLOW_UPS = 3
+IN_YOUR_DM = "The rest is long: it is in your direct messages with me."
 
 
 def register(app: App, services: Services) -> None:
@@ -47,8 +54,13 @@ def register(app: App, services: Services) -> None:
         command, as its reply was); a sentence to the caller for each that failed."""
         what = f"after {invocation.command} {invocation.text}"
         with apologising(respond, client, invocation.user_id, what):
+            follow_up: Callable[..., object]
+            follow_up = partial(respond, response_type="ephemeral", replace_original=False)
+            if len(rest) > FOLLOW_UPS:
+                follow_up(text=IN_YOUR_DM)
+                follow_up = partial(client.chat_postMessage, channel=invocation.user_id)
             for part in rest:
-                respond(response_type="ephemeral", replace_original=False, **part)
+                follow_up(**part)
             failures = deliver(
                 client,
                 invocation.channel_id,
