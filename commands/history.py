@@ -21,6 +21,7 @@ VERBS = {
     "action.update": "posted an update",
     "action.done": "marked it done",
     "action.drop": "dropped it",
+    "action.reopen": "reopened it",
     "action.due": "changed the due date",
     "action.reassign": "reassigned it",
     "meeting.add": "scheduled the meeting",

@@ -280,6 +280,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("action drop A3",),
     ),
     Subcommand(
+        ("action", "reopen"),
+        "<A#>",
+        "reopen an action marked done or dropped in error",
+        MEMBER,
+        actions.action_reopen,
+        ("action reopen A3",),
+    ),
+    Subcommand(
         ("present",),
         "<@user> [<@user> …]",
         "attendance at the current meeting",

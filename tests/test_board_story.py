@@ -1053,3 +1053,19 @@ def test_a_change_to_published_minutes_says_how_to_publish_it_too(core: Core) ->
             "M1's minutes are published (version 1): /board minutes publish M1 posts this "
             "change as version 2."
         ), (typed, said)
+
+
+def test_an_action_closed_in_error_is_reopened_on_the_record(core: Core) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "action add <@UPAUL> Map hotspots by 1/3/2027", SET_UP)
+    core.command("UCHAIR", "action add <@UPAUL> Share data", SET_UP)
+    core.command("UPAUL", "action done A1", SET_UP)
+    reopened = core.command("UPAUL", "action reopen A1", SET_UP)
+    assert reopened == "Reopened A1 (was done): Map hotspots"
+    assert "Update posted" in core.command("UPAUL", "action update A1 amber Half done", SET_UP)
+    assert core.command("UPAUL", "action reopen A1", SET_UP).startswith("A1 is open already.")
+    core.command("UCHAIR", "action drop A2", SET_UP)
+    refused = core.command("UPAUL", "action reopen A2", SET_UP)
+    assert refused.startswith("Only the chair, vice-chair or secretary of Wellingborough CSP Board")
+    assert core.command("UCHAIR", "action reopen A2", SET_UP).startswith("Reopened A2 (was dropped)")
+    assert "reopened it: status done → open" in core.command("UCHAIR", "history A1", SET_UP)

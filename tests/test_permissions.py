@@ -45,6 +45,7 @@ WRITES: dict[str, str] = {
     "action due": "action due A3 1/4/2027",
     "action reassign": "action reassign A4 <@USAM>",
     "action drop": "action drop A5",
+    "action reopen": "action reopen A2",
     "present": "present <@UPAUL>",
     "apologies": "apologies <@USAM>",
     "note": "note 1 Hotspots remain Hemmingwell and Queensway",
@@ -71,7 +72,7 @@ def allowed(name: str, user: str) -> bool:
     """SPEC §1, written out."""
     if name == "setup":
         return True  # anyone may set up a board in a channel that has none
-    if name in ("action update", "action done") or name in BUTTONS:
+    if name in ("action update", "action done", "action reopen") or name in BUTTONS:
         return user in OFFICERS or user == OWNER
     access = next(s.access for s in TABLE if s.name == name)
     if access is Access.OFFICER:
