@@ -35,11 +35,11 @@ MEMBER_ADD = re.compile(
 
 QUOTED = re.compile(r"[\"“](?P<name>[^\"”]*)[\"”](?:\s+parent\s+(?P<parent>.+))?", re.I)
 PARENT = re.compile(r"\s+parent\s+", re.I)
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
     """`<name> [parent <parent board>]`; the name may be quoted, to hold the word parent."""
-    team = ctx.invocation.team_id
     if quoted := QUOTED.fullmatch(text):
         name = parsing.title(quoted["name"], "board name")
         if quoted["parent"] is None:
@@ -47,12 +47,16 @@ def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
         splits = [(name, quoted["parent"])]
     else:
         splits = [(text[: m.start()], text[m.end() :]) for m in PARENT.finditer(text)]
+    splits = [(name, parent.strip().strip('"“”')) for name, parent in splits]
     for name, parent_name in splits:
-        match queries.boards_named(ctx.session, team, parent_name):
+        match _boards_called(ctx, parent_name):
             case [parent]:
                 return name, parent
             case [_, _, *_]:
-                raise UsageError(f"More than one board is called {parent_name}: name another.")
+                raise UsageError(
+                    f"More than one board is called {parent_name}: name the parent by its "
+                    "channel instead, e.g. parent #csp-board."
+                )
     if quoted:
         raise NotFound(f"There is no board called “{splits[0][1]}” to be the parent.")
     if splits:
@@ -61,6 +65,15 @@ def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
             "part of the new board's name, put the name in quotes."
         )
     return text, None
+
+
+def _boards_called(ctx: Context, name: str) -> list[Board]:
+    """The workspace's boards by that name, or the board of a channel named with #
+    (`<#C123|csp-board>`, as Slack sends it)."""
+    if channel := CHANNEL.fullmatch(name):
+        found = queries.board_for_channel(ctx.session, ctx.invocation.team_id, channel[1])
+        return [found] if found else []
+    return queries.boards_named(ctx.session, ctx.invocation.team_id, name)
 
 
 def setup(ctx: Context, args: str) -> Outcome:

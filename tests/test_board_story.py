@@ -912,7 +912,11 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
     running_app.command("UCHAIR", "setup Twin", channel="C6")
     running_app.command("UCHAIR", "setup twin", channel="C7")
     ambiguous = running_app.command("UCHAIR", "setup Kid parent TWIN", channel="C8")["text"]
-    assert "More than one board is called TWIN" in ambiguous
+    assert "More than one board is called TWIN: name the parent by its channel" in ambiguous
+    by_channel = running_app.command("UCHAIR", "setup Kid parent <#C7|twin-board>", channel="C8")
+    assert "a sub-group of *twin*" in by_channel["text"]
+    quoted_parent = running_app.command("UCHAIR", 'setup Kin parent "Twin"', channel="C9")
+    assert "More than one board is called Twin" in quoted_parent["text"]  # the quotes are not
     with running_app.database.transaction() as session:
         parents = dict(session.execute(select(Board.name, Board.parent_id)).all())
     assert parents["Safeguarding sub-group"] is not None
