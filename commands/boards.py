@@ -80,6 +80,8 @@ def setup(ctx: Context, args: str) -> Outcome:
     """Bind this channel to a new board; the caller becomes its chair."""
     if ctx.board is not None:
         raise UsageError(f"This channel is already home to {ctx.board.name}.")
+    if ctx.in_a_dm:
+        raise UsageError("Set a board up in the channel it will meet in, not a direct message.")
     name, parent = _name_and_parent(ctx, parsing.title(args, "board name"))
     board = Board(
         team_id=ctx.invocation.team_id,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands import describe
 from commands.errors import NotAllowed, UsageError
 from commands.replies import Mention
 from storage import audit, queries
@@ -83,13 +84,26 @@ class Context:
     def is_officer(self) -> bool:
         return self.member is not None and self.member.is_officer
 
+    @property
+    def in_a_dm(self) -> bool:
+        """Typed in a direct message (Slack's ids for those start with D), where no board
+        can meet."""
+        return self.invocation.channel_id.startswith("D")
+
     def the_board(self) -> Board:
-        if self.board is None:
-            raise UsageError(
+        if self.board is not None:
+            return self.board
+        if self.in_a_dm:
+            where = "Board commands work in a board's channel, not in direct messages."
+        else:
+            where = (
                 f"This channel has no board yet. Set one up with "
                 f"{self.invocation.command} setup <board name>."
             )
-        return self.board
+        names = queries.board_names_of(self.session, self.invocation.team_id, self.caller)
+        channels = "its channel" if len(names) == 1 else "their channels"
+        yours = f" You are on {describe.in_words(names)}: use {channels}." if names else ""
+        raise UsageError(where + yours)
 
     def require_owner_or_officer(self, owner_id: str, what: str) -> None:
         """Members may change their own actions; officers any."""

@@ -78,6 +78,18 @@ def same_name(one: str, other: str) -> bool:
     return one.casefold() == other.casefold()
 
 
+def board_names_of(session: Session, team_id: str, user_id: str) -> list[str]:
+    """The names of the workspace's boards the user is on, as they were set up."""
+    return list(
+        session.scalars(
+            select(Board.name)
+            .join(Member, Member.board_id == Board.id)
+            .where(Board.team_id == team_id, Member.user_id == user_id)
+            .order_by(Board.id)
+        )
+    )
+
+
 def membership(session: Session, board_id: int, user_id: str) -> Member | None:
     return session.scalars(
         select(Member).where(Member.board_id == board_id, Member.user_id == user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage.models import (
     Action,
@@ -928,6 +928,22 @@ def test_a_sub_group_finds_its_parent_board_by_name_in_any_case(running_app: Run
 def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) -> None:
     reply = running_app.command("UPAUL", "actions", channel="COTHER")
     assert "no board yet" in reply["text"] and "/board setup" in reply["text"]
+    assert "You are on" not in reply["text"]
+
+
+def test_a_direct_message_points_to_the_boards_channels(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UCHAIR", "setup SSNP parent Wellingborough CSP Board", channel="CSSNP")
+    running_app.command("UCHAIR", "member add <@UPAUL>", channel="CSSNP")
+    reply = running_app.command("UPAUL", "actions mine", channel="DPAUL")["text"]
+    assert reply.startswith(
+        "Board commands work in a board's channel, not in direct messages. You are on "
+        "Wellingborough CSP Board and SSNP: use their channels."
+    )
+    refused = running_app.command("UPAUL", "setup My board", channel="DPAUL")["text"]
+    assert refused.startswith("Set a board up in the channel it will meet in")
+    with running_app.database.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Board)) == 2
 
 
 def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
