@@ -6,11 +6,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from commands import parsing
+from commands.actions import find_action
 from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import rag
 from commands.errors import NotFound, UsageError
+from commands.meetings import find_meeting
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
 from storage import queries
 from storage.minutes import PUBLISH_VERB, WITHDRAW_VERB
@@ -61,9 +62,9 @@ def history(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     token = args.strip().upper()
     if token.startswith("A"):
-        subject = f"A{parsing.action_number(token)}"
+        subject = f"A{find_action(ctx, token).number}"
     elif token.startswith("M"):
-        subject = f"M{parsing.meeting_number(token)}"
+        subject = f"M{find_meeting(ctx, token).number}"
     else:
         raise UsageError("Name an action (A3) or a meeting (M2).")
     entries = queries.audit_trail(ctx.session, board.id, subject)

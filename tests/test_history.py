@@ -53,7 +53,8 @@ def test_a_meetings_history_includes_what_happened_at_it(core: Core) -> None:
     assert "added an agenda item (item 1): SSNP report" in shown
     assert "@UCHAIR recorded attendance (@UCHAIR)" in shown
     assert "recorded a decision (item 1): to note the report" in shown
-    assert "no history for A9" in core.command("UCHAIR", "history A9", during)
+    assert "There is no action A9 on this board." in core.command("UCHAIR", "history A9", during)
+    assert "There is no meeting M9 on this board." in core.command("UCHAIR", "history M9", during)
     assert "Name an action (A3) or a meeting (M2)" in core.command("UCHAIR", "history 3", during)
 
 
