@@ -1,5 +1,6 @@
-"""The chair's action summary (`/board summary`): open actions by owner, overdue first,
-those due by the next meeting, counts by RAG status, and what was done since the last meeting."""
+"""The chair's action summary (`/board summary`): what needs attention (RED or overdue),
+open actions by owner, overdue first, those due by the next meeting, counts by RAG status,
+and what was done since the last meeting."""
 
 from __future__ import annotations
 
@@ -153,6 +154,7 @@ def as_message(summary: Summary) -> Message:
             Strong(f"{len(actions)} open action{'' if len(actions) == 1 else 's'}"),
             f": {overdue} overdue, {soon} due before the next meeting.",
         ),
+        *_needing_attention(actions),
         line("Next meeting: ", Strong(following.ref), f" {following.said}.")
         if following
         else line("No next meeting is scheduled."),
@@ -195,6 +197,24 @@ def as_message(summary: Summary) -> Message:
             ),
         ),
     )
+
+
+def _needing_attention(actions: tuple[OpenAction, ...]) -> tuple[Line, ...]:
+    """`Needs attention: A1 (RED, overdue), A4 (RED), A2 (overdue)`: what the chair
+    reads first, red before late, then by due date."""
+    chosen = sorted(
+        (a for a in actions if a.rag == "red" or a.overdue),
+        key=lambda a: (a.rag != "red", not a.overdue, a.due_on or date.max, a.number),
+    )
+    if not chosen:
+        return ()
+    spans: list[str | Strong] = ["Needs attention: "]
+    for index, action in enumerate(chosen):
+        reasons = (("RED", action.rag == "red"), ("overdue", action.overdue))
+        why = ", ".join(word for word, applies in reasons if applies)
+        spans += [", " if index else "", Strong(f"A{action.number}"), f" ({why})"]
+    spans.append(".")
+    return (line(*spans),)
 
 
 def _open_action(action: OpenAction) -> Line:

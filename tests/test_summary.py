@@ -29,6 +29,7 @@ def test_open_actions_by_owner_overdue_first_with_rag_counts_and_what_was_done(
     overview, paul, gill, lara, sam, completed = sections(reply)
     assert overview.splitlines() == [
         "*4 open actions*: 1 overdue, 1 due before the next meeting.",
+        "Needs attention: *A5* (RED), *A3* (overdue).",
         "Next meeting: *M2* Wednesday 14 April 2027, 10:00, Swanspool House.",
         "By RAG status, as last given: 1 RED, 1 AMBER, 0 GREEN, 1 no update, 1 not rated.",
     ]
@@ -81,6 +82,6 @@ def test_an_update_without_a_rag_keeps_the_last_rag_given_as_the_minutes_do(
 
     overview = sections(running_app.command("UCHAIR", "summary"))[0]
 
-    assert overview.splitlines()[2] == (
+    assert overview.splitlines()[3] == (
         "By RAG status, as last given: 0 RED, 1 AMBER, 0 GREEN, 2 no update."
     )
