@@ -7,12 +7,13 @@ an action, or switching reminders off takes effect with no job bookkeeping.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -420,7 +421,28 @@ def configure(ctx: Context, args: str) -> Outcome:
     }[what]
     board = ctx.the_board()
     ctx.change(board, "reminders.settings", f"board {board.id}", **{column: value})
-    return Outcome(reply=_schedule(ctx))
+    schedule = _schedule(ctx)
+    if slips := _out_of_order(board):
+        schedule = replace(schedule, sections=(Section(slips), *schedule.sections))
+    return Outcome(reply=schedule)
+
+
+def _out_of_order(board: Board) -> tuple[Line, ...]:
+    """A warning for each meeting reminder set to go out no later than the one before it
+    (a draft agenda before the call for items)."""
+    order = (
+        ("call for agenda items", board.agenda_call_days),
+        ("draft agenda", board.draft_agenda_days),
+        ("meeting reminder", board.eve_reminder_days),
+    )
+    return tuple(
+        line(
+            f"Check: the {later} ({_days(after)} before) no longer follows the {earlier} "
+            f"({_days(before)} before)."
+        )
+        for (earlier, before), (later, after) in itertools.pairwise(order)
+        if after >= before
+    )
 
 
 def _schedule(ctx: Context) -> Message:

@@ -378,3 +378,14 @@ def test_someone_removed_from_the_board_is_not_asked_about_their_actions(
     core.command("UCHAIR", "member add <@USAM>", SET_UP)
     quiet = core.command("UCHAIR", "member remove <@USAM>", SET_UP)
     assert quiet.endswith("Their actions stay on the record under their name.")
+
+
+def test_reminders_set_out_of_order_are_pointed_out(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    said = core.command("UCHAIR", "reminders set draft 30", SET_UP)
+    assert said.splitlines()[1] == (
+        "Check: the draft agenda (30 days before) no longer follows the call for agenda items "
+        "(14 days before)."
+    )
+    in_order = core.command("UCHAIR", "reminders set call 35", SET_UP)
+    assert "Check:" not in in_order
