@@ -211,10 +211,17 @@ def members(ctx: Context, args: str) -> Outcome:
         queries.members(ctx.session, board.id), key=lambda m: (ROLES.index(m.role), m.id)
     )
     lines = tuple(line(Mention(m.user_id), f" — {_standing(m)}") for m in everyone)
+    parent = queries.board(ctx.session, board.parent_id) if board.parent_id else None
+    groups = queries.sub_group_names(ctx.session, board.id)
+    family = [
+        *([f"A sub-group of {parent.name}."] if parent else []),
+        *([f"Its sub-groups: {describe.in_words(groups)}."] if groups else []),
+    ]
     return Outcome(
         reply=Message(
             title=f"{board.name}: {len(everyone)} member{'' if len(everyone) == 1 else 's'}",
             sections=(Section(lines),),
+            footnote=" ".join(family) or None,
         )
     )
 

@@ -78,6 +78,12 @@ def same_name(one: str, other: str) -> bool:
     return one.casefold() == other.casefold()
 
 
+def sub_group_names(session: Session, board_id: int) -> list[str]:
+    return list(
+        session.scalars(select(Board.name).where(Board.parent_id == board_id).order_by(Board.id))
+    )
+
+
 def board_names_of(session: Session, team_id: str, user_id: str) -> list[str]:
     """The names of the workspace's boards the user is on, as they were set up."""
     return list(

@@ -931,10 +931,14 @@ def test_a_channel_without_a_board_says_how_to_start(running_app: RunningApp) ->
     assert "You are on" not in reply["text"]
 
 
-def test_a_direct_message_points_to_the_boards_channels(running_app: RunningApp) -> None:
+def test_members_name_sub_groups_and_a_dm_points_to_the_boards(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UCHAIR", "setup SSNP parent Wellingborough CSP Board", channel="CSSNP")
     running_app.command("UCHAIR", "member add <@UPAUL>", channel="CSSNP")
+    assert running_app.command("UPAUL", "members", channel="CSSNP")["text"].endswith(
+        "A sub-group of Wellingborough CSP Board."
+    )
+    assert running_app.command("UPAUL", "members")["text"].endswith("Its sub-groups: SSNP.")
     reply = running_app.command("UPAUL", "actions mine", channel="DPAUL")["text"]
     assert reply.startswith(
         "Board commands work in a board's channel, not in direct messages. You are on "
