@@ -95,21 +95,7 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
     ctx.session.add(record)
     ctx.session.flush()
     ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
-    return Outcome(
-        reply=Message.of(
-            line(
-                f"{kind.capitalize()} recorded against ",
-                Strong(f"agenda item {position}"),
-                " (",
-                item.title,
-                ") of ",
-                Strong(f"M{meeting.number}"),
-                ":",
-            ),
-            shown,
-            footnote=after_publication(ctx, meeting),
-        )
-    )
+    return _on_item(ctx, f"{kind.capitalize()} recorded", meeting, item, shown)
 
 
 def note_remove(ctx: Context, args: str) -> Outcome:
@@ -132,18 +118,24 @@ def _unrecord(ctx: Context, args: str, kind: str) -> Outcome:
         )
     ctx.audit(f"item.{kind}.remove", f"M{meeting.number} item {position}", snapshot(record), None)
     ctx.session.delete(record)
+    shown = describe.Decision.of(record.text).said() if kind == "decision" else line(record.text)
+    return _on_item(ctx, f"Removed the last {kind}", meeting, item, shown)
+
+
+def _on_item(ctx: Context, done: str, meeting: Meeting, item: AgendaItem, shown: Line) -> Outcome:
+    """`<done> against agenda item 2 (<title>) of M1:`, then what was recorded."""
     return Outcome(
         reply=Message.of(
             line(
-                f"Removed the last {kind} against ",
-                Strong(f"agenda item {position}"),
+                f"{done} against ",
+                Strong(f"agenda item {item.position}"),
                 " (",
                 item.title,
                 ") of ",
                 Strong(f"M{meeting.number}"),
                 ":",
             ),
-            describe.Decision.of(record.text).said() if kind == "decision" else line(record.text),
+            shown,
             footnote=after_publication(ctx, meeting),
         )
     )
