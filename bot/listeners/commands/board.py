@@ -19,9 +19,9 @@ from commands.context import Invocation
 from commands.replies import Outcome
 
 ANY_COMMAND = re.compile(r"^/")
-# Slack takes five posts to a command's response_url: a reply longer than the first part
-# and three more (two kept for what the deliveries after it may have to say) goes to the
-# person's DM with the bot instead, whole.
+# Slack takes five posts to a command's response_url: of a reply longer than the first
+# part and three more (two posts are kept for what the deliveries after it may have to
+# say), all but the first part goes to the person's DM with the bot instead.
 FOLLOW_UPS = 3
 IN_YOUR_DM = "The rest is long: it is in your direct messages with me."
 
