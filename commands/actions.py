@@ -98,35 +98,45 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     return due_on, text[: last.start()]
 
 
+# Which actions `/board actions <word>` lists: their statuses, overdue only, the title.
+LISTS: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    "open": (("open",), False, "Open actions"),
+    "overdue": (("open",), True, "Overdue actions"),
+    "all": (("open", "done", "dropped"), False, "All actions"),
+    "done": (("done",), False, "Done actions"),
+    "dropped": (("dropped",), False, "Dropped actions"),
+}
+
+
 def actions(ctx: Context, args: str) -> Outcome:
-    """`[mine | <@user> | overdue | all]` (also `open`, `done`, `dropped`): open actions
-    unless `all`."""
+    """`[mine | <@user> | overdue | all]` (also `open`, `done`, `dropped`), at most one
+    owner and one list (`actions @gill overdue`): open actions unless `all`."""
     board = ctx.the_board()
-    choice = args.strip()
-    owner, named, title = None, None, "Open actions"
-    statuses: tuple[str, ...] = ("open",)
-    overdue_only = False
-    if choice.lower() in {"mine", "me"}:
-        owner, title = ctx.caller, "Your open actions"
-    elif choice.lower() == "overdue":
-        overdue_only, title = True, "Overdue actions"
-    elif choice.lower() == "all":
-        statuses, title = ("open", "done", "dropped"), "All actions"
-    elif choice.lower() in {"done", "dropped"}:
-        statuses, title = (choice.lower(),), f"{choice.capitalize()} actions"
-    elif choice and choice.lower() != "open":
-        owner = named = parsing.mention(choice, "owner")
-        name = queries.names(ctx.session, {owner}).get(owner)
-        title = f"Open actions of {name}" if name else "Open actions of one owner"
+    named = parsing.MENTION.findall(args)
+    words = parsing.MENTION.sub(" ", args).lower().split()
+    lists = [word for word in words if word in LISTS]
+    mine = [word for word in words if word in {"mine", "me"}]
+    for word in words:
+        if word not in LISTS and word not in mine:
+            parsing.mention(word, "owner")  # says it is not a mention
+    if len(set(lists)) > 1 or len(named) + len(mine) > 1:
+        raise UsageError(f"Give at most one owner and one of {describe.in_words(list(LISTS))}.")
+    statuses, overdue_only, title = LISTS[lists[0] if lists else "open"]
+    whose = named[0] if named else ctx.caller if mine else None
+    if mine:
+        title = "All your actions" if lists == ["all"] else f"Your {title.lower()}"
+    elif whose:
+        name = queries.names(ctx.session, {whose}).get(whose)
+        title = f"{title} of {name}" if name else f"{title} of one owner"
     found = queries.actions(
         ctx.session,
         board.id,
-        owner_id=owner,
+        owner_id=whose,
         statuses=statuses,
         due_before=ctx.today if overdue_only else None,
     )
     if not found and named:
-        ctx.board_member(named)  # someone named, off the board and owning nothing: a slip
+        ctx.board_member(named[0])  # someone named, off the board and owning nothing: a slip
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
     lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)

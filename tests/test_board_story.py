@@ -835,6 +835,23 @@ def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
     assert "A3 @UPAUL Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
 
 
+def test_an_owner_and_a_list_combine(core: Core) -> None:
+    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    core.command("UCHAIR", "action add <@UPAUL> Map hotspots by 1/12/2026", SET_UP)
+    core.command("UCHAIR", "action add <@UPAUL> Share data", SET_UP)
+    core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC by 1/12/2026", SET_UP)
+    core.command("UCHAIR", "action done A2", SET_UP)
+    later = SET_UP + timedelta(days=3)
+    paul = core.command("UCHAIR", "actions <@UPAUL> overdue", later)
+    assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
+    mine = core.command("UPAUL", "actions all mine", later)
+    assert mine.startswith("All your actions (2)\n") and "Share data" in mine
+    assert "@UCHAIR" not in mine
+    both = core.command("UCHAIR", "actions overdue all", later)
+    assert both.startswith("Give at most one owner and one of open, overdue, all, done and dropped")
+
+
 def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     shown = core.command("UCHAIR", "help dates", SET_UP)
