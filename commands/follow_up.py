@@ -32,6 +32,13 @@ def mark_done(ctx: Context, number: int) -> Outcome:
     return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))
 
 
+def as_it_stands(ctx: Context, number: int) -> Outcome:
+    """The action's section as it stands now (without buttons once it is closed), for a
+    DM whose buttons were clicked after it was closed elsewhere."""
+    action = actions.find_action(ctx, f"A{number}")
+    return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))
+
+
 def check_may_update(ctx: Context, number: int) -> Outcome:
     """Whether the caller may post an update; the reply names the action for the form."""
     action = actions.find_action(ctx, f"A{number}")

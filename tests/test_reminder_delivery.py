@@ -262,6 +262,7 @@ def test_someone_else_clicking_is_refused_only_to_them(running_app: RunningApp) 
 def test_the_buttons_of_an_action_already_done_say_so_only_to_the_clicker(
     running_app: RunningApp,
 ) -> None:
+    """And the DM clicked loses its stale buttons, showing the action done."""
     board(running_app)
     message = owner_dm(running_app)
     running_app.command("UPAUL", "action done A1")
@@ -272,7 +273,10 @@ def test_the_buttons_of_an_action_already_done_say_so_only_to_the_clicker(
     assert [r.params["text"] for r in refusals] == ["*A1* is done; it can't be changed."] * 2
     assert all(r.params["response_type"] == "ephemeral" for r in refusals)
     assert running_app.slack.calls_to("views.open") == []
-    assert running_app.slack.calls_to("chat.update") == []
+    for update in running_app.slack.wait_for("chat.update", 2):
+        assert update.params["ts"] == message["ts"]
+        refreshed = json.dumps(update.params["blocks"])
+        assert "action_mark_done" not in refreshed and " · done" in update.params["text"]
     assert dump(running_app.database) == before
 
 

@@ -17,7 +17,7 @@ from bot.listeners.views.update_modal import update_form
 from commands import dispatch, follow_up
 from commands.context import Context
 from commands.errors import BoardError
-from commands.replies import Message, Outcome, line
+from commands.replies import Message, Outcome, Section, line
 from commands.subcommands import Access
 
 
@@ -29,6 +29,18 @@ def on_home_tab(body: dict[str, Any]) -> bool:
 def refuse(respond: Respond, client: WebClient, body: dict[str, Any], outcome: Outcome) -> None:
     """Tell only the person who clicked why nothing happened."""
     tell(respond, client, body["user"]["id"], rendering.text(outcome.reply))
+
+
+def refresh(client: WebClient, body: dict[str, Any], section: Section) -> None:
+    """Replace the action's section of the DM clicked, in place."""
+    message = body["message"]
+    blocks = rendering.replace_section(message.get("blocks", []), section)
+    client.chat_update(
+        channel=body["channel"]["id"],
+        ts=message["ts"],
+        text=rendering.text_of(blocks),  # what notifications and screen readers say
+        blocks=blocks,
+    )
 
 
 def register(app: App, services: Services) -> None:
@@ -61,24 +73,30 @@ def register(app: App, services: Services) -> None:
         context["outcome"] = on_action(body, action, follow_up.mark_done)
 
     def show_done(
-        context: BoltContext, body: dict[str, Any], client: WebClient, respond: Respond
+        context: BoltContext,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
     ) -> None:
         """Refresh the DM in place, or tell the clicker (only them) why not."""
         outcome: Outcome = context["outcome"]
         if outcome.refused:
             refuse(respond, client, body, outcome)
+            drop_stale_buttons(body, action, client)
             return
         if on_home_tab(body):
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
             return
-        message = body["message"]
-        blocks = rendering.replace_section(message.get("blocks", []), outcome.reply.sections[0])
-        client.chat_update(
-            channel=body["channel"]["id"],
-            ts=message["ts"],
-            text=rendering.text_of(blocks),  # what notifications and screen readers say
-            blocks=blocks,
-        )
+        refresh(client, body, outcome.reply.sections[0])
+
+    def drop_stale_buttons(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        """A click refused because the action was closed elsewhere: show it closed."""
+        if on_home_tab(body):
+            return
+        stands = on_action(body, action, follow_up.as_it_stands)
+        if not stands.refused and not stands.reply.sections[0].buttons:
+            refresh(client, body, stands.reply.sections[0])
 
     def post_update(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
@@ -96,6 +114,7 @@ def register(app: App, services: Services) -> None:
         outcome: Outcome = context["outcome"]
         if outcome.refused:
             refuse(respond, client, body, outcome)
+            drop_stale_buttons(body, action, client)
             return
         board_id, number = follow_up.parse_reference(action["value"])
         channel = body.get("channel", {}).get("id") or body["user"]["id"]
