@@ -273,7 +273,7 @@ def test_the_buttons_of_an_action_already_done_say_so_only_to_the_clicker(
     assert [r.params["text"] for r in refusals] == ["*A1* is done; it can't be changed."] * 2
     assert all(r.params["response_type"] == "ephemeral" for r in refusals)
     assert running_app.slack.calls_to("views.open") == []
-    for refresh in running_app.slack.wait_for("chat.refresh", 2):
+    for refresh in running_app.slack.wait_for("chat.update", 2):
         assert refresh.params["ts"] == message["ts"]
         refreshed = json.dumps(refresh.params["blocks"])
         assert "action_mark_done" not in refreshed and " · done" in refresh.params["text"]
