@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from commands import describe, parsing
 from commands.context import Context
+from commands.dates import say_date
 from commands.errors import NotFound, UsageError
-from commands.meetings import JUST_HELD_DAYS, held_since
+from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -23,11 +26,16 @@ def apologies(ctx: Context, args: str) -> Outcome:
     return _attendance(ctx, args, "apologies")
 
 
+# `… to M2`: attendance at a meeting named, not the current one (apologies sent ahead).
+NAMED_MEETING = re.compile(r"\s+(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
+
+
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
-    people = list(dict.fromkeys(parsing.mentions(args)))
+    named = NAMED_MEETING.search(" " + args)
+    people = list(dict.fromkeys(parsing.mentions(args[: named.start() - 1] if named else args)))
     for user_id in people:
         ctx.board_member(user_id)
-    meeting = current_meeting(ctx)
+    meeting = _attended(ctx, named["meeting"], status) if named else current_meeting(ctx)
     # Recorded otherwise before (by status): say so, or the change passes unnoticed.
     switched: dict[str, list[str]] = {}
     for user_id in people:
@@ -59,6 +67,21 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             footnote=after_publication(ctx, meeting),
         )
     )
+
+
+def _attended(ctx: Context, number_text: str, status: str) -> Meeting:
+    """A meeting named for attendance: apologies for any not cancelled, presence only on
+    or after its day."""
+    meeting = find_meeting(ctx, number_text)
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
+    day = meeting.starts_at.astimezone(ctx.zone).date()
+    if status == "present" and day > ctx.today:
+        raise UsageError(
+            Strong(f"M{meeting.number}"),
+            f" is on {say_date(day)}: record who came on the day. Apologies may be sent ahead.",
+        )
+    return meeting
 
 
 def _mentions(user_ids: list[str]) -> Line:

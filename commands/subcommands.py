@@ -290,7 +290,7 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("present",),
         "<@user> [<@user> …]",
-        "attendance at the current meeting",
+        "attendance at the current meeting (or at one named: … to M2, on its day)",
         OFFICER,
         proceedings.present,
         ("present @gill @paul @lara",),
@@ -298,10 +298,10 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("apologies",),
         "<@user> [<@user> …]",
-        "apologies for the current meeting",
+        "apologies for the current meeting (or, sent ahead, for one named: … to M2)",
         OFFICER,
         proceedings.apologies,
-        ("apologies @sam",),
+        ("apologies @sam", "apologies @lara to M2"),
     ),
     Subcommand(
         ("note",),

@@ -1111,3 +1111,18 @@ def test_an_action_closed_in_error_is_reopened_on_the_record(core: Core) -> None
     reopened = core.command("UCHAIR", "action reopen A2", SET_UP)
     assert reopened.startswith("Reopened A2 (was dropped)")
     assert "reopened it: status done → open" in core.command("UCHAIR", "history A1", SET_UP)
+
+
+def test_apologies_sent_ahead_are_recorded_against_the_meeting_named(core: Core) -> None:
+    board_with_m1(core)
+    sent = core.command("UCHAIR", "apologies <@UPAUL> to M1", SET_UP)
+    assert sent == "Recorded at M1 as sent apologies: @UPAUL."
+    early = core.command("UCHAIR", "present <@UPAUL> M1", SET_UP)
+    assert early.startswith("M1 is on Thursday 14 January 2027: record who came on the day.")
+    on_the_day = datetime(2027, 1, 14, 9, 50, tzinfo=UTC)
+    came = core.command("UCHAIR", "present <@UPAUL> to M1", on_the_day)
+    assert came.startswith("Recorded at M1 as present: @UPAUL.\nNo longer recorded as sent")
+    core.command("UCHAIR", "meeting add 14/04/2027 10:00", SET_UP)
+    core.command("UCHAIR", "meeting cancel M2", SET_UP)
+    assert "M2 is cancelled." in core.command("UCHAIR", "apologies <@UPAUL> to M2", SET_UP)
+    assert "no meeting M7" in core.command("UCHAIR", "apologies <@UPAUL> to M7", SET_UP)
