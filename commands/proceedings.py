@@ -195,8 +195,9 @@ def current_meeting(ctx: Context) -> Meeting:
     if coming is not None and coming.starts_at.astimezone(ctx.zone).date() == ctx.today:
         raise UsageError(
             Strong(f"M{coming.number}"),
-            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record attendance, "
-            "notes and decisions once it has started.",
+            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record notes and "
+            "decisions once it has started. Attendance may be taken now, naming it: "
+            f"{ctx.invocation.command} present @name to M{coming.number}.",
         )
     raise UsageError(
         "There is no current meeting: none is in progress or started in the last "

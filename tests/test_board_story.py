@@ -796,7 +796,10 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
 def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Core) -> None:
     board_with_m1(core)
     early = core.command("UCHAIR", "present <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
-    assert early.startswith("M1 starts at 10:00: record attendance, notes and decisions once")
+    assert early.startswith(
+        "M1 starts at 10:00: record notes and decisions once it has started. Attendance may be "
+        "taken now, naming it: /board present @name to M1."
+    )
     day_before = core.command(
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
