@@ -113,7 +113,7 @@ def actions(ctx: Context, args: str) -> Outcome:
     owner and one list (`actions @gill overdue`): open actions unless `all`."""
     board = ctx.the_board()
     named = parsing.MENTION.findall(args)
-    words = parsing.MENTION.sub(" ", args).lower().split()
+    words = [w for w in parsing.LIST_GLUE.split(parsing.MENTION.sub(" ", args).lower()) if w]
     lists = [word for word in words if word in LISTS]
     mine = [word for word in words if word in {"mine", "me"}]
     for word in words:

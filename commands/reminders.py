@@ -437,10 +437,10 @@ def _out_of_order(board: Board) -> tuple[Line, ...]:
     )
     return tuple(
         line(
-            f"Check: the {later} ({_days(after)} before) no longer follows the {earlier} "
+            f"Check: the {later} ({_days(after)} before) does not follow the {earlier} "
             f"({_days(before)} before)."
         )
-        for (earlier, before), (later, after) in itertools.pairwise(order)
+        for (earlier, before), (later, after) in itertools.combinations(order, 2)
         if after >= before
     )
 

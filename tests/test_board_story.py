@@ -848,6 +848,7 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
     later = SET_UP + timedelta(days=3)
     paul = core.command("UCHAIR", "actions <@UPAUL> overdue", later)
     assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
+    assert core.command("UCHAIR", "actions <@UPAUL>.", later).startswith("Open actions of upaul")
     mine = core.command("UPAUL", "actions all mine", later)
     assert mine.startswith("All your actions (2)\n") and "Share data" in mine
     assert "@UCHAIR" not in mine

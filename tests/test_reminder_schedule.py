@@ -384,7 +384,7 @@ def test_reminders_set_out_of_order_are_pointed_out(core: Core) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     said = core.command("UCHAIR", "reminders set draft 30", SET_UP)
     assert said.splitlines()[1] == (
-        "Check: the draft agenda (30 days before) no longer follows the call for agenda items "
+        "Check: the draft agenda (30 days before) does not follow the call for agenda items "
         "(14 days before)."
     )
     in_order = core.command("UCHAIR", "reminders set call 35", SET_UP)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import rendering
 from bot.app import Services
@@ -19,6 +21,8 @@ from commands.context import Context
 from commands.errors import BoardError
 from commands.replies import Message, Outcome, Section, line
 from commands.subcommands import Access
+
+log = logging.getLogger(__name__)
 
 
 def on_home_tab(body: dict[str, Any]) -> bool:
@@ -96,7 +100,10 @@ def register(app: App, services: Services) -> None:
             return
         stands = on_action(body, action, follow_up.as_it_stands)
         if not stands.refused and not stands.reply.sections[0].buttons:
-            refresh(client, body, stands.reply.sections[0])
+            try:
+                refresh(client, body, stands.reply.sections[0])
+            except SlackApiError:  # too old or gone: the clicker has been told already
+                log.warning("could not refresh a DM's stale buttons", exc_info=True)
 
     def post_update(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext

@@ -53,7 +53,7 @@ def register(app: App, services: Services) -> None:
         """The rest of a long reply, then channel posts, DMs and files (made as of the
         command, as its reply was); a sentence to the caller for each that failed."""
         what = f"after {invocation.command} {invocation.text}"
-        with apologising(respond, client, invocation.user_id, what):
+        with apologising(respond, client, invocation.user_id, what):  # the reply's rest
             follow_up: Callable[..., object]
             follow_up = partial(respond, response_type="ephemeral", replace_original=False)
             if len(rest) > FOLLOW_UPS:
@@ -61,6 +61,7 @@ def register(app: App, services: Services) -> None:
                 follow_up = partial(client.chat_postMessage, channel=invocation.user_id)
             for part in rest:
                 follow_up(**part)
+        with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
             failures = deliver(
                 client,
                 invocation.channel_id,
