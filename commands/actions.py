@@ -208,9 +208,21 @@ def action_reopen(ctx: Context, args: str) -> Outcome:
     ctx.require_owner_or_officer(action.owner_id, "reopen it")
     was = action.status
     ctx.change(action, "action.reopen", f"A{action.number}", status="open", closed_at=None)
+    owner_left = queries.membership(ctx.session, action.board_id, action.owner_id) is None
     return Outcome(
         reply=Message.of(
-            line("Reopened ", describe.action_ref(action), f" (was {was}): ", action.description)
+            line("Reopened ", describe.action_ref(action), f" (was {was}): ", action.description),
+            *(
+                [
+                    line(
+                        Mention(action.owner_id),
+                        " is no longer on the board: give it to someone who is with "
+                        f"{ctx.invocation.command} action reassign A{action.number} @name.",
+                    )
+                ]
+                if owner_left
+                else []
+            ),
         )
     )
 

@@ -1115,6 +1115,13 @@ def test_an_action_closed_in_error_is_reopened_on_the_record(core: Core) -> None
     reopened = core.command("UCHAIR", "action reopen A2", SET_UP)
     assert reopened.startswith("Reopened A2 (was dropped)")
     assert "reopened it: status done → open" in core.command("UCHAIR", "history A1", SET_UP)
+    core.command("UCHAIR", "action done A1", SET_UP)
+    core.command("UCHAIR", "member remove <@UPAUL>", SET_UP)
+    orphan = core.command("UCHAIR", "action reopen A1", SET_UP)
+    assert orphan.endswith(
+        "@UPAUL is no longer on the board: give it to someone who is with "
+        "/board action reassign A1 @name."
+    )
 
 
 def test_apologies_sent_ahead_are_recorded_against_the_meeting_named(core: Core) -> None:
