@@ -103,6 +103,8 @@ class Context:
         names = queries.board_names_of(self.session, self.invocation.team_id, self.caller)
         channels = "its channel" if len(names) == 1 else "their channels"
         yours = f" You are on {describe.in_words(names)}: use {channels}." if names else ""
+        if names and self.in_a_dm:
+            yours += " Your open actions on every board are on my Home tab."
         raise UsageError(where + yours)
 
     def require_owner_or_officer(self, owner_id: str, what: str) -> None:

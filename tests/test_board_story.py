@@ -963,7 +963,8 @@ def test_members_name_sub_groups_and_a_dm_points_to_the_boards(running_app: Runn
     reply = running_app.command("UPAUL", "actions mine", channel="DPAUL")["text"]
     assert reply.startswith(
         "Board commands work in a board's channel, not in direct messages. You are on "
-        "Wellingborough CSP Board and SSNP: use their channels."
+        "Wellingborough CSP Board and SSNP: use their channels. Your open actions on every "
+        "board are on my Home tab."
     )
     refused = running_app.command("UPAUL", "setup My board", channel="DPAUL")["text"]
     assert refused.startswith("Set a board up in the channel it will meet in")
