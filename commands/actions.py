@@ -7,7 +7,7 @@ from datetime import date
 
 from commands import dates, describe, parsing, proceedings
 from commands.context import Context
-from commands.errors import NotAllowed, NotFound, UsageError
+from commands.errors import NotFound, UsageError
 from commands.replies import Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -200,11 +200,8 @@ def action_reopen(ctx: Context, args: str) -> Outcome:
     action = find_action(ctx, args)
     if action.status == "open":
         raise UsageError(describe.action_ref(action), " is open already.")
-    if action.status == "dropped" and not ctx.is_officer:
-        raise NotAllowed(
-            f"Only the chair, vice-chair or secretary of {ctx.the_board().name} can reopen "
-            "a dropped action."
-        )
+    if action.status == "dropped":
+        ctx.require_officer("reopen a dropped action")
     ctx.require_owner_or_officer(action.owner_id, "reopen it")
     was = action.status
     ctx.change(action, "action.reopen", f"A{action.number}", status="open", closed_at=None)

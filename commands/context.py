@@ -11,10 +11,14 @@ from sqlalchemy.orm import Session
 
 from commands import describe
 from commands.errors import NotAllowed, UsageError
-from commands.replies import Mention
+from commands.replies import Mention, Span
 from storage import audit, queries
 from storage.audit import snapshot
-from storage.models import Board, Member
+from storage.models import OFFICER_ROLES, ROLES, Board, Member
+
+# Whom a member refused an officers' command is sent to first: the secretary keeps the
+# board's business.
+ASKING_ORDER = ("secretary", *(r for r in ROLES if r in OFFICER_ROLES and r != "secretary"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,25 @@ class Context:
         if names and self.in_a_dm:
             yours += " Your open actions on every board are on my Home tab."
         raise UsageError(where + yours)
+
+    def require_officer(self, what: str) -> None:
+        """Officers only; a member is told whom to ask."""
+        if self.is_officer:
+            return
+        raise NotAllowed(
+            f"Only the chair, vice-chair or secretary of {self.the_board().name} can {what}.",
+            *self._ask_an_officer(),
+        )
+
+    def _ask_an_officer(self) -> tuple[Span, ...]:
+        """` Ask @gill, the secretary.`, for a member; nothing for someone not on the board."""
+        if self.member is None:
+            return ()
+        officers = [m for m in queries.members(self.session, self.the_board().id) if m.is_officer]
+        if not officers:
+            return ()
+        first = min(officers, key=lambda m: ASKING_ORDER.index(m.role))
+        return (" Ask ", Mention(first.user_id), f", the {first.role}.")
 
     def require_owner_or_officer(self, owner_id: str, what: str) -> None:
         """Members may change their own actions; officers any."""

@@ -10,11 +10,10 @@ from dataclasses import replace
 from commands import describe, parsing
 from commands.context import Context, Directory, Invocation
 from commands.errors import BoardError, NotAllowed, NotFound, Unavailable, UsageError
-from commands.replies import Code, Mention, Message, Outcome, Span, line
+from commands.replies import Code, Message, Outcome, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
-from storage.models import OFFICER_ROLES, ROLES
 
 log = logging.getLogger(__name__)
 
@@ -84,26 +83,8 @@ def _check_access(access: Access, ctx: Context) -> None:
             f"Only members of {board.name} can do that. An officer can add you "
             f"with {ctx.invocation.command} member add."
         )
-    if access is Access.OFFICER and not ctx.is_officer:
-        raise NotAllowed(
-            f"Only the chair, vice-chair or secretary of {board.name} can do that.",
-            *_ask_an_officer(ctx),
-        )
-
-
-# Whom to ask first: the secretary keeps the board's business.
-ASKING_ORDER = ("secretary", *(r for r in ROLES if r in OFFICER_ROLES and r != "secretary"))
-
-
-def _ask_an_officer(ctx: Context) -> tuple[Span, ...]:
-    """` Ask @gill, the secretary.`, for a member; nothing for someone not on the board."""
-    if ctx.member is None:
-        return ()
-    officers = [m for m in queries.members(ctx.session, ctx.the_board().id) if m.is_officer]
-    if not officers:
-        return ()
-    first = min(officers, key=lambda m: ASKING_ORDER.index(m.role))
-    return (" Ask ", Mention(first.user_id), f", the {first.role}.")
+    if access is Access.OFFICER:
+        ctx.require_officer("do that")
 
 
 def _unknown(invocation: Invocation) -> UsageError:
