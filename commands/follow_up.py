@@ -13,6 +13,7 @@ from commands.context import Context
 from commands.errors import UsageError
 from commands.reminders import action_section
 from commands.replies import Message, Outcome
+from storage.models import Action
 
 # What the bot writes into a button; a number longer than it ever writes is not one.
 REFERENCE = re.compile(r"(?P<board>[0-9]{1,9}):(?P<number>[0-9]{1,9})")
@@ -29,14 +30,14 @@ def mark_done(ctx: Context, number: int) -> Outcome:
     """Close the action; the reply is its refreshed section for the DM."""
     action = actions.find_action(ctx, f"A{number}")
     actions.mark_done(ctx, action)
-    return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))
+    return _refreshed(ctx, action)
 
 
-def as_it_stands(ctx: Context, number: int) -> Outcome:
-    """The action's section as it stands now (without buttons once it is closed), for a
-    DM whose buttons were clicked after it was closed elsewhere."""
+def if_closed(ctx: Context, number: int) -> Outcome:
+    """For a DM whose buttons were clicked after the action was closed elsewhere: its
+    section as it stands, without buttons; nothing if it is still open."""
     action = actions.find_action(ctx, f"A{number}")
-    return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))
+    return _refreshed(ctx, action) if action.status != "open" else Outcome(reply=Message())
 
 
 def check_may_update(ctx: Context, number: int) -> Outcome:
@@ -53,4 +54,9 @@ def post_update(ctx: Context, number: int, text: str, rag: str | None) -> Outcom
     if rag is None:
         rag, text = actions.leading_rag(text)
     actions.post_update(ctx, action, text, rag)
+    return _refreshed(ctx, action)
+
+
+def _refreshed(ctx: Context, action: Action) -> Outcome:
+    """The action's section of a DM, as it stands now: the reply to a button."""
     return Outcome(reply=Message(sections=(action_section(action, ctx.today),)))

@@ -98,10 +98,10 @@ def register(app: App, services: Services) -> None:
         """A click refused because the action was closed elsewhere: show it closed."""
         if on_home_tab(body):
             return
-        stands = on_action(body, action, follow_up.as_it_stands)
-        if not stands.refused and not stands.reply.sections[0].buttons:
+        closed = on_action(body, action, follow_up.if_closed)
+        if not closed.refused and closed.reply.sections:
             try:
-                refresh(client, body, stands.reply.sections[0])
+                refresh(client, body, closed.reply.sections[0])
             except SlackApiError:  # too old or gone: the clicker has been told already
                 log.warning("could not refresh a DM's stale buttons", exc_info=True)
 
