@@ -177,16 +177,19 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         ctx.audit("meeting.add", f"M{meeting.number}", None, snapshot(meeting))
         created.append(meeting)
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
-    heading = "Meeting scheduled" if count == 1 else f"{count} quarterly meetings scheduled"
-    cmd = ctx.invocation.command
+    cmd, first = ctx.invocation.command, created[0]
+    done = "scheduled"
     footnote = f"Add agenda items with {cmd} agenda add <title>."
-    first = created[0]
     if first.starts_at <= ctx.now:  # entered after it was held, to be minuted
-        heading = heading.replace("scheduled", "added", 1)
-        footnote = f"Add its agenda with {cmd} agenda add <title> to M{first.number}."
+        done = "added"
+        agenda = f"agenda with {cmd} agenda add <title> to M{first.number}."
         current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
-        if current is first:  # what present, note and decision record against
-            footnote = f"Record who came with {cmd} present @name, then a{footnote[1:]}"
+        # What present, note and decision record against, or not.
+        if current is first:
+            footnote = f"Record who came with {cmd} present @name, then add its {agenda}"
+        else:
+            footnote = f"Add its {agenda}"
+    heading = f"Meeting {done}" if count == 1 else f"{count} quarterly meetings {done}"
     # Most likely typed twice: say so, so that one can be cancelled.
     same_time = Section(
         tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
