@@ -80,7 +80,7 @@ def setup(ctx: Context, args: str) -> Outcome:
     """Bind this channel to a new board; the caller becomes its chair."""
     if ctx.board is not None:
         raise UsageError(f"This channel is already home to {ctx.board.name}.")
-    if ctx.in_a_dm:
+    if ctx.invocation.in_direct_message:
         raise UsageError("Set a board up in the channel it will meet in, not a direct message.")
     name, parent = _name_and_parent(ctx, parsing.title(args, "board name"))
     board = Board(

@@ -52,6 +52,7 @@ class Invocation:
     command: str = "/board"
     default_timezone: str = "Europe/London"
     public_url: str = "http://localhost:3000"  # base of links the app serves (calendar feed)
+    in_direct_message: bool = False  # typed in a DM, where no board can meet
 
 
 @dataclass
@@ -88,16 +89,10 @@ class Context:
     def is_officer(self) -> bool:
         return self.member is not None and self.member.is_officer
 
-    @property
-    def in_a_dm(self) -> bool:
-        """Typed in a direct message (Slack's ids for those start with D), where no board
-        can meet."""
-        return self.invocation.channel_id.startswith("D")
-
     def the_board(self) -> Board:
         if self.board is not None:
             return self.board
-        if self.in_a_dm:
+        if self.invocation.in_direct_message:
             where = "Board commands work in a board's channel, not in direct messages."
         else:
             where = (
@@ -107,7 +102,7 @@ class Context:
         names = queries.board_names_of(self.session, self.invocation.team_id, self.caller)
         channels = "its channel" if len(names) == 1 else "their channels"
         yours = f" You are on {describe.in_words(names)}: use {channels}." if names else ""
-        if names and self.in_a_dm:
+        if names and self.invocation.in_direct_message:
             yours += " Your open actions on every board are on my Home tab."
         raise UsageError(where + yours)
 

@@ -65,7 +65,9 @@ class SlackSender:
             or "",
         }
 
-    def command_body(self, user: str, text: str, channel: str, command: str = "/board") -> bytes:
+    def command_body(
+        self, user: str, text: str, channel: str, command: str = "/board", channel_name: str = ""
+    ) -> bytes:
         self._responses += 1
         return urlencode(
             {
@@ -73,7 +75,7 @@ class SlackSender:
                 "team_id": self.team_id,
                 "team_domain": "wellingborough-csp",
                 "channel_id": channel,
-                "channel_name": "csp-board",
+                "channel_name": channel_name or "csp-board",
                 "user_id": user,
                 "user_name": user.lower(),
                 "command": command,
@@ -85,8 +87,11 @@ class SlackSender:
             }
         ).encode()
 
-    def command(self, user: str, text: str, *, channel: str, command: str = "/board") -> Response:
-        body = self.command_body(user, text, channel, command)
+    def command(
+        self, user: str, text: str, *, channel: str, command: str = "/board", channel_name: str = ""
+    ) -> Response:
+        """`channel_name` as Slack gives it: `directmessage`, `mpdm-…` for a group DM."""
+        body = self.command_body(user, text, channel, command, channel_name)
         content_type = "application/x-www-form-urlencoded"
         return post(self.url, body, self.headers(body, content_type=content_type))
 

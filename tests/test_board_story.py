@@ -968,6 +968,10 @@ def test_members_name_sub_groups_and_a_dm_points_to_the_boards(running_app: Runn
     )
     refused = running_app.command("UPAUL", "setup My board", channel="DPAUL")["text"]
     assert refused.startswith("Set a board up in the channel it will meet in")
+    group = running_app.sender.command(
+        "UPAUL", "setup My board", channel="C0GROUP", channel_name="mpdm-paul--gill-1"
+    ).json()["text"]
+    assert group.startswith("Set a board up in the channel it will meet in")
     with running_app.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Board)) == 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -26,16 +27,27 @@ FOLLOW_UPS = 3
 IN_YOUR_DM = "The rest is long: it is in your direct messages with me."
 
 
+def in_direct_message(command: dict[str, Any]) -> bool:
+    """Typed in a DM or a group DM: Slack names those `directmessage` and `mpdm-…`, and a
+    DM's id starts with D."""
+    name = str(command.get("channel_name", ""))
+    channel = str(command.get("channel_id", ""))
+    return name == "directmessage" or name.startswith("mpdm-") or channel.startswith("D")
+
+
 def register(app: App, services: Services) -> None:
     def answer(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Run the command and put the reply in the acknowledgement itself; the rest
         goes out afterwards on the delivery lane."""
-        invocation = services.invocation(
-            command.get("team_id", ""),
-            command.get("channel_id", ""),
-            command.get("user_id", ""),
-            rendering.unescape(command.get("text", "")),
-            command.get("command", "/board"),
+        invocation = replace(
+            services.invocation(
+                command.get("team_id", ""),
+                command.get("channel_id", ""),
+                command.get("user_id", ""),
+                rendering.unescape(command.get("text", "")),
+                command.get("command", "/board"),
+            ),
+            in_direct_message=in_direct_message(command),
         )
         outcome = dispatch.run(invocation, services.database, services.directory)
         first, *rest = rendering.payloads(outcome.reply)
