@@ -35,7 +35,6 @@ MEMBER_ADD = re.compile(
 
 QUOTED = re.compile(r"[\"“](?P<name>[^\"”]*)[\"”](?:\s+parent\s+(?P<parent>.+))?", re.I)
 PARENT = re.compile(r"\s+parent\s+", re.I)
-CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
@@ -70,7 +69,7 @@ def _name_and_parent(ctx: Context, text: str) -> tuple[str, Board | None]:
 def _boards_called(ctx: Context, name: str) -> list[Board]:
     """The workspace's boards by that name, or the board of a channel named with #
     (`<#C123|csp-board>`, as Slack sends it)."""
-    if channel := CHANNEL.fullmatch(name):
+    if channel := parsing.CHANNEL.fullmatch(name):
         found = queries.board_for_channel(ctx.session, ctx.invocation.team_id, channel[1])
         return [found] if found else []
     return queries.boards_named(ctx.session, ctx.invocation.team_id, name)

@@ -9,6 +9,8 @@ from commands.replies import Mention
 
 # Slack sends mentions escaped: <@U0123ABC> or <@U0123ABC|gill>.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# And channels: <#C0123ABC> or <#C0123ABC|csp-board>.
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
 LIST_GLUE = re.compile(r"(?:[\s,.]|\band\b|&)+", re.I)  # between the names of a list
