@@ -27,14 +27,12 @@ def apologies(ctx: Context, args: str) -> Outcome:
 
 
 # `… to M2`: attendance at a meeting named, not the current one (apologies sent ahead).
-NAMED_MEETING = re.compile(r"\s+(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
+NAMED_MEETING = re.compile(r"(?:^|\s+)(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
 
 
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
-    named = NAMED_MEETING.search(" " + args)
-    people = list(
-        dict.fromkeys(parsing.mentions(args[: max(named.start() - 1, 0)] if named else args))
-    )
+    named = NAMED_MEETING.search(args)
+    people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
     for user_id in people:
         ctx.board_member(user_id)
     meeting = _attended(ctx, named["meeting"], status) if named else current_meeting(ctx)
