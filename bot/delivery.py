@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,6 +19,7 @@ from commands.errors import Unavailable
 from commands.replies import File, Message, Outcome
 from storage.database import Database
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -153,19 +154,29 @@ def upload(client: WebClient, target: str, file: File, data: bytes) -> None:
     public channel without being in it (chat:write.public), but shares a file there
     only as a member: it joins, as it does to look back for reminders."""
     channel = conversation(client, target)
+    share = partial(
+        client.files_upload_v2,
+        channel=channel,
+        content=data,
+        filename=file.filename,
+        title=file.title,
+    )
+    if channel != target:  # a DM, which the bot is always in
+        share()
+    else:
+        as_member(client, channel, share)
 
-    def share() -> None:
-        client.files_upload_v2(
-            channel=channel, content=data, filename=file.filename, title=file.title
-        )
 
+def as_member(client: WebClient, channel: str, call: Callable[[], T]) -> T:
+    """`call`, and if Slack says the bot is not in the (public) channel, again after
+    joining it. A join Slack refuses raises its own answer (a scope not granted, say)."""
     try:
-        share()
+        return call()
     except SlackApiError as error:
-        if error.response.get("error") != "not_in_channel" or channel != target:
+        if error.response.get("error") != "not_in_channel":
             raise
-        client.conversations_join(channel=channel)
-        share()
+    client.conversations_join(channel=channel)
+    return call()
 
 
 def _explain(target: str, reason: str) -> str:

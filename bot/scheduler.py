@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import rendering
 from bot.config import Settings
-from bot.delivery import conversation, failure_reason, post_parts
+from bot.delivery import as_member, conversation, failure_reason, post_parts
 from commands.reminders import DeliveryFailed, DueReminder, Sent, run_pass
 from commands.replies import Message
 from storage import events
@@ -85,14 +85,8 @@ class SlackOutbox:
             )
             return list(answer.get("messages", []))
 
-        try:
-            return history()
-        except SlackApiError as error:
-            if error.response.get("error") != "not_in_channel":
-                raise
-        # A public channel the bot posts to without being a member: join it to look.
-        self._client.conversations_join(channel=channel)
-        return history()
+        # A public channel the bot posts to without being a member: it joins to look.
+        return as_member(self._client, channel, history)
 
 
 # Slack's answers that this app may not look (a scope not granted, a method or channel
