@@ -11,7 +11,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from http.client import HTTPException
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, web_client
 from bot.config import BadSetting, Settings, instant, utc_now
 from bot.console import Console
-from bot.delivery import Lane
+from bot.delivery import Lane, failure_reason
 from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server
@@ -202,19 +202,24 @@ def _connect(handler: SocketModeHandler) -> str | None:
     """Open the Socket Mode connection, trying again, less and less often, while Slack
     is out of reach (the calendar feed and health check are served meanwhile). Slack's
     reason if it refuses the app token."""
-    wait = CONNECT_RETRY_SECONDS
+    waits = _waits(CONNECT_RETRY_SECONDS)
     while True:
         try:
             handler.connect()
             return None
-        except SlackApiError as error:
-            reason = str(error.response.get("error", ""))
+        except (SlackApiError, OSError, HTTPException) as error:  # HTTPException: garbled
+            reason = failure_reason(error)
             if reason in WRONG_TOKEN:
                 return reason
-            log.warning("Slack did not open a Socket Mode connection (%s); trying again", reason)
-        except (OSError, HTTPException) as error:  # URLError, the socket's, a garbled answer
-            log.warning("Slack could not be reached for Socket Mode (%s); trying again", error)
-        time.sleep(wait)
+            log.warning("no Socket Mode connection (%s); trying again", reason)
+        time.sleep(next(waits))
+
+
+def _waits(first: float) -> Iterator[float]:
+    """Seconds to wait between tries: doubling from `first`, at most RETRY_LONGEST_SECONDS."""
+    wait = first
+    while True:
+        yield wait
         wait = min(wait * 2, RETRY_LONGEST_SECONDS)
 
 
@@ -237,8 +242,7 @@ def _upgrade_when_reachable(database: Database) -> None:
     """Try the upgrade again, less and less often, until it is done; then serve. A
     failure of the upgrade itself is logged and tried again too: the server stays up,
     answering "unavailable" (and /healthz 503) until it is put right."""
-    wait = UPGRADE_RETRY_SECONDS
-    while True:
+    for wait in _waits(UPGRADE_RETRY_SECONDS):
         time.sleep(wait)
         upgraded = _upgrade_in_a_child()
         if not upgraded:
@@ -249,7 +253,6 @@ def _upgrade_when_reachable(database: Database) -> None:
             log.warning("the database is still out of reach")
         else:
             log.error("the database upgrade failed (exit status %s)", upgraded)
-        wait = min(wait * 2, RETRY_LONGEST_SECONDS)
 
 
 def _export(database: Database, board: str, out: Path) -> int:

@@ -85,7 +85,7 @@ def deliver(
     return failures
 
 
-def failure_reason(error: SlackApiError | OSError) -> str:
+def failure_reason(error: Exception) -> str:
     """Why Slack did not take a call, in a few words: its error, or why it was not reached
     (connection refused, reset, timed out)."""
     if isinstance(error, SlackApiError):
