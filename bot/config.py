@@ -116,28 +116,24 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+# The databases the bot runs on, and how hosting services and psycopg2 write PostgreSQL's.
+SUPPORTED_DRIVERS = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
+POSTGRES_ALIASES = frozenset({"postgresql", "postgres", "postgresql+psycopg2"})
+
+
 def _database_url(url: str) -> str:
-    """SQLite, or PostgreSQL through psycopg (which `postgresql://` and `postgres://`,
-    as hosting services write them, and psycopg2's URLs are taken to mean)."""
+    """SQLite, or PostgreSQL through psycopg (which the aliases are read as)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None
-    if parsed is not None and parsed.drivername in {
-        "postgresql",
-        "postgres",
-        "postgresql+psycopg2",
-    }:
-        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    if parsed is None or parsed.drivername not in {
-        "sqlite",
-        "sqlite+pysqlite",
-        "postgresql+psycopg",
-    }:
+    if parsed is None or parsed.drivername not in SUPPORTED_DRIVERS | POSTGRES_ALIASES:
         raise BadSetting(
             "DATABASE_URL is not a database the bot runs on: give sqlite:///boardbot.db or "
             "postgresql+psycopg://user@host/database."
         )
+    if parsed.drivername in POSTGRES_ALIASES:
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
 
 
