@@ -65,11 +65,11 @@ def register(app: App, services: Services) -> None:
         """The rest of a long reply, then channel posts, DMs and files (made as of the
         command, as its reply was); a sentence to the caller for each that failed."""
         what = f"after {invocation.command} {invocation.text}"
+        say = partial(respond, response_type="ephemeral", replace_original=False)
         with apologising(respond, client, invocation.user_id, what):  # the reply's rest
-            follow_up: Callable[..., object]
-            follow_up = partial(respond, response_type="ephemeral", replace_original=False)
+            follow_up: Callable[..., object] = say
             if len(rest) > FOLLOW_UPS:
-                follow_up(text=IN_YOUR_DM)
+                say(text=IN_YOUR_DM)
                 follow_up = partial(client.chat_postMessage, channel=invocation.user_id)
             for part in rest:
                 follow_up(**part)
@@ -83,6 +83,6 @@ def register(app: App, services: Services) -> None:
                 services.write_ics,
             )
             for failure in failures:
-                respond(response_type="ephemeral", text=failure, replace_original=False)
+                say(text=failure)
 
     app.command(ANY_COMMAND)(answer)
