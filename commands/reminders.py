@@ -282,11 +282,16 @@ def _times_of(board: Board, meeting: Meeting) -> list[tuple[datetime, str]]:
     day = meeting.starts_at.astimezone(zone).date()
     return sorted(
         (fire_time(day - timedelta(days=days), board.reminder_hour, zone), kind)
-        for kind, days in (
-            ("agenda_call", board.agenda_call_days),
-            ("draft_agenda", board.draft_agenda_days),
-            ("eve", board.eve_reminder_days),
-        )
+        for kind, days in _offsets(board)
+    )
+
+
+def _offsets(board: Board) -> tuple[tuple[str, int], ...]:
+    """The meeting reminders and their days before it, in the order they should go out."""
+    return (
+        ("agenda_call", board.agenda_call_days),
+        ("draft_agenda", board.draft_agenda_days),
+        ("eve", board.eve_reminder_days),
     )
 
 
@@ -430,17 +435,12 @@ def configure(ctx: Context, args: str) -> Outcome:
 def _out_of_order(board: Board) -> tuple[Line, ...]:
     """A warning for each meeting reminder set to go out no later than the one before it
     (a draft agenda before the call for items)."""
-    order = (
-        ("call for agenda items", board.agenda_call_days),
-        ("draft agenda", board.draft_agenda_days),
-        ("meeting reminder", board.eve_reminder_days),
-    )
     return tuple(
         line(
-            f"Check: the {later} ({_days(after)} before) does not follow the {earlier} "
-            f"({_days(before)} before)."
+            f"Check: the {KIND_NAMES[later]} ({_days(after)} before) does not follow the "
+            f"{KIND_NAMES[earlier]} ({_days(before)} before)."
         )
-        for (earlier, before), (later, after) in itertools.combinations(order, 2)
+        for (earlier, before), (later, after) in itertools.combinations(_offsets(board), 2)
         if after >= before
     )
 
