@@ -42,7 +42,6 @@ class Subcommand:
     access: Access
     run: Handler
     examples: tuple[str, ...] = ()
-    listed: bool = True  # aliases are not repeated in help
 
     @property
     def name(self) -> str:
@@ -416,7 +415,6 @@ TABLE = LISTED + tuple(
         next(sub for sub in LISTED if sub.name == name),
         words=tuple(alias.split()),
         examples=(),
-        listed=False,
     )
     for alias, name in ALIASES.items()
 )
