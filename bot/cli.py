@@ -24,7 +24,7 @@ from bot.console import Console
 from bot.delivery import Lane, failure_reason
 from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
-from bot.server import Routes, make_server
+from bot.server import Routes, make_server, stop_server
 from commands.board_export import export_board, import_board
 from commands.dates import warm_up
 from commands.errors import BoardError
@@ -168,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if verb == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        threading.Thread(target=server.run, name="calendar-feed", daemon=True).start()
+        feed = threading.Thread(target=server.run, name="calendar-feed", daemon=True)
+        feed.start()
         log.info("calendar feed and health check on http://%s:%s", args.host, server.effective_port)
         handler = SocketModeHandler(app, settings.app_token)
         try:
@@ -179,8 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             threading.Event().wait()  # Bolt's start(): the socket's own threads do the work
         finally:
             handler.close()
-            server.close()
-            server.task_dispatcher.shutdown()
+            stop_server(server, feed)
             _stop(deliveries, write_ics)
         return 0
     # Requests should not queue behind background work (reminder passes, posts and

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -128,3 +130,24 @@ def _plain(start_response: StartResponse, status: str, body: str) -> list[bytes]
 def make_server(routes: Routes, host: str, port: int) -> Any:
     """A waitress server bound now (port 0 picks a free one); call `.run()` to serve."""
     return create_server(routes, host=host, port=port, threads=SERVER_THREADS, ident="boardbot")
+
+
+def stop_server(server: Any, thread: threading.Thread) -> None:
+    """Stop a server running `run()` in `thread`, then close its sockets.
+
+    The loop runs while its socket map is non-empty, so emptying the map from
+    inside the loop (a trigger thunk) ends it cleanly; closing the sockets
+    while it still polls them would fail with a bad file descriptor.
+    """
+    dispatchers: list[Any] = []
+
+    def empty_the_map() -> None:
+        dispatchers.extend(server._map.values())
+        server._map.clear()
+
+    server.trigger.pull_trigger(empty_the_map)
+    thread.join(timeout=10)
+    for dispatcher in dispatchers:
+        with suppress(OSError):
+            dispatcher.close()
+    server.task_dispatcher.shutdown()

@@ -8,10 +8,9 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import psycopg
 import pytest
@@ -20,7 +19,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.delivery import Lane
 from bot.documents import CalendarWriter
-from bot.server import Routes, make_server
+from bot.server import Routes, make_server, stop_server
 from commands import dispatch
 from commands.context import Invocation, PersonInfo
 from storage.database import Database
@@ -149,27 +148,6 @@ def _stop_calendar_writer() -> Iterator[None]:
     yield
     if calendar_writer.cache_info().currsize:
         calendar_writer().close()
-
-
-def stop_server(server: Any, thread: threading.Thread) -> None:
-    """Stop a server running `run()` in `thread`, then close its sockets.
-
-    The loop runs while its socket map is non-empty, so emptying the map from
-    inside the loop (a trigger thunk) ends it cleanly; closing the sockets
-    while it still polls them would fail with a bad file descriptor.
-    """
-    dispatchers: list[Any] = []
-
-    def empty_the_map() -> None:
-        dispatchers.extend(server._map.values())
-        server._map.clear()
-
-    server.trigger.pull_trigger(empty_the_map)
-    thread.join(timeout=10)
-    for dispatcher in dispatchers:
-        with suppress(OSError):
-            dispatcher.close()
-    server.task_dispatcher.shutdown()
 
 
 @contextmanager
