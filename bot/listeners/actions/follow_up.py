@@ -70,25 +70,44 @@ def register(app: App, services: Services) -> None:
             board_id=board_id,
         )
 
-    def mark_done(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        context["outcome"] = on_action(body, action, follow_up.mark_done)
+    def acknowledging(work: Callable[[Context, int], Outcome]) -> Callable[..., None]:
+        """The ack half: run `work` on the click now and keep its outcome for the lazy half."""
+
+        def acknowledge(
+            ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+        ) -> None:
+            ack()
+            context["outcome"] = on_action(body, action, work)
+
+        return acknowledge
+
+    def unless_refused(
+        then: Callable[[Outcome, dict[str, Any], dict[str, Any], WebClient], None],
+    ) -> Callable[..., None]:
+        """The lazy half: tell only the clicker why a refused click did nothing (showing an
+        action closed elsewhere as closed), else go on with `then`."""
+
+        def go_on(
+            context: BoltContext,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            client: WebClient,
+            respond: Respond,
+        ) -> None:
+            outcome: Outcome = context["outcome"]
+            if outcome.refused:
+                refuse(respond, client, body, outcome)
+                drop_stale_buttons(body, action, client)
+                return
+            then(outcome, body, action, client)
+
+        go_on.__name__ = then.__name__  # what a failure's log names
+        return go_on
 
     def show_done(
-        context: BoltContext,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        respond: Respond,
+        outcome: Outcome, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
-        """Refresh the DM in place, or tell the clicker (only them) why not."""
-        outcome: Outcome = context["outcome"]
-        if outcome.refused:
-            refuse(respond, client, body, outcome)
-            drop_stale_buttons(body, action, client)
-            return
+        """Refresh the DM in place (or the Home tab)."""
         if on_home_tab(body):
             publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
             return
@@ -105,24 +124,9 @@ def register(app: App, services: Services) -> None:
             except SlackApiError:  # too old or gone: the clicker has been told already
                 log.warning("could not refresh a DM's stale buttons", exc_info=True)
 
-    def post_update(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
-        ack()
-        context["outcome"] = on_action(body, action, follow_up.check_may_update)
-
     def open_form(
-        context: BoltContext,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        respond: Respond,
+        outcome: Outcome, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
-        outcome: Outcome = context["outcome"]
-        if outcome.refused:
-            refuse(respond, client, body, outcome)
-            drop_stale_buttons(body, action, client)
-            return
         board_id, number = follow_up.parse_reference(action["value"])
         channel = body.get("channel", {}).get("id") or body["user"]["id"]
         reference = {
@@ -137,8 +141,10 @@ def register(app: App, services: Services) -> None:
         )
 
     app.action(rendering.BUTTON_ACTIONS["mark_done"])(
-        ack=mark_done, lazy=[reported(show_done, after_outcome=True)]
+        ack=acknowledging(follow_up.mark_done),
+        lazy=[reported(unless_refused(show_done), after_outcome=True)],
     )
     app.action(rendering.BUTTON_ACTIONS["post_update"])(
-        ack=post_update, lazy=[reported(open_form, after_outcome=True)]
+        ack=acknowledging(follow_up.check_may_update),
+        lazy=[reported(unless_refused(open_form), after_outcome=True)],
     )
