@@ -12,9 +12,10 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from http.client import HTTPException
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
@@ -31,6 +32,7 @@ from commands.errors import BoardError
 from storage.database import Database, StorageUnavailable
 
 if TYPE_CHECKING:
+    from slack_bolt import App
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger("boardbot")
@@ -42,7 +44,20 @@ CONNECT_RETRY_SECONDS = 1
 RETRY_LONGEST_SECONDS = 60  # between tries to reach the database or Slack
 
 
+class Misconfigured(Exception):
+    """What the operator has to set or fix first; said as a usage error (exit status 2)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (BadSetting, Misconfigured) as error:
+        parser.error(str(error))
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="boardbot", description="Board Bot for Slack.")
     verbs = parser.add_subparsers(dest="verb", required=True)
     serve = verbs.add_parser(
@@ -71,13 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--out", type=Path, default=Path(), help="folder to write to (default: .)")
     restore = verbs.add_parser("import", help="restore a board from an export's JSON file")
     restore.add_argument("file", type=Path, help="the <board>.json written by export")
-    args = parser.parse_args(argv)
+    return parser
 
-    try:
-        settings = Settings.from_env()
-    except BadSetting as error:
-        parser.error(str(error))
-    quiet = args.verb in {"console", "run"} and not settings.has_slack
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    verb = args.verb
+    quiet = verb in {"console", "run"} and not settings.has_slack
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -85,43 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One line per migration, two per reminder pass: noise.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    verb = args.verb
-    if verb == "reminders" and not settings.bot_token:
-        parser.error("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
-    try:
-        at = instant(args.at, settings.board_timezone) if verb == "reminders" else None
-    except ValueError as error:
-        parser.error(f"--at {error}")
+    at = _pass_instant(args.at, settings) if verb == "reminders" else None
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     database = Database(settings.database_url, answering=verb in SERVERS)
-    if verb in SERVERS:
-        upgraded = _upgrade_in_a_child()
-        if upgraded == TRY_AGAIN_LATER:
-            # Started before its database: "unavailable" to everyone until it is upgraded.
-            log.warning("the database is out of reach: answering 'unavailable' until it is back")
-            database.hold()
-            threading.Thread(target=_upgrade_when_reachable, args=(database,), daemon=True).start()
-        elif upgraded:
-            log.error("the database upgrade failed (exit status %s); not starting", upgraded)
-            return max(upgraded, 1)  # killed by a signal: negative
-    else:
-        try:
-            database.upgrade()
-        except StorageUnavailable as error:
-            print(f"boardbot {verb}: the database could not be reached: {error}", file=sys.stderr)
-            return TRY_AGAIN_LATER
+    if failed := _upgrade_on_start(database, verb):
+        return failed
     if verb == "db":
         print(f"Database at {database.engine.url.render_as_string()} is up to date.")
         return 0
     if verb == "reminders":
-        now = at or utc_now()
-        posted = reminder_pass(database, web_client(settings), now, settings)
-        for reminder in posted:
-            print(f"posted {reminder.summary}")
-            print(textwrap.indent(reminder.message.plain_text(), "    "))
-        print(f"{len(posted)} reminder(s) posted as of {now.isoformat()}")
-        return 0
+        return _reminders(database, settings, at or utc_now())
     try:
         if verb == "export":
             return _export(database, args.board, args.out)
@@ -133,16 +122,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     warm_up()
     if verb == "console":
         return _console(settings, database)
+    return _listen(verb, args.host, args.port, settings, database)
+
+
+def _pass_instant(text: str | None, settings: Settings) -> datetime | None:
+    """The reminder pass's `--at`, checked before anything is opened."""
     if not settings.bot_token:
-        parser.error("SLACK_BOT_TOKEN is not set (see .env.example); try `boardbot console`.")
+        raise Misconfigured("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
+    try:
+        return instant(text, settings.board_timezone)
+    except ValueError as error:
+        raise Misconfigured(f"--at {error}") from None
+
+
+def _upgrade_on_start(database: Database, verb: str) -> int:
+    """Bring the schema up to date; an exit status if this cannot go on, else 0."""
+    if verb not in SERVERS:
+        try:
+            database.upgrade()
+        except StorageUnavailable as error:
+            print(f"boardbot {verb}: the database could not be reached: {error}", file=sys.stderr)
+            return TRY_AGAIN_LATER
+        return 0
+    upgraded = _upgrade_in_a_child()
+    if upgraded == TRY_AGAIN_LATER:
+        # Started before its database: "unavailable" to everyone until it is upgraded.
+        log.warning("the database is out of reach: answering 'unavailable' until it is back")
+        database.hold()
+        threading.Thread(target=_upgrade_when_reachable, args=(database,), daemon=True).start()
+        return 0
+    if upgraded:
+        log.error("the database upgrade failed (exit status %s); not starting", upgraded)
+        return max(upgraded, 1)  # killed by a signal: negative
+    return 0
+
+
+def _reminders(database: Database, settings: Settings, now: datetime) -> int:
+    posted = reminder_pass(database, web_client(settings), now, settings)
+    for reminder in posted:
+        print(f"posted {reminder.summary}")
+        print(textwrap.indent(reminder.message.plain_text(), "    "))
+    print(f"{len(posted)} reminder(s) posted as of {now.isoformat()}")
+    return 0
+
+
+def _listen(verb: str, host: str, port: int, settings: Settings, database: Database) -> int:
+    """`serve` or `socket`: listen until stopped, with the reminder scheduler running."""
+    if not settings.bot_token:
+        raise Misconfigured(
+            "SLACK_BOT_TOKEN is not set (see .env.example); try `boardbot console`."
+        )
     if verb == "socket" and not settings.app_token:
-        parser.error("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
+        raise Misconfigured("SLACK_APP_TOKEN is not set; Socket Mode needs an app-level token.")
     if verb == "serve" and not settings.signing_secret:
-        parser.error("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it.")
+        raise Misconfigured(
+            "SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it."
+        )
     try:
         check_token(settings)
     except TokenRefused as refused:
-        parser.error(f"Slack refuses SLACK_BOT_TOKEN ({refused}); check it in the app's settings.")
+        raise Misconfigured(
+            f"Slack refuses SLACK_BOT_TOKEN ({refused}); check it in the app's settings."
+        ) from None
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     write_ics = CalendarWriter()
@@ -160,29 +201,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         signing_secret=settings.signing_secret,
     )
     try:
-        server = make_server(routes, args.host, args.port)
-    except OSError as error:
-        _stop(deliveries, write_ics)
-        parser.error(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
-    start_scheduler(database, app.client, settings, clock)
-    if verb == "socket":
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        feed = threading.Thread(target=server.run, name="calendar-feed", daemon=True)
-        feed.start()
-        log.info("calendar feed and health check on http://%s:%s", args.host, server.effective_port)
-        handler = SocketModeHandler(app, settings.app_token)
         try:
-            if wrong := _connect(handler):
-                parser.error(
-                    f"Slack refuses SLACK_APP_TOKEN ({wrong}); check it in the app's settings."
-                )
-            threading.Event().wait()  # Bolt's start(): the socket's own threads do the work
-        finally:
-            handler.close()
-            stop_server(server, feed)
-            _stop(deliveries, write_ics)
-        return 0
+            server = make_server(routes, host, port)
+        except OSError as error:
+            raise Misconfigured(
+                f"cannot listen on {host}:{port}: {error.strerror or error}"
+            ) from None
+        start_scheduler(database, app.client, settings, clock)
+        if verb == "socket":
+            _socket_mode(app, server, settings.app_token)
+        else:
+            _serve_http(server)
+    finally:
+        _stop(deliveries, write_ics)
+    return 0
+
+
+def _socket_mode(app: App, server: Any, app_token: str | None) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    feed = threading.Thread(target=server.run, name="calendar-feed", daemon=True)
+    feed.start()
+    log.info(
+        "calendar feed and health check on http://%s:%s",
+        server.effective_host,
+        server.effective_port,
+    )
+    handler = SocketModeHandler(app, app_token)
+    try:
+        if wrong := _connect(handler):
+            raise Misconfigured(
+                f"Slack refuses SLACK_APP_TOKEN ({wrong}); check it in the app's settings."
+            )
+        threading.Event().wait()  # Bolt's start(): the socket's own threads do the work
+    finally:
+        handler.close()
+        stop_server(server, feed)
+
+
+def _serve_http(server: Any) -> None:
     # Requests should not queue behind background work (reminder passes, posts and
     # uploads after a reply) holding the GIL for the default 5 ms at a time.
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -190,12 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # full passes, which pause every thread, from walking it again and again.
     gc.collect()
     gc.freeze()
-    log.info("serving on http://%s:%s/slack/events", args.host, server.effective_port)
-    try:
-        server.run()
-    finally:
-        _stop(deliveries, write_ics)
-    return 0
+    log.info("serving on http://%s:%s/slack/events", server.effective_host, server.effective_port)
+    server.run()
 
 
 def _connect(handler: SocketModeHandler) -> str | None:
