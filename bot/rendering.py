@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -23,6 +24,9 @@ SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 TEXT_LIMIT = 39_000  # Slack truncates message text past 40,000 characters
+# chat.postMessage refuses blocks whose text adds up to about 12,000 characters
+# (msg_blocks_too_long, slackapi/bolt-js#2509); kept well under, as containers count too.
+BLOCKS_TEXT_LIMIT = 10_000
 
 
 def escape(text: str) -> str:
@@ -134,15 +138,28 @@ def text(message: Message) -> str:
 def payloads(message: Message) -> list[dict[str, Any]]:
     """`text` and `blocks` for chat.postMessage, ack() or a response_url.
 
-    A message longer than Slack allows (50 blocks, 40,000 characters of text)
-    becomes several, in order; nothing is cut.
+    A message longer than Slack takes in one (50 blocks, BLOCKS_TEXT_LIMIT characters
+    of text in its blocks) becomes several, in order; nothing is cut.
     """
     rendered, whole = _rendered(message)
-    all_blocks = [block.to_dict() for block in rendered]
-    block_parts = [all_blocks[i : i + MAX_BLOCKS] for i in range(0, len(all_blocks), MAX_BLOCKS)]
-    if len(block_parts) <= 1 and len(whole) <= TEXT_LIMIT:
-        return [{"text": whole, "blocks": all_blocks}]
-    return [{"text": text_of(part), "blocks": part} for part in block_parts or [[]]]
+    parts = _parts([block.to_dict() for block in rendered]) or [[]]
+    if len(parts) == 1:
+        return [{"text": whole, "blocks": parts[0]}]
+    return [{"text": text_of(part), "blocks": part} for part in parts]
+
+
+def _parts(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The blocks in runs, in order, each within one message's limits."""
+    parts: list[list[dict[str, Any]]] = []
+    size = 0
+    for block in blocks:
+        length = sum(map(len, _texts(block)))
+        if not parts or len(parts[-1]) == MAX_BLOCKS or size + length > BLOCKS_TEXT_LIMIT:
+            parts.append([])
+            size = 0
+        parts[-1].append(block)
+        size += length
+    return parts
 
 
 def plain(message: Message, limit: int) -> str:
@@ -154,17 +171,19 @@ def plain(message: Message, limit: int) -> str:
 def text_of(part: list[dict[str, Any]]) -> str:
     """The fallback text of a message made of these blocks: their mrkdwn (a header's
     plain text escaped and in bold, as `text` has it), within Slack's limit."""
-    texts = []
-    for block in part:
-        content = block.get("text")
-        if isinstance(content, dict) and content.get("type") == "plain_text":  # a header
-            texts.append(f"*{escape(content.get('text', ''))}*")
-        elif isinstance(content, dict):
-            texts.append(content.get("text", ""))
-        for element in block.get("elements", []):
-            if element.get("type") == "mrkdwn":
-                texts.append(element.get("text", ""))
-    return _clip("\n".join(texts), TEXT_LIMIT)
+    return _clip("\n".join(text for block in part for text in _texts(block)), TEXT_LIMIT)
+
+
+def _texts(block: dict[str, Any]) -> Iterator[str]:
+    """A block's text as mrkdwn: its own, or its mrkdwn elements' (a context)."""
+    content = block.get("text")
+    if isinstance(content, dict) and content.get("type") == "plain_text":  # a header
+        yield f"*{escape(content.get('text', ''))}*"
+    elif isinstance(content, dict):
+        yield content.get("text", "")
+    for element in block.get("elements", []):
+        if element.get("type") == "mrkdwn":
+            yield element.get("text", "")
 
 
 def _chunks(lines: list[str], limit: int) -> list[str]:

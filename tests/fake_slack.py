@@ -81,6 +81,10 @@ _PSEUDO_METHODS = frozenset({"upload", "response_url"})
 # adds `team_id` to every call's default parameters, which Slack accepts.
 IGNORED_PARAMS: frozenset[str] = frozenset({"token", "team_id"})
 
+# chat.postMessage refuses blocks whose text adds up to more than this (undocumented;
+# seen by Slack's own maintainers, slackapi/bolt-js#2509).
+BLOCKS_TEXT_LIMIT = 12_000
+
 # Default `error` strings for `fail_next`, keyed by HTTP status.
 _DEFAULT_ERRORS: dict[int, str] = {
     200: "fatal_error",
@@ -509,6 +513,9 @@ class FakeSlack:
         ts = self._next_ts()
         channel = self._channel_id(str(params.get("channel", "")))
         message = self._message(params, ts)
+        blocks = message.get("blocks") or []
+        if sum(len(b.get("text", {}).get("text", "")) for b in blocks) > BLOCKS_TEXT_LIMIT:
+            return {"ok": False, "error": "msg_blocks_too_long"}
         with self._cond:
             self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}

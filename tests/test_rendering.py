@@ -27,6 +27,8 @@ def test_long_messages_split_into_several_within_slacks_limits_and_lose_nothing(
     for part in parts:
         assert len(part["blocks"]) <= 50
         assert len(part["text"]) <= 40_000
+        # chat.postMessage refuses about 12,000 characters of text in all the blocks
+        assert sum(len(b["text"]["text"]) for b in part["blocks"] if "text" in b) < 12_000
         for block in part["blocks"]:
             assert Block.parse(block) is not None
             if block["type"] == "section":
@@ -41,14 +43,14 @@ def test_user_text_in_a_title_is_escaped_in_every_part_of_a_long_message() -> No
     """`text` is what notifications show: a board called "<!channel>" pings no one."""
     sections = tuple(Section((line("word " * 100),)) for _ in range(60))
     parts = payloads(Message(title="CSP <!channel> & Co", sections=sections))
-    assert len(parts) == 2
+    assert len(parts) > 1
     assert parts[0]["text"].startswith("*CSP &lt;!channel&gt; &amp; Co*\n")
     assert "<!channel>" not in parts[0]["text"]
     assert text_of(parts[0]["blocks"]) == parts[0]["text"]
 
 
 def test_a_single_line_longer_than_a_section_is_split_not_cut() -> None:
-    long_note = " ".join(f"w{i}" for i in range(2000))
+    long_note = " ".join(f"w{i}" for i in range(1500))
     [part] = payloads(Message.of(line(long_note)))
     texts = [b["text"]["text"] for b in part["blocks"]]
     assert len(texts) >= 3 and all(len(t) <= 3000 for t in texts)
