@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText
 
 from commands.vtimezone import vtimezone
 from storage.calendar_rows import FeedAction, FeedItem, FeedMeeting, FeedPerson, FeedRows
@@ -35,8 +35,9 @@ def _calendar(rows: FeedRows, now: datetime) -> Calendar:
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
-    cal.add("NAME", board.name)
-    cal.add("X-WR-CALNAME", board.name)
+    # Text, escaped as SUMMARY is: icalendar would write these names it does not know raw.
+    cal.add("NAME", vText(board.name))
+    cal.add("X-WR-CALNAME", vText(board.name))
     cal.add("X-WR-TIMEZONE", board.timezone)
     cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
@@ -79,15 +80,15 @@ def _meeting_event(
     if meeting.location:
         event.add("LOCATION", meeting.location)
     event.add("DESCRIPTION", _agenda(rows, meeting))
-    # Invitations and alarms only matter for meetings still to come; leaving them off
-    # the decade of past meetings keeps the feed small and quick to write out.
-    ahead = meeting.ends_at > stamp
     # RFC 5545 3.8.4.3: attendees need an organizer, so without one we list neither.
-    if organizer is not None and ahead:
+    if organizer is not None:
         event.add("ORGANIZER", organizer)
-        for attendee in attendees:
-            event.add("ATTENDEE", attendee)
-    if ahead and not cancelled:
+        # Who is invited only matters for meetings still to come; leaving the list off
+        # the decade of past meetings keeps the feed small and quick to write out.
+        if meeting.ends_at > stamp:
+            for attendee in attendees:
+                event.add("ATTENDEE", attendee)
+    if not cancelled:
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
         alarm.add("TRIGGER", timedelta(days=-1))

@@ -146,7 +146,8 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     running_app: RunningApp,
 ) -> None:
     set_up_the_year(running_app)
-    cal = read_feed(running_app, subscribe(running_app)["path"])
+    path = subscribe(running_app)["path"]
+    cal = read_feed(running_app, path)
     assert str(cal["METHOD"]) == "PUBLISH"
     assert str(cal["X-WR-CALNAME"]) == "Wellingborough CSP Board"
     assert str(cal["X-WR-TIMEZONE"]) == "Europe/London"
@@ -199,6 +200,14 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     assert int(actions["A2"]["SEQUENCE"]) == 1  # its due date moved once
     assert "Report knife crime figures" in str(actions["A2"]["SUMMARY"])
     assert "Paul Valentine" in str(actions["A2"]["SUMMARY"])
+
+    # Once held, a meeting keeps its organizer (iTIP's PUBLISH wants one) and its alarm,
+    # but no longer lists who was invited.
+    running_app.clock.fixed = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
+    held = by_uid(read_feed(running_app, path).events, "meeting")["M1"]
+    assert str(held["ORGANIZER"]) == "mailto:liz.elliott@wellingborough.gov.uk"
+    assert "ATTENDEE" not in held
+    assert [alarm["TRIGGER"].dt for alarm in held.walk("VALARM")] == [timedelta(days=-1)]
 
 
 def test_the_timezone_is_the_yearly_rule_outlook_reads(running_app: RunningApp) -> None:
@@ -261,6 +270,15 @@ def test_a_board_without_meetings_still_has_a_valid_calendar(running_app: Runnin
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     cal = read_feed(running_app, subscribe(running_app, "UCHAIR")["path"])
     assert cal.events == [] and [str(zone["TZID"]) for zone in cal.timezones] == ["Europe/London"]
+
+
+def test_the_calendar_is_named_after_the_board_in_escaped_text(running_app: RunningApp) -> None:
+    """NAME and X-WR-CALNAME are TEXT: a comma or semicolon in the name is escaped."""
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough, Rushden; East CSP")
+    body = fetch(running_app, subscribe(running_app, "UCHAIR")["path"]).body
+    assert "\r\nNAME:Wellingborough\\, Rushden\\; East CSP\r\n" in body
+    assert "\r\nX-WR-CALNAME:Wellingborough\\, Rushden\\; East CSP\r\n" in body
 
 
 def test_an_agenda_change_is_a_new_revision_of_the_meeting(running_app: RunningApp) -> None:
