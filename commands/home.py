@@ -6,10 +6,11 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from commands.errors import Unavailable
 from commands.reminders import action_section
 from commands.replies import Message, Section, line
 from storage import queries
-from storage.database import Database
+from storage.database import Database, StorageUnavailable
 from storage.models import Action, Board
 
 # Slack's Home tab holds 100 blocks. Each action takes two, its line and its buttons,
@@ -17,21 +18,26 @@ from storage.models import Action, Board
 # keep a line inside one block (3,000) even if every character is escaped (`&amp;`).
 MOST_SHOWN = 30
 LONGEST_TEXT = 200
+TITLE = "Your open actions"
 
 
 def home(database: Database, team_id: str, user_id: str, now: datetime) -> Message:
     """Open actions owned by the user, board by board, soonest due first; long texts
-    are cut (`/board actions mine` shows them whole)."""
-    with database.transaction() as session:
-        owned = queries.actions_owned(session, team_id, user_id)
-        by_board: dict[Board, list[Action]] = defaultdict(list)
-        for action, board in owned[:MOST_SHOWN]:
-            by_board[board].append(action)
-        sections: list[Section] = []
-        for board, actions in by_board.items():
-            today = now.astimezone(ZoneInfo(board.timezone)).date()
-            sections.append(Section((), heading=board.name))
-            sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
+    are cut (`/board actions mine` shows them whole). While the database is out of
+    reach, a tab that says so."""
+    try:
+        with database.transaction() as session:
+            owned = queries.actions_owned(session, team_id, user_id)
+            by_board: dict[Board, list[Action]] = defaultdict(list)
+            for action, board in owned[:MOST_SHOWN]:
+                by_board[board].append(action)
+            sections: list[Section] = []
+            for board, actions in by_board.items():
+                today = now.astimezone(ZoneInfo(board.timezone)).date()
+                sections.append(Section((), heading=board.name))
+                sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
+    except StorageUnavailable:
+        return Message(title=TITLE, sections=(Section((line(str(Unavailable())),)),))
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN
         sections.append(
@@ -40,7 +46,7 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
     if not sections:
         sections = [Section((line("You have no open actions on any board."),))]
     return Message(
-        title="Your open actions",
+        title=TITLE,
         sections=tuple(sections),
         footnote="Type /board help in a board's channel for everything else.",
     )

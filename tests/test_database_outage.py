@@ -17,6 +17,7 @@ from sqlalchemy import text
 from bot.config import Settings
 from commands import dispatch
 from commands.context import Invocation
+from commands.home import home
 from storage.database import Database
 from tests.conftest import CHANNEL, POSTGRES_URL, SIGNING_SECRET, TEAM, Everyone, serving
 from tests.fake_slack import FakeSlack
@@ -38,6 +39,12 @@ def test_an_unreachable_server_gets_the_unavailable_reply() -> None:
     assert "Sorry, the board is unavailable, try again shortly." in board_command(
         nowhere, "members"
     )
+
+
+def test_the_home_tab_says_the_board_is_unavailable() -> None:
+    nowhere = Database("postgresql+psycopg://postgres@127.0.0.1:9/none")
+    tab = home(nowhere, "T1", "UCHAIR", NOW).plain_text()
+    assert "Sorry, the board is unavailable, try again shortly." in tab
 
 
 def test_a_locked_sqlite_file_gets_the_unavailable_reply_and_recovers(tmp_path: Path) -> None:

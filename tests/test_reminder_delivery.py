@@ -26,7 +26,7 @@ from bot.scheduler import METADATA_EVENT, SlackOutbox
 from commands.reminders import DeliveryFailed, Sent
 from commands.replies import Message, Section, line
 from storage.models import Action, ActionUpdate, Board, ReminderDelivery
-from tests.conftest import RunningApp
+from tests.conftest import TEAM, RunningApp
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, environ, run, start
 from tests.snapshots import dump
@@ -399,6 +399,23 @@ def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_loo
     assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
     time.sleep(0.5)  # time for a second apology from the work after the click, were there one
     assert len(running_app.slack.calls_to("response_url")) == 1
+
+    # A form with no field to show it under closes, and its sender is told in their DM.
+    fieldless = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "UPAUL"},
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "post_update",
+            "private_metadata": "x",
+        },
+    }
+    posted = len(running_app.slack.calls_to("chat.postMessage"))
+    assert running_app.sender.interaction(fieldless).status == 200
+    told = running_app.slack.wait_for("chat.postMessage", posted + 1)[-1]
+    assert (told.params["channel"], told.params["text"]) == ("UPAUL", SORRY)
     assert dump(running_app.database) == before
 
 

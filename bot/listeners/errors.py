@@ -33,7 +33,7 @@ def register(app: App) -> None:
         if kind == "view_submission" and fields:
             # Under the form's first field, with the form kept open: nothing typed is lost.
             return _json({"response_action": "errors", "errors": {fields[0]: SORRY}})
-        if kind == "block_actions":
+        if kind in {"block_actions", "view_submission"}:  # a form without fields: it closes
             tell(respond, client, body.get("user", {}).get("id"), SORRY)
             return BoltResponse(status=200)
         if "command" in body:
