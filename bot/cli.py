@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
-    except (BadSetting, Misconfigured) as error:
+    except Misconfigured as error:
         parser.error(str(error))
 
 
@@ -90,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except BadSetting as error:
+        raise Misconfigured(str(error)) from None
     verb = args.verb
     quiet = verb in {"console", "run"} and not settings.has_slack
     logging.basicConfig(
@@ -100,7 +103,11 @@ def _run(args: argparse.Namespace) -> int:
     # One line per migration, two per reminder pass: noise.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    at = _pass_instant(args.at, settings) if verb == "reminders" else None
+    at = None
+    if verb == "reminders":  # checked before anything is opened
+        if not settings.bot_token:
+            raise Misconfigured("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
+        at = _pass_instant(args.at, settings.board_timezone)
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
     database = Database(settings.database_url, answering=verb in SERVERS)
@@ -125,12 +132,10 @@ def _run(args: argparse.Namespace) -> int:
     return _listen(verb, args.host, args.port, settings, database)
 
 
-def _pass_instant(text: str | None, settings: Settings) -> datetime | None:
-    """The reminder pass's `--at`, checked before anything is opened."""
-    if not settings.bot_token:
-        raise Misconfigured("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
+def _pass_instant(text: str | None, zone: str) -> datetime | None:
+    """The reminder pass's `--at` (None: now)."""
     try:
-        return instant(text, settings.board_timezone)
+        return instant(text, zone)
     except ValueError as error:
         raise Misconfigured(f"--at {error}") from None
 

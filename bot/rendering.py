@@ -26,6 +26,8 @@ MAX_BLOCKS = 50
 TEXT_LIMIT = 39_000  # Slack truncates message text past 40,000 characters
 # chat.postMessage refuses blocks whose text adds up to about 12,000 characters
 # (msg_blocks_too_long, slackapi/bolt-js#2509); kept well under, as containers count too.
+# Replies keep to it as well: Slack documents no limit of theirs, and the rest of a
+# long reply may be posted to the caller's DM.
 BLOCKS_TEXT_LIMIT = 10_000
 
 

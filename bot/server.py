@@ -147,6 +147,8 @@ def stop_server(server: Any, thread: threading.Thread) -> None:
 
     server.trigger.pull_trigger(empty_the_map)
     thread.join(timeout=10)
+    if thread.is_alive():
+        log.warning("the HTTP server's loop did not stop within 10 s; closing its sockets")
     for dispatcher in dispatchers:
         with suppress(OSError):
             dispatcher.close()

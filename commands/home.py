@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ from commands.replies import Message, Section, line
 from storage import queries
 from storage.database import Database, StorageUnavailable
 from storage.models import Action, Board
+
+log = logging.getLogger(__name__)
 
 # Slack's Home tab holds 100 blocks. Each action takes two, its line and its buttons,
 # and each board's heading one, so 30 actions always fit. Two texts of 200 characters
@@ -37,6 +40,7 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
                 sections.append(Section((), heading=board.name))
                 sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
     except StorageUnavailable:
+        log.warning("database unavailable for the Home tab", exc_info=True)
         return Message(title=TITLE, sections=(Section((line(str(Unavailable())),)),))
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN

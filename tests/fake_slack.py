@@ -85,6 +85,19 @@ IGNORED_PARAMS: frozenset[str] = frozenset({"token", "team_id"})
 # seen by Slack's own maintainers, slackapi/bolt-js#2509).
 BLOCKS_TEXT_LIMIT = 12_000
 
+
+def blocks_text_length(blocks: list[dict[str, Any]]) -> int:
+    """The characters of text in these blocks and their elements (a context's, a button's)."""
+
+    def length(text: Any) -> int:
+        return len(text) if isinstance(text, str) else len((text or {}).get("text", ""))
+
+    return sum(
+        length(block.get("text")) + sum(length(e.get("text")) for e in block.get("elements", []))
+        for block in blocks
+    )
+
+
 # Default `error` strings for `fail_next`, keyed by HTTP status.
 _DEFAULT_ERRORS: dict[int, str] = {
     200: "fatal_error",
@@ -513,8 +526,7 @@ class FakeSlack:
         ts = self._next_ts()
         channel = self._channel_id(str(params.get("channel", "")))
         message = self._message(params, ts)
-        blocks = message.get("blocks") or []
-        if sum(len(b.get("text", {}).get("text", "")) for b in blocks) > BLOCKS_TEXT_LIMIT:
+        if blocks_text_length(message.get("blocks") or []) > BLOCKS_TEXT_LIMIT:
             return {"ok": False, "error": "msg_blocks_too_long"}
         with self._cond:
             self.messages.setdefault(channel, []).append(message)

@@ -29,6 +29,7 @@ from tests.csp_quarter import (
     hold_first_meeting,
     set_up_board,
 )
+from tests.fake_slack import BLOCKS_TEXT_LIMIT, blocks_text_length
 from tests.slack_requests import SlackSender
 from tests.snapshots import dump
 
@@ -50,7 +51,7 @@ def section_headed(blocks: list[dict[str, Any]], heading: str) -> str:
 
 def assert_within_slacks_limits(blocks: list[dict[str, Any]]) -> None:
     assert 0 < len(blocks) <= 50
-    assert sum(len(b["text"]["text"]) for b in blocks if "text" in b) < 12_000
+    assert blocks_text_length(blocks) <= BLOCKS_TEXT_LIMIT
     for block in blocks:
         assert Block.parse(block) is not None
         if block["type"] == "section":

@@ -413,7 +413,8 @@ def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_loo
         },
     }
     posted = len(running_app.slack.calls_to("chat.postMessage"))
-    assert running_app.sender.interaction(fieldless).status == 200
+    closed = running_app.sender.interaction(fieldless)
+    assert (closed.status, closed.body) == (200, "")
     told = running_app.slack.wait_for("chat.postMessage", posted + 1)[-1]
     assert (told.params["channel"], told.params["text"]) == ("UPAUL", SORRY)
     assert dump(running_app.database) == before

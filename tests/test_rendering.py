@@ -2,9 +2,11 @@
 
 from slack_sdk.models.blocks import Block
 
+from bot import rendering
 from bot.listeners.views.update_modal import update_form
 from bot.rendering import payloads, text_of
 from commands.replies import Button, Code, Mention, Message, Section, Strong, line
+from tests.fake_slack import BLOCKS_TEXT_LIMIT, blocks_text_length
 
 
 def test_user_text_is_escaped_and_bot_mentions_are_real() -> None:
@@ -27,8 +29,7 @@ def test_long_messages_split_into_several_within_slacks_limits_and_lose_nothing(
     for part in parts:
         assert len(part["blocks"]) <= 50
         assert len(part["text"]) <= 40_000
-        # chat.postMessage refuses about 12,000 characters of text in all the blocks
-        assert sum(len(b["text"]["text"]) for b in part["blocks"] if "text" in b) < 12_000
+        assert blocks_text_length(part["blocks"]) <= BLOCKS_TEXT_LIMIT  # as Slack counts
         for block in part["blocks"]:
             assert Block.parse(block) is not None
             if block["type"] == "section":
@@ -47,6 +48,19 @@ def test_user_text_in_a_title_is_escaped_in_every_part_of_a_long_message() -> No
     assert parts[0]["text"].startswith("*CSP &lt;!channel&gt; &amp; Co*\n")
     assert "<!channel>" not in parts[0]["text"]
     assert text_of(parts[0]["blocks"]) == parts[0]["text"]
+
+
+def test_a_message_is_one_post_up_to_its_text_budget_and_two_beyond_it() -> None:
+    """`rendering.BLOCKS_TEXT_LIMIT` characters of block text fit one post; the block
+    that would pass it starts the next, and a footnote goes with the blocks before it."""
+    quarter = rendering.BLOCKS_TEXT_LIMIT // 4
+    exactly = tuple(Section((line("x" * quarter),)) for _ in range(4))
+    assert len(payloads(Message(sections=exactly))) == 1
+
+    over = exactly[:3] + (Section((line("x" * (quarter + 1)),)),)
+    first, second = payloads(Message(sections=over, footnote="Draft"))
+    assert len(first["blocks"]) == 3
+    assert [b["type"] for b in second["blocks"]] == ["section", "context"]
 
 
 def test_a_single_line_longer_than_a_section_is_split_not_cut() -> None:

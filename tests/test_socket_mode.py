@@ -82,14 +82,18 @@ class Feed:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.url = ""
         self.found = threading.Event()
+        self.lines: list[str] = []
+        self.ended = threading.Event()
         threading.Thread(target=self._read, args=(process,), daemon=True).start()
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stderr is not None
         for line in process.stderr:
+            self.lines.append(line)
             if not self.found.is_set() and (found := FEED.search(line)):
                 self.url = found[1]
                 self.found.set()
+        self.ended.set()
 
 
 @pytest.mark.parametrize("refusals", [0, 2])
@@ -120,9 +124,15 @@ def test_a_command_over_socket_mode_is_answered_in_its_envelope(
         assert answer["payload"]["response_type"] == "ephemeral"
         assert "This channel is now home to *Wellingborough CSP Board*" in answer["payload"]["text"]
         assert slack.wait_for("chat.postMessage")[0].params["channel"] == "CBOARD"
+
+        process.terminate()  # as systemd, Docker and Kubernetes stop a service
+        assert process.wait(timeout=20) == 0
+        assert feed.ended.wait(5)
+        assert "Traceback" not in "".join(feed.lines)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
         socket.close()
 
 

@@ -17,11 +17,11 @@ SORRY = "Sorry, something went wrong on the board bot's side. Please try again i
 log = logging.getLogger(__name__)
 
 
-def tell(respond: Respond | None, client: WebClient | None, user_id: str | None, text: str) -> None:
+def tell(respond: Respond, client: WebClient | None, user_id: str | None, text: str) -> None:
     """Say something to the person who clicked, and only them: beside the message they
     clicked, or in their DM with the bot when Slack gave no reply URL (the Home tab, a form)."""
     try:
-        if respond is not None and respond.response_url:
+        if respond.response_url:
             respond(response_type="ephemeral", replace_original=False, text=text)
         elif client and user_id:
             client.chat_postMessage(channel=user_id, text=text)

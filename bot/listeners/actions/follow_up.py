@@ -79,6 +79,7 @@ def register(app: App, services: Services) -> None:
             ack()
             context["outcome"] = on_action(body, action, work)
 
+        acknowledge.__name__ = f"acknowledge_{work.__name__}"  # what Bolt's log names
         return acknowledge
 
     def unless_refused(
@@ -101,7 +102,10 @@ def register(app: App, services: Services) -> None:
                 return
             then(outcome, body, action, client)
 
-        go_on.__name__ = then.__name__  # what a failure's log names
+        # Bolt names a lazy listener by __name__ (in its log, and to route it on FaaS)
+        # and injects arguments by the parameters it finds: functools.wraps(then) would
+        # hand it `then`'s parameters, which are not Bolt's.
+        go_on.__name__ = then.__name__
         return go_on
 
     def show_done(
