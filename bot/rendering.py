@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from commands import parsing
 from commands.describe import shortened
 from commands.replies import Button, Code, Line, Mention, Message, Section, Strong
 
@@ -39,6 +40,7 @@ def escape(text: str) -> str:
 # A link as Slack sends a typed one: `<https://…>`, or with the words it was typed as
 # (`<http://example.org|example.org>`, `<mailto:gill@…|gill@…>`).
 LINK = re.compile(r"<((?:https?|mailto):[^\s|<>]+)(?:\|([^<>]*))?>")
+TYPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)(?:\|.*?)?&gt;")
 
 
 def unescape(text: str) -> str:
@@ -47,6 +49,12 @@ def unescape(text: str) -> str:
     last, so a typed `&lt;` stays as typed). Mentions stay as Slack sent them."""
     text = LINK.sub(_typed_link, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def typed_mentions(text: str) -> frozenset[str]:
+    """Users the text Slack sends names only by a mention typed out (`&lt;@U…&gt;`),
+    which must not count as one: it looks the same once the text is unescaped."""
+    return frozenset(TYPED_MENTION.findall(text)) - frozenset(parsing.MENTION.findall(text))
 
 
 def _typed_link(link: re.Match[str]) -> str:

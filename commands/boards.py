@@ -128,7 +128,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
     match = MEMBER_ADD.match(text)
     if not match:
         raise _why_not_a_member(text)
-    user_id = parsing.mention(match["who"])
+    user_id = ctx.picked(parsing.mention(match["who"]))
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None
     if organisation and parsing.MENTION.search(organisation):

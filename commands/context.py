@@ -53,6 +53,9 @@ class Invocation:
     default_timezone: str = "Europe/London"
     public_url: str = "http://localhost:3000"  # base of links the app serves (calendar feed)
     in_direct_message: bool = False  # typed in a DM, where no board can meet
+    # Users the text names only by a mention written out as text (`<@U…>` typed, which
+    # Slack sends escaped), never picked from Slack's list: not a mention of them.
+    typed_mentions: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -131,9 +134,18 @@ class Context:
             return
         raise NotAllowed(f"Only the action's owner or a board officer can {what}.")
 
+    def picked(self, user_id: str) -> str:
+        """A user named in the command, unless only by a mention typed out as text."""
+        if user_id in self.invocation.typed_mentions:
+            raise UsageError(
+                f"“<@{user_id}>” is typed out as text, so it names no one. "
+                "Type @ and pick the person from Slack's list."
+            )
+        return user_id
+
     def board_member(self, user_id: str) -> Member:
         """The board's membership of a named user, or a clear refusal."""
-        found = queries.membership(self.session, self.the_board().id, user_id)
+        found = queries.membership(self.session, self.the_board().id, self.picked(user_id))
         if found is None:
             raise UsageError(Mention(user_id), " is not on this board.")
         return found

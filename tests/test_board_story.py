@@ -436,6 +436,29 @@ def test_user_text_is_escaped_and_never_pings(running_app: RunningApp) -> None:
     assert "<@UPAUL>" in reply
 
 
+def test_a_mention_typed_out_as_text_names_no_one(running_app: RunningApp) -> None:
+    """Slack sends a typed `<@UPAUL>` escaped; unescaped it looks like Slack's own
+    mention, but it only ever stands as text: it makes no owner, presenter or member."""
+    set_up_board(running_app)
+    before = dump(running_app.database)
+    for sent in (
+        "action add &lt;@UPAUL&gt; Map ASB hotspots",
+        "agenda add Hotspots &lt;@UPAUL&gt;",
+        "member add &lt;@USAM&gt; org NHS",
+        "present &lt;@UPAUL&gt;",
+    ):
+        reply = running_app.command("UGILL", sent)
+        assert reply["response_type"] == "ephemeral"
+        assert "“&lt;@U" in reply["text"] and "is typed out as text" in reply["text"], sent
+        assert "Usage" in reply["text"]
+    assert dump(running_app.database) == before
+
+    # Picked from Slack's list as well, the same person is named.
+    running_app.command("UGILL", "action add <@UPAUL> Tell &lt;@UPAUL&gt; the plan")
+    [action] = rows(running_app, Action)
+    assert (action.owner_id, action.description) == ("UPAUL", "Tell <@UPAUL> the plan")
+
+
 def test_a_link_slack_marked_up_is_stored_and_shown_as_typed(running_app: RunningApp) -> None:
     """Slack sends a typed address as `<https://…>`, and a labelled one with its words."""
     set_up_board(running_app)

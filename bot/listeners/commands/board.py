@@ -48,6 +48,7 @@ def register(app: App, services: Services) -> None:
                 command.get("command", "/board"),
             ),
             in_direct_message=in_direct_message(command),
+            typed_mentions=rendering.typed_mentions(command.get("text", "")),
         )
         outcome = dispatch.run(invocation, services.database, services.directory)
         first, *rest = rendering.payloads(outcome.reply)
