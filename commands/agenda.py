@@ -7,7 +7,7 @@ import re
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.meetings import find_meeting, held_since
+from commands.meetings import find_meeting, held_since, not_cancelled
 from commands.replies import Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -48,10 +48,10 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     if presenter is not None:
         ctx.board_member(presenter)
     meeting = (
-        find_meeting(ctx, target) if target else _next_meeting(ctx, "agenda add … to {meeting}")
+        not_cancelled(find_meeting(ctx, target))
+        if target
+        else _next_meeting(ctx, "agenda add … to {meeting}")
     )
-    if meeting.status == "cancelled":
-        raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
     item = AgendaItem(
         meeting_id=meeting.id,
         position=queries.last_agenda_position(ctx.session, meeting.id) + 1,

@@ -287,6 +287,13 @@ def _scheduled(ctx: Context, number_text: str) -> Meeting:
     return meeting
 
 
+def not_cancelled(meeting: Meeting) -> Meeting:
+    """The meeting, unless it was cancelled: nothing is added to one."""
+    if meeting.status == "cancelled":
+        raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
+    return meeting
+
+
 def find_meeting(ctx: Context, number_text: str) -> Meeting:
     number = parsing.meeting_number(number_text)
     meeting = queries.meeting_numbered(ctx.session, ctx.the_board().id, number)

@@ -8,7 +8,7 @@ from commands import describe, parsing
 from commands.context import Context
 from commands.dates import say_date
 from commands.errors import NotFound, UsageError
-from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since
+from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since, not_cancelled
 from commands.replies import Line, Mention, Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -72,9 +72,7 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
 def _attended(ctx: Context, number_text: str, status: str) -> Meeting:
     """A meeting named for attendance: apologies for any not cancelled, presence only on
     or after its day."""
-    meeting = find_meeting(ctx, number_text)
-    if meeting.status == "cancelled":
-        raise UsageError(Strong(f"M{meeting.number}"), " is cancelled.")
+    meeting = not_cancelled(find_meeting(ctx, number_text))
     day = meeting.starts_at.astimezone(ctx.zone).date()
     if status == "present" and day > ctx.today:
         raise UsageError(
