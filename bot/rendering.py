@@ -40,7 +40,7 @@ def escape(text: str) -> str:
 # A link as Slack sends a typed one: `<https://…>`, or with the words it was typed as
 # (`<http://example.org|example.org>`, `<mailto:gill@…|gill@…>`).
 LINK = re.compile(r"<((?:https?|mailto):[^\s|<>]+)(?:\|([^<>]*))?>")
-TYPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)(?:\|.*?)?&gt;")
+TYPED_MENTION = re.compile(rf"&lt;@({parsing.USER_ID})(?:\|.*?)?&gt;")
 
 
 def unescape(text: str) -> str:

@@ -8,7 +8,8 @@ from commands.errors import UsageError
 from commands.replies import Mention
 
 # Slack sends mentions escaped: <@U0123ABC> or <@U0123ABC|gill>.
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+USER_ID = r"[UW][A-Z0-9]+"
+MENTION = re.compile(rf"<@({USER_ID})(?:\|[^>]*)?>")
 # And channels: <#C0123ABC> or <#C0123ABC|csp-board>.
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
