@@ -8,6 +8,7 @@ from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting, held_since, not_cancelled
+from commands.proceedings import after_publication
 from commands.replies import Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -52,6 +53,9 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
         if target
         else _next_meeting(ctx, "agenda add … to {meeting}")
     )
+    if meeting.starts_at <= ctx.now:
+        ctx.require_officer(f"add to the agenda of M{meeting.number}, which has started")
+    stored.lock_meeting(ctx.session, meeting.id)  # one item per position, however many add
     item = AgendaItem(
         meeting_id=meeting.id,
         position=queries.last_agenda_position(ctx.session, meeting.id) + 1,
@@ -75,7 +79,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
                 ":",
             ),
             describe.item_line(item),
-            footnote=None if target else _in_progress_note(ctx),
+            footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
         )
     )
 
@@ -90,6 +94,7 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
         if len(words) == 2
         else _next_meeting(ctx, f"agenda remove {position} {{meeting}}")
     )
+    stored.lock_meeting(ctx.session, meeting.id)
     items = queries.agenda(ctx.session, meeting.id)
     removed = next((item for item in items if item.position == position), None)
     if removed is None:
@@ -116,7 +121,8 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
                 f" ({removed.title}) from ",
                 Strong(f"M{meeting.number}"),
                 ". Later items have moved up.",
-            )
+            ),
+            footnote=after_publication(ctx, meeting),
         )
     )
 

@@ -1,4 +1,5 @@
-"""Partners typing at the same moment get distinct numbers, never a reused one."""
+"""Partners typing at the same moment get distinct numbers (actions, meetings, agenda
+items), never a reused one."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
-from storage.models import Action, Meeting
+from storage.models import Action, AgendaItem, Meeting
 from tests.conftest import RunningApp
 
 PARTNERS = ["UCHAIR", "UGILL", "UPAUL", "ULARA", "USAM"]
@@ -25,15 +26,22 @@ def test_concurrent_commands_take_distinct_numbers(running_app: RunningApp) -> N
         who = PARTNERS[index % len(PARTNERS)]
         return running_app.command(who, f"meeting add {index + 1}/3/2031 10:00")["text"]
 
+    def add_item(index: int) -> str:
+        who = PARTNERS[index % len(PARTNERS)]
+        return running_app.command(who, f"agenda add Item {index} to M1")["text"]
+
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(add_action, range(24))) + list(pool.map(add_meeting, range(8)))
+        list(pool.map(add_item, range(8)))
 
     assert all("Added *A" in r for r in replies[:24]), replies
     with running_app.database.transaction() as session:
         numbers = sorted(session.scalars(select(Action.number)))
         meetings = sorted(session.scalars(select(Meeting.number)))
+        positions = sorted(session.scalars(select(AgendaItem.position)))
     assert numbers == list(range(1, 25))
     assert meetings == list(range(1, 9))
+    assert positions == list(range(1, 9))
 
     # A dropped action's number is never handed out again.
     running_app.command("UCHAIR", "action drop A24")
