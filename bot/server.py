@@ -29,8 +29,9 @@ CALENDAR_PATH = re.compile(r"/calendar/(?P<token>[A-Za-z0-9_-]{1,100})\.ics")
 
 
 class _SlackEvents(SlackRequestHandler):
-    """Bolt's WSGI handler, except for a body Bolt cannot read at all (not UTF-8, not
-    JSON, not a form holding a JSON object): Bolt reads the body before it checks the
+    """Bolt's WSGI handler, except for a body Bolt cannot read (not UTF-8, not JSON, not
+    a form holding a JSON object) or a payload it trips over (a view submission without
+    the view's type, which Slack always sends): Bolt reads the body before it checks the
     signature, and would answer 500. Such a request is refused 401 unless Slack signed
     it (then 400), like any other nobody signed."""
 
@@ -47,12 +48,18 @@ class _SlackEvents(SlackRequestHandler):
                 body=raw.decode("utf-8"), query=request.query_string, headers=headers
             )
         except (ValueError, AttributeError, TypeError):  # what Bolt's parsing raises
-            timestamp = str(headers.get("x-slack-request-timestamp", ""))
-            signature = str(headers.get("x-slack-signature", ""))
-            signed = signed_by_slack(self._verifier, raw, timestamp, signature)
-            log.warning("a request Bolt cannot read (%s)", "signed" if signed else "unsigned")
-            return BoltResponse(status=400 if signed else 401, body="")
-        return self.app.dispatch(bolt_request)
+            return self._refused(raw, headers, "a request Bolt cannot read")
+        try:
+            return self.app.dispatch(bolt_request)
+        except (KeyError, TypeError, AttributeError):  # a field Bolt's own matching reads
+            return self._refused(raw, headers, "a payload Bolt trips over")
+
+    def _refused(self, raw: bytes, headers: dict[str, Any], what: str) -> BoltResponse:
+        timestamp = str(headers.get("x-slack-request-timestamp", ""))
+        signature = str(headers.get("x-slack-signature", ""))
+        signed = signed_by_slack(self._verifier, raw, timestamp, signature)
+        log.warning("%s (%s)", what, "signed" if signed else "unsigned", exc_info=signed)
+        return BoltResponse(status=400 if signed else 401, body="")
 
 
 class Routes:

@@ -46,9 +46,15 @@ def test_unsigned_and_stale_requests_are_refused_and_change_nothing(
         (b"payload=%7Bbad", "application/x-www-form-urlencoded"),
         (b"payload=1", "application/x-www-form-urlencoded"),
         (b"\xff\xfe", "application/x-www-form-urlencoded"),
+        (  # a form without the view's type, which Slack always sends
+            urlencode(
+                {"payload": json.dumps({"type": "view_submission", "view": {"callback_id": "x"}})}
+            ).encode(),
+            "application/x-www-form-urlencoded",
+        ),
     ],
 )
-def test_a_body_bolt_cannot_read_is_refused_401_unsigned_and_400_signed(
+def test_a_body_bolt_cannot_handle_is_refused_401_unsigned_and_400_signed(
     running_app: RunningApp, body: bytes, content_type: str
 ) -> None:
     """Never a 500: Bolt reads the body before it checks who sent it."""
