@@ -183,4 +183,5 @@ def _explain(target: str, reason: str) -> str:
     if reason in {"not_in_channel", "channel_not_found"}:
         return "I couldn't post to this channel. Invite me with /invite and try again."
     where = f"<@{target}>" if target.startswith(("U", "W")) else f"<#{target}>"
-    return f"I couldn't deliver a message to {where} ({reason})."
+    # The reason may quote urllib (`<urlopen error …>`): Slack would read that as markup.
+    return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."

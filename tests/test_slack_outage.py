@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from slack_sdk import WebClient
+
+from bot.delivery import deliver
+from commands.calendar_ics import ics
+from commands.replies import Message, Outcome, line
+from storage.database import Database
 from tests.conftest import CHANNEL, TEAM
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, run, served, server_environ
@@ -39,3 +47,19 @@ def test_a_token_slack_refuses_stops_the_server_and_says_why(
     assert result.returncode == 2
     assert "Slack refuses SLACK_BOT_TOKEN (invalid_auth)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_why_slack_could_not_be_reached_is_said_as_text(database: Database) -> None:
+    """urllib's reason reads `<urlopen error …>`: shown as it is, never as Slack markup."""
+    with socket.create_server(("127.0.0.1", 0)) as gone:
+        port = gone.getsockname()[1]
+    client = WebClient(token="xoxb-test", base_url=f"http://127.0.0.1:{port}/")
+    news = Message.of(line("M1 scheduled"))
+    outcome = Outcome(reply=news, announcement=news)
+
+    failures = deliver(client, CHANNEL, outcome, database, datetime.now(UTC), ics)
+
+    assert failures == [
+        f"I couldn't deliver a message to <#{CHANNEL}> (Slack could not be reached: "
+        "&lt;urlopen error [Errno 111] Connection refused&gt;)."
+    ]
