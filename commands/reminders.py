@@ -97,12 +97,17 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                 (DeliveryKey(kind, meeting.id, meeting.board.channel_id, occasion), meeting, at)
             )
             if kind == "draft_agenda":
+                # Owners of actions given after the draft went out are not asked: they
+                # would be, at any hour, for what they were given a moment before.
                 day = meeting.starts_at.astimezone(zone).date()
+                asked = {
+                    owner
+                    for board_id, owner, due, created in owners
+                    if board_id == meeting.board_id and due <= day and created <= at
+                }
                 wanted += [
                     (DeliveryKey("owner_update", meeting.id, owner, occasion), meeting, at)
-                    for owner in sorted(
-                        {o for b, o, due in owners if b == meeting.board_id and due <= day}
-                    )
+                    for owner in sorted(asked)
                 ]
         sent = deliveries.sent_before(session, {key.subject_id for key, _, _ in wanted})
         unsent = [

@@ -97,13 +97,14 @@ def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
 
 def owners_of_dated_actions(
     session: Session, board_ids: Iterable[int], due_by: date
-) -> list[tuple[int, str, date]]:
-    """(board, owner, due date) of open dated actions of members: enough to know whom to ask."""
+) -> list[tuple[int, str, date, datetime]]:
+    """(board, owner, due date, created) of open dated actions of members: enough to know
+    whom to ask."""
     ids = set(board_ids)
     if not ids:
         return []
     rows = session.execute(
-        select(Action.board_id, Action.owner_id, Action.due_on).where(
+        select(Action.board_id, Action.owner_id, Action.due_on, Action.created_at).where(
             Action.board_id.in_(ids),
             Action.status == "open",
             Action.due_on.is_not(None),
@@ -111,7 +112,9 @@ def owners_of_dated_actions(
             OWNER_IS_MEMBER,
         )
     )
-    return [(board_id, owner, due) for board_id, owner, due in rows if due is not None]
+    return [
+        (board_id, owner, due, created) for board_id, owner, due, created in rows if due is not None
+    ]
 
 
 def open_dated_actions(

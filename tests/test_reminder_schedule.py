@@ -76,6 +76,10 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     assert "A1" in channel and "Share hotspot data" in channel and "@UPAUL" in channel
     assert "Circulate strategy" in channel and "Review the plan" not in channel  # due after
     assert "Owners still on the board have been sent a message" in channel
+    # An action given after the draft went out: its owner is not asked there and then.
+    given = at("2027-01-09T15:00")
+    core.command("UGILL", "action add <@UCHAIR> Brief the PCC by 14/1/2027", given)
+    assert due(database, given + timedelta(minutes=1)) == []
 
     # Paul's action fell due on the 10th: his overdue notice comes the morning after.
     assert due(database, at("2027-01-11T08:59")) == []
