@@ -37,6 +37,10 @@ SWITCHED_ON_VERB = "reminders.on"
 SCHEDULING_VERBS = ("meeting.add", "meeting.move")  # what starts a meeting's reminder schedule
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
+# A failed post is tried again on the next pass; one that keeps failing (a channel the bot
+# may not post in, an owner whose account was deactivated) every few minutes, then hourly.
+RETRY_WAITS = ((1, timedelta(0)), (4, timedelta(minutes=5)))
+LAST_RETRY_WAIT = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,7 @@ def claim(
             .where(
                 _is(key),
                 or_(
-                    ReminderDelivery.state == "failed",
+                    and_(ReminderDelivery.state == "failed", _waited(now)),
                     and_(
                         ReminderDelivery.state == "claimed",
                         ReminderDelivery.claimed_at < now - timeout,
@@ -245,6 +249,13 @@ def claim(
             .returning(ReminderDelivery.attempts)
         ).scalar_one_or_none()
         return attempt or 0
+
+
+def _waited(now: datetime) -> ColumnElement[bool]:
+    """A failed reminder has waited long enough, for as many attempts as it has had."""
+    row = ReminderDelivery
+    waits = [and_(row.attempts <= most, row.claimed_at <= now - wait) for most, wait in RETRY_WAITS]
+    return or_(*waits, row.claimed_at <= now - LAST_RETRY_WAIT)
 
 
 def mark_sent(

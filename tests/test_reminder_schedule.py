@@ -199,6 +199,27 @@ def test_migration_0005_takes_a_reminder_as_for_the_present_start_unless_moved_s
     assert due(database, at("2027-01-27T09:00")) == [("agenda_call", "CBOARD")]  # M1's, again
 
 
+def test_a_reminder_that_keeps_failing_is_tried_every_few_minutes_then_hourly(
+    database: Database, core: Core
+) -> None:
+    board(core)
+    [call] = due_reminders(database, at("2026-12-31T09:00"))
+
+    def attempt(minutes: float) -> int:
+        """Claim (timed by the clock, `minutes` after the first try) and fail to post."""
+        when = call.fire_at + timedelta(minutes=minutes)
+        taken = claim(database, call.key, call.board_id, "p", when, meeting_starts_at=None)
+        if taken:
+            release(database, call.key, "p", "channel_not_found")
+        return taken
+
+    assert [attempt(0), attempt(1)] == [1, 2]  # the next pass tries again at once
+    assert [attempt(2), attempt(5.5)] == [0, 0]
+    assert [attempt(6), attempt(11), attempt(16)] == [3, 4, 5]
+    assert [attempt(21), attempt(75)] == [0, 0]
+    assert [attempt(76), attempt(136)] == [6, 7]
+
+
 def test_a_reminder_claimed_again_after_a_failure_records_the_start_it_is_now_for(
     database: Database, core: Core
 ) -> None:
