@@ -14,8 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
+from bot.app import lookup_client
 from bot.config import Settings
 from bot.delivery import as_member, conversation, failure_reason, post_parts
+from bot.directory import SlackDirectory
+from commands.boards import name_the_unnamed
 from commands.reminders import DeliveryFailed, DueReminder, Sent, run_pass
 from commands.replies import Message
 from storage import events
@@ -128,7 +131,9 @@ def reminder_pass(
 def start_scheduler(
     database: Database, client: WebClient, settings: Settings, clock: Callable[[], datetime]
 ) -> BackgroundScheduler:
-    """A pass every minute (by default) in a background thread; never two at once here."""
+    """A pass every minute (by default) in a background thread; never two at once here.
+    Each also names members Slack did not name when they were added."""
+    directory = SlackDirectory(lookup_client(settings))
 
     def tick() -> None:
         try:
@@ -136,6 +141,8 @@ def start_scheduler(
             for reminder in reminder_pass(database, client, now, settings):
                 log.info("reminder posted: %s", reminder.summary)
             events.forget_old(database, now)
+            if named := name_the_unnamed(database, directory, now):
+                log.info("named %d member(s) Slack had not named when they were added", named)
         except Exception:
             # The next tick tries again; a pass must never take the server down.
             log.exception("reminder pass failed")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from commands import describe, parsing
-from commands.context import Context
+from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
 from commands.replies import Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
+from storage.database import Database
 from storage.models import ROLES, Board, Member
 
 ROLE_WORDS = {
@@ -248,10 +250,24 @@ def _keep_an_officer(ctx: Context, leaving: Member) -> None:
 
 
 def _remember(ctx: Context, user_id: str) -> None:
-    """Check the user exists and keep their name and email for minutes and calendars."""
+    """Check the user exists and keep their name and email for minutes and calendars;
+    if the chat service did not answer, `name_the_unnamed` asks again later."""
     found = ctx.directory.lookup(user_id)
     if found is None:
         raise NotFound(f"I can't find the user {user_id} in this workspace.")
-    queries.remember_person(
-        ctx.session, user_id, found.name, found.email, ctx.now, keep_known=found.provisional
-    )
+    if not found.provisional:
+        queries.remember_person(ctx.session, user_id, found.name, found.email, ctx.now)
+
+
+def name_the_unnamed(database: Database, directory: Directory, now: datetime) -> int:
+    """Look up members whose names the chat service did not give when they were added
+    (it was slow or out of reach), so that minutes and calendars name them; how many
+    it now has."""
+    with database.transaction() as session:
+        unnamed = queries.unnamed_members(session)
+    found = [directory.lookup(user_id) for user_id in unnamed]  # no transaction held
+    known = [person for person in found if person is not None and not person.provisional]
+    with database.transaction() as session:
+        for person in known:
+            queries.remember_person(session, person.user_id, person.name, person.email, now)
+    return len(known)

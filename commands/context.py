@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -38,6 +39,24 @@ class Directory(Protocol):
     def lookup(self, user_id: str) -> PersonInfo | None:
         """The person with this id, or None if the workspace has no such user."""
         ...
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """People looked up before a command's transaction opens: a slow chat service must
+    not keep the database waiting (on SQLite a transaction that writes holds all of it)."""
+
+    found: dict[str, PersonInfo | None]
+    directory: Directory
+
+    @classmethod
+    def ahead(cls, directory: Directory, user_ids: Iterable[str]) -> LookedUp:
+        return cls({user_id: directory.lookup(user_id) for user_id in user_ids}, directory)
+
+    def lookup(self, user_id: str) -> PersonInfo | None:
+        if user_id in self.found:
+            return self.found[user_id]
+        return self.directory.lookup(user_id)
 
 
 @dataclass(frozen=True)

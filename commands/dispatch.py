@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from commands import describe, parsing
-from commands.context import Context, Directory, Invocation
+from commands.context import Context, Directory, Invocation, LookedUp
 from commands.errors import BoardError, NotAllowed, NotFound, Unavailable, UsageError
 from commands.replies import Code, Message, Outcome, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
@@ -28,6 +28,9 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
         error.usage = _usages(invocation.command, family(sub.words[0]))
         return _refusal(error)
+    if sub.looks_up_people:
+        named = set(parsing.MENTION.findall(args)) - invocation.typed_mentions
+        directory = LookedUp.ahead(directory, sorted({invocation.user_id, *named}))
     return execute(
         invocation,
         database,

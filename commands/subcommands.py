@@ -42,6 +42,7 @@ class Subcommand:
     access: Access
     run: Handler
     examples: tuple[str, ...] = ()
+    looks_up_people: bool = False  # the caller and those mentioned, in the chat service
 
     @property
     def name(self) -> str:
@@ -149,6 +150,7 @@ LISTED: tuple[Subcommand, ...] = (
         ANYONE,
         boards.setup,
         ("setup Wellingborough CSP Board", "setup SSNP parent Wellingborough CSP Board"),
+        looks_up_people=True,
     ),
     Subcommand(
         ("member", "add"),
@@ -157,6 +159,7 @@ LISTED: tuple[Subcommand, ...] = (
         OFFICER,
         boards.member_add,
         ("member add @lara vice-chair org Northamptonshire Police",),
+        looks_up_people=True,
     ),
     Subcommand(
         ("member", "remove"),

@@ -134,19 +134,28 @@ _NAMES = select(Person.user_id, Person.name).where(
 
 
 def remember_person(
-    session: Session,
-    user_id: str,
-    name: str,
-    email: str | None,
-    now: datetime,
-    keep_known: bool = False,
+    session: Session, user_id: str, name: str, email: str | None, now: datetime
 ) -> None:
-    """Store a person's name and email; with `keep_known`, only if none are stored yet."""
+    """Store a person's name and email."""
     known = session.get(Person, user_id)
     if known is None:
         session.add(Person(user_id=user_id, name=name, email=email, updated_at=now))
-    elif not keep_known:
+    else:
         known.name, known.email, known.updated_at = name, email, now
+
+
+def unnamed_members(session: Session, limit: int = 20) -> list[str]:
+    """Members of any board whose name was never stored, at most `limit` of them."""
+    named = select(Person.user_id).where(Person.user_id == Member.user_id)
+    return list(
+        session.scalars(
+            select(Member.user_id)
+            .where(~named.exists())
+            .distinct()
+            .order_by(Member.user_id)
+            .limit(limit)
+        )
+    )
 
 
 def take_number(session: Session, board_id: int, kind: Literal["meeting", "action"]) -> int:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import lookup_client
+from bot.config import Settings
+from bot.directory import SlackDirectory
+from commands.boards import name_the_unnamed
 from storage.models import (
     Action,
     ActionUpdate,
@@ -88,20 +94,25 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
     }
 
 
-def test_a_name_slack_could_not_give_is_asked_for_again(running_app: RunningApp) -> None:
+def sam(app: RunningApp) -> tuple[str, str | None] | None:
+    """Sam's name and email as the bot keeps them for minutes and calendars."""
+    with app.database.transaction() as session:
+        person = session.get(Person, "USAM")
+        return None if person is None else (person.name, person.email)
+
+
+def test_a_name_slack_could_not_give_is_asked_for_again(
+    running_app: RunningApp, settings: Settings
+) -> None:
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     running_app.slack.fail_next("users.info", status=200, error="internal_error")
     assert "Added <@USAM>" in running_app.command("UCHAIR", "member add <@USAM>")["text"]
+    assert sam(running_app) is None  # only the id was known: no name kept as if it were his
 
-    def sam() -> tuple[str, str | None]:
-        with running_app.database.transaction() as session:
-            person = session.get(Person, "USAM")
-            assert person is not None
-            return person.name, person.email
-
-    assert sam() == ("USAM", None)  # only the id was known
-    running_app.command("UCHAIR", "member add <@USAM> org NHS Northamptonshire")
-    assert sam() == ("Sam Reid", "sam.reid@nhs.net")
+    directory = SlackDirectory(lookup_client(settings))
+    assert name_the_unnamed(running_app.database, directory, SET_UP) == 1  # the next pass
+    assert sam(running_app) == ("Sam Reid", "sam.reid@nhs.net")
+    assert name_the_unnamed(running_app.database, directory, SET_UP) == 0
 
 
 def test_a_rate_limited_lookup_is_not_waited_out_before_the_reply(running_app: RunningApp) -> None:
@@ -117,9 +128,28 @@ def test_a_slow_lookup_is_given_up_before_slacks_deadline(running_app: RunningAp
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     running_app.slack.delays["users.info"] = 4
     assert "Added <@USAM>" in running_app.command("UCHAIR", "member add <@USAM>")["text"]
-    with running_app.database.transaction() as session:
-        person = session.get(Person, "USAM")
-        assert person is not None and person.name == "USAM"  # only the id was known
+    assert sam(running_app) is None  # only the id was known
+
+
+def test_while_slack_is_slow_to_name_someone_the_board_is_not_kept_waiting(
+    running_app: RunningApp,
+) -> None:
+    """The lookup comes before the command's transaction: on SQLite, a transaction that
+    writes holds the whole database, and everyone else's command would wait on Slack."""
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.delays["users.info"] = 4  # given up after 2 seconds
+    answered: list[str] = []
+
+    def command(text: str) -> None:
+        running_app.command("UCHAIR", text)
+        answered.append(text)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(command, "member add <@USAM>")
+        time.sleep(0.5)  # the member add is waiting on Slack by now
+        pool.submit(command, "action add <@UCHAIR> Brief the PCC").result()
+        slow.result()
+    assert answered == ["action add <@UCHAIR> Brief the PCC", "member add <@USAM>"]
 
 
 def test_a_quarterly_series_is_four_meetings_three_months_apart(running_app: RunningApp) -> None:
