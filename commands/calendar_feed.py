@@ -2,7 +2,8 @@
 
 `/board calendar` gives the private subscription link and the same calendar
 as a file; `/board calendar reset` replaces the link. The feed itself is
-served by `bot/server.py` and built here from the database on each request.
+served by `bot/server.py` and built here from the database, and kept in memory
+until the board changes.
 """
 
 from __future__ import annotations
@@ -105,9 +106,10 @@ def feed(
             board = stored.board_for_token(session, token)
             if board is None:
                 return None
-            # Every change to a board leaves an audit row, so the newest row's id
-            # says whether a feed built earlier is still the board as it is.
-            # The day is in the key too: meetings pass, and lose their invitations.
+            # Every change to a board leaves an audit row, so the newest row's id (and
+            # when members' names last changed) says whether a feed built earlier is
+            # still the board as it is. The day is in the key too: meetings pass, and
+            # lose their invitations.
             version = stored.last_change(session, board.id)
             key = (database.url, board.id, token, version, now.date())
             with _built_lock:
@@ -135,7 +137,7 @@ def forget_built_feeds() -> None:
 # Feeds already built, newest last: a decade of meetings takes tens of milliseconds to
 # write out, and calendar clients poll the same unchanged feed again and again.
 FEEDS_KEPT = 256
-_built: dict[tuple[str, int, str, int, date], bytes] = {}
+_built: dict[tuple[str, int, str, tuple[int, int, datetime | None], date], bytes] = {}
 _built_lock = threading.Lock()
 
 

@@ -104,11 +104,21 @@ def board_for_token(session: Session, token: str) -> Board | None:
     return board
 
 
-def last_change(session: Session, board_id: int) -> int:
-    """The id of the board's newest audit row: it changes whenever the board does."""
-    return (
-        session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.board_id == board_id)) or 0
+def last_change(session: Session, board_id: int) -> tuple[int, int, datetime | None]:
+    """The id of the board's newest audit row, which changes whenever the board does;
+    then how many members have names and when one last changed (Slack gives those, not
+    the board)."""
+    audited = select(func.max(AuditEntry.id)).where(AuditEntry.board_id == board_id)
+    named = (
+        select(func.count(), func.max(Person.updated_at))
+        .join(Member, Member.user_id == Person.user_id)
+        .where(Member.board_id == board_id)
+        .subquery()
     )
+    changed, count, renamed = session.execute(
+        select(audited.scalar_subquery(), named.c[0], named.c[1])
+    ).one()
+    return changed or 0, count, renamed
 
 
 def feed_rows(session: Session, board: Board) -> FeedRows:

@@ -28,7 +28,11 @@ import recurring_ical_events
 from icalendar import Calendar, Event
 from sqlalchemy import event, select
 
+from bot.app import lookup_client
+from bot.config import Settings
+from bot.directory import SlackDirectory
 from commands import calendar_feed
+from commands.boards import name_the_unnamed
 from commands.vtimezone import vtimezone
 from storage.models import AuditEntry
 from tests.conftest import CHANNEL, RunningApp
@@ -208,6 +212,26 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     assert str(held["ORGANIZER"]) == "mailto:liz.elliott@wellingborough.gov.uk"
     assert "ATTENDEE" not in held
     assert [alarm["TRIGGER"].dt for alarm in held.walk("VALARM")] == [timedelta(days=-1)]
+
+
+def test_a_member_slack_names_later_is_invited_by_the_feed_already_built(
+    running_app: RunningApp, settings: Settings
+) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.fail_next("users.info", status=200, error="internal_error")
+    running_app.command("UCHAIR", "member add <@USAM> org NHS Northamptonshire")
+    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
+    path = subscribe(running_app, "UCHAIR")["path"]
+
+    def invited() -> set[str]:
+        [meeting] = read_feed(running_app, path).walk("VEVENT")
+        attendees = meeting["ATTENDEE"]  # one, or a list of them
+        return {str(a) for a in (attendees if isinstance(attendees, list) else [attendees])}
+
+    assert invited() == {"mailto:liz.elliott@wellingborough.gov.uk"}
+    name_the_unnamed(running_app.database, SlackDirectory(lookup_client(settings)), SET_UP)
+    assert "mailto:sam.reid@nhs.net" in invited()
 
 
 def test_the_timezone_is_the_yearly_rule_outlook_reads(running_app: RunningApp) -> None:
