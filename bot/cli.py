@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, web_client
-from bot.config import BadSetting, Settings, instant, utc_now
+from bot.config import BadSetting, Settings, instant
 from bot.console import Console
 from bot.delivery import Lane, failure_reason
 from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server, stop_server
 from commands.board_export import export_board, import_board
-from commands.dates import warm_up
+from commands.dates import utc_now, warm_up
 from commands.errors import BoardError
 from storage.database import Database, StorageUnavailable
 

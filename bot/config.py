@@ -15,13 +15,10 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from commands.context import Invocation
+from commands.dates import utc_now
 from storage.database import DEFAULT_URL
 
 DEFAULT_API_URL = "https://slack.com/api/"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
 from bot.app import signed_by_slack
-from bot.config import utc_now
 from commands import calendar_feed, calendar_ics
+from commands.dates import utc_now
 from commands.errors import Unavailable
 from storage.database import Database
 

@@ -11,12 +11,19 @@ time alone is not a day, and is refused.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
 
 from commands.errors import UsageError
+
+
+def utc_now() -> datetime:
+    """The real clock. Commands are handed their "now" (a rehearsal or a cron `--at`
+    moves it); this is what it is when no one has."""
+    return datetime.now(UTC)
+
 
 MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"

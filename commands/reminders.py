@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -195,15 +195,11 @@ class Outbox(Protocol):
         ...
 
 
-def wall_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 def run_pass(
     database: Database,
     now: datetime,
     outbox: Outbox,
-    clock: Callable[[], datetime] = wall_clock,
+    clock: Callable[[], datetime] = dates.utc_now,
     claim_timeout: timedelta = deliveries.DEFAULT_CLAIM_TIMEOUT,
 ) -> list[DueReminder]:
     """One reminder pass as of `now`: claim each due reminder, post it, record it.
