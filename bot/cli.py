@@ -16,6 +16,7 @@ from datetime import datetime
 from http.client import HTTPException
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
@@ -167,7 +168,8 @@ def _reminders(database: Database, settings: Settings, now: datetime) -> int:
     for reminder in posted:
         print(f"posted {reminder.summary}")
         print(textwrap.indent(reminder.message.plain_text(), "    "))
-    print(f"{len(posted)} reminder(s) posted as of {now.isoformat()}")
+    local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` was given
+    print(f"{len(posted)} reminder(s) posted as of {local.isoformat()}")
     return 0
 
 

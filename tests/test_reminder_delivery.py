@@ -123,7 +123,7 @@ def test_an_at_without_an_offset_is_board_time_and_the_output_shows_what_was_pos
     assert posts(running_app.slack)[-1] == ("CBOARD", "Call for agenda items: CSP Board")
     assert "posted call for agenda items for M2 → CBOARD (due 2027-03-31 08:00 UTC)" in output
     assert "\n    Call for agenda items: CSP Board\n" in output
-    assert "1 reminder(s) posted as of 2027-03-31T08:00:00+00:00" in output
+    assert "1 reminder(s) posted as of 2027-03-31T09:00:00+01:00" in output
 
     env = environ(
         SLACK_BOT_TOKEN="xoxb-test",
