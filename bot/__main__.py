@@ -8,6 +8,7 @@ import sys
 
 
 def main() -> int:
+    """Run the `boardbot` command line; its exit status."""
     from bot.cli import main as cli
 
     return cli()

@@ -143,6 +143,8 @@ def build_app(
     clock: Callable[[], datetime],
     write_ics: Writer,
 ) -> App:
+    """The Bolt app for this deployment, answering in the acknowledgement, with every
+    listener registered."""
     from bot.listeners import register_listeners
 
     client = web_client(settings)

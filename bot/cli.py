@@ -50,6 +50,8 @@ class Misconfigured(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `boardbot <verb>` with these arguments (default: the command line); its exit
+    status. What the operator must fix first is said as a usage error (exit status 2)."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:

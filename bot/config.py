@@ -23,6 +23,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 
 @dataclass(frozen=True)
 class Settings:
+    """This deployment's settings, read from the environment (and `.env`) by `from_env`."""
+
     bot_token: str | None
     signing_secret: str | None
     app_token: str | None

@@ -47,6 +47,8 @@ class ConsoleDirectory:
 
 
 class Console:
+    """A console session: one acting user (`/as <name>`) typing slash commands, answered as text."""
+
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.clock = settings.clock()

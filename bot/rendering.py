@@ -65,6 +65,7 @@ def _typed_link(link: re.Match[str]) -> str:
 
 
 def mrkdwn(spans: Line) -> str:
+    """A line as Slack mrkdwn: real mentions, bold, code, and every plain string escaped."""
     parts: list[str] = []
     for span in spans:
         if isinstance(span, Mention):

@@ -124,6 +124,7 @@ def _failures_as_delivery_failed() -> Iterator[None]:
 def reminder_pass(
     database: Database, client: WebClient, now: datetime, settings: Settings
 ) -> list[DueReminder]:
+    """One pass as of `now`, posting through Slack; the reminders it posted."""
     timeout = timedelta(seconds=settings.reminder_claim_timeout_seconds)
     return run_pass(database, now, SlackOutbox(client), claim_timeout=timeout)
 

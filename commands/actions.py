@@ -144,6 +144,7 @@ def actions(ctx: Context, args: str) -> Outcome:
 
 
 def action_update(ctx: Context, args: str) -> Outcome:
+    """`<A#> [red | amber | green] <text>`: post an update on an action."""
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
     rag, text = leading_rag(text)
@@ -186,6 +187,7 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
 
 
 def action_done(ctx: Context, args: str) -> Outcome:
+    """`<A#>`: mark an action done (its owner or an officer)."""
     action = find_action(ctx, args)
     mark_done(ctx, action)
     return Outcome(
@@ -232,6 +234,7 @@ def mark_done(ctx: Context, action: Action) -> None:
 
 
 def action_drop(ctx: Context, args: str) -> Outcome:
+    """`<A#>`: drop an open action that is no longer needed."""
     action = find_action(ctx, args)
     _require_open(action)
     ctx.change(action, "action.drop", f"A{action.number}", status="dropped", closed_at=ctx.now)
@@ -241,6 +244,7 @@ def action_drop(ctx: Context, args: str) -> Outcome:
 
 
 def action_due(ctx: Context, args: str) -> Outcome:
+    """`<A#> <date>`: change an open action's due date, to today or later."""
     number_text, date_text = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(action)
@@ -258,6 +262,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
 
 
 def action_reassign(ctx: Context, args: str) -> Outcome:
+    """`<A#> <@user>`: give an open action to another member of the board."""
     number_text, who = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(action)
@@ -282,6 +287,8 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
 
 
 def find_action(ctx: Context, number_text: str) -> Action:
+    """The action `A#` on the board; UsageError if the text is not an A#, NotFound if
+    there is no such action."""
     number = parsing.action_number(number_text.strip())
     action = queries.action_numbered(ctx.session, ctx.the_board().id, number)
     if action is None:

@@ -24,6 +24,7 @@ MAX_ITEM_MINUTES = 600
 
 
 def agenda(ctx: Context, args: str) -> Outcome:
+    """`[<M#>]`: the agenda of the next meeting, or of M#."""
     meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx, "agenda {meeting}")
     return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
@@ -85,6 +86,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
 
 
 def agenda_remove(ctx: Context, args: str) -> Outcome:
+    """`<item#> [<M#>]`: remove an item from the next meeting's agenda, or M#'s; later items
+    move up. An item with notes, decisions or actions against it stays."""
     words = args.split()
     if len(words) not in (1, 2):
         raise UsageError("Give the item number, and optionally the meeting (M#).")

@@ -51,6 +51,8 @@ class TransferError(BoardError):
 
 @dataclass(frozen=True)
 class ExportFile:
+    """A file `boardbot export` writes: the JSON backup or the CSV action log."""
+
     filename: str
     content: bytes
 

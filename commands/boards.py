@@ -180,6 +180,8 @@ def _standing(member: Member) -> str:
 
 
 def member_remove(ctx: Context, args: str) -> Outcome:
+    """`<@user>`: remove a member (not the board's only officer); their actions stay
+    under their name until reassigned."""
     user_id = parsing.mention(args.strip())
     member = ctx.board_member(user_id)
     if member.is_officer:
@@ -207,6 +209,7 @@ def member_remove(ctx: Context, args: str) -> Outcome:
 
 
 def members(ctx: Context, args: str) -> Outcome:
+    """Who is on the board, officers first, with its parent board and sub-groups."""
     board = ctx.the_board()
     everyone = sorted(
         queries.members(ctx.session, board.id), key=lambda m: (ROLES.index(m.role), m.id)

@@ -114,6 +114,7 @@ def warm_up() -> None:
 
 
 def looks_like_date(text: str) -> bool:
+    """Whether text after ` by ` in `action add` looks like a due date, readable or not."""
     words = " ".join(text.split())
     return bool(DATE_LIKE.match(words) or COUNTED.match(words.rstrip(".")))
 

@@ -18,10 +18,12 @@ RAG_LABELS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
 
 
 def meeting_ref(meeting: Meeting) -> Strong:
+    """`M3`, in bold."""
     return Strong(f"M{meeting.number}")
 
 
 def action_ref(action: Action) -> Strong:
+    """`A3`, in bold."""
     return Strong(f"A{action.number}")
 
 
@@ -82,6 +84,7 @@ def rag(status: str | None) -> str | None:
 
 
 def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
+    """`Thu 7 Jan 2027 @gill: [AMBER] Draft circulated`, dated in the board's zone."""
     when = update.created_at.astimezone(zone).date()
     return line(
         say_short_date(when), " ", Mention(update.author_id), ": ", rag(update.rag), update.text
@@ -89,6 +92,7 @@ def update_line(update: ActionUpdate, zone: ZoneInfo) -> Line:
 
 
 def is_overdue(action: Action | ActionRow, today: date) -> bool:
+    """Whether the action is open and its due date is before `today`."""
     return action.status == "open" and action.due_on is not None and action.due_on < today
 
 
@@ -104,6 +108,7 @@ def current_rag(rags: Iterable[str | None]) -> str | None:
 
 
 def due_text(action: Action, today: date) -> str | None:
+    """` · due Thu 7 Jan 2027 (overdue)`, after an action's description; None with no due date."""
     if action.due_on is None:
         return None
     overdue = " (overdue)" if is_overdue(action, today) else ""

@@ -59,6 +59,7 @@ QUIET = {
 
 
 def history(ctx: Context, args: str) -> Outcome:
+    """`<A#|M#>`: who changed an action, or a meeting and everything at it, and when."""
     board = ctx.the_board()
     token = args.strip().upper()
     if token.startswith("A"):

@@ -128,6 +128,8 @@ def _refuse_unread_options(text: str, where: str) -> None:
 
 
 def meeting_add(ctx: Context, args: str) -> Outcome:
+    """`<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]`:
+    schedule a meeting, or a quarterly series; one held up to a week ago may be entered."""
     board = ctx.the_board()
     text, *given_title = TITLE_SEPARATOR.split(args.strip(), maxsplit=1)
     title = parsing.title(given_title[0], "meeting title") if given_title else board.name
@@ -206,6 +208,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
 
 
 def meetings(ctx: Context, args: str) -> Outcome:
+    """The board's upcoming meetings, soonest first."""
     board = ctx.the_board()
     upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
     if not upcoming:
@@ -224,6 +227,7 @@ def meetings(ctx: Context, args: str) -> Outcome:
 
 
 def meeting_next(ctx: Context, args: str) -> Outcome:
+    """The next meeting and its agenda."""
     board = ctx.the_board()
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
@@ -232,6 +236,7 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
 
 
 def meeting_move(ctx: Context, args: str) -> Outcome:
+    """`<M#> [to] <date> <time>`: move a meeting that has not started, keeping its length."""
     number_text, rest = parsing.split_first(args)
     meeting = _scheduled(ctx, number_text)
     when = read_when(ctx, re.sub(r"^\s*to\s+", "", rest, flags=re.I))  # `move M2 to 21/4/2027 …`
@@ -295,6 +300,8 @@ def not_cancelled(meeting: Meeting) -> Meeting:
 
 
 def find_meeting(ctx: Context, number_text: str) -> Meeting:
+    """The meeting `M#` on the board; UsageError if the text is not an M#, NotFound if
+    there is no such meeting."""
     number = parsing.meeting_number(number_text)
     meeting = queries.meeting_numbered(ctx.session, ctx.the_board().id, number)
     if meeting is None:

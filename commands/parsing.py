@@ -59,6 +59,7 @@ def mentions(text: str) -> list[str]:
 
 
 def meeting_number(token: str) -> int:
+    """The number of an `M#` token (`M2` → 2), or a clear error."""
     match = MEETING_NUMBER.match(token.strip())
     if not token.strip():
         raise UsageError("Give the meeting's number, e.g. M2.")
@@ -68,6 +69,7 @@ def meeting_number(token: str) -> int:
 
 
 def action_number(token: str) -> int:
+    """The number of an `A#` token (`A3` → 3), or a clear error."""
     match = ACTION_NUMBER.match(token.strip())
     if not token.strip():
         raise UsageError("Give the action's number, e.g. A3.")
@@ -77,6 +79,7 @@ def action_number(token: str) -> int:
 
 
 def item_number(token: str) -> int:
+    """The number of an agenda item token (`2` or `#2`), or a clear error."""
     match = ITEM_NUMBER.match(token.strip())
     if not token.strip():
         raise UsageError("Give the agenda item's number, e.g. 2.")

@@ -19,10 +19,14 @@ ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
 
 
 def present(ctx: Context, args: str) -> Outcome:
+    """`<@user> [<@user> …] [to <M#>]`: who is present at the current meeting, or at M# on
+    or after its day."""
     return _attendance(ctx, args, "present")
 
 
 def apologies(ctx: Context, args: str) -> Outcome:
+    """`<@user> [<@user> …] [to <M#>]`: apologies for the current meeting, or for M#
+    (sent ahead)."""
     return _attendance(ctx, args, "apologies")
 
 
@@ -92,10 +96,12 @@ def _mentions(user_ids: list[str]) -> Line:
 
 
 def note(ctx: Context, args: str) -> Outcome:
+    """`<item#> <text>`: a minute note against an agenda item of the current meeting."""
     return _record(ctx, args, "note")
 
 
 def decision(ctx: Context, args: str) -> Outcome:
+    """`<item#> <text>`: a resolution against an agenda item of the current meeting."""
     return _record(ctx, args, "decision")
 
 
@@ -120,10 +126,12 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
 
 
 def note_remove(ctx: Context, args: str) -> Outcome:
+    """`<item#>`: take back the last note against an agenda item of the current meeting."""
     return _unrecord(ctx, args, "note")
 
 
 def decision_remove(ctx: Context, args: str) -> Outcome:
+    """`<item#>`: take back the last decision against an agenda item of the current meeting."""
     return _unrecord(ctx, args, "decision")
 
 
@@ -185,6 +193,8 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 
 
 def current_meeting(ctx: Context) -> Meeting:
+    """The meeting in progress, or the latest that started in the last JUST_HELD_DAYS days;
+    with none, a UsageError that says what to do instead."""
     board = ctx.the_board()
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:

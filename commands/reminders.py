@@ -403,6 +403,7 @@ def switch_on(ctx: Context, args: str) -> Outcome:
 
 
 def switch_off(ctx: Context, args: str) -> Outcome:
+    """Switch the board's reminders off; the reply shows the schedule."""
     board = ctx.the_board()
     if board.reminders_enabled:
         ctx.change(board, "reminders.off", f"board {board.id}", reminders_enabled=False)

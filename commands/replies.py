@@ -95,6 +95,7 @@ class Message:
 
 
 def render_plain(spans: Line, name_of: Callable[[str], str] = str) -> str:
+    """A line as plain text, mentions as @name (`name_of` gives a user id's name)."""
     parts: list[str] = []
     for span in spans:
         if isinstance(span, Mention):

@@ -36,6 +36,9 @@ Handler = Callable[[Context, str], Outcome]
 
 @dataclass(frozen=True)
 class Subcommand:
+    """One row of the table: a subcommand's words, usage arguments, help summary, who may run
+    it, and its handler."""
+
     words: tuple[str, ...]
     arguments: str
     summary: str

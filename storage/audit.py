@@ -33,6 +33,8 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
+    """Add an audit row: who (`actor_id`) did what (`verb`) to which thing (`subject`),
+    with the row's state before and after."""
     session.add(
         AuditEntry(
             board_id=board_id,

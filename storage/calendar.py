@@ -52,6 +52,7 @@ RESCHEDULING_VERBS = ("action.due", "action.reassign")
 
 
 def new_token(board_id: int) -> str:
+    """A fresh calendar token for the board: `<board id>-<secret>`."""
     return _token(board_id, secrets.token_urlsafe(SECRET_BYTES))
 
 

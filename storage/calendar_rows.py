@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 @dataclass(frozen=True)
 class FeedBoard:
+    """The board a feed is for: its name and timezone, and the ids in its events' UIDs."""
+
     id: int
     team_id: str
     name: str
@@ -20,6 +22,8 @@ class FeedBoard:
 
 @dataclass(frozen=True)
 class FeedItem:
+    """An agenda item, as the feed lists it in its meeting's description."""
+
     position: int
     title: str
     presenter_id: str | None
@@ -28,6 +32,8 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class FeedMeeting:
+    """A meeting, as an event in the feed with its agenda; `revision` is its SEQUENCE."""
+
     id: int
     number: int
     title: str
@@ -43,6 +49,8 @@ class FeedMeeting:
 
 @dataclass(frozen=True)
 class FeedAction:
+    """An open action with a due date, as an all-day event on that date."""
+
     number: int
     owner_id: str
     description: str
@@ -53,6 +61,8 @@ class FeedAction:
 
 @dataclass(frozen=True)
 class FeedMember:
+    """A board member, as an attendee of the feed's meetings (an officer may organise them)."""
+
     user_id: str
     role: str
     officer_rank: int | None  # 0 for the chair, then vice-chair, secretary; None for members
@@ -60,6 +70,9 @@ class FeedMember:
 
 @dataclass(frozen=True)
 class FeedPerson:
+    """A person's name and email as Slack gave them, for the feed's attendees, owners and
+    presenters."""
+
     user_id: str
     name: str
     email: str | None

@@ -45,6 +45,9 @@ LAST_RETRY_WAIT = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class DeliveryKey:
+    """Which reminder a delivery row is: its kind, the meeting or action (`subject_id`), who
+    gets it and the local day it belongs to."""
+
     kind: str
     subject_id: int
     recipient: str
@@ -261,6 +264,8 @@ def _waited(now: datetime) -> ColumnElement[bool]:
 def mark_sent(
     database: Database, key: DeliveryKey, claim_id: str, now: datetime, message_ts: str | None
 ) -> None:
+    """The post went out: mark the reminder sent, with the message's ts, if this pass's claim
+    still holds it."""
     with database.transaction() as session:
         session.execute(
             update(ReminderDelivery)

@@ -25,5 +25,6 @@ def first_delivery(database: Database, event_id: str, now: datetime) -> bool:
 
 
 def forget_old(database: Database, now: datetime) -> None:
+    """Forget the event ids kept longer than a day: Slack has stopped retrying them."""
     with database.transaction() as session:
         session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - KEEP))

@@ -61,10 +61,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
+    """The declarative base of every table, with the constraint naming convention."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class Board(Base):
+    """A board: one Slack channel's partnership board, with its reminder schedule and M#/A#
+    counters."""
+
     __tablename__ = "boards"
     __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
 
@@ -91,6 +96,8 @@ class Board(Base):
 
 
 class Member(Base):
+    """A board member: a Slack user with a role and organisation on one board."""
+
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("board_id", "user_id"),)
 
@@ -119,6 +126,8 @@ class Person(Base):
 
 
 class Meeting(Base):
+    """A board meeting, numbered M# on its board: scheduled or cancelled."""
+
     __tablename__ = "meetings"
     __table_args__ = (
         UniqueConstraint("board_id", "number"),
@@ -152,6 +161,9 @@ class Meeting(Base):
 
 
 class AgendaItem(Base):
+    """An item on a meeting's agenda, at its position, with an optional presenter and minutes
+    allotted."""
+
     __tablename__ = "agenda_items"
     __table_args__ = (Index("ix_agenda_items_meeting_position", "meeting_id", "position"),)
 
@@ -187,6 +199,8 @@ class ItemRecord(Base):
 
 
 class Attendance(Base):
+    """One person's attendance at a meeting: present, or sent apologies."""
+
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
 
@@ -199,6 +213,9 @@ class Attendance(Base):
 
 
 class Action(Base):
+    """An action, numbered A# on its board: an owner, a description and an optional due date;
+    open, done or dropped."""
+
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("board_id", "number"),
@@ -228,6 +245,8 @@ class Action(Base):
 
 
 class ActionUpdate(Base):
+    """An update posted on an action, with an optional RAG status."""
+
     __tablename__ = "action_updates"
     __table_args__ = (Index("ix_action_updates_action", "action_id", "created_at"),)
 

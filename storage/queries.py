@@ -30,6 +30,7 @@ from storage.models import (
 
 
 def board_for_channel(session: Session, team_id: str, channel_id: str) -> Board | None:
+    """The board bound to this channel of the workspace, or None."""
     return session.scalars(
         select(Board).where(Board.team_id == team_id, Board.channel_id == channel_id)
     ).one_or_none()
@@ -64,6 +65,7 @@ _BOARD_IN_CHANNEL = _WITH_MEMBERSHIP.where(
 
 
 def board(session: Session, board_id: int) -> Board | None:
+    """The board with this id, or None."""
     return session.get(Board, board_id)
 
 
@@ -75,10 +77,12 @@ def boards_named(session: Session, team_id: str, name: str) -> list[Board]:
 
 
 def same_name(one: str, other: str) -> bool:
+    """Whether two board names are the same, in any case."""
     return one.casefold() == other.casefold()
 
 
 def sub_group_names(session: Session, board_id: int) -> list[str]:
+    """The names of the board's sub-groups, in the order they were set up."""
     return list(
         session.scalars(select(Board.name).where(Board.parent_id == board_id).order_by(Board.id))
     )
@@ -97,12 +101,14 @@ def board_names_of(session: Session, team_id: str, user_id: str) -> list[str]:
 
 
 def membership(session: Session, board_id: int, user_id: str) -> Member | None:
+    """The user's membership of the board, or None if they are not on it."""
     return session.scalars(
         select(Member).where(Member.board_id == board_id, Member.user_id == user_id)
     ).one_or_none()
 
 
 def members(session: Session, board_id: int) -> Sequence[Member]:
+    """The board's members, in the order they were added."""
     return session.scalars(_MEMBERS, {"board_id": board_id}).all()
 
 
@@ -110,6 +116,7 @@ _MEMBERS = select(Member).where(Member.board_id == bindparam("board_id")).order_
 
 
 def officer_count(session: Session, board_id: int) -> int:
+    """How many of the board's members are officers (chair, vice-chair, secretary)."""
     return (
         session.scalar(
             select(func.count())
@@ -121,6 +128,7 @@ def officer_count(session: Session, board_id: int) -> int:
 
 
 def names(session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    """The stored names of these users, by user id; anyone never stored is left out."""
     wanted = set(user_ids)
     if not wanted:
         return {}
@@ -209,6 +217,7 @@ _NEXT_MEETING = UPCOMING.limit(1).options(joinedload(Meeting.items))
 
 
 def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
+    """The board's scheduled meetings that have not started, soonest first."""
     return session.scalars(UPCOMING, {"board_id": board_id, "starts_at": now}).all()
 
 
@@ -244,6 +253,7 @@ _CURRENT = (
 
 
 def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem | None:
+    """Item `position` on the meeting's agenda, or None."""
     return session.scalars(
         select(AgendaItem).where(
             AgendaItem.meeting_id == meeting_id, AgendaItem.position == position
@@ -262,12 +272,14 @@ def latest_record(session: Session, item_id: int, kind: str) -> ItemRecord | Non
 
 
 def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
+    """The meeting's agenda items, in order."""
     return session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
     ).all()
 
 
 def last_agenda_position(session: Session, meeting_id: int) -> int:
+    """The position of the meeting's last agenda item; 0 if it has none."""
     return (
         session.scalar(
             select(func.coalesce(func.max(AgendaItem.position), 0)).where(
@@ -279,6 +291,7 @@ def last_agenda_position(session: Session, meeting_id: int) -> int:
 
 
 def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | None:
+    """The person's attendance at the meeting (present or apologies), or None."""
     return session.scalars(
         select(Attendance).where(Attendance.meeting_id == meeting_id, Attendance.user_id == user_id)
     ).one_or_none()
@@ -332,6 +345,7 @@ def audit_trail(session: Session, board_id: int, subject: str) -> Sequence[Audit
 
 
 def action_numbered(session: Session, board_id: int, number: int) -> Action | None:
+    """An action by its A#, with its updates, or None."""
     return session.scalars(
         select(Action)
         .where(Action.board_id == board_id, Action.number == number)

@@ -20,6 +20,8 @@ from storage.models import Action, ActionUpdate
 
 @dataclass(frozen=True, slots=True)
 class UpdateRow:
+    """An update on an action, read only: its author, RAG status, text and when it was posted."""
+
     author_id: str
     rag: str | None
     text: str

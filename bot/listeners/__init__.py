@@ -8,6 +8,7 @@ from bot.retries import drop_repeated_events
 
 
 def register_listeners(app: App, services: Services) -> None:
+    """Wire every listener into the app, after the filter that drops repeated events."""
     app.use(drop_repeated_events(services))
     errors.register(app)
     commands.register(app, services)

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
+    """Install the error handler that apologises where Slack shows the failure."""
+
     def apologise(
         error: Exception, body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient
     ) -> BoltResponse | None:

@@ -5,4 +5,5 @@ from bot.listeners.actions import follow_up
 
 
 def register(app: App, services: Services) -> None:
+    """Register the listeners for buttons (Mark done, Post update)."""
     follow_up.register(app, services)

@@ -48,6 +48,9 @@ def refresh(client: WebClient, body: dict[str, Any], section: Section) -> None:
 
 
 def register(app: App, services: Services) -> None:
+    """Register the Mark done and Post update buttons: each click is run in the
+    acknowledgement, and the DM (or Home tab) updated or the form opened after it."""
+
     def on_action(
         body: dict[str, Any], action: dict[str, Any], work: Callable[[Context, int], Outcome]
     ) -> Outcome:

@@ -5,4 +5,5 @@ from bot.listeners.commands import board
 
 
 def register(app: App, services: Services) -> None:
+    """Register the slash command's listener."""
     board.register(app, services)

@@ -36,6 +36,9 @@ def in_direct_message(command: dict[str, Any]) -> bool:
 
 
 def register(app: App, services: Services) -> None:
+    """Register the slash command: the reply in the acknowledgement, the rest on the
+    delivery lane."""
+
     def answer(ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """Run the command and put the reply in the acknowledgement itself; the rest
         goes out afterwards on the delivery lane."""

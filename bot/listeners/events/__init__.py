@@ -5,4 +5,5 @@ from bot.listeners.events import app_home
 
 
 def register(app: App, services: Services) -> None:
+    """Register the Events API listeners (the App Home tab)."""
     app_home.register(app, services)

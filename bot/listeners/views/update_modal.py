@@ -60,6 +60,9 @@ def update_form(action_title: str, reference: str) -> View:
 
 
 def register(app: App, services: Services) -> None:
+    """Register the Post update form: the update is posted in the acknowledgement (a
+    refusal shown under the text field), and confirmed in the DM after it."""
+
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         reference = json.loads(view.get("private_metadata") or "{}")
         values = view["state"]["values"]
