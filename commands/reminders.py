@@ -89,6 +89,7 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
         drafting = {m.board_id for m, _, kind in planned if kind == "draft_agenda"}
         last_day = max((m.starts_at.date() for m, _ in ahead), default=now.date())
         owners = deliveries.owners_of_dated_actions(session, drafting, last_day + timedelta(days=1))
+        sent = deliveries.sent_before(session, {meeting.id for meeting, _, _ in planned})
         wanted: list[tuple[DeliveryKey, Meeting, datetime]] = []
         for meeting, at, kind in planned:
             zone = ZoneInfo(meeting.board.timezone)
@@ -100,16 +101,19 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                 # Owners of actions given after the draft went out are not asked: they
                 # would be, at any hour, for what they were given a moment before.
                 day = meeting.starts_at.astimezone(zone).date()
+                drafts = sent.get((kind, meeting.id, meeting.board.channel_id), [])
+                went_out = min((s for d, _, s in drafts if d == occasion and s), default=None)
                 asked = {
                     owner
                     for board_id, owner, due, created in owners
-                    if board_id == meeting.board_id and due <= day and created <= at
+                    if board_id == meeting.board_id
+                    and due <= day
+                    and (went_out is None or created <= went_out)
                 }
                 wanted += [
                     (DeliveryKey("owner_update", meeting.id, owner, occasion), meeting, at)
                     for owner in sorted(asked)
                 ]
-        sent = deliveries.sent_before(session, {key.subject_id for key, _, _ in wanted})
         unsent = [
             (key, meeting, at)
             for key, meeting, at in wanted
@@ -239,7 +243,7 @@ def run_pass(
 
 
 def _stands(
-    sent: list[tuple[date, datetime | None]],
+    sent: list[tuple[date, datetime | None, datetime | None]],
     occasion: date,
     starts_at: datetime,
     scheduled: datetime,
@@ -256,7 +260,7 @@ def _stands(
     another instant (`--at`) than the clock the board's commands keep would mistake
     one for the other."""
     return bool(sent) and (
-        any(day == occasion or start == starts_at for day, start in sent) or at < scheduled
+        any(day == occasion or start == starts_at for day, start, _ in sent) or at < scheduled
     )
 
 

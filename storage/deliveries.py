@@ -173,9 +173,9 @@ def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Act
 
 def sent_before(
     session: Session, meeting_ids: Iterable[int]
-) -> dict[tuple[str, int, str], list[tuple[date, datetime | None]]]:
+) -> dict[tuple[str, int, str], list[tuple[date, datetime | None, datetime | None]]]:
     """The meeting reminders sent for these meetings, by (kind, meeting id, recipient):
-    the day each was for and the meeting start it was sent for."""
+    the day each was for, the meeting start it was sent for, and when it was sent."""
     ids = set(meeting_ids)
     if not ids:
         return {}
@@ -186,15 +186,16 @@ def sent_before(
             ReminderDelivery.recipient,
             ReminderDelivery.occasion,
             ReminderDelivery.meeting_starts_at,
+            ReminderDelivery.sent_at,
         ).where(
             ReminderDelivery.kind.in_(MEETING_KINDS),
             ReminderDelivery.subject_id.in_(ids),
             ReminderDelivery.state == "sent",
         )
     )
-    sent: dict[tuple[str, int, str], list[tuple[date, datetime | None]]] = {}
-    for kind, subject, recipient, occasion, starts_at in rows:
-        sent.setdefault((kind, subject, recipient), []).append((occasion, starts_at))
+    sent: dict[tuple[str, int, str], list[tuple[date, datetime | None, datetime | None]]] = {}
+    for kind, subject, recipient, occasion, starts_at, sent_at in rows:
+        sent.setdefault((kind, subject, recipient), []).append((occasion, starts_at, sent_at))
     return sent
 
 

@@ -367,9 +367,16 @@ def test_a_meeting_entered_at_short_notice_gets_the_latest_reminder_only(
     core: Core, database: Database
 ) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
     entered = at("2027-01-11T15:00")
     core.command("UCHAIR", "meeting add 14/01/2027 10:00", entered)
     assert due(database, entered + timedelta(minutes=1)) == [("draft_agenda", "CBOARD")]
+    # Given after the draft's 09:00 but before it went out: the owner is asked with it.
+    core.command("UCHAIR", "action add <@UPAUL> Share data by 13/1/2027", entered)
+    assert due(database, entered + timedelta(minutes=1)) == [
+        ("draft_agenda", "CBOARD"),
+        ("owner_update", "UPAUL"),
+    ]
 
 
 def test_overdue_once_per_due_date_and_again_when_redated(core: Core, database: Database) -> None:
