@@ -55,7 +55,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
         else _next_meeting(ctx, "agenda add … to {meeting}")
     )
     if meeting.starts_at <= ctx.now:
-        ctx.require_officer(f"add to the agenda of M{meeting.number}, which has started")
+        _still_open(ctx, meeting)
     stored.lock_meeting(ctx.session, meeting.id)  # one item per position, however many add
     item = AgendaItem(
         meeting_id=meeting.id,
@@ -128,6 +128,16 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
             footnote=after_publication(ctx, meeting),
         )
     )
+
+
+def _still_open(ctx: Context, meeting: Meeting) -> None:
+    """Members may add to the current meeting's agenda until its minutes are out; after
+    that, or once a meeting is past, its agenda is the record: officers only."""
+    current = queries.current_meeting(ctx.session, meeting.board_id, ctx.now, held_since(ctx))
+    if current is None or current.id != meeting.id:
+        ctx.require_officer(f"add to the agenda of M{meeting.number}, which has been held")
+    elif stored.publications(ctx.session, meeting.board_id, meeting.number):
+        ctx.require_officer(f"add to the agenda of M{meeting.number}: its minutes are published")
 
 
 def _agenda_changed(ctx: Context, meeting: Meeting) -> None:

@@ -272,9 +272,13 @@ def latest_record(session: Session, item_id: int, kind: str) -> ItemRecord | Non
 
 
 def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
-    """The meeting's agenda items, in order."""
+    """The meeting's agenda items, in order, as the database has them now: over any loaded
+    before the meeting's row was locked (another command may have renumbered them since)."""
     return session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(AgendaItem.position)
+        .execution_options(populate_existing=True)
     ).all()
 
 

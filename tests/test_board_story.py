@@ -873,32 +873,37 @@ def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_on
     assert "Moved M2 Wednesday 21 April 2027, 14:00" in moved
 
 
-def test_once_a_meeting_has_started_only_officers_change_its_agenda(core: Core) -> None:
+def test_once_a_meetings_minutes_are_out_only_officers_change_its_agenda(core: Core) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
     core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
     core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2", SET_UP)
     core.command("UGILL", "agenda add SSNP report", SET_UP)
+    during = core.command("UPAUL", "agenda add Any other business to M1", DURING_THE_MEETING)
+    assert during.startswith("Added agenda item 2 to M1:")  # a partner raises it at the table
     core.command("UGILL", "decision 1 to note the report", DURING_THE_MEETING)
-    core.command("UGILL", "minutes publish M1", datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
-    later = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    published = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
+    core.command("UGILL", "minutes publish M1", published)
 
-    refused = core.command("UPAUL", "agenda add Something never discussed to M1", later)
+    refused = core.command("UPAUL", "agenda add Something never discussed to M1", published)
     assert refused.startswith(
         "Only the chair, vice-chair or secretary of Wellingborough CSP Board can add to the "
-        "agenda of M1, which has started. Ask @UGILL, the secretary."
+        "agenda of M1: its minutes are published. Ask @UGILL, the secretary."
     )
+    later = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    refused = core.command("UPAUL", "agenda add Something never discussed to M1", later)
+    assert "can add to the agenda of M1, which has been held." in refused
     assert "Something never discussed" not in core.command("UPAUL", "agenda M1", later)
     upcoming = core.command("UPAUL", "agenda add Hotspots to M2", later)
     assert upcoming == "Added agenda item 1 to M2:\n1. Hotspots"
 
-    corrected = core.command("UGILL", "agenda add Any other business to M1", later)
-    assert corrected.startswith("Added agenda item 2 to M1:")
+    corrected = core.command("UGILL", "agenda add Late paper to M1", later)
+    assert corrected.startswith("Added agenda item 3 to M1:")
     assert corrected.endswith(
         "M1's minutes are published (version 1): /board minutes publish M1 posts this change "
         "as version 2."
     )
-    removed = core.command("UGILL", "agenda remove 2 M1", later)
+    removed = core.command("UGILL", "agenda remove 3 M1", later)
     assert removed.endswith("posts this change as version 2.")
 
 

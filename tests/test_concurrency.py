@@ -30,9 +30,14 @@ def test_concurrent_commands_take_distinct_numbers(running_app: RunningApp) -> N
         who = PARTNERS[index % len(PARTNERS)]
         return running_app.command(who, f"agenda add Item {index} to M1")["text"]
 
+    def remove_first_item(index: int) -> str:
+        who = PARTNERS[index % len(PARTNERS)]
+        return running_app.command(who, "agenda remove 1 M1")["text"]
+
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(add_action, range(24))) + list(pool.map(add_meeting, range(8)))
         list(pool.map(add_item, range(8)))
+        removed = list(pool.map(remove_first_item, range(4)))
 
     assert all("Added *A" in r for r in replies[:24]), replies
     with running_app.database.transaction() as session:
@@ -41,7 +46,8 @@ def test_concurrent_commands_take_distinct_numbers(running_app: RunningApp) -> N
         positions = sorted(session.scalars(select(AgendaItem.position)))
     assert numbers == list(range(1, 25))
     assert meetings == list(range(1, 9))
-    assert positions == list(range(1, 9))
+    assert all(r.startswith("Removed *agenda item 1*") for r in removed), removed
+    assert positions == list(range(1, 5))
 
     # A dropped action's number is never handed out again.
     running_app.command("UCHAIR", "action drop A24")
