@@ -28,9 +28,8 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
         error.usage = _usages(invocation.command, family(sub.words[0]))
         return _refusal(error)
-    if sub.looks_up_people:
-        named = set(parsing.MENTION.findall(args)) - invocation.typed_mentions
-        directory = LookedUp.ahead(directory, sorted({invocation.user_id, *named}))
+    if sub.looks_up is not None:
+        directory = LookedUp.ahead(directory, sub.looks_up(invocation, args))
     return execute(
         invocation,
         database,

@@ -14,11 +14,12 @@ from commands import (
     history,
     meetings,
     minutes,
+    parsing,
     proceedings,
     reminders,
     summary,
 )
-from commands.context import Context
+from commands.context import Context, Invocation
 from commands.replies import Code, Line, Message, Outcome, Section, line
 
 
@@ -32,6 +33,18 @@ class Access(Enum):
 
 
 Handler = Callable[[Context, str], Outcome]
+# Whom a subcommand will look up in the chat service, from what was typed: done before its
+# transaction opens (commands/dispatch.py).
+LooksUp = Callable[[Invocation, str], tuple[str, ...]]
+
+
+def _caller(invocation: Invocation, _args: str) -> tuple[str, ...]:
+    return (invocation.user_id,)
+
+
+def _one_mentioned(invocation: Invocation, args: str) -> tuple[str, ...]:
+    named = set(parsing.MENTION.findall(args))
+    return tuple(named) if len(named) == 1 and not named & invocation.typed_mentions else ()
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,7 @@ class Subcommand:
     access: Access
     run: Handler
     examples: tuple[str, ...] = ()
-    looks_up_people: bool = False  # the caller and those mentioned, in the chat service
+    looks_up: LooksUp | None = None
 
     @property
     def name(self) -> str:
@@ -153,7 +166,7 @@ LISTED: tuple[Subcommand, ...] = (
         ANYONE,
         boards.setup,
         ("setup Wellingborough CSP Board", "setup SSNP parent Wellingborough CSP Board"),
-        looks_up_people=True,
+        looks_up=_caller,
     ),
     Subcommand(
         ("member", "add"),
@@ -162,7 +175,7 @@ LISTED: tuple[Subcommand, ...] = (
         OFFICER,
         boards.member_add,
         ("member add @lara vice-chair org Northamptonshire Police",),
-        looks_up_people=True,
+        looks_up=_one_mentioned,
     ),
     Subcommand(
         ("member", "remove"),
