@@ -142,11 +142,14 @@ def start_scheduler(
             for reminder in reminder_pass(database, client, now, settings):
                 log.info("reminder posted: %s", reminder.summary)
             events.forget_old(database, now)
-            if named := name_the_unnamed(database, directory, now):
-                log.info("named %d member(s) Slack had not named when they were added", named)
         except Exception:
             # The next tick tries again; a pass must never take the server down.
             log.exception("reminder pass failed")
+        try:
+            if named := name_the_unnamed(database, directory, clock()):
+                log.info("named %d member(s) Slack had not named when they were added", named)
+        except Exception:
+            log.exception("looking up unnamed members failed")
 
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
@@ -268,9 +270,17 @@ def name_the_unnamed(database: Database, directory: Directory, now: datetime) ->
     it now has."""
     with database.transaction() as session:
         unnamed = queries.unnamed_members(session)
-    found = [directory.lookup(user_id) for user_id in unnamed]  # no transaction held
-    known = [person for person in found if person is not None and not person.provisional]
-    with database.transaction() as session:
-        for person in known:
-            queries.remember_person(session, person.user_id, person.name, person.email, now)
-    return len(known)
+    named = 0
+    for user_id in unnamed:
+        person = directory.lookup(user_id)  # no transaction held while Slack answers
+        if person is not None and person.provisional:
+            break  # Slack is slow or out of reach: the next pass asks again
+        if person is None:
+            continue
+        try:
+            with database.transaction() as session:
+                queries.remember_person(session, user_id, person.name, person.email, now)
+        except IntegrityError:
+            continue  # a command stored them a moment ago
+        named += 1
+    return named

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage.models import (
@@ -153,14 +153,16 @@ def remember_person(
 
 
 def unnamed_members(session: Session, limit: int = 20) -> list[str]:
-    """Members of any board whose name was never stored, at most `limit` of them."""
-    named = select(Person.user_id).where(Person.user_id == Member.user_id)
+    """Members of any board whose name was never stored (or was stored as their id, as
+    a failed lookup once was), at most `limit` of them, picked at random so that people
+    Slack never names do not keep the rest waiting."""
     return list(
         session.scalars(
             select(Member.user_id)
-            .where(~named.exists())
-            .distinct()
-            .order_by(Member.user_id)
+            .outerjoin(Person, Person.user_id == Member.user_id)
+            .where(or_(Person.user_id.is_(None), Person.name == Member.user_id))
+            .group_by(Member.user_id)
+            .order_by(func.random())
             .limit(limit)
         )
     )

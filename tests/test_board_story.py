@@ -110,9 +110,21 @@ def test_a_name_slack_could_not_give_is_asked_for_again(
     assert sam(running_app) is None  # only the id was known: no name kept as if it were his
 
     directory = SlackDirectory(lookup_client(settings))
+    running_app.slack.fail_next("users.info", status=200, error="internal_error")
+    assert name_the_unnamed(running_app.database, directory, SET_UP) == 0  # still failing
     assert name_the_unnamed(running_app.database, directory, SET_UP) == 1  # the next pass
     assert sam(running_app) == ("Sam Reid", "sam.reid@nhs.net")
     assert name_the_unnamed(running_app.database, directory, SET_UP) == 0
+
+    # Before, a failed lookup was kept as the id itself: such a name is asked for too.
+    running_app.command("UCHAIR", "member add <@ULARA>")
+    with running_app.database.transaction() as session:
+        lara = session.get(Person, "ULARA")
+        assert lara is not None and lara.name == "Lara Stone"
+        lara.name = "ULARA"
+    assert name_the_unnamed(running_app.database, directory, SET_UP) == 1
+    with running_app.database.transaction() as session:
+        assert session.get(Person, "ULARA").name == "Lara Stone"  # type: ignore[union-attr]
 
 
 def test_a_rate_limited_lookup_is_not_waited_out_before_the_reply(running_app: RunningApp) -> None:
