@@ -95,7 +95,7 @@ LOOKUP_TIMEOUT_SECONDS = 2
 def lookup_client(settings: Settings) -> WebClient:
     """For calls nothing should wait long on: users.info while the person waits for the
     reply, and the token check as the bot starts. No waiting out a Retry-After and no
-    retry; a lookup that fails keeps only the id, and is asked again next time."""
+    retry; a lookup that fails names no one yet, and is asked again later."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.api_url,

@@ -170,7 +170,7 @@ def _reminders(database: Database, settings: Settings, now: datetime) -> int:
     for reminder in posted:
         print(f"posted {reminder.summary}")
         print(textwrap.indent(reminder.message.plain_text(), "    "))
-    local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` was given
+    local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` is read
     print(f"{len(posted)} reminder(s) posted as of {local.isoformat()}")
     return 0
 

@@ -31,9 +31,9 @@ CALENDAR_PATH = re.compile(r"/calendar/(?P<token>[A-Za-z0-9_-]{1,100})\.ics")
 class _SlackEvents(SlackRequestHandler):
     """Bolt's WSGI handler, except for a body Bolt cannot read (not UTF-8, not JSON, not
     a form holding a JSON object) or a payload it trips over (a view submission without
-    the view's type, which Slack always sends): Bolt reads the body before it checks the
-    signature, and would answer 500. Such a request is refused 401 unless Slack signed
-    it (then 400), like any other nobody signed."""
+    the view's type, a button click without its action: what Slack always sends). Bolt
+    reads the body before it checks the signature, and would answer 500. Such a request
+    is refused 401 unless Slack signed it (then 400), like any other nobody signed."""
 
     def __init__(self, app: App, signing_secret: str) -> None:
         super().__init__(app, path="/slack/events")
@@ -51,7 +51,9 @@ class _SlackEvents(SlackRequestHandler):
             return self._refused(raw, headers, "a request Bolt cannot read")
         try:
             return self.app.dispatch(bolt_request)
-        except (KeyError, TypeError, AttributeError):  # a field Bolt's own matching reads
+        except (LookupError, TypeError, AttributeError, ValueError):
+            # Bolt's error handler reads the payload again to build its arguments, and
+            # raises on one missing what Slack always sends.
             return self._refused(raw, headers, "a payload Bolt trips over")
 
     def _refused(self, raw: bytes, headers: dict[str, Any], what: str) -> BoltResponse:

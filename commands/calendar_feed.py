@@ -3,7 +3,7 @@
 `/board calendar` gives the private subscription link and the same calendar
 as a file; `/board calendar reset` replaces the link. The feed itself is
 served by `bot/server.py` and built here from the database, and kept in memory
-until the board changes.
+until the board or its members' names change.
 """
 
 from __future__ import annotations

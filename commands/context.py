@@ -29,7 +29,7 @@ class PersonInfo:
     user_id: str
     name: str
     email: str | None = None
-    # Only the id is known: the chat service did not answer, so keep what we had.
+    # Only the id is known: the chat service did not answer, so store nothing of it.
     provisional: bool = False
 
 

@@ -37,9 +37,10 @@ SWITCHED_ON_VERB = "reminders.on"
 SCHEDULING_VERBS = ("meeting.add", "meeting.move")  # what starts a meeting's reminder schedule
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
-# A failed post is tried again on the next pass; one that keeps failing (a channel the bot
-# may not post in, an owner whose account was deactivated) every few minutes, then hourly.
-RETRY_WAITS = ((1, timedelta(0)), (4, timedelta(minutes=5)))
+# A failed post is tried again on the next pass, then every five minutes for about an
+# hour (Slack's incidents mostly end by then); one still failing (a channel the bot may
+# not post in, an owner whose account was deactivated) hourly.
+RETRY_WAITS = ((1, timedelta(0)), (13, timedelta(minutes=5)))
 LAST_RETRY_WAIT = timedelta(hours=1)
 
 

@@ -199,7 +199,7 @@ def test_migration_0005_takes_a_reminder_as_for_the_present_start_unless_moved_s
     assert due(database, at("2027-01-27T09:00")) == [("agenda_call", "CBOARD")]  # M1's, again
 
 
-def test_a_reminder_that_keeps_failing_is_tried_every_few_minutes_then_hourly(
+def test_a_reminder_that_keeps_failing_is_tried_every_five_minutes_then_hourly(
     database: Database, core: Core
 ) -> None:
     board(core)
@@ -215,9 +215,9 @@ def test_a_reminder_that_keeps_failing_is_tried_every_few_minutes_then_hourly(
 
     assert [attempt(0), attempt(1)] == [1, 2]  # the next pass tries again at once
     assert [attempt(2), attempt(5.5)] == [0, 0]
-    assert [attempt(6), attempt(11), attempt(16)] == [3, 4, 5]
-    assert [attempt(21), attempt(75)] == [0, 0]
-    assert [attempt(76), attempt(136)] == [6, 7]
+    assert [attempt(6 + 5 * n) for n in range(12)] == list(range(3, 15))  # to minute 61
+    assert [attempt(66), attempt(120)] == [0, 0]
+    assert [attempt(121), attempt(181)] == [15, 16]
 
 
 def test_a_reminder_claimed_again_after_a_failure_records_the_start_it_is_now_for(

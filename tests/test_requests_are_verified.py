@@ -52,6 +52,10 @@ def test_unsigned_and_stale_requests_are_refused_and_change_nothing(
             ).encode(),
             "application/x-www-form-urlencoded",
         ),
+        (  # a click without its action
+            urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
     ],
 )
 def test_a_body_bolt_cannot_handle_is_refused_401_unsigned_and_400_signed(
