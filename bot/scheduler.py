@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -26,7 +27,10 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 METADATA_EVENT = "board_reminder"
-LOOK_BACK = 100  # messages searched for a reminder that may already have gone out
+# A reminder that may already have gone out is looked for in the last 1,000 messages
+# (a busy channel's day or more), in pages of Slack's recommended size.
+LOOK_BACK_PAGE = 200
+LOOK_BACK_PAGES = 5
 
 
 class SlackOutbox:
@@ -83,10 +87,14 @@ class SlackOutbox:
 
     def _recent(self, channel: str) -> list[dict[str, Any]]:
         def history() -> list[dict[str, Any]]:
-            answer = self._client.conversations_history(
-                channel=channel, limit=LOOK_BACK, include_all_metadata=True
-            )
-            return list(answer.get("messages", []))
+            pages = self._client.conversations_history(
+                channel=channel, limit=LOOK_BACK_PAGE, include_all_metadata=True
+            )  # slack-sdk follows the cursor as the pages are read
+            return [
+                message
+                for page in itertools.islice(pages, LOOK_BACK_PAGES)
+                for message in page.get("messages", [])
+            ]
 
         # A public channel the bot posts to without being a member: it joins to look.
         return as_member(self._client, channel, history)

@@ -533,7 +533,8 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Messages posted to the channel, newest first; metadata only when asked for."""
+        """Messages posted to the channel, newest first, a page of `limit` at a time (the
+        cursor is where the next page starts); metadata only when asked for."""
         oldest = float(params.get("oldest") or 0)
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
         with self._cond:
@@ -543,7 +544,14 @@ class FakeSlack:
             for m in reversed(posted)
             if float(m["ts"]) > oldest
         ]
-        return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": found[start : start + limit],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": str(params.get("channel", ""))}}

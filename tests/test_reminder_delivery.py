@@ -379,6 +379,15 @@ def test_a_pass_that_died_after_posting_is_not_repeated(running_app: RunningApp)
         delivery = session.scalars(select(ReminderDelivery)).one()
         assert (delivery.state, delivery.attempts) == ("sent", 2)
 
+    # A busy channel: 300 messages since; the look goes back a page at a time.
+    partners = WebClient(token="xoxb-test", base_url=running_app.slack.api_url)
+    for n in range(300):
+        partners.chat_postMessage(channel="CBOARD", text=f"Hotspot patrol note {n}")
+    left_claimed(11)
+    assert "0 reminder(s)" in reminders_run(running_app, "2026-12-31T09:22:00+00:00").stdout
+    assert len(running_app.slack.calls_to("chat.postMessage")) == 301
+    assert len(running_app.slack.calls_to("conversations.history")) == 3  # 1 + two pages
+
 
 def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_looks(
     running_app: RunningApp,
