@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.database import Database
-from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery
+from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery, UTCDateTime
 from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
@@ -96,6 +96,21 @@ _SCHEDULED = _last_audited(literal("M") + cast(Meeting.number, String), *SCHEDUL
 _SWITCHED_ON = _last_audited(literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB)
 
 
+# When an action's owner was given it: its last reassignment, or its creation.
+_GIVEN = func.coalesce(
+    select(func.max(AuditEntry.at))
+    .where(
+        AuditEntry.board_id == Action.board_id,
+        AuditEntry.subject == literal("A") + cast(Action.number, String),
+        AuditEntry.verb == "action.reassign",
+    )
+    .correlate(Action)
+    .scalar_subquery(),
+    Action.created_at,
+    type_=UTCDateTime,
+)
+
+
 def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
     """Load these meetings' agenda items into the session in one statement."""
     session.scalars(
@@ -106,13 +121,13 @@ def load_agendas(session: Session, meeting_ids: Iterable[int]) -> None:
 def owners_of_dated_actions(
     session: Session, board_ids: Iterable[int], due_by: date
 ) -> list[tuple[int, str, date, datetime]]:
-    """(board, owner, due date, created) of open dated actions of members: enough to know
-    whom to ask."""
+    """(board, owner, due date, when the owner was given it) of open dated actions of
+    members: enough to know whom to ask."""
     ids = set(board_ids)
     if not ids:
         return []
     rows = session.execute(
-        select(Action.board_id, Action.owner_id, Action.due_on, Action.created_at).where(
+        select(Action.board_id, Action.owner_id, Action.due_on, _GIVEN).where(
             Action.board_id.in_(ids),
             Action.status == "open",
             Action.due_on.is_not(None),

@@ -78,6 +78,8 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     assert "Owners still on the board have been sent a message" in channel
     # An action given after the draft went out: its owner is not asked there and then.
     given = at("2027-01-09T15:00")
+    core.command("UGILL", "action reassign A2 <@UCHAIR>", given)
+    assert due(database, given + timedelta(minutes=1)) == []
     core.command("UGILL", "action add <@UCHAIR> Brief the PCC by 14/1/2027", given)
     assert due(database, given + timedelta(minutes=1)) == []
 
