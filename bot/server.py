@@ -47,21 +47,15 @@ class _SlackEvents(SlackRequestHandler):
             bolt_request = BoltRequest(
                 body=raw.decode("utf-8"), query=request.query_string, headers=headers
             )
-        except (ValueError, AttributeError, TypeError):  # what Bolt's parsing raises
-            return self._refused(raw, headers, "a request Bolt cannot read")
-        try:
             return self.app.dispatch(bolt_request)
+        # What Bolt raises parsing the body, or reading the payload again in its error
+        # handler to build that handler's arguments.
         except (LookupError, TypeError, AttributeError, ValueError):
-            # Bolt's error handler reads the payload again to build its arguments, and
-            # raises on one missing what Slack always sends.
-            return self._refused(raw, headers, "a payload Bolt trips over")
-
-    def _refused(self, raw: bytes, headers: dict[str, Any], what: str) -> BoltResponse:
-        timestamp = str(headers.get("x-slack-request-timestamp", ""))
-        signature = str(headers.get("x-slack-signature", ""))
-        signed = signed_by_slack(self._verifier, raw, timestamp, signature)
-        log.warning("%s (%s)", what, "signed" if signed else "unsigned", exc_info=signed)
-        return BoltResponse(status=400 if signed else 401, body="")
+            timestamp = str(headers.get("x-slack-request-timestamp", ""))
+            signature = str(headers.get("x-slack-signature", ""))
+            signed = signed_by_slack(self._verifier, raw, timestamp, signature)
+            log.warning("a request Bolt cannot handle (%s)", "signed" if signed else "unsigned")
+            return BoltResponse(status=400 if signed else 401, body="")
 
 
 class Routes:
