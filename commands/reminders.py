@@ -105,10 +105,10 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
                 went_out = min((s for d, _, s in drafts if d == occasion and s), default=None)
                 asked = {
                     owner
-                    for board_id, owner, due, created in owners
+                    for board_id, owner, due, given in owners
                     if board_id == meeting.board_id
                     and due <= day
-                    and (went_out is None or created <= went_out)
+                    and (went_out is None or given <= went_out)
                 }
                 wanted += [
                     (DeliveryKey("owner_update", meeting.id, owner, occasion), meeting, at)

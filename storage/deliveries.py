@@ -76,36 +76,33 @@ def meetings_ahead(
     return [(meeting, max(scheduled, on or scheduled)) for meeting, scheduled, on in rows]
 
 
-def _last_audited(subject: ColumnElement[str], *verbs: str) -> ScalarSelect[datetime]:
-    """When the meeting's board last audited one of `verbs` about `subject`, or NULL."""
+def _last_audited(
+    row: type[Meeting] | type[Action], subject: ColumnElement[str], *verbs: str
+) -> ScalarSelect[datetime]:
+    """When the row's board last audited one of `verbs` about `subject`, or NULL."""
     return (
         select(func.max(AuditEntry.at))
         .where(
-            AuditEntry.board_id == Meeting.board_id,
+            AuditEntry.board_id == row.board_id,
             AuditEntry.subject == subject,
             AuditEntry.verb.in_(verbs),
         )
-        .correlate(Meeting)
+        .correlate(row)
         .scalar_subquery()
     )
 
 
 # From the audit trail: a meeting's updated_at changes with its agenda too. A board
 # imported without its audit trail has the meeting's creation.
-_SCHEDULED = _last_audited(literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
-_SWITCHED_ON = _last_audited(literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB)
+_SCHEDULED = _last_audited(Meeting, literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
+_SWITCHED_ON = _last_audited(
+    Meeting, literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB
+)
 
 
 # When an action's owner was given it: its last reassignment, or its creation.
 _GIVEN = func.coalesce(
-    select(func.max(AuditEntry.at))
-    .where(
-        AuditEntry.board_id == Action.board_id,
-        AuditEntry.subject == literal("A") + cast(Action.number, String),
-        AuditEntry.verb == "action.reassign",
-    )
-    .correlate(Action)
-    .scalar_subquery(),
+    _last_audited(Action, literal("A") + cast(Action.number, String), "action.reassign"),
     Action.created_at,
     type_=UTCDateTime,
 )
@@ -136,7 +133,7 @@ def owners_of_dated_actions(
         )
     )
     return [
-        (board_id, owner, due, created) for board_id, owner, due, created in rows if due is not None
+        (board_id, owner, due, given) for board_id, owner, due, given in rows if due is not None
     ]
 
 
