@@ -25,7 +25,7 @@ from bot.listeners.apology import SORRY
 from bot.scheduler import METADATA_EVENT, SlackOutbox
 from commands.reminders import DeliveryFailed, Sent
 from commands.replies import Message, Section, line
-from storage.models import Action, ActionUpdate, Board, ReminderDelivery
+from storage.models import Action, ActionUpdate, Board, Person, ReminderDelivery
 from tests.conftest import TEAM, RunningApp
 from tests.fake_slack import FakeSlack
 from tests.processes import SERVE, environ, run, start
@@ -332,10 +332,13 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
 
 
 def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A real `boardbot serve` posts what is due as soon as it starts, then every minute."""
+    """A real `boardbot serve` posts what is due as soon as it starts, then every minute;
+    each pass also names a member Slack did not name when they were added."""
     now = datetime.now(UTC)
     running_app.clock.fixed = now
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.fail_next("users.info", status=200, error="internal_error")
+    running_app.command("UCHAIR", "member add <@USAM>")
     soon = (now + timedelta(days=3)).strftime("%d/%m/%Y")
     running_app.command("UCHAIR", f"meeting add {soon} 10:00 : CSP Board")
     running_app.slack.wait_for("chat.postMessage", 2)  # the set-up and meeting announcements
@@ -352,9 +355,20 @@ def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_pa
         [draft] = running_app.slack.wait_for("chat.postMessage", timeout=20)
         assert draft.params["channel"] == "CBOARD"
         assert "Draft agenda: CSP Board" in draft.params["text"]
+        deadline = time.monotonic() + 20
+        while (sam := named(running_app, "USAM")) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sam == "Sam Reid"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def named(app: RunningApp, user_id: str) -> str | None:
+    """The name the bot keeps for this user, if any."""
+    with app.database.transaction() as session:
+        person = session.get(Person, user_id)
+        return None if person is None else person.name
 
 
 def test_a_pass_that_died_after_posting_is_not_repeated(running_app: RunningApp) -> None:
