@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
@@ -275,12 +273,6 @@ def name_the_unnamed(database: Database, directory: Directory, now: datetime) ->
         person = directory.lookup(user_id)  # no transaction held while Slack answers
         if person is not None and person.provisional:
             break  # Slack is slow or out of reach: the next pass asks again
-        if person is None:
-            continue
-        try:
-            with database.transaction() as session:
-                queries.remember_person(session, user_id, person.name, person.email, now)
-        except IntegrityError:
-            continue  # a command stored them a moment ago
-        named += 1
+        if person is not None:
+            named += queries.store_person(database, user_id, person.name, person.email, now)
     return named

@@ -13,8 +13,10 @@ from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import bindparam, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from storage.database import Database
 from storage.models import (
     OFFICER_ROLES,
     Action,
@@ -150,6 +152,19 @@ def remember_person(
         session.add(Person(user_id=user_id, name=name, email=email, updated_at=now))
     else:
         known.name, known.email, known.updated_at = name, email, now
+
+
+def store_person(
+    database: Database, user_id: str, name: str, email: str | None, now: datetime
+) -> bool:
+    """`remember_person` in a transaction of its own; False if someone else stored the
+    person first (a command adding them at the same moment)."""
+    try:
+        with database.transaction() as session:
+            remember_person(session, user_id, name, email, now)
+    except IntegrityError:
+        return False
+    return True
 
 
 def unnamed_members(session: Session, limit: int = 20) -> list[str]:
