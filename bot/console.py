@@ -1,49 +1,84 @@
 """`boardbot console`: the real core and database, driven by lines of text.
 
 Each input line is a slash command as typed in Slack (`/board help`).
-`/as <name>` switches the acting user and `@name` stands for a mention.
-Replies and channel posts are printed as text; files are named, with who gets them.
+`/as <name>` switches the acting user and `@name` stands for a mention; Slack's own
+form, `<@U0123ABC>` or `<@U0123ABC|gill>`, is read too. Replies, channel posts and
+DMs are printed as text, and so are the console board's reminders as they fall due;
+files are named, with who gets them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from bot.config import Settings
 from commands import dispatch
 from commands.context import PersonInfo
+from commands.reminders import Sent, run_pass
 from commands.replies import Message
 from storage.database import Database
 
 TEAM = "TCONSOLE"
 CHANNEL = "CCONSOLE"
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z](?:[\w.\-]*\w)?)")  # not a sentence's full stop
+SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>")
+SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>\S+))")
 DEFAULT_USER = "me"
 
 
 def user_id_for(name: str) -> str:
-    """A stable Slack-shaped id for a console name: `gill` → `UGILL`."""
+    """A stable Slack-shaped id for a console name: `gill` → `UGILL`; a Slack id is itself."""
+    if SLACK_ID.fullmatch(name):
+        return name
     return "U" + re.sub(r"[^A-Z0-9]", "", name.upper())
 
 
 class ConsoleDirectory:
-    """Everyone named in the console exists; their name is what was typed."""
+    """Everyone named in the console exists; their name is what was typed, or the name
+    a Slack-style mention carried."""
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
 
     def remember(self, name: str) -> str:
-        user_id = user_id_for(name)
+        user_id = self.ids.get(name) or user_id_for(name)
         self.names.setdefault(user_id, name)
+        self.ids.setdefault(name, user_id)
+        return user_id
+
+    def mentioned(self, user_id: str, name: str | None) -> str:
+        """`<@U0123ABC|gill>`: U0123ABC is gill, and `@gill` or `/as gill` is U0123ABC."""
+        if name:
+            self.names[user_id] = name
+            self.ids.setdefault(name, user_id)
         return user_id
 
     def name_of(self, user_id: str) -> str:
-        return self.names.get(user_id, user_id[1:].lower())
+        known = self.names.get(user_id)
+        if known is None:  # named in an earlier run: `UGILL` was gill, `U0123ABC` is itself
+            known = user_id[1:].lower() if user_id[1:].isalpha() else user_id
+        return known
 
     def lookup(self, user_id: str) -> PersonInfo | None:
         return PersonInfo(user_id=user_id, name=self.name_of(user_id))
+
+
+class PrintedOutbox:
+    """Reminders printed rather than sent: `[channel] …`, `[DM to @name] …`."""
+
+    def __init__(self, show: Callable[[Message, str], str], name_of: Callable[[str], str]) -> None:
+        self.printed: list[str] = []
+        self._show = show
+        self._name_of = name_of
+
+    def send(self, recipient: str, message: Message, tag: str, *, look_first: bool) -> Sent:
+        where = "[channel] " if recipient == CHANNEL else f"[DM to @{self._name_of(recipient)}] "
+        self.printed.append(self._show(message, where))
+        return Sent(None, posted=True)
 
 
 class Console:
@@ -66,13 +101,19 @@ class Console:
 
     def handle(self, text: str) -> str:
         if text.split()[0] == "/as":
-            if match := re.fullmatch(r"/as\s+@?(\S+)", text):
-                self.user = self.directory.remember(match[1])
-                return f"(now acting as @{match[1]})"
+            if match := AS.fullmatch(text):
+                self.user = (
+                    self.directory.mentioned(match["id"], match["name"])
+                    if match["id"]
+                    else self.directory.remember(match["typed"])
+                )
+                return f"(now acting as @{self.directory.name_of(self.user)})"
             return "Usage: /as <name>, e.g. /as gill"
         if not text.startswith("/"):
             return "Type a slash command such as /board help, or /as <name> to switch user."
         command, _, rest = text.partition(" ")
+        for mention in SLACK_MENTION.finditer(rest):
+            self.directory.mentioned(mention["id"], mention["name"])
         rest = MENTION.sub(lambda m: f"<@{self.directory.remember(m[1])}>", rest)
         invocation = self.settings.invocation(self.clock(), TEAM, CHANNEL, self.user, rest, command)
         outcome = dispatch.run(invocation, self.database, self.directory)
@@ -85,7 +126,15 @@ class Console:
             else f"[file in channel] {file.filename}"
             for file in outcome.files
         ]
-        return "\n".join(shown)
+        return "\n".join(shown + self._reminders())
+
+    def _reminders(self) -> list[str]:
+        """What the console board's reminders would post now: serve's pass, run after
+        each command and printed. Other boards' are left to the bot that posts them."""
+        outbox = PrintedOutbox(self._show, self.directory.name_of)
+        run_pass(self.database, self.clock(), outbox, board_at=(TEAM, CHANNEL))
+        return outbox.printed
 
     def _show(self, message: Message, prefix: str = "") -> str:
+        """The message as text, after `prefix` (where it went)."""
         return prefix + message.plain_text(self.directory.name_of)

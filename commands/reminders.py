@@ -205,6 +205,8 @@ def run_pass(
     outbox: Outbox,
     clock: Callable[[], datetime] = dates.utc_now,
     claim_timeout: timedelta = deliveries.DEFAULT_CLAIM_TIMEOUT,
+    *,
+    board_at: tuple[str, str] | None = None,
 ) -> list[DueReminder]:
     """One reminder pass as of `now`: claim each due reminder, post it, record it.
 
@@ -212,11 +214,18 @@ def run_pass(
     by the real `clock`, because a claim goes stale when its process stops, not
     when the board's calendar moves on. A reminder claimed before (a failed
     post, or a pass that died mid-post) may already be in Slack, so it is looked
-    up by its tag before being posted again.
+    up by its tag before being posted again. With `board_at` (team, channel), only
+    the reminders of the board at home there: the console's, which leaves every
+    other board's to the bot that posts them.
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
-    for reminder in due_reminders(database, now):
+    due = due_reminders(database, now)
+    if board_at is not None:
+        with database.transaction() as session:
+            board = queries.board_for_channel(session, *board_at)
+        due = [reminder for reminder in due if board and reminder.board_id == board.id]
+    for reminder in due:
         attempt = deliveries.claim(
             database,
             reminder.key,

@@ -89,6 +89,8 @@ class Message:
             if section.heading:
                 out.append(section.heading)
             out.extend(render_plain(spans, name_of) for spans in section.lines)
+            if section.buttons:
+                out.append("  ".join(f"[{button.label}]" for button in section.buttons))
         if self.footnote:
             out.append(self.footnote)
         return "\n".join(out)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from commands.reminders import due_reminders
+from storage.database import Database
+from tests.conftest import CHANNEL, Core
 from tests.processes import SERVE, environ, run
 
 SESSION = """\
@@ -177,3 +181,47 @@ def test_a_rehearsal_start_that_is_not_an_instant_stops_the_bot_saying_so(tmp_pa
     assert result.returncode == 2
     assert "BOARDBOT_REHEARSE_FROM 'next Monday' is not an ISO-8601 instant" in result.stderr
     assert "Traceback" not in result.stderr and not path.exists()
+
+
+def test_the_console_prints_its_boards_reminders_and_leaves_other_boards_theirs(
+    database: Database, core: Core, tmp_path: Path
+) -> None:
+    at = datetime(2030, 6, 1, 12, tzinfo=UTC)
+    core.command("UCHAIR", "setup Slack Board", at)
+    core.command("UCHAIR", "meeting add 5/6/2030 10:00", at)
+    typed = (
+        "/board setup Console Board\n"
+        "/board member add @gill\n"
+        "/board action add @gill Share the hotspot data by 4/6/2030\n"
+        "/board meeting add 6/6/2030 10:00\n"
+        "/board actions\n"
+    )
+    env = environ(DATABASE_URL=database.url, BOARDBOT_REHEARSE_FROM=at.isoformat())
+    out = run(["-m", "bot", "console"], env, tmp_path, typed).stdout
+
+    meeting_added = out.index("[channel] Console Board: meeting scheduled")
+    draft = out.index("[channel] Draft agenda: Console Board, Thursday 6 June 2030, 10:00")
+    asked = out.index("[DM to @gill] Your actions on Console Board")
+    assert meeting_added < draft < asked < out.index("Open actions (1)")
+    assert "A1 @gill Share the hotspot data · due Tue 4 Jun 2030\n[Mark done]  [Post update]" in out
+    assert out.count("Draft agenda") == 1  # sent, so not again after the next command
+    # The Slack board's draft agenda is left for the bot that posts to its channel.
+    [slack_draft] = due_reminders(database, at + timedelta(minutes=5))
+    assert (slack_draft.key.kind, slack_draft.key.recipient) == ("draft_agenda", CHANNEL)
+
+
+def test_the_console_reads_mentions_as_slack_sends_them(database_url: str, tmp_path: Path) -> None:
+    typed = (
+        "/board setup Wellingborough CSP Board\n"
+        "/board member add <@U02LARA|lara> vice-chair\n"
+        "/board member add <@U03GILL> secretary\n"
+        "/as lara\n"
+        "/board reminders off\n"
+        "/as U03GILL\n"
+        "/board meeting add 14/01/2030 10:00\n"
+    )
+    out = run_console(database_url, typed, tmp_path).stdout
+    assert "Added @lara: Vice-chair." in out
+    assert "Added @U03GILL: Secretary." in out
+    assert "(now acting as @lara)\nReminders for Wellingborough CSP Board are off" in out
+    assert "(now acting as @U03GILL)\nMeeting scheduled\nM1 Monday 14 January 2030" in out
