@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import TextIO
 
 from bot.config import Settings
@@ -18,14 +19,14 @@ from commands import dispatch
 from commands.context import PersonInfo
 from commands.reminders import Sent, run_pass
 from commands.replies import Message
-from storage.database import Database
+from storage.database import Database, StorageUnavailable
 
 TEAM = "TCONSOLE"
 CHANNEL = "CCONSOLE"
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z](?:[\w.\-]*\w)?)")  # not a sentence's full stop
 SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>")
-SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
-AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>\S+))")
+SLACK_ID = re.compile(r"[UW][0-9][A-Z0-9]+")  # a console name's id has a letter second
+AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>[A-Za-z][\w.\-]*))")
 DEFAULT_USER = "me"
 
 
@@ -45,22 +46,23 @@ class ConsoleDirectory:
         self.ids: dict[str, str] = {}
 
     def remember(self, name: str) -> str:
-        user_id = self.ids.get(name) or user_id_for(name)
+        user_id = self.ids.get(name.lower()) or user_id_for(name)
         self.names.setdefault(user_id, name)
-        self.ids.setdefault(name, user_id)
+        self.ids.setdefault(name.lower(), user_id)
         return user_id
 
     def mentioned(self, user_id: str, name: str | None) -> str:
-        """`<@U0123ABC|gill>`: U0123ABC is gill, and `@gill` or `/as gill` is U0123ABC."""
+        """`<@U0123ABC|gill>`: U0123ABC is gill, and `@gill` or `/as gill` is U0123ABC
+        from now on."""
         if name:
             self.names[user_id] = name
-            self.ids.setdefault(name, user_id)
+            self.ids[name.lower()] = user_id
         return user_id
 
     def name_of(self, user_id: str) -> str:
         known = self.names.get(user_id)
         if known is None:  # named in an earlier run: `UGILL` was gill, `U0123ABC` is itself
-            known = user_id[1:].lower() if user_id[1:].isalpha() else user_id
+            known = user_id if SLACK_ID.fullmatch(user_id) else user_id[1:].lower()
         return known
 
     def lookup(self, user_id: str) -> PersonInfo | None:
@@ -130,9 +132,11 @@ class Console:
 
     def _reminders(self) -> list[str]:
         """What the console board's reminders would post now: serve's pass, run after
-        each command and printed. Other boards' are left to the bot that posts them."""
+        each command and printed. Other boards' are left to the bot that posts them.
+        With the database out of reach, the command's reply has said so."""
         outbox = PrintedOutbox(self._show, self.directory.name_of)
-        run_pass(self.database, self.clock(), outbox, board_at=(TEAM, CHANNEL))
+        with suppress(StorageUnavailable):
+            run_pass(self.database, self.clock(), outbox, board_at=(TEAM, CHANNEL))
         return outbox.printed
 
     def _show(self, message: Message, prefix: str = "") -> str:

@@ -74,8 +74,11 @@ def fire_time(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return dates.local_to_utc(day, time(hour, 0), zone)
 
 
-def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
-    """Everything due at `now` and not yet sent, still useful, in time order.
+def due_reminders(
+    database: Database, now: datetime, board_at: tuple[str, str] | None = None
+) -> list[DueReminder]:
+    """Everything due at `now` and not yet sent, still useful, in time order; with
+    `board_at` (team, channel), only the board's at home there.
 
     Keys are worked out from light rows first; agendas and action histories are
     loaded only for the reminders that turn out to be unsent, so a pass with
@@ -83,7 +86,13 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
     """
     horizon = timedelta(days=MAX_OFFSET_DAYS + 1)
     with database.transaction() as session:
-        ahead = deliveries.meetings_ahead(session, now, horizon)
+        only: int | None = None
+        if board_at is not None:
+            board = queries.board_for_channel(session, *board_at)
+            if board is None:
+                return []
+            only = board.id
+        ahead = deliveries.meetings_ahead(session, now, horizon, only)
         scheduled = {meeting.id: at for meeting, at in ahead}
         planned = [(m, at, kind) for m, since in ahead for at, kind in _fire_times(m, since, now)]
         drafting = {m.board_id for m, _, kind in planned if kind == "draft_agenda"}
@@ -128,7 +137,7 @@ def due_reminders(database: Database, now: datetime) -> list[DueReminder]:
         due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
         for action, board in deliveries.overdue_unreminded(
-            session, (now + timedelta(days=1)).date()
+            session, (now + timedelta(days=1)).date(), only
         ):
             reminder = _overdue(action, board, now)
             if reminder is not None:
@@ -220,12 +229,7 @@ def run_pass(
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
-    due = due_reminders(database, now)
-    if board_at is not None:
-        with database.transaction() as session:
-            board = queries.board_for_channel(session, *board_at)
-        due = [reminder for reminder in due if board and reminder.board_id == board.id]
-    for reminder in due:
+    for reminder in due_reminders(database, now, board_at):
         attempt = deliveries.claim(
             database,
             reminder.key,

@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -56,11 +57,11 @@ class DeliveryKey:
 
 
 def meetings_ahead(
-    session: Session, now: datetime, horizon: timedelta
+    session: Session, now: datetime, horizon: timedelta, board_id: int | None = None
 ) -> list[tuple[Meeting, datetime]]:
-    """Scheduled meetings starting within the horizon, of boards with reminders on, each
-    with when its reminder schedule began: when it was added or last moved, or when its
-    board's reminders were last switched back on, whichever is later."""
+    """Scheduled meetings starting within the horizon, of boards with reminders on (or of
+    the one board), each with when its reminder schedule began: when it was added or last
+    moved, or when its board's reminders were last switched back on, whichever is later."""
     rows = session.execute(
         select(Meeting, func.coalesce(_SCHEDULED, Meeting.created_at), _SWITCHED_ON)
         .join(Board, Board.id == Meeting.board_id)
@@ -69,11 +70,17 @@ def meetings_ahead(
             Meeting.status == "scheduled",
             Meeting.starts_at > now,
             Meeting.starts_at <= now + horizon,
+            _of(board_id),
         )
         .options(contains_eager(Meeting.board))
         .order_by(Meeting.starts_at)
     )
     return [(meeting, max(scheduled, on or scheduled)) for meeting, scheduled, on in rows]
+
+
+def _of(board_id: int | None) -> ColumnElement[bool]:
+    """Every board, or the one."""
+    return true() if board_id is None else Board.id == board_id
 
 
 def _last_audited(
@@ -157,9 +164,11 @@ def open_dated_actions(
     ).all()
 
 
-def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Action, Board]]:
-    """Members' open actions due before a day whose overdue notice for that due date is
-    not yet sent."""
+def overdue_unreminded(
+    session: Session, due_before: date, board_id: int | None = None
+) -> Sequence[tuple[Action, Board]]:
+    """Members' open actions (of the one board) due before a day whose overdue notice for
+    that due date is not yet sent."""
     # The whole delivery key, so the lookup is one probe of its unique index.
     sent = exists().where(
         ReminderDelivery.kind == "overdue",
@@ -177,6 +186,7 @@ def overdue_unreminded(session: Session, due_before: date) -> Sequence[tuple[Act
             Action.due_on < due_before,
             ~sent,
             OWNER_IS_MEMBER,
+            _of(board_id),
         )
         .options(selectinload(Action.updates))
         .order_by(Action.due_on, Action.id)

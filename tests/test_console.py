@@ -215,13 +215,17 @@ def test_the_console_reads_mentions_as_slack_sends_them(database_url: str, tmp_p
         "/board setup Wellingborough CSP Board\n"
         "/board member add <@U02LARA|lara> vice-chair\n"
         "/board member add <@U03GILL> secretary\n"
-        "/as lara\n"
+        "/board member add @WES org Fire\n"
+        "/as Lara\n"
         "/board reminders off\n"
         "/as U03GILL\n"
         "/board meeting add 14/01/2030 10:00\n"
+        "/as <@u03gill>\n"
     )
     out = run_console(database_url, typed, tmp_path).stdout
     assert "Added @lara: Vice-chair." in out
     assert "Added @U03GILL: Secretary." in out
+    assert "Added @WES: Member, Fire." in out  # a name in capitals, not a Slack id
     assert "(now acting as @lara)\nReminders for Wellingborough CSP Board are off" in out
     assert "(now acting as @U03GILL)\nMeeting scheduled\nM1 Monday 14 January 2030" in out
+    assert out.endswith("Usage: /as <name>, e.g. /as gill\n")

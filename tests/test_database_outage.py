@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import time
 import uuid
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.config import Settings
+from bot.console import Console
 from commands import dispatch
 from commands.context import Invocation
 from commands.home import home
@@ -45,6 +47,14 @@ def test_the_home_tab_says_the_board_is_unavailable() -> None:
     nowhere = Database("postgresql+psycopg://postgres@127.0.0.1:9/none")
     tab = home(nowhere, "T1", "UCHAIR", NOW).plain_text()
     assert "Sorry, the board is unavailable, try again shortly." in tab
+
+
+def test_the_console_says_the_board_is_unavailable_and_carries_on() -> None:
+    nowhere = "postgresql+psycopg://postgres@127.0.0.1:9/none"
+    settings = Settings(None, None, None, "http://127.0.0.1:9/api/", nowhere, "Europe/London", "")
+    out = io.StringIO()
+    Console(Database(nowhere), settings).run(["/board members", "/board actions"], out)
+    assert out.getvalue() == f"{UNAVAILABLE}\n{UNAVAILABLE}\n"
 
 
 def test_a_locked_sqlite_file_gets_the_unavailable_reply_and_recovers(tmp_path: Path) -> None:
