@@ -46,6 +46,10 @@ UNREAD = {
         re.compile(r"\squarterly\b", re.I),
     ),
 }
+# `10:00 to 12:00`, `10am-12pm`, `2.30pm until 4pm`: an end time instead of a length.
+END_TIME = re.compile(
+    rf"(?<=\S)(?:\s*[-–]\s*|\s+(?:to|until|till)\s+)(?P<end>{dates.CLOCK})$", re.I
+)
 AM_PM = re.compile(r"[ap]\.?m\.?|noon\.?|midday\.?", re.I)
 HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
 
@@ -84,6 +88,17 @@ def read_when(ctx: Context, text: str) -> When:
         raise
     day = dates.parse_date(" ".join(words[:-1]), ctx.today)
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
+
+
+def _until(start: time, end: time) -> timedelta:
+    """The length of a meeting from its start to its end time, the same day."""
+    length = timedelta(hours=end.hour - start.hour, minutes=end.minute - start.minute)
+    if length <= timedelta(0):
+        raise UsageError(
+            f"The end time, {end:%H:%M}, is not after the start, {start:%H:%M}: "
+            "give a later one, or the length, e.g. for 2h."
+        )
+    return length
 
 
 def _date_or_none(text: str, today: date) -> date | None:
@@ -146,7 +161,14 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     if not 1 <= count <= MAX_SERIES:
         raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
     length = dates.parse_duration(options["for"]) if "for" in options else DEFAULT_LENGTH
+    ends = END_TIME.search(text)
+    if ends:
+        text = text[: ends.start()]
     when = read_when(ctx, text)
+    if ends:
+        if "for" in options:
+            raise UsageError("Give the end time or the length (for 2h), not both.")
+        length = _until(when.clock, dates.parse_time(ends["end"]))
     if when.starts_at < held_since(ctx):
         raise UsageError(
             f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than "

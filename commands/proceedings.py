@@ -34,6 +34,10 @@ def apologies(ctx: Context, args: str) -> Outcome:
 NAMED_MEETING = re.compile(r"(?:^|\s+)(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
 
 
+# `note M2 3 …`: an item of a meeting named, not the current one (a late write-up).
+NAMED_ITEM_MEETING = re.compile(r"M\d{1,9}", re.I)
+
+
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     named = NAMED_MEETING.search(args)
     people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
@@ -96,18 +100,19 @@ def _mentions(user_ids: list[str]) -> Line:
 
 
 def note(ctx: Context, args: str) -> Outcome:
-    """`<item#> <text>`: a minute note against an agenda item of the current meeting."""
+    """`[<M#>] <item#> <text>`: a minute note against an agenda item of the current
+    meeting, or of M#."""
     return _record(ctx, args, "note")
 
 
 def decision(ctx: Context, args: str) -> Outcome:
-    """`<item#> <text>`: a resolution against an agenda item of the current meeting."""
+    """`[<M#>] <item#> <text>`: a resolution against an agenda item of the current
+    meeting, or of M#."""
     return _record(ctx, args, "decision")
 
 
 def _record(ctx: Context, args: str, kind: str) -> Outcome:
-    position_text, text = parsing.split_first(args)
-    position = parsing.item_number(position_text)
+    meeting_text, position, text = _item_reference(args)
     body = parsing.free_text(text, kind)
     shown: Line = line(body)
     if kind == "decision":
@@ -115,37 +120,41 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
         if not decision.text.strip():
             raise UsageError(f"Say what was {decision.label.lower()}.")
         shown = decision.said()
-    meeting, item = current_item(ctx, position)
+    meeting, item = _referred_item(ctx, meeting_text, position)
     record = ItemRecord(
         item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
     )
     ctx.session.add(record)
     ctx.session.flush()
-    ctx.audit(f"item.{kind}", f"M{meeting.number} item {position}", None, snapshot(record))
+    ctx.audit(f"item.{kind}", f"M{meeting.number} item {item.position}", None, snapshot(record))
     return _on_item(ctx, f"{kind.capitalize()} recorded", meeting, item, shown)
 
 
 def note_remove(ctx: Context, args: str) -> Outcome:
-    """`<item#>`: take back the last note against an agenda item of the current meeting."""
+    """`[<M#>] <item#>`: take back the last note against an agenda item."""
     return _unrecord(ctx, args, "note")
 
 
 def decision_remove(ctx: Context, args: str) -> Outcome:
-    """`<item#>`: take back the last decision against an agenda item of the current meeting."""
+    """`[<M#>] <item#>`: take back the last decision against an agenda item."""
     return _unrecord(ctx, args, "decision")
 
 
 def _unrecord(ctx: Context, args: str, kind: str) -> Outcome:
-    """Take back the latest note (or decision) against an item of the current meeting:
-    one recorded in error. Used again, it takes back the one before."""
-    position = parsing.item_number(args)
-    meeting, item = current_item(ctx, position)
+    """Take back the latest note (or decision) against an item of the current meeting,
+    or of M#: one recorded in error. Used again, it takes back the one before."""
+    meeting_text, position, rest = _item_reference(args)
+    if rest:
+        raise UsageError(f"Give only the agenda item's number, e.g. {kind} remove 2.")
+    meeting, item = _referred_item(ctx, meeting_text, position)
     record = queries.latest_record(ctx.session, item.id, kind)
     if record is None:
         raise NotFound(
-            f"Agenda item {position} ({item.title}) of M{meeting.number} has no {kind} to remove."
+            f"Agenda item {item.position} ({item.title}) of M{meeting.number} "
+            f"has no {kind} to remove."
         )
-    ctx.audit(f"item.{kind}.remove", f"M{meeting.number} item {position}", snapshot(record), None)
+    subject = f"M{meeting.number} item {item.position}"
+    ctx.audit(f"item.{kind}.remove", subject, snapshot(record), None)
     ctx.session.delete(record)
     shown = describe.Decision.of(record.text).said() if kind == "decision" else line(record.text)
     return _on_item(ctx, f"Removed the last {kind}", meeting, item, shown)
@@ -192,6 +201,34 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
     return meeting, item
 
 
+def _item_reference(args: str) -> tuple[str | None, int, str]:
+    """`[<M#>] <item#> …`: the meeting named, if any, the item's number and the rest."""
+    first, rest = parsing.split_first(args)
+    if not NAMED_ITEM_MEETING.fullmatch(first):
+        return None, parsing.item_number(first), rest
+    position_text, rest = parsing.split_first(rest)
+    return first, parsing.item_number(position_text), rest
+
+
+def _referred_item(
+    ctx: Context, meeting_text: str | None, position: int
+) -> tuple[Meeting, AgendaItem]:
+    """The item of the current meeting or, named, of a meeting that has started (a
+    write-up after the week is out), and its meeting."""
+    if meeting_text is None:
+        return current_item(ctx, position)
+    meeting = not_cancelled(find_meeting(ctx, meeting_text))
+    if meeting.starts_at > ctx.now:
+        raise UsageError(
+            Strong(f"M{meeting.number}"),
+            " has not started: record notes and decisions once it has.",
+        )
+    item = queries.agenda_item(ctx.session, meeting.id, position)
+    if item is None:
+        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
+    return meeting, item
+
+
 def current_meeting(ctx: Context) -> Meeting:
     """The meeting in progress, or the latest that started in the last JUST_HELD_DAYS days;
     with none, a UsageError that says what to do instead."""
@@ -207,8 +244,17 @@ def current_meeting(ctx: Context) -> Meeting:
             "decisions once it has started. Attendance may be taken now, naming it: "
             f"{ctx.invocation.command} present @name to M{coming.number}.",
         )
+    unheld = "There is no current meeting: none is in progress or started in the last "
+    last = queries.current_meeting(ctx.session, board.id, ctx.now)
+    if last is not None:
+        cmd, number = ctx.invocation.command, f"M{last.number}"
+        raise UsageError(
+            f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
+            Strong(number),
+            f" on {say_date(last.starts_at.astimezone(ctx.zone).date())}, name it: "
+            f"{cmd} note {number} <item#> <text>, {cmd} present @name to {number}.",
+        )
     raise UsageError(
-        "There is no current meeting: none is in progress or started in the last "
-        f"{JUST_HELD_DAYS} days. "
+        f"{unheld}{JUST_HELD_DAYS} days. "
         f"Enter a meeting just held with {ctx.invocation.command} meeting add."
     )

@@ -127,6 +127,8 @@ DATES_HELP = Message(
                      Code("2.30pm"), ", ", Code("noon"), "."),
                 line("How long a meeting lasts: ", Code("for 2h"), ", ", Code("for 90m"), ", ",
                      Code("for 1h30m"), "."),
+                line("Or when it starts and ends: ", Code("10:00 to 12:00"), ", ",
+                     Code("10am-12.30pm"), "."),
             ),
         ),
     ),
@@ -324,7 +326,8 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("note",),
         "<item#> <text>",
-        "a minute note against an agenda item",
+        "a minute note against an agenda item (of the current meeting, or of one held "
+        "earlier: note M2 3 …)",
         OFFICER,
         proceedings.note,
         ("note 2 Knife crime down 12% on last quarter",),
@@ -332,7 +335,8 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("decision",),
         "<item#> <text>",
-        "a resolution against an agenda item",
+        "a resolution against an agenda item (of the current meeting, or of one held "
+        "earlier: decision M2 1 …)",
         OFFICER,
         proceedings.decision,
         ("decision 1 to note the report",),

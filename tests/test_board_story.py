@@ -858,6 +858,72 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
     assert "1. SSNP report" in agenda and "2. Drugs and violent crime" in agenda
 
 
+@pytest.mark.parametrize(
+    ("typed", "scheduled"),
+    [
+        ("1/2/2027 10:00 to 12:30 at Swanspool House", "10:00–12:30 · Wellingborough"),
+        ("1/2/2027 10am-11.15am : SSNP", "Monday 1 February 2027, 10:00–11:15 · SSNP"),
+        ("1 Feb 2027 2.30pm until 4pm quarterly 2", "Saturday 1 May 2027, 14:30–16:00"),
+        ("1/2/2027 10 am to noon", "10:00–12:00"),
+    ],
+)
+def test_a_meeting_may_be_given_its_end_time_instead_of_its_length(
+    core: Core, typed: str, scheduled: str
+) -> None:
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    core.command("UCHAIR", "setup Wellingborough CSP Board", now)
+    assert scheduled in core.command("UCHAIR", f"meeting add {typed}", now)
+
+
+@pytest.mark.parametrize(
+    ("typed", "refusal"),
+    [
+        ("1/2/2027 14:00 to 12:00", "The end time, 12:00, is not after the start, 14:00"),
+        ("1/2/2027 10:00 to 12:00 for 2h", "Give the end time or the length (for 2h), not both."),
+    ],
+)
+def test_an_end_time_before_the_start_or_beside_a_length_is_refused(
+    core: Core, typed: str, refusal: str
+) -> None:
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    core.command("UCHAIR", "setup Wellingborough CSP Board", now)
+    assert core.command("UCHAIR", f"meeting add {typed}", now).startswith(refusal)
+    assert "No meetings are scheduled" in core.command("UCHAIR", "meetings", now)
+
+
+def test_a_meeting_more_than_a_week_past_is_written_up_by_naming_it(core: Core) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "meeting add 14/04/2027 10:00", SET_UP)
+    core.command("UCHAIR", "agenda add SSNP report to M1", SET_UP)
+    later = datetime(2027, 1, 29, 9, tzinfo=UTC)  # 15 days after M1
+
+    refused = core.command("UCHAIR", "note 1 Hotspot data shared", later)
+    assert refused.startswith(
+        "There is no current meeting: none is in progress or started in the last 7 days. To "
+        "record against the last, M1 on Thursday 14 January 2027, name it: "
+        "/board note M1 <item#> <text>, /board present @name to M1."
+    )
+    assert core.command("UCHAIR", "note M1 1 Hotspot data shared", later).startswith(
+        "Note recorded against agenda item 1 (SSNP report) of M1:\nHotspot data shared"
+    )
+    assert "RESOLVED: to note the report" in core.command(
+        "UCHAIR", "decision m1 1 to note the report", later
+    )
+    assert core.command("UCHAIR", "note M2 1 Too soon", later).startswith(
+        "M2 has not started: record notes and decisions once it has."
+    )
+    assert core.command("UCHAIR", "note M1 2 No such item", later).startswith(
+        "M1 has no agenda item 2."
+    )
+    assert core.command("UPAUL", "note M1 1 A member", later).startswith("Only the chair")
+    minutes = core.command("UCHAIR", "minutes M1", later)
+    assert "1. SSNP report\nHotspot data shared\nRESOLVED: to note the report" in minutes
+    assert core.command("UCHAIR", "note remove M1 1", later).startswith(
+        "Removed the last note against agenda item 1 (SSNP report) of M1:"
+    )
+    assert "Hotspot data shared" not in core.command("UCHAIR", "minutes M1", later)
+
+
 def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Core) -> None:
     board_with_m1(core)
     early = core.command("UCHAIR", "present <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
@@ -959,7 +1025,7 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
     shown = core.command("UCHAIR", "help dates", SET_UP)
     assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
-    dates_line, words_line, times_line, lengths_line, _ = shown.splitlines()[1:]
+    dates_line, words_line, times_line, lengths_line, ends_line, _ = shown.splitlines()[1:]
     for line_ in (dates_line, words_line):
         for typed in line_.split(": ")[1].rstrip(".").split(", "):
             said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
@@ -969,6 +1035,9 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
         assert said.startswith("Meeting scheduled"), (typed, said)
     for typed in lengths_line.split(": ")[1].rstrip(".").split(", "):
         said = core.command("UCHAIR", f"meeting add 21/1/2027 10:00 {typed}", SET_UP)
+        assert said.startswith("Meeting scheduled"), (typed, said)
+    for typed in ends_line.split(": ")[1].rstrip(".").split(", "):
+        said = core.command("UCHAIR", f"meeting add 22/1/2027 {typed}", SET_UP)
         assert said.startswith("Meeting scheduled"), (typed, said)
     assert core.command("UCHAIR", "help times", SET_UP) == shown
 
