@@ -20,6 +20,8 @@ TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
 ITEM_LENGTH = re.compile(rf"\s+(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
+# `… @paul 20`: a bare number after the presenter is the item's minutes.
+PRESENTER_MINUTES = re.compile(r"\s+(?P<who><@[^>]+>)\s+(?P<minutes>\d{1,3})\s*$")
 MAX_ITEM_MINUTES = 600
 
 
@@ -37,6 +39,9 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
             target, text = match["meeting"], text[: match.start()]
+        elif presenter is length is None and (match := PRESENTER_MINUTES.search(text)):
+            presenter, length = parsing.mention(match["who"]), float(match["minutes"])
+            text = text[: match.start()]
         elif length is None and (match := ITEM_LENGTH.search(text)):
             length, text = dates.minutes_in(match), text[: match.start()]
         elif presenter is None and (match := PRESENTER.search(text)):

@@ -1061,6 +1061,14 @@ def test_an_agenda_item_may_name_its_presenter_first(core: Core) -> None:
     assert "is not on this board" in refused
 
 
+def test_a_bare_number_after_the_presenter_is_the_items_minutes(core: Core) -> None:
+    board_with_m1(core)
+    added = core.command("UCHAIR", "agenda add Drugs and violent crime <@UPAUL> 20", SET_UP)
+    assert added == "Added agenda item 1 to M1:\n1. Drugs and violent crime — @UPAUL (20 min)"
+    section = core.command("UCHAIR", "agenda add Section 20 notices", SET_UP)
+    assert section.endswith("2. Section 20 notices")
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
