@@ -859,36 +859,23 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "scheduled"),
+    ("typed", "said", "scheduled"),
     [
-        ("1/2/2027 10:00 to 12:30 at Swanspool House", "10:00–12:30 · Wellingborough"),
-        ("1/2/2027 10am-11.15am : SSNP", "Monday 1 February 2027, 10:00–11:15 · SSNP"),
-        ("1 Feb 2027 2.30pm until 4pm quarterly 2", "Saturday 1 May 2027, 14:30–16:00"),
-        ("1/2/2027 10 am to noon", "10:00–12:00"),
+        ("1/2/2027 10:00 to 12:30 at Swanspool House", "10:00–12:30 · Wellingborough", True),
+        ("1/2/2027 10am-11.15am : SSNP", "Monday 1 February 2027, 10:00–11:15 · SSNP", True),
+        ("1 Feb 2027 2.30pm until 4pm quarterly 2", "Saturday 1 May 2027, 14:30–16:00", True),
+        ("1/2/2027 10 am to noon", "10:00–12:00", True),
+        ("1/2/2027 14:00 to 12:00", "The end time, 12:00, is not after the start, 14:00", False),
+        ("1/2/2027 10:00 to 12:00 for 2h", "Give the end time or the length (for 2h)", False),
     ],
 )
 def test_a_meeting_may_be_given_its_end_time_instead_of_its_length(
-    core: Core, typed: str, scheduled: str
+    core: Core, typed: str, said: str, scheduled: bool
 ) -> None:
     now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     core.command("UCHAIR", "setup Wellingborough CSP Board", now)
-    assert scheduled in core.command("UCHAIR", f"meeting add {typed}", now)
-
-
-@pytest.mark.parametrize(
-    ("typed", "refusal"),
-    [
-        ("1/2/2027 14:00 to 12:00", "The end time, 12:00, is not after the start, 14:00"),
-        ("1/2/2027 10:00 to 12:00 for 2h", "Give the end time or the length (for 2h), not both."),
-    ],
-)
-def test_an_end_time_before_the_start_or_beside_a_length_is_refused(
-    core: Core, typed: str, refusal: str
-) -> None:
-    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    core.command("UCHAIR", "setup Wellingborough CSP Board", now)
-    assert core.command("UCHAIR", f"meeting add {typed}", now).startswith(refusal)
-    assert "No meetings are scheduled" in core.command("UCHAIR", "meetings", now)
+    assert said in core.command("UCHAIR", f"meeting add {typed}", now)
+    assert ("No meetings are scheduled" not in core.command("UCHAIR", "meetings", now)) is scheduled
 
 
 def test_a_meeting_more_than_a_week_past_is_written_up_by_naming_it(core: Core) -> None:
