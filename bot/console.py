@@ -15,7 +15,7 @@ from contextlib import suppress
 from typing import TextIO
 
 from bot.config import Settings
-from commands import dispatch
+from commands import dispatch, parsing
 from commands.context import PersonInfo
 from commands.reminders import Sent, run_pass
 from commands.replies import Message
@@ -24,7 +24,7 @@ from storage.database import Database, StorageUnavailable
 TEAM = "TCONSOLE"
 CHANNEL = "CCONSOLE"
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z](?:[\w.\-]*\w)?)")  # not a sentence's full stop
-SLACK_MENTION = re.compile(r"<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>")
+SLACK_MENTION = re.compile(rf"<@(?P<id>{parsing.USER_ID})(?:\|(?P<name>[^>]*))?>")
 SLACK_ID = re.compile(r"[UW][0-9][A-Z0-9]+")  # a console name's id has a letter second
 AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>[A-Za-z][\w.\-]*))")
 DEFAULT_USER = "me"

@@ -34,10 +34,6 @@ def apologies(ctx: Context, args: str) -> Outcome:
 NAMED_MEETING = re.compile(r"(?:^|\s+)(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
 
 
-# `note M2 3 …`: an item of a meeting named, not the current one (a late write-up).
-NAMED_ITEM_MEETING = re.compile(r"M\d{1,9}", re.I)
-
-
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     named = NAMED_MEETING.search(args)
     people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
@@ -195,16 +191,13 @@ def after_publication(ctx: Context, meeting: Meeting) -> str | None:
 def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
     """Agenda item `position` of the current meeting, and that meeting."""
     meeting = current_meeting(ctx)
-    item = queries.agenda_item(ctx.session, meeting.id, position)
-    if item is None:
-        raise NotFound(f"The current meeting, M{meeting.number}, has no agenda item {position}.")
-    return meeting, item
+    return meeting, _agenda_item(ctx, meeting, position, f"The current meeting, M{meeting.number},")
 
 
 def _item_reference(args: str) -> tuple[str | None, int, str]:
     """`[<M#>] <item#> …`: the meeting named, if any, the item's number and the rest."""
     first, rest = parsing.split_first(args)
-    if not NAMED_ITEM_MEETING.fullmatch(first):
+    if not parsing.MEETING_NUMBER.match(first):
         return None, parsing.item_number(first), rest
     position_text, rest = parsing.split_first(rest)
     return first, parsing.item_number(position_text), rest
@@ -223,10 +216,18 @@ def _referred_item(
             Strong(f"M{meeting.number}"),
             " has not started: record notes and decisions once it has.",
         )
+    return meeting, _agenda_item(ctx, meeting, position)
+
+
+def _agenda_item(
+    ctx: Context, meeting: Meeting, position: int, named: str | None = None
+) -> AgendaItem:
+    """Item `position` of the meeting's agenda; if it has none, NotFound naming the
+    meeting as `named` (or by its M#)."""
     item = queries.agenda_item(ctx.session, meeting.id, position)
     if item is None:
-        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
-    return meeting, item
+        raise NotFound(f"{named or f'M{meeting.number}'} has no agenda item {position}.")
+    return item
 
 
 def current_meeting(ctx: Context) -> Meeting:

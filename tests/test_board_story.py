@@ -905,6 +905,9 @@ def test_a_meeting_more_than_a_week_past_is_written_up_by_naming_it(core: Core) 
     assert core.command("UPAUL", "note M1 1 A member", later).startswith("Only the chair")
     minutes = core.command("UCHAIR", "minutes M1", later)
     assert "1. SSNP report\nHotspot data shared\nRESOLVED: to note the report" in minutes
+    assert core.command("UCHAIR", "note remove M1 1 Hotspot data", later).startswith(
+        "Give only the agenda item's number, e.g. note remove 2."
+    )
     assert core.command("UCHAIR", "note remove M1 1", later).startswith(
         "Removed the last note against agenda item 1 (SSNP report) of M1:"
     )
