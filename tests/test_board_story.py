@@ -778,11 +778,15 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     )
 
 
+def board_set_up(core: Core, *typed: str) -> None:
+    """The board set up by the chair at SET_UP, who then types each of `typed`."""
+    for text in ("setup Wellingborough CSP Board", *typed):
+        core.command("UCHAIR", text, SET_UP)
+
+
 def board_with_m1(core: Core) -> None:
     """The board with Paul on it and M1 on Thursday 14 January 2027, 10:00."""
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00", SET_UP)
+    board_set_up(core, "member add <@UPAUL>", "meeting add 14/01/2027 10:00")
 
 
 @pytest.mark.parametrize(
@@ -872,10 +876,10 @@ def test_an_agenda_item_with_a_record_is_not_removed(core: Core) -> None:
 def test_a_meeting_may_be_given_its_end_time_instead_of_its_length(
     core: Core, typed: str, said: str, scheduled: bool
 ) -> None:
-    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    core.command("UCHAIR", "setup Wellingborough CSP Board", now)
-    assert said in core.command("UCHAIR", f"meeting add {typed}", now)
-    assert ("No meetings are scheduled" not in core.command("UCHAIR", "meetings", now)) is scheduled
+    board_set_up(core)
+    assert said in core.command("UCHAIR", f"meeting add {typed}", SET_UP)
+    meetings = core.command("UCHAIR", "meetings", SET_UP)
+    assert ("No meetings are scheduled" not in meetings) is scheduled
 
 
 def test_a_meeting_more_than_a_week_past_is_written_up_by_naming_it(core: Core) -> None:
@@ -930,8 +934,7 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
 def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_one(
     core: Core,
 ) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2", SET_UP)
+    board_set_up(core, "meeting add 14/01/2027 10:00 quarterly 2")
     added = core.command("UCHAIR", "agenda add Any other business", DURING_THE_MEETING)
     assert added.startswith("Added agenda item 1 to M2:")
     assert added.endswith("M1 is in progress: to add an item to it, end with to M1.")
@@ -942,10 +945,12 @@ def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_on
 
 
 def test_once_a_meetings_minutes_are_out_only_officers_change_its_agenda(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2", SET_UP)
+    board_set_up(
+        core,
+        "member add <@UGILL> secretary",
+        "member add <@UPAUL>",
+        "meeting add 14/01/2027 10:00 quarterly 2",
+    )
     core.command("UGILL", "agenda add SSNP report", SET_UP)
     during = core.command("UPAUL", "agenda add Any other business to M1", DURING_THE_MEETING)
     assert during.startswith("Added agenda item 2 to M1:")  # a partner raises it at the table
@@ -976,8 +981,7 @@ def test_once_a_meetings_minutes_are_out_only_officers_change_its_agenda(core: C
 
 
 def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
+    board_set_up(core, "member add <@UPAUL>")
     for what in ("Map hotspots", "Share data", "Brief the PCC"):
         core.command("UCHAIR", f"action add <@UPAUL> {what}", SET_UP)
     core.command("UCHAIR", "action done A1", SET_UP)
@@ -994,12 +998,14 @@ def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
 
 
 def test_an_owner_and_a_list_combine(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
-    core.command("UCHAIR", "member add <@UPAUL>", SET_UP)
-    core.command("UCHAIR", "action add <@UPAUL> Map hotspots by 1/12/2026", SET_UP)
-    core.command("UCHAIR", "action add <@UPAUL> Share data", SET_UP)
-    core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC by 1/12/2026", SET_UP)
-    core.command("UCHAIR", "action done A2", SET_UP)
+    board_set_up(
+        core,
+        "member add <@UPAUL>",
+        "action add <@UPAUL> Map hotspots by 1/12/2026",
+        "action add <@UPAUL> Share data",
+        "action add <@UCHAIR> Brief the PCC by 1/12/2026",
+        "action done A2",
+    )
     later = SET_UP + timedelta(days=3)
     paul = core.command("UCHAIR", "actions <@UPAUL> overdue", later)
     assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
@@ -1012,7 +1018,7 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
 
 
 def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    board_set_up(core)
     shown = core.command("UCHAIR", "help dates", SET_UP)
     assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
     dates_line, words_line, times_line, lengths_line, ends_line, _ = shown.splitlines()[1:]
@@ -1181,7 +1187,7 @@ def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
 
 
 def test_a_meeting_entered_after_it_was_held_is_added_to_be_minuted(core: Core) -> None:
-    core.command("UCHAIR", "setup Wellingborough CSP Board", SET_UP)
+    board_set_up(core)
     said = core.command("UCHAIR", "meeting add 27/11/2026 10:00", SET_UP)
     assert said.startswith("Meeting added\nM1 Friday 27 November 2026, 10:00")
     assert "Record who came with /board present @name" in said
