@@ -100,8 +100,9 @@ class SlackOutbox:
         return as_member(self._client, channel, history)
 
 
-# Slack's answers that this app may not look (a scope not granted, a method or channel
-# type it does not offer), or, for a plain 404, that there is no such method at all.
+# Slack's answers that this app may not look (a scope not granted, a method, channel
+# type or argument it does not offer), or, for a plain 404, that there is no such
+# method at all.
 NOT_PERMITTED = frozenset(
     {
         "missing_scope",
@@ -110,6 +111,8 @@ NOT_PERMITTED = frozenset(
         "unknown_method",
         "method_not_supported_for_channel_type",
         "restricted_action",
+        "invalid_arg_name",
+        "invalid_arguments",
     }
 )
 

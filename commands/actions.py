@@ -216,7 +216,7 @@ def action_reopen(ctx: Context, args: str) -> Outcome:
                     line(
                         Mention(action.owner_id),
                         " is no longer on the board: give it to someone who is with "
-                        f"{ctx.invocation.command} action reassign A{action.number} @name.",
+                        f"{ctx.command} action reassign A{action.number} @name.",
                     )
                 ]
                 if owner_left

@@ -167,7 +167,7 @@ def _next_meeting(ctx: Context, naming: str) -> Meeting:
     board = ctx.the_board()
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
-        command = ctx.invocation.command
+        command = ctx.command
         # Most likely the one under way or just held: name it in the example.
         last = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
         after = f" after M{last.number}" if last else ""

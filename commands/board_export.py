@@ -28,7 +28,8 @@ from storage import export, queries
 from storage.database import Database, StorageUnavailable
 
 FORMAT = "boardbot-board"
-VERSION = 2  # 2: a meeting reminder's record holds the start it was sent for
+# 2: a meeting reminder's record holds the start it was sent for; 3: a board its command.
+VERSION = 3
 CSV_HEADER = (
     "Action",
     "Owner",
@@ -210,7 +211,7 @@ def _document(content: bytes) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError("The file is not a Board Bot export (no “format”: “boardbot-board”).")
     version = document.get("version")
-    if version not in (1, VERSION):
+    if type(version) is not int or not 1 <= version <= VERSION:
         raise TransferError(
             f"The file is version {version!r} of the export; "
             f"this Board Bot reads versions 1 to {VERSION}."
@@ -219,6 +220,8 @@ def _document(content: bytes) -> dict[str, Any]:
         raise TransferError("The file has no tables.")
     if version == 1:
         export.add_reminder_starts(document["tables"])
+    if version < 3:
+        export.add_board_commands(document["tables"])
     return document
 
 

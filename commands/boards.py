@@ -90,6 +90,7 @@ def setup(ctx: Context, args: str) -> Outcome:
         name=name,
         parent_id=parent.id if parent else None,
         timezone=ctx.invocation.default_timezone,
+        command=ctx.command,
         created_at=ctx.now,  # the reminder schedule starts at SPEC §5's defaults
     )
     ctx.session.add(board)
@@ -102,7 +103,7 @@ def setup(ctx: Context, args: str) -> Outcome:
     ctx.audit(
         "board.setup", f"board {board.id}", None, {**(snapshot(board) or {}), "chair": ctx.caller}
     )
-    cmd = ctx.invocation.command
+    cmd = ctx.command
     return Outcome(
         reply=Message.of(
             line(
@@ -202,7 +203,7 @@ def member_remove(ctx: Context, args: str) -> Outcome:
             line(
                 f"They still own {describe.in_words(numbers)}; reminders no longer go to them. "
                 "Give each to someone on the board with "
-                f"{ctx.invocation.command} action reassign <A#> @name."
+                f"{ctx.command} action reassign <A#> @name."
             ),
         )
     )

@@ -30,7 +30,7 @@ def calendar(ctx: Context, args: str) -> Outcome:
     if stored.ensure_token(ctx.session, board):
         ctx.audit("calendar.create", "calendar")
     filename = f"{describe.file_stem(board.name)}.ics"
-    command = ctx.invocation.command
+    command = ctx.command
     return Outcome(
         reply=Message.of(
             line(
@@ -69,7 +69,7 @@ def calendar_reset(ctx: Context, args: str) -> Outcome:
     replaced = board.calendar_token is not None
     stored.rotate_token(board)
     ctx.audit("calendar.reset", "calendar")
-    command = ctx.invocation.command
+    command = ctx.command
     reply = Message.of(
         line("The new private calendar link of ", Strong(board.name), " is:"),
         line(Code(_link(ctx))),

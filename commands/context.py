@@ -15,7 +15,7 @@ from commands.errors import NotAllowed, UsageError
 from commands.replies import Mention, Span
 from storage import audit, queries
 from storage.audit import snapshot
-from storage.models import OFFICER_ROLES, ROLES, Board, Member
+from storage.models import DEFAULT_COMMAND, OFFICER_ROLES, ROLES, Board, Member
 
 # Whom a member refused an officers' command is sent to first: the secretary keeps the
 # board's business.
@@ -68,13 +68,15 @@ class Invocation:
     user_id: str
     text: str
     now: datetime
-    command: str = "/board"
+    command: str = DEFAULT_COMMAND
     default_timezone: str = "Europe/London"
     public_url: str = "http://localhost:3000"  # base of links the app serves (calendar feed)
     in_direct_message: bool = False  # typed in a DM, where no board can meet
     # Users the text names only by a mention written out as text (`<@U…>` typed, which
     # Slack sends escaped), never picked from Slack's list: not a mention of them.
     typed_mentions: frozenset[str] = frozenset()
+    # A button or form rather than a typed command: the command to name is the board's.
+    clicked: bool = False
 
 
 @dataclass
@@ -104,8 +106,19 @@ class Context:
         return self._zone
 
     @property
+    def command(self) -> str:
+        """The slash command to tell the caller to type: the one typed, or the board's."""
+        if self.invocation.clicked and self.board is not None:
+            return self.board.command
+        return self.invocation.command
+
+    @property
     def today(self) -> date:
-        return self.now.astimezone(self.zone).date()
+        return self.day_of(self.now)
+
+    def day_of(self, moment: datetime) -> date:
+        """The board's calendar day at an instant."""
+        return moment.astimezone(self.zone).date()
 
     @property
     def is_officer(self) -> bool:
@@ -118,8 +131,7 @@ class Context:
             where = "Board commands work in a board's channel, not in direct messages."
         else:
             where = (
-                f"This channel has no board yet. Set one up with "
-                f"{self.invocation.command} setup <board name>."
+                f"This channel has no board yet. Set one up with {self.command} setup <board name>."
             )
         names = queries.board_names_of(self.session, self.invocation.team_id, self.caller)
         channels = "its channel" if len(names) == 1 else "their channels"

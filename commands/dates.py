@@ -60,6 +60,9 @@ COUNTED = re.compile(
     r"(?:\s+(?:from\s+(?:now|today)|today|time|(?P<ago>ago)))?$",
     re.I,
 )
+# Hours that `h:mm` without am/pm leaves in doubt: an officer's `2.30` is the afternoon,
+# and the small hours are written `02:30`.
+DOUBTFUL_HOURS = range(1, 7)
 NOON = {"noon", "midday", "12 noon", "12noon", "12 midday"}
 TIME_WORDS = NOON | {"now", "midnight"}
 WEEKDAY = re.compile(rf"\b(?:{WEEKDAYS})\b", re.I)
@@ -79,16 +82,17 @@ PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
-    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|next\s|in\s"
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|yesterday\b|next\s|in\s"
     rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )
-# A length of time: `2h`, `90m`, `1h30m`, `1.5 hours` (a meeting's, or an agenda item's).
+# A length of time: `2h`, `90m`, `1h30m`, `1h30`, `1.5 hours` (a meeting's, or an agenda item's).
 HOUR_UNITS = "h|hr|hrs|hour|hours"
 MINUTE_UNITS = "m|min|mins|minute|minutes"
 LENGTH = (
     rf"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:{HOUR_UNITS}))?\s*"
-    rf"(?:(?P<m>\d+)\s*(?:{MINUTE_UNITS}))?"
+    # the unit may be left off the minutes after hours: `1h30`
+    rf"(?:(?P<m>\d+)\s*(?(h)(?:{MINUTE_UNITS})?|(?:{MINUTE_UNITS})))?"
 )
 DURATION = re.compile(rf"^{LENGTH}$", re.I)
 
@@ -255,7 +259,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def parse_time(text: str) -> time:
-    """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`."""
+    """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`; not `2.30`, which could be either."""
     said = " ".join(text.split()).rstrip(".")  # `2.30 p.m.` still reads without its last dot
     if said.lower() in NOON:
         return time(12, 0)
@@ -274,11 +278,16 @@ def parse_time(text: str) -> time:
         raise UsageError(f"“{text}” is ambiguous as a time. Write 10:00, 10am or 2pm.")
     if hour > 23 or minute > 59:
         raise UsageError(f"“{text}” is not a time of day.")
+    if not ampm and len(match["hour"]) == 1 and hour in DOUBTFUL_HOURS:
+        clock = f"{hour}{said[1]}{minute:02d}"
+        raise UsageError(
+            f"“{text}” could be morning or afternoon. Write {clock}pm or {hour + 12}:{minute:02d}."
+        )
     return time(hour, minute)
 
 
 def parse_duration(text: str) -> timedelta:
-    """Read `2h`, `90m`, `1h30m`, `1.5 hours`; at most 24 hours."""
+    """Read `2h`, `90m`, `1h30m`, `1h30`, `1.5 hours`; at most 24 hours."""
     match = DURATION.match(text.strip())
     if not text.strip() or not match or not (match["h"] or match["m"]):
         raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")

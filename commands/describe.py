@@ -128,7 +128,7 @@ def action_line(
         " ",
         shortened(action.description, longest),
         due_text(action, today),
-        f" · {action.status}" if show_status and action.status != "open" else None,
+        f" · {action.status}" if show_status else None,
         " · latest: " if latest else None,
         rag(latest.rag) if latest else None,
         shortened(latest.text, longest) if latest else None,

@@ -67,6 +67,8 @@ def execute(
             )
             if board_id is not None and ctx.board is None:
                 raise NotFound("That board no longer exists.")
+            if ctx.board and not invocation.clicked and ctx.board.command != invocation.command:
+                ctx.board.command = invocation.command  # installed under another name
             if access is not Access.ANYONE:
                 _check_access(access, ctx)
             return work(ctx)
@@ -83,7 +85,7 @@ def _check_access(access: Access, ctx: Context) -> None:
     if access is Access.MEMBER and ctx.member is None:
         raise NotAllowed(
             f"Only members of {board.name} can do that. An officer can add you "
-            f"with {ctx.invocation.command} member add."
+            f"with {ctx.command} member add."
         )
     if access is Access.OFFICER:
         ctx.require_officer("do that")

@@ -12,7 +12,7 @@ from commands.reminders import action_section
 from commands.replies import Message, Section, line
 from storage import queries
 from storage.database import Database, StorageUnavailable
-from storage.models import Action, Board
+from storage.models import DEFAULT_COMMAND, Action, Board
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,17 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
     except StorageUnavailable:
         log.warning("database unavailable for the Home tab", exc_info=True)
         return Message(title=TITLE, sections=(Section((line(str(Unavailable())),)),))
+    # Boards installed under another name say theirs: the first board's, as it is shown.
+    command = next((board.command for board in by_board), DEFAULT_COMMAND)
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN
         sections.append(
-            Section((line(f"…and {more} more. Type /board actions mine in a board's channel."),))
+            Section((line(f"…and {more} more. Type {command} actions mine in a board's channel."),))
         )
     if not sections:
         sections = [Section((line("You have no open actions on any board."),))]
     return Message(
         title=TITLE,
         sections=tuple(sections),
-        footnote="Type /board help in a board's channel for everything else.",
+        footnote=f"Type {command} help in a board's channel for everything else.",
     )

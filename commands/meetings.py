@@ -60,6 +60,14 @@ def held_since(ctx: Context) -> datetime:
     return dates.local_to_utc(ctx.today - timedelta(days=JUST_HELD_DAYS), time(0), ctx.zone)
 
 
+def _refuse_long_ago(ctx: Context, starts_at: datetime) -> None:
+    if starts_at < held_since(ctx):
+        raise UsageError(
+            f"{dates.say_datetime(starts_at, ctx.zone)} is more than {JUST_HELD_DAYS} days ago. "
+            "Meetings can be entered up to a week after they were held."
+        )
+
+
 @dataclass(frozen=True)
 class When:
     """A meeting's start as typed, read in the board's zone."""
@@ -169,12 +177,8 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         if "for" in options:
             raise UsageError("Give the end time or the length (for 2h), not both.")
         length = _until(when.clock, dates.parse_time(ends["end"]))
-    if when.starts_at < held_since(ctx):
-        raise UsageError(
-            f"{dates.say_datetime(when.starts_at, ctx.zone)} is more than "
-            f"{JUST_HELD_DAYS} days ago. Meetings can be entered up to a week after they were held."
-        )
-    first_day = when.starts_at.astimezone(ctx.zone).date()
+    _refuse_long_ago(ctx, when.starts_at)
+    first_day = ctx.day_of(when.starts_at)
     series = uuid.uuid4().hex if count > 1 else None
     starts = [
         dates.typed_time_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
@@ -201,7 +205,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         ctx.audit("meeting.add", f"M{meeting.number}", None, snapshot(meeting))
         created.append(meeting)
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
-    cmd, first = ctx.invocation.command, created[0]
+    cmd, first = ctx.command, created[0]
     done = "scheduled"
     footnote = f"Add agenda items with {cmd} agenda add <title>."
     if first.starts_at <= ctx.now:  # entered after it was held, to be minuted
@@ -217,7 +221,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     # Most likely typed twice: say so, so that one can be cancelled.
     same_time = Section(
         tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
-        heading=f"Already at that time (cancel one with {ctx.invocation.command} meeting cancel)",
+        heading=f"Already at that time (cancel one with {ctx.command} meeting cancel)",
     )
     return Outcome(
         reply=Message(
@@ -237,7 +241,7 @@ def meetings(ctx: Context, args: str) -> Outcome:
         return Outcome(
             reply=Message.of(
                 line(
-                    f"No meetings are scheduled. Add one with {ctx.invocation.command} meeting add "
+                    f"No meetings are scheduled. Add one with {ctx.command} meeting add "
                     "<date> <time>."
                 )
             )
@@ -258,12 +262,14 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
 
 
 def meeting_move(ctx: Context, args: str) -> Outcome:
-    """`<M#> [to] <date> <time>`: move a meeting that has not started, keeping its length."""
+    """`<M#> [to] <date> <time>`: move a meeting, keeping its length, to any time from a
+    week ago on, as `meeting add` takes; one that has started, only while it is just held."""
     number_text, rest = parsing.split_first(args)
-    meeting = _scheduled(ctx, number_text)
+    meeting = _not_cancelled(ctx, number_text)
     when = read_when(ctx, re.sub(r"^\s*to\s+", "", rest, flags=re.I))  # `move M2 to 21/4/2027 …`
-    if when.starts_at <= ctx.now:
-        raise UsageError(f"{dates.say_datetime(when.starts_at, ctx.zone)} is in the past.")
+    if meeting.starts_at <= ctx.now:
+        _may_move_held(ctx, meeting, when.starts_at)
+    _refuse_long_ago(ctx, when.starts_at)
     if when.starts_at == meeting.starts_at:
         raise UsageError(Strong(f"M{meeting.number}"), " is already at that time.")
     was = f" (was {describe.say_hours(meeting, ctx.zone)})"
@@ -274,6 +280,22 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
         reply=Message.of(line("Moved ", *moved, was), title="Meeting moved"),
         announcement=Message.of(line("Meeting moved: ", *moved, was)),
     )
+
+
+def _may_move_held(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
+    """A meeting that has started moves only while it is just held and its minutes are
+    unpublished; ahead, only while nothing is minuted at it."""
+    named = Strong(f"M{meeting.number}")
+    if meeting.starts_at < held_since(ctx):
+        raise UsageError(named, f" was held more than {JUST_HELD_DAYS} days ago: its time stands.")
+    if stored.publications(ctx.session, meeting.board_id, meeting.number):
+        raise UsageError(named, "'s minutes are published: its time stands.")
+    if starts_at > ctx.now and stored.has_record(ctx.session, meeting):
+        raise UsageError(
+            named,
+            " has started and its record (attendance, notes, decisions or actions) stands: "
+            "it can be moved only to when it was held.",
+        )
 
 
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
@@ -303,14 +325,6 @@ def _not_cancelled(ctx: Context, number_text: str) -> Meeting:
     meeting = find_meeting(ctx, number_text)
     if meeting.status == "cancelled":
         raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
-    return meeting
-
-
-def _scheduled(ctx: Context, number_text: str) -> Meeting:
-    """A meeting that has not started and is not cancelled, by its M#."""
-    meeting = _not_cancelled(ctx, number_text)
-    if meeting.starts_at <= ctx.now:
-        raise UsageError(Strong(f"M{meeting.number}"), " has already started.")
     return meeting
 
 

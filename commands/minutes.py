@@ -158,16 +158,16 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     """The minutes of `meeting` as of `now`, from storage.minutes' fixed set of statements.
 
     Matters arising are chosen by `storage.minutes.meeting_record`. Under each,
-    the minutes show the updates posted after the previous meeting ended:
-    anything posted before or during it was before that meeting and is in its
-    minutes. There is no upper bound: the status shown is the status now, so
+    the minutes show the updates posted since the previous meeting began: one
+    posted during it, on an action agreed there, is in no earlier minutes.
+    There is no upper bound: the status shown is the status now (SPEC §6), so
     the updates run to now as well, including any posted during this meeting.
     """
     zone = ZoneInfo(board.timezone)
     today = now.astimezone(zone).date()
     record = stored.meeting_record(session, meeting)
     roster = Roster(record.members, record.names)
-    since = record.previous.ends_at if record.previous else None
+    since = record.previous.starts_at if record.previous else None
 
     def entry(action: ActionRow, *, with_updates: bool = False) -> ActionEntry:
         updates: tuple[Update, ...] = ()
@@ -343,7 +343,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
     meeting = _chosen_meeting(ctx, args)
     collated = collate(ctx.session, board, meeting, ctx.now)
     published = stored.publications(ctx.session, board.id, meeting.number)
-    publish = f"{ctx.invocation.command} minutes publish M{meeting.number}"
+    publish = f"{ctx.command} minutes publish M{meeting.number}"
     if not collated.held:
         footnote = (
             f"Draft: M{meeting.number} has not been held yet. "
@@ -371,7 +371,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
         raise UsageError(
             Strong(f"M{meeting.number}"),
             f" has not been held yet: it starts {say_datetime(meeting.starts_at, ctx.zone)}. "
-            f"Preview its draft with {ctx.invocation.command} minutes M{meeting.number} "
+            f"Preview its draft with {ctx.command} minutes M{meeting.number} "
             "and publish once the meeting has started.",
         )
     # Two officers publishing at once must not both become version N: the meeting's
@@ -432,7 +432,7 @@ def _chosen_meeting(ctx: Context, args: str) -> Meeting:
         if found is None:
             raise NotFound(
                 "No meeting has been held yet. Preview a scheduled meeting's draft minutes with "
-                f"{ctx.invocation.command} minutes <M#>."
+                f"{ctx.command} minutes <M#>."
             )
         meeting = found
     if meeting.status == "cancelled":
@@ -441,4 +441,4 @@ def _chosen_meeting(ctx: Context, args: str) -> Meeting:
 
 
 def _said_day(moment: datetime, ctx: Context) -> str:
-    return say_short_date(moment.astimezone(ctx.zone).date())
+    return say_short_date(ctx.day_of(moment))

@@ -12,6 +12,7 @@ USER_ID = r"[UW][A-Z0-9]+"
 MENTION = re.compile(rf"<@({USER_ID})(?:\|[^>]*)?>")
 # And channels: <#C0123ABC> or <#C0123ABC|csp-board>.
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+FIRST_WORD = re.compile(rf"(?:<@{USER_ID}\|[^>]*>)?\S*")
 MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
 LIST_GLUE = re.compile(r"(?:[\s,.]|\band\b|&)+", re.I)  # between the names of a list
@@ -89,11 +90,12 @@ def item_number(token: str) -> int:
 
 
 def split_first(text: str) -> tuple[str, str]:
-    """The first word and the rest."""
-    parts = text.strip().split(maxsplit=1)
-    if not parts:
-        return "", ""
-    return parts[0], parts[1] if len(parts) > 1 else ""
+    """The first word and the rest; a mention is one word whatever its label holds
+    (`<@U04PAUL|Paul V>`)."""
+    stripped = text.strip()
+    match = FIRST_WORD.match(stripped)
+    first = match[0] if match else ""
+    return first, stripped[len(first) :].lstrip()
 
 
 def title(text: str, what: str = "title") -> str:

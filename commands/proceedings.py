@@ -58,7 +58,7 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             line(
                 "Recorded at ",
                 Strong(f"M{meeting.number}"),
-                " as ",
+                f" ({say_date(ctx.day_of(meeting.starts_at))}) as ",
                 ATTENDANCE_WORDS[status],
                 ": ",
                 *_mentions(people),
@@ -77,7 +77,7 @@ def _attended(ctx: Context, number_text: str, status: str) -> Meeting:
     """A meeting named for attendance: apologies for any not cancelled, presence only on
     or after its day."""
     meeting = not_cancelled(find_meeting(ctx, number_text))
-    day = meeting.starts_at.astimezone(ctx.zone).date()
+    day = ctx.day_of(meeting.starts_at)
     if status == "present" and day > ctx.today:
         raise UsageError(
             Strong(f"M{meeting.number}"),
@@ -183,7 +183,7 @@ def after_publication(ctx: Context, meeting: Meeting) -> str | None:
     version = published[-1].version
     return (
         f"M{meeting.number}'s minutes are published (version {version}): "
-        f"{ctx.invocation.command} minutes publish M{meeting.number} posts this change "
+        f"{ctx.command} minutes publish M{meeting.number} posts this change "
         f"as version {version + 1}."
     )
 
@@ -238,24 +238,23 @@ def current_meeting(ctx: Context) -> Meeting:
     if meeting is not None:
         return meeting
     coming = queries.next_meeting(ctx.session, board.id, ctx.now)
-    if coming is not None and coming.starts_at.astimezone(ctx.zone).date() == ctx.today:
+    if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
         raise UsageError(
             Strong(f"M{coming.number}"),
             f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record notes and "
             "decisions once it has started. Attendance may be taken now, naming it: "
-            f"{ctx.invocation.command} present @name to M{coming.number}.",
+            f"{ctx.command} present @name to M{coming.number}.",
         )
     unheld = "There is no current meeting: none is in progress or started in the last "
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
-        cmd, number = ctx.invocation.command, f"M{last.number}"
+        cmd, number = ctx.command, f"M{last.number}"
         raise UsageError(
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),
-            f" on {say_date(last.starts_at.astimezone(ctx.zone).date())}, name it: "
+            f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
             f"{cmd} note {number} <item#> <text>, {cmd} present @name to {number}.",
         )
     raise UsageError(
-        f"{unheld}{JUST_HELD_DAYS} days. "
-        f"Enter a meeting just held with {ctx.invocation.command} meeting add."
+        f"{unheld}{JUST_HELD_DAYS} days. Enter a meeting just held with {ctx.command} meeting add."
     )

@@ -30,8 +30,6 @@ from storage.deliveries import DeliveryKey
 from storage.models import Action, Board, Meeting
 
 log = logging.getLogger(__name__)
-# Reminders answer no command, so they name the command by its usual name.
-COMMAND = "/board"
 MAX_OFFSET_DAYS = 60
 SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
 KIND_NAMES = {
@@ -59,6 +57,13 @@ class DueReminder:
         """The delivery key as text, carried in the posted message's metadata."""
         key = self.key
         return f"{key.kind}:{key.subject_id}:{key.recipient}:{key.occasion.isoformat()}"
+
+    @property
+    def series(self) -> tuple[str, int, str]:
+        """A meeting's reminders reach each recipient in order: the call for items before
+        the draft agenda, even if the call's first post failed."""
+        kind = "meeting" if self.meeting_starts_at is not None else self.key.kind
+        return (kind, self.key.subject_id, self.key.recipient)
 
     @property
     def summary(self) -> str:
@@ -229,7 +234,10 @@ def run_pass(
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
+    held_back: set[tuple[str, int, str]] = set()  # series whose earlier reminder failed
     for reminder in due_reminders(database, now, board_at):
+        if reminder.series in held_back:
+            continue
         attempt = deliveries.claim(
             database,
             reminder.key,
@@ -248,6 +256,7 @@ def run_pass(
         except DeliveryFailed as error:
             log.warning("reminder not delivered, will retry: %s (%s)", reminder.summary, error)
             deliveries.release(database, reminder.key, claim_id, str(error))
+            held_back.add(reminder.series)
             continue
         if sent.posted:
             posted.append(reminder)
@@ -337,7 +346,7 @@ def owner_message(board: Board, intro: str, actions: list[Action], today: date) 
         title=f"Your actions on {board.name}",
         sections=(Section((line(intro),)),)
         + tuple(action_section(action, today) for action in actions),
-        footnote=f"Or type {COMMAND} action update A# <text> in the board's channel.",
+        footnote=f"Or type {board.command} action update A# <text> in the board's channel.",
     )
 
 
@@ -354,7 +363,11 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
         else ()
     )
     return Section(
-        (describe.action_line(action, today, show_status=True, longest=longest),),
+        (
+            describe.action_line(
+                action, today, show_status=action.status != "open", longest=longest
+            ),
+        ),
         buttons=buttons,
         key=f"action-{value}",
     )
@@ -368,13 +381,14 @@ def _channel_message(
     details = describe.meeting_message(meeting, zone)
     if kind == "agenda_call":
         deadline = day - timedelta(days=meeting.board.draft_agenda_days)
+        ref = f"M{meeting.number}"
         ask: Line = line(
             "Partners: propose items for ",
-            Strong(f"M{meeting.number}"),
+            Strong(ref),
             f" ({when}) ",
             f"by {dates.say_date(deadline)}" if deadline >= today else "as soon as you can",
             " with ",
-            Code(f"{COMMAND} agenda add <title> [@presenter] [20m] to M{meeting.number}"),
+            Code(f"{meeting.board.command} agenda add <title> [@presenter] [20m] to {ref}"),
             ".",
         )
         return Message(
@@ -466,7 +480,7 @@ def _out_of_order(board: Board) -> tuple[Line, ...]:
 
 def _schedule(ctx: Context) -> Message:
     board = ctx.the_board()
-    command = ctx.invocation.command
+    command = ctx.command
     at = f"{board.reminder_hour:02d}:00"
     state = "on" if board.reminders_enabled else "off"
     lines = (
@@ -495,14 +509,14 @@ def _coming(ctx: Context) -> Section | None:
     if meeting is None:
         return None
     ahead = [
-        f"{KIND_NAMES[kind]} {dates.say_short_date(at.astimezone(ctx.zone).date())}"
+        f"{KIND_NAMES[kind]} {dates.say_short_date(ctx.day_of(at))}"
         for at, kind in _times_of(board, meeting)
         if at > ctx.now
     ]
     if not ahead:
         return None
     said = "; ".join(ahead)
-    day = meeting.starts_at.astimezone(ctx.zone).date()
+    day = ctx.day_of(meeting.starts_at)
     return Section(
         (line(f"{said[0].upper()}{said[1:]}."),),
         heading=f"Next, for M{meeting.number} ({dates.say_short_date(day)})",

@@ -74,7 +74,7 @@ class Subcommand:
 
 def help_(ctx: Context, args: str) -> Outcome:
     """All usages grouped by topic, or one topic in full with examples."""
-    command = ctx.invocation.command
+    command = ctx.command
     asked = args.strip().lower().removeprefix(command + " ")
     topic = asked.removesuffix("s")
     chosen = [s for s in LISTED if s.topic == topic or s.name == asked]
@@ -124,9 +124,9 @@ DATES_HELP = Message(
                      Code("next Thursday"), ", ", Code("in 2 weeks"), ", ", Code("in 10 days"),
                      ", ", Code("end of January"), ", ", Code("end of the quarter"), "."),
                 line("Times: ", Code("10:00"), ", ", Code("10.00"), ", ", Code("10am"), ", ",
-                     Code("2.30pm"), ", ", Code("noon"), "."),
+                     Code("2.30pm"), ", ", Code("14:30"), ", ", Code("noon"), "."),
                 line("How long a meeting lasts: ", Code("for 2h"), ", ", Code("for 90m"), ", ",
-                     Code("for 1h30m"), "."),
+                     Code("for 1h30"), "."),
                 line("Or when it starts and ends: ", Code("10:00 to 12:00"), ", ",
                      Code("10am-12.30pm"), "."),
             ),
@@ -206,7 +206,7 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("meeting", "move"),
         "<M#> <date> <time>",
-        "move a meeting",
+        "move a meeting, or correct the time of one just held",
         OFFICER,
         meetings.meeting_move,
         ("meeting move M2 21/04/2027 14:00",),

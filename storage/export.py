@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from storage import calendar
 from storage.deliveries import MEETING_KINDS, SCHEDULING_VERBS
 from storage.models import (
+    DEFAULT_COMMAND,
     Action,
     ActionUpdate,
     AgendaItem,
@@ -112,6 +113,13 @@ def add_reminder_starts(tables: dict[str, Any]) -> None:
             if since is not None and sent is not None and sent >= since:
                 start = meeting.get("starts_at")
         row["meeting_starts_at"] = start
+
+
+def add_board_commands(tables: dict[str, Any]) -> None:
+    """Bring a file of version 1 or 2, whose boards do not say their slash command, up to
+    date as migration 0007 does: the default's."""
+    for row in _dicts(tables.get("boards")):
+        row["command"] = DEFAULT_COMMAND
 
 
 def _dicts(rows: Any) -> list[dict[str, Any]]:

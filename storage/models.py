@@ -37,6 +37,8 @@ NAMING_CONVENTION = {
 
 ROLES = ("chair", "vice-chair", "secretary", "member")
 OFFICER_ROLES = frozenset(ROLES[:3])
+# The slash command, unless the app was installed under another name (SPEC §3).
+DEFAULT_COMMAND = "/board"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -90,6 +92,11 @@ class Board(Base):
     last_meeting_number: Mapped[int] = mapped_column(Integer, default=0)
     last_action_number: Mapped[int] = mapped_column(Integer, default=0)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The slash command its members type, as Slack last sent it: what reminders, buttons
+    # and the Home tab tell them to type where no command was typed.
+    command: Mapped[str] = mapped_column(
+        String(32), default=DEFAULT_COMMAND, server_default=DEFAULT_COMMAND
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     members: Mapped[list[Member]] = relationship(back_populates="board", order_by="Member.id")

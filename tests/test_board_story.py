@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +14,8 @@ from bot.app import lookup_client
 from bot.config import Settings
 from bot.directory import SlackDirectory
 from commands.boards import name_the_unnamed
+from commands.home import home
+from commands.reminders import due_reminders
 from storage.models import (
     Action,
     ActionUpdate,
@@ -25,7 +28,7 @@ from storage.models import (
     Member,
     Person,
 )
-from tests.conftest import Core, RunningApp
+from tests.conftest import TEAM, Core, RunningApp
 from tests.snapshots import dump
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -565,6 +568,9 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 0.00001h", "must last at least a minute"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 99999999999h", "at most 24 hours"),
         ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
+        ("UCHAIR", "meeting add 14/01/2027 2.30", "afternoon. Write 2.30pm or 14:30."),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 to 4:00", "afternoon. Write 4:00pm or 16:00."),
+        ("UCHAIR", "action add <@UGILL> Report by yesterday", "due date, Monday 30 November 2026,"),
         ("UCHAIR", "meeting add 14 Jan 2027", "Give the time too, e.g. 14 Jan 2027 10:00."),
         ("UCHAIR", "meeting add 7 Jan 10", "“10” is ambiguous as a time"),
         ("UCHAIR", "meeting move M1 next Thursday", "Give the time too, e.g. next Thursday 10:00"),
@@ -574,7 +580,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add soonish 10:00", "couldn't read “soonish” as a date"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 : " + "x" * 201, "the limit is 200"),
         ("UCHAIR", "meeting move M9 14/02/2027 10:00", "no meeting M9"),
-        ("UCHAIR", "meeting move M1 1/12/2026 09:00", "in the past"),
+        ("UCHAIR", "meeting move M1 1/11/2026 09:00", "more than 7 days ago"),
         ("UCHAIR", "meeting cancel X1", "not a meeting number"),
         ("UCHAIR", "agenda add " + "y" * 201, "the limit is 200"),
         ("UCHAIR", "agenda add Item <@UOUT>", "is not on this board"),
@@ -751,7 +757,7 @@ def test_seven_days_ago_is_a_calendar_day_whatever_the_hour(running_app: Running
     assert "is more than 7 days ago" in earlier
 
 
-def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
+def test_a_meeting_that_has_started_is_not_put_off_nor_cancelled_once_minuted(
     running_app: RunningApp,
 ) -> None:
     """One entered by mistake can be cancelled while nothing is minuted at it."""
@@ -762,8 +768,11 @@ def test_a_meeting_that_has_started_is_not_moved_nor_cancelled_once_minuted(
     running_app.clock.fixed = datetime(2027, 1, 15, 16, 0, tzinfo=UTC)
     running_app.command("UGILL", "present <@UPAUL>")  # at M2, the current meeting
     before = dump(running_app.database)
-    moved = running_app.command("UGILL", "meeting move M1 21/1/2027 10:00")["text"]
-    assert "M1 has already started." in moved.replace("*", "")
+    moved = running_app.command("UGILL", "meeting move M2 21/1/2027 10:00")["text"]
+    assert (
+        "M2 has started and its record (attendance, notes, decisions or actions) stands: "
+        "it can be moved only to when it was held." in moved.replace("*", "")
+    )
     held = running_app.command("UGILL", "meeting cancel M2")["text"].replace("*", "")
     assert "M2 has started and its record (attendance, notes, decisions, actions or " in held
     wrong_item = running_app.command("UGILL", "note 9 Hotspot data shared")["text"]
@@ -806,6 +815,44 @@ def test_a_started_meeting_with_anything_minuted_is_not_cancelled(core: Core, re
     assert "M1" in core.command("UGILL", record, DURING_THE_MEETING)
     refused = core.command("UGILL", "meeting cancel M1", DURING_THE_MEETING)
     assert "M1 has started and its record" in refused
+
+
+def test_a_mention_whose_label_has_a_space_names_the_owner(core: Core) -> None:
+    board_set_up(core, "member add <@UPAUL|Paul V>")
+    added = core.command("UCHAIR", "action add <@UPAUL|Paul V> Share the data by 7/1/2027", SET_UP)
+    assert added.startswith("Added A1 for @UPAUL: Share the data\nDue Thursday 7 January 2027.")
+
+
+def test_a_length_of_hours_and_minutes_needs_no_unit_after_the_minutes(core: Core) -> None:
+    board_set_up(core)
+    added = core.command("UCHAIR", "meeting add 14/01/2027 1pm for 1h30 : CSP Board", SET_UP)
+    assert "Thursday 14 January 2027, 13:00–14:30" in added
+
+
+def test_a_meeting_just_held_is_moved_to_when_it_was_held(core: Core) -> None:
+    """Entered at the wrong hour, or put off while nothing is minuted; never once its
+    minutes are published or after the week is out."""
+    board_with_m1(core)
+    the_day_after = datetime(2027, 1, 15, 16, 0, tzinfo=UTC)
+    put_off = core.command("UCHAIR", "meeting move M1 21/1/2027 10:00", the_day_after)
+    assert put_off.startswith("Meeting moved\nMoved M1 Thursday 21 January 2027, 10:00–12:00")
+    core.command("UCHAIR", "meeting move M1 14/1/2027 10:00", the_day_after)
+    core.command("UCHAIR", "present <@UPAUL>", the_day_after)
+    put_right = core.command("UCHAIR", "meeting move M1 14/1/2027 11:00", the_day_after)
+    assert "Moved M1 Thursday 14 January 2027, 11:00–13:00" in put_right
+    before = dump(core.database)
+    for typed, refusal in [
+        ("meeting move M1 21/1/2027 10:00", "it can be moved only to when it was held."),
+        ("meeting move M1 7/1/2027 10:00", "Thursday 7 January 2027, 10:00 is more than 7 days"),
+    ]:
+        assert refusal in core.command("UCHAIR", typed, the_day_after)
+    week_out = datetime(2027, 1, 22, 9, 0, tzinfo=UTC)
+    stands = core.command("UCHAIR", "meeting move M1 14/1/2027 10:00", week_out)
+    assert stands.startswith("M1 was held more than 7 days ago: its time stands.")
+    assert dump(core.database) == before
+    core.command("UCHAIR", "minutes publish M1", the_day_after)
+    published = core.command("UCHAIR", "meeting move M1 14/1/2027 10:00", the_day_after)
+    assert published.startswith("M1's minutes are published: its time stands.")
 
 
 @pytest.mark.parametrize(
@@ -1011,7 +1058,8 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
     assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
     assert core.command("UCHAIR", "actions <@UPAUL>.", later).startswith("Open actions of upaul")
     mine = core.command("UPAUL", "actions all mine", later)
-    assert mine.startswith("All your actions (2)\n") and "Share data" in mine
+    assert mine.startswith("All your actions (2)\n") and "Share data · done" in mine
+    assert "Map hotspots · due Tue 1 Dec 2026 (overdue) · open" in mine
     assert "@UCHAIR" not in mine
     both = core.command("UCHAIR", "actions overdue all", later)
     assert both.startswith("Give at most one owner and one of open, overdue, all, done and dropped")
@@ -1169,10 +1217,24 @@ def test_an_app_installed_under_another_command_name_says_that_name(
         response = running_app.sender.command(user, text, channel="CBOARD", command="/csp")
         return str(response.json()["text"])
 
+    running_app.clock.fixed = BEFORE_THE_QUARTER
     assert "You are its chair" in csp("UCHAIR", "setup Wellingborough CSP Board")
     assert "/csp action add" in csp("UCHAIR", "help")
     schedule = csp("UCHAIR", "reminders")
     assert "Change with /csp reminders on|off" in schedule and "/board" not in schedule
+
+    # Where nothing was typed, the board's name for the command all the same.
+    csp("UCHAIR", "member add <@UPAUL>")
+    csp("UCHAIR", "meeting add 14/01/2027 10:00")
+    csp("UCHAIR", "action add <@UPAUL> Share the data by 7/1/2027")
+    reference = json.dumps({"board": 1, "number": 1, "channel": "DUPAUL"})
+    assert running_app.sender.submit_update("UPAUL", reference, "Data shared").status == 200
+    due = due_reminders(running_app.database, datetime(2027, 1, 7, 9, 0, tzinfo=UTC))
+    said = [reminder.message.plain_text() for reminder in due]
+    assert [s.count("/csp ") for s in said] == [1, 0, 1]  # the call, the draft, Paul's DM
+    tab = home(running_app.database, TEAM, "UPAUL", BEFORE_THE_QUARTER).plain_text()
+    assert "Type /csp help in a board's channel" in tab
+    assert "/board" not in "".join(said) + tab
 
 
 def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
@@ -1305,12 +1367,14 @@ def test_an_action_closed_in_error_is_reopened_on_the_record(core: Core) -> None
 def test_apologies_sent_ahead_are_recorded_against_the_meeting_named(core: Core) -> None:
     board_with_m1(core)
     sent = core.command("UCHAIR", "apologies <@UPAUL> to M1", SET_UP)
-    assert sent == "Recorded at M1 as sent apologies: @UPAUL."
+    assert sent == "Recorded at M1 (Thursday 14 January 2027) as sent apologies: @UPAUL."
     early = core.command("UCHAIR", "present <@UPAUL> M1", SET_UP)
     assert early.startswith("M1 is on Thursday 14 January 2027: record who came on the day.")
     on_the_day = datetime(2027, 1, 14, 9, 50, tzinfo=UTC)
     came = core.command("UCHAIR", "present <@UPAUL> to M1", on_the_day)
-    assert came.startswith("Recorded at M1 as present: @UPAUL.\nNo longer recorded as sent")
+    assert came.startswith(
+        "Recorded at M1 (Thursday 14 January 2027) as present: @UPAUL.\nNo longer recorded as sent"
+    )
     core.command("UCHAIR", "meeting add 14/04/2027 10:00", SET_UP)
     core.command("UCHAIR", "meeting cancel M2", SET_UP)
     assert "M2 is cancelled." in core.command("UCHAIR", "apologies <@UPAUL> to M2", SET_UP)

@@ -229,3 +229,34 @@ def test_the_console_reads_mentions_as_slack_sends_them(database_url: str, tmp_p
     assert "(now acting as @lara)\nReminders for Wellingborough CSP Board are off" in out
     assert "(now acting as @U03GILL)\nMeeting scheduled\nM1 Monday 14 January 2030" in out
     assert out.endswith("Usage: /as <name>, e.g. /as gill\n")
+
+
+def test_the_settings_come_from_a_dotenv_file_that_the_environment_overrides(
+    tmp_path: Path,
+) -> None:
+    """SPEC §8: `.env` in the working directory is read; a variable set in the
+    environment wins; without either, the database is boardbot.db there."""
+    unset = {"DATABASE_URL", "BOARD_TIMEZONE", "PUBLIC_URL"}
+    env = {k: v for k, v in environ().items() if k not in unset}
+    typed = "/board setup CSP Board\n/board reminders\n/board calendar\n"
+
+    plain = run(["-m", "bot", "console"], env, tmp_path, typed)
+    assert "Times are Europe/London." in plain.stdout
+    assert "http://localhost:3000/calendar/" in plain.stdout
+    assert (tmp_path / "boardbot.db").exists()
+
+    (tmp_path / ".env").write_text(
+        "DATABASE_URL=sqlite:///from-dotenv.db\n"
+        "BOARD_TIMEZONE=America/New_York\n"
+        "PUBLIC_URL=https://board.example.gov.uk\n"
+    )
+    dotenv = run(["-m", "bot", "console"], env, tmp_path, typed)
+    assert "Times are America/New_York." in dotenv.stdout
+    assert "https://board.example.gov.uk/calendar/" in dotenv.stdout
+    assert (tmp_path / "from-dotenv.db").exists()
+
+    overridden = env | {"DATABASE_URL": "sqlite:///from-env.db", "BOARD_TIMEZONE": "Europe/Dublin"}
+    mine = run(["-m", "bot", "console"], overridden, tmp_path, typed)
+    assert "Times are Europe/Dublin." in mine.stdout
+    assert "https://board.example.gov.uk/calendar/" in mine.stdout
+    assert (tmp_path / "from-env.db").exists()

@@ -184,7 +184,7 @@ def test_a_quarter_exported_and_restored_reads_the_same(
         "wellingborough-csp-board-actions.csv",
     )
     document = json.loads(exported.content)
-    assert (document["format"], document["version"]) == ("boardbot-board", 2)
+    assert (document["format"], document["version"]) == ("boardbot-board", 3)
     assert all(document["tables"].values()), "the quarter should fill every table"
     assert document["tables"]["meetings"][0]["starts_at"] == "2027-01-14T10:00:00Z"
     assert document["tables"]["actions"][0]["due_on"] == "2027-01-07"
@@ -225,12 +225,28 @@ def test_a_version_1_file_restores_its_reminders_as_sent_for_their_meetings_star
     [reminder] = document["tables"]["reminder_deliveries"]
     assert reminder["meeting_starts_at"] == "2027-04-14T09:00:00Z"
     del reminder["meeting_starts_at"]
+    del document["tables"]["boards"][0]["command"]
     document["version"] = 1
 
     import_board(target, json.dumps(document).encode())
-    again, _ = export_board(target, CSP, EXPORTED)
-    [restored] = json.loads(again.content)["tables"]["reminder_deliveries"]
+    again = json.loads(export_board(target, CSP, EXPORTED)[0].content)["tables"]
+    [restored] = again["reminder_deliveries"]
     assert restored["meeting_starts_at"] == "2027-04-14T09:00:00Z"
+    assert again["boards"][0]["command"] == "/board"
+
+
+def test_a_version_2_file_restores_its_boards_as_typing_board(
+    database: Database, target: Database
+) -> None:
+    """Version 2 did not record a board's slash command: the default's is the board's."""
+    csp_quarter(database)
+    document = json.loads(export_board(database, CSP, EXPORTED)[0].content)
+    del document["tables"]["boards"][0]["command"]
+    document["version"] = 2
+
+    import_board(target, json.dumps(document).encode())
+    with target.transaction() as session:
+        assert session.scalars(select(Board.command)).one() == "/board"
 
 
 def test_the_action_log_opens_in_a_spreadsheet(database: Database) -> None:
@@ -270,7 +286,7 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     broken = json.dumps(document).encode()
     document["tables"]["meetings"].append(document["tables"]["meetings"][0])
     twice = json.dumps(document).encode()
-    newer = exported.content.replace(b'"version": 2', b'"version": 3')
+    newer = exported.content.replace(b'"version": 3', b'"version": 4')
     old = json.loads(exported.content)
     old["version"] = 1
     old["tables"]["meetings"][0]["id"] = [1]
@@ -279,7 +295,7 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     for content, says in [
         (broken, "actions.item_id = 999999 names no row"),
         (twice, "Two rows of “meetings” have the same id"),
-        (newer, "this Board Bot reads versions 1 to 2"),
+        (newer, "this Board Bot reads versions 1 to 3"),
         (malformed_old, "row 1 of “meetings”, id: \\[1\\] is not a int"),
         (b"board,actions\n", "not JSON"),
     ]:
@@ -321,13 +337,13 @@ def test_boardbot_export_and_import_from_the_shell(
     assert f"cannot read {tmp_path / 'missing.json'}: No such file or directory" in err
 
 
-# What version 2 of the file holds. A schema change that alters this must bump
+# What version 3 of the file holds. A schema change that alters this must bump
 # VERSION (and teach import to read the versions before), or old backups stop restoring.
-VERSION_2 = {
+VERSION_3 = {
     "boards": (
         "id team_id channel_id name parent_id timezone reminders_enabled agenda_call_days "
         "draft_agenda_days eve_reminder_days reminder_hour last_meeting_number "
-        "last_action_number calendar_token created_at"
+        "last_action_number calendar_token command created_at"
     ),
     "people": "user_id name email updated_at",
     "members": "id board_id user_id role organisation",
@@ -354,5 +370,5 @@ VERSION_2 = {
 def test_every_table_is_exported_and_the_format_changes_only_with_its_version() -> None:
     exported = {table.name for table in export.TABLES}
     assert exported | export.NOT_BOARD_DATA == set(Base.metadata.tables)
-    assert VERSION == 2
-    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_2
+    assert VERSION == 3
+    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_3

@@ -20,4 +20,19 @@ def test_manifest_matches_slacks_schema_and_the_app() -> None:
     assert board["url"].endswith("/slack/events")
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "chat:write", "users:read", "users:read.email", "files:write"} <= scopes
+    # What the calls it makes need: posting (to public channels it has not joined too),
+    # looking back before posting a reminder again, opening DMs, names, uploads.
+    assert scopes >= {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "channels:history",
+        "channels:join",
+        "groups:history",
+        "im:history",
+        "im:write",
+        "users:read",
+        "files:write",
+    }
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True

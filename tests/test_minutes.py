@@ -22,6 +22,7 @@ from storage.database import Database
 from storage.models import AuditEntry, Board, Meeting
 from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp
 from tests.csp_quarter import (
+    DURING_THE_FIRST,
     DURING_THE_SECOND,
     NOTE_WITH_MARKUP,
     between_meetings,
@@ -285,6 +286,21 @@ def test_actions_minuted_after_the_meeting_ended_are_matters_arising_at_the_next
     assert "*A5* Bring A&amp;E data to the next meeting" in arising
     assert "*A6*" not in arising
     assert "*A6* Not from M1" in section_headed(reply["blocks"], "Action log")
+
+
+def test_an_update_posted_during_the_previous_meeting_is_in_the_next_minutes(
+    running_app: RunningApp,
+) -> None:
+    """On an action agreed there, it is in no earlier minutes: it is not lost."""
+    hold_first_meeting(running_app)
+    running_app.clock.fixed = DURING_THE_FIRST
+    running_app.command("ULARA", "action update A4 Referral pathway agreed in the room")
+    running_app.clock.fixed = DURING_THE_SECOND
+
+    reply = running_app.command("UCHAIR", "minutes")
+
+    arising = section_headed(reply["blocks"], "Matters arising")
+    assert "Thu 14 Jan 2027 Lara Stone: Referral pathway agreed in the room" in arising
 
 
 def test_minutes_slack_would_not_post_are_not_counted_as_published(

@@ -29,3 +29,20 @@ def test_the_console_walk_through_prints_what_the_readme_shows(tmp_path: Path) -
     result = run(["-m", "bot", "console"], env, tmp_path, "\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout == printed["output"]
+
+
+def test_every_setting_the_bot_reads_is_in_the_readme_and_dotenv_example() -> None:
+    """Each variable bot/config.py reads is in the README's table and in `.env.example`,
+    under a comment (SPEC §8)."""
+    root = README.parent
+    read = set(
+        re.findall(r'(?:environ\.get|_positive)\("([A-Z_]+)"', (root / "bot/config.py").read_text())
+    )
+    tabled = set(re.findall(r"^\| `([A-Z_]+)` \|", README.read_text(), re.M))
+    assert read >= {"SLACK_BOT_TOKEN", "DATABASE_URL", "PUBLIC_URL"}  # the pattern still finds them
+    assert read == tabled
+    example = (root / ".env.example").read_text().splitlines()
+    for name in read:
+        [at] = [i for i, text in enumerate(example) if text.startswith(f"{name}=")]
+        above = next(text for text in reversed(example[:at]) if not re.match(r"[A-Z_]+=", text))
+        assert above.startswith("# "), name  # its comment, or its group's

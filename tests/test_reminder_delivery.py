@@ -180,6 +180,19 @@ def test_a_server_error_leaves_the_reminder_for_the_next_pass(running_app: Runni
     assert len(running_app.slack.calls_to("chat.postMessage")) == 2  # the 500 and one success
 
 
+def test_a_failed_call_for_items_still_goes_before_the_draft_agenda(
+    running_app: RunningApp,
+) -> None:
+    """Both due at once (the bot was down): the draft waits for the call to get through."""
+    board(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=500)
+    first = reminders_run(running_app, "2027-01-07T09:00:00+00:00")
+    assert "1 reminder(s) posted" in first.stdout  # Paul's update request, a DM
+    reminders_run(running_app, "2027-01-07T09:01:00+00:00")
+    channel = [title.split(":")[0] for to, title in posts(running_app.slack) if to == "CBOARD"]
+    assert channel == ["Call for agenda items", "Call for agenda items", "Draft agenda"]
+
+
 def owner_dm(app: RunningApp) -> dict[str, Any]:
     """The owner's update request, as Slack would hold it."""
     reminders_run(app, "2027-01-07T09:00:00+00:00")
@@ -564,6 +577,8 @@ def test_parts_of_attempts_split_differently_are_not_mixed(slack: FakeSlack) -> 
             [("conversations.history", "not_in_channel"), ("conversations.join", "missing_scope")],
         ),
         ("CBOARD", [("conversations.history", "missing_scope")]),
+        # A Slack that does not take the metadata flag (include_all_metadata).
+        ("CBOARD", [("conversations.history", "invalid_arg_name")]),
         ("UPAUL", [("conversations.open", "unknown_method")]),
     ],
 )

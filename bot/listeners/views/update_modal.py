@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -68,8 +69,11 @@ def register(app: App, services: Services) -> None:
         values = view["state"]["values"]
         text = values[TEXT_BLOCK]["text"].get("value") or ""
         chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
-        invocation = services.invocation(
-            body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
+        invocation = replace(
+            services.invocation(
+                body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
+            ),
+            clicked=True,
         )
         outcome = dispatch.execute(
             invocation,
