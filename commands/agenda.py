@@ -9,7 +9,7 @@ from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting, held_since, not_cancelled
 from commands.proceedings import after_publication
-from commands.replies import Message, Outcome, Strong, line
+from commands.replies import Line, Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
@@ -62,9 +62,10 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     if meeting.starts_at <= ctx.now:
         _still_open(ctx, meeting)
     stored.lock_meeting(ctx.session, meeting.id)  # one item per position, however many add
+    last, allotted = queries.agenda_so_far(ctx.session, meeting.id)
     item = AgendaItem(
         meeting_id=meeting.id,
-        position=queries.last_agenda_position(ctx.session, meeting.id) + 1,
+        position=last + 1,
         title=title,
         presenter_id=presenter,
         minutes=minutes,
@@ -85,9 +86,19 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
                 ":",
             ),
             describe.item_line(item),
+            *_overrun(meeting, allotted + minutes if minutes else 0),
             footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
         )
     )
+
+
+def _overrun(meeting: Meeting, allotted: int) -> list[Line]:
+    """Said when the items' minutes come to more than the meeting lasts, so that the
+    agenda can be trimmed before it goes out."""
+    lasts = round((meeting.ends_at - meeting.starts_at).total_seconds() / 60)
+    if allotted <= lasts:
+        return []
+    return [line(f"The timed items now come to {allotted} min; M{meeting.number} lasts {lasts}.")]
 
 
 def agenda_remove(ctx: Context, args: str) -> Outcome:

@@ -8,7 +8,7 @@ from datetime import datetime
 from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
-from commands.replies import Mention, Message, Outcome, Section, Strong, line
+from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
 from storage.database import Database
@@ -170,9 +170,32 @@ def member_add(ctx: Context, args: str) -> Outcome:
                 f": {standing}",
                 f" (was {was})" if was and was != standing else None,
                 ".",
-            )
+            ),
+            *_co_chairs(ctx, member),
         )
     )
+
+
+def _co_chairs(ctx: Context, member: Member) -> list[Line]:
+    """Joint chairs are allowed, as some partnerships have them; but a chair made when
+    the chair was meant to be handed over would pass unnoticed, so it is said."""
+    if member.role != "chair":
+        return []
+    others = [
+        m.user_id
+        for m in queries.members(ctx.session, member.board_id)
+        if m.role == "chair" and m.user_id != member.user_id
+    ]
+    if not others:
+        return []
+    return [
+        line(
+            "The board now has joint chairs, with ",
+            *describe.mentions(others),
+            f". To hand the chair over instead, make the outgoing chair vice-chair or member: "
+            f"{ctx.command} member add @name member.",
+        )
+    ]
 
 
 def _standing(member: Member) -> str:

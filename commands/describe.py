@@ -143,6 +143,15 @@ def shortened(text: str, longest: int | None) -> str:
     return text[: cut if cut > 0 else longest].rstrip() + "…"
 
 
+def mentions(user_ids: Sequence[str]) -> Line:
+    """`@gill, @paul`."""
+    spans: list[Mention | str] = []
+    for index, user_id in enumerate(user_ids):
+        spans += [", "] if index else []
+        spans.append(Mention(user_id))
+    return tuple(spans)
+
+
 def in_words(items: Sequence[str]) -> str:
     """`A1, A2 and A3`."""
     return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)

@@ -9,7 +9,7 @@ from commands.context import Context
 from commands.dates import say_date
 from commands.errors import NotFound, UsageError
 from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since, not_cancelled
-from commands.replies import Line, Mention, Message, Outcome, Strong, line
+from commands.replies import Line, Message, Outcome, Strong, line
 from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
@@ -61,11 +61,17 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                 f" ({say_date(ctx.day_of(meeting.starts_at))}) as ",
                 ATTENDANCE_WORDS[status],
                 ": ",
-                *_mentions(people),
+                *describe.mentions(people),
                 ".",
             ),
             *(
-                line("No longer recorded as ", ATTENDANCE_WORDS[was], ": ", *_mentions(who), ".")
+                line(
+                    "No longer recorded as ",
+                    ATTENDANCE_WORDS[was],
+                    ": ",
+                    *describe.mentions(who),
+                    ".",
+                )
                 for was, who in switched.items()
             ),
             footnote=after_publication(ctx, meeting),
@@ -84,15 +90,6 @@ def _attended(ctx: Context, number_text: str, status: str) -> Meeting:
             f" is on {say_date(day)}: record who came on the day. Apologies may be sent ahead.",
         )
     return meeting
-
-
-def _mentions(user_ids: list[str]) -> Line:
-    """`@gill, @paul`."""
-    spans: list[Mention | str] = []
-    for index, user_id in enumerate(user_ids):
-        spans += [", "] if index else []
-        spans.append(Mention(user_id))
-    return tuple(spans)
 
 
 def note(ctx: Context, args: str) -> Outcome:

@@ -299,16 +299,15 @@ def agenda(session: Session, meeting_id: int) -> Sequence[AgendaItem]:
     ).all()
 
 
-def last_agenda_position(session: Session, meeting_id: int) -> int:
-    """The position of the meeting's last agenda item; 0 if it has none."""
-    return (
-        session.scalar(
-            select(func.coalesce(func.max(AgendaItem.position), 0)).where(
-                AgendaItem.meeting_id == meeting_id
-            )
+def agenda_so_far(session: Session, meeting_id: int) -> tuple[int, int]:
+    """The position of the meeting's last agenda item and the minutes its items are
+    given, together; (0, 0) with none."""
+    last, allotted = session.execute(
+        select(func.max(AgendaItem.position), func.sum(AgendaItem.minutes)).where(
+            AgendaItem.meeting_id == meeting_id
         )
-        or 0
-    )
+    ).one()
+    return last or 0, allotted or 0
 
 
 def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | None:

@@ -823,6 +823,28 @@ def test_a_mention_whose_label_has_a_space_names_the_owner(core: Core) -> None:
     assert added.startswith("Added A1 for @UPAUL: Share the data\nDue Thursday 7 January 2027.")
 
 
+def test_an_agenda_timed_beyond_the_meeting_says_so(core: Core) -> None:
+    board_set_up(core, "meeting add 14/01/2027 10:00 for 1h", "agenda add Priorities 40m")
+    within = core.command("UCHAIR", "agenda add SSNP report 20m", SET_UP)
+    assert within == "Added agenda item 2 to M1:\n2. SSNP report (20 min)"
+    beyond = core.command("UCHAIR", "agenda add Domestic abuse 15m", SET_UP)
+    assert beyond.endswith("(15 min)\nThe timed items now come to 75 min; M1 lasts 60.")
+    untimed = core.command("UCHAIR", "agenda add Any other business", SET_UP)
+    assert "come to" not in untimed
+
+
+def test_a_second_chair_makes_joint_chairs_and_says_so(core: Core) -> None:
+    board_set_up(core, "member add <@UPAUL> org Northamptonshire Police")
+    joint = core.command("UCHAIR", "member add <@UPAUL> chair", SET_UP)
+    assert joint == (
+        "Updated @UPAUL: Chair, Northamptonshire Police (was Member, Northamptonshire Police).\n"
+        "The board now has joint chairs, with @UCHAIR. To hand the chair over instead, make "
+        "the outgoing chair vice-chair or member: /board member add @name member."
+    )
+    handed_over = core.command("UPAUL", "member add <@UCHAIR> vice-chair", SET_UP)
+    assert handed_over == "Updated @UCHAIR: Vice-chair (was Chair)."
+
+
 def test_a_length_of_hours_and_minutes_needs_no_unit_after_the_minutes(core: Core) -> None:
     board_set_up(core)
     added = core.command("UCHAIR", "meeting add 14/01/2027 1pm for 1h30 : CSP Board", SET_UP)
