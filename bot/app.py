@@ -40,7 +40,12 @@ class Services:
     deliveries: Lane
 
     def invocation(
-        self, team_id: str, channel_id: str, user_id: str, text: str = "", command: str = "/board"
+        self,
+        team_id: str,
+        channel_id: str,
+        user_id: str,
+        text: str = "",
+        command: str | None = None,
     ) -> Invocation:
         """What someone did, as the core sees it: now, with this deployment's settings."""
         return self.settings.invocation(self.clock(), team_id, channel_id, user_id, text, command)

@@ -84,7 +84,7 @@ class Settings:
         channel_id: str,
         user_id: str,
         text: str = "",
-        command: str = "/board",
+        command: str | None = None,
     ) -> Invocation:
         """What someone did, as the core sees it, with this deployment's settings."""
         return Invocation(

@@ -26,6 +26,9 @@ CHANNEL = "CCONSOLE"
 MENTION = re.compile(r"(?<![<\w])@([A-Za-z](?:[\w.\-]*\w)?)")  # not a sentence's full stop
 SLACK_MENTION = re.compile(rf"<@(?P<id>{parsing.USER_ID})(?:\|(?P<name>[^>]*))?>")
 SLACK_ID = re.compile(r"[UW][0-9][A-Z0-9]+")  # a console name's id has a letter second
+# A name Slack would take for a slash command (at most 32 characters, the slash
+# included): the board remembers the one typed.
+COMMAND_NAME = re.compile(r"/[\w.-]{1,31}")
 AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>[A-Za-z][\w.\-]*))")
 DEFAULT_USER = "me"
 
@@ -111,9 +114,9 @@ class Console:
                 )
                 return f"(now acting as @{self.directory.name_of(self.user)})"
             return "Usage: /as <name>, e.g. /as gill"
-        if not text.startswith("/"):
-            return "Type a slash command such as /board help, or /as <name> to switch user."
         command, _, rest = text.partition(" ")
+        if not COMMAND_NAME.fullmatch(command):
+            return "Type a slash command such as /board help, or /as <name> to switch user."
         for mention in SLACK_MENTION.finditer(rest):
             self.directory.mentioned(mention["id"], mention["name"])
         rest = MENTION.sub(lambda m: f"<@{self.directory.remember(m[1])}>", rest)

@@ -112,7 +112,6 @@ NOT_PERMITTED = frozenset(
         "method_not_supported_for_channel_type",
         "restricted_action",
         "invalid_arg_name",
-        "invalid_arguments",
     }
 )
 

@@ -68,15 +68,13 @@ class Invocation:
     user_id: str
     text: str
     now: datetime
-    command: str = DEFAULT_COMMAND
+    command: str | None = None  # the slash command typed; None for a button or form
     default_timezone: str = "Europe/London"
     public_url: str = "http://localhost:3000"  # base of links the app serves (calendar feed)
     in_direct_message: bool = False  # typed in a DM, where no board can meet
     # Users the text names only by a mention written out as text (`<@U…>` typed, which
     # Slack sends escaped), never picked from Slack's list: not a mention of them.
     typed_mentions: frozenset[str] = frozenset()
-    # A button or form rather than a typed command: the command to name is the board's.
-    clicked: bool = False
 
 
 @dataclass
@@ -108,9 +106,9 @@ class Context:
     @property
     def command(self) -> str:
         """The slash command to tell the caller to type: the one typed, or the board's."""
-        if self.invocation.clicked and self.board is not None:
-            return self.board.command
-        return self.invocation.command
+        if self.invocation.command:
+            return self.invocation.command
+        return self.board.command if self.board else DEFAULT_COMMAND
 
     @property
     def today(self) -> date:
@@ -133,7 +131,9 @@ class Context:
             where = (
                 f"This channel has no board yet. Set one up with {self.command} setup <board name>."
             )
-        names = queries.board_names_of(self.session, self.invocation.team_id, self.caller)
+        names = [
+            b.name for b in queries.boards_of(self.session, self.invocation.team_id, self.caller)
+        ]
         channels = "its channel" if len(names) == 1 else "their channels"
         yours = f" You are on {describe.in_words(names)}: use {channels}." if names else ""
         if names and self.invocation.in_direct_message:

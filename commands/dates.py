@@ -82,7 +82,7 @@ PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
-    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|today\b|tomorrow\b|yesterday\b|next\s|in\s"
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|(?:today|tomorrow|yesterday)\b(?!['’])|next\s|in\s"
     rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )
@@ -258,8 +258,9 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def parse_time(text: str) -> time:
-    """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`; not `2.30`, which could be either."""
+def parse_time(text: str, after: time | None = None) -> time:
+    """Read `10:00`, `10am`, `2.30pm`, `14:30`, `noon`; not `2.30`, which could be either,
+    unless it ends a meeting that starts `after` its morning reading (`10am-4.30`)."""
     said = " ".join(text.split()).rstrip(".")  # `2.30 p.m.` still reads without its last dot
     if said.lower() in NOON:
         return time(12, 0)
@@ -279,6 +280,8 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise UsageError(f"“{text}” is not a time of day.")
     if not ampm and len(match["hour"]) == 1 and hour in DOUBTFUL_HOURS:
+        if after is not None and time(hour, minute) <= after:
+            return time(hour + 12, minute)
         clock = f"{hour}{said[1]}{minute:02d}"
         raise UsageError(
             f"“{text}” could be morning or afternoon. Write {clock}pm or {hour + 12}:{minute:02d}."

@@ -14,19 +14,21 @@ from commands.replies import Code, Message, Outcome, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
+from storage.models import DEFAULT_COMMAND
 
 log = logging.getLogger(__name__)
 
 
 def run(invocation: Invocation, database: Database, directory: Directory) -> Outcome:
     """The outcome of a command; a refused command changes nothing and says why."""
-    invocation = replace(invocation, text=parsing.printable(invocation.text))
+    command = invocation.command or DEFAULT_COMMAND
+    invocation = replace(invocation, text=parsing.printable(invocation.text), command=command)
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None:
-        return _refusal(_unknown(invocation))
+        return _refusal(_unknown(command, invocation.text))
     if args.strip() and not sub.arguments:
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
-        error.usage = _usages(invocation.command, family(sub.words[0]))
+        error.usage = _usages(command, family(sub.words[0]))
         return _refusal(error)
     if sub.looks_up is not None:
         directory = LookedUp.ahead(directory, sub.looks_up(invocation, args))
@@ -36,7 +38,7 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         directory,
         sub.access,
         lambda ctx: sub.run(ctx, args),
-        usage=sub.usage(invocation.command),
+        usage=sub.usage(command),
     )
 
 
@@ -67,8 +69,9 @@ def execute(
             )
             if board_id is not None and ctx.board is None:
                 raise NotFound("That board no longer exists.")
-            if ctx.board and not invocation.clicked and ctx.board.command != invocation.command:
-                ctx.board.command = invocation.command  # installed under another name
+            typed = invocation.command
+            if ctx.board and typed and ctx.board.command != typed:  # installed under another name
+                ctx.change(ctx.board, "board.command", f"board {ctx.board.id}", command=typed)
             if access is not Access.ANYONE:
                 _check_access(access, ctx)
             return work(ctx)
@@ -91,24 +94,36 @@ def _check_access(access: Access, ctx: Context) -> None:
         ctx.require_officer("do that")
 
 
-def _unknown(invocation: Invocation) -> UsageError:
-    command = invocation.command
-    first, *more = invocation.text.split()
-    related = family(first) or family(first.removesuffix("s"))
+def _unknown(command: str, text: str) -> UsageError:
+    typed = text.split()
+    first = typed[0].lower()
+    if not family(first) and family(first.removesuffix("s")):
+        first = first.removesuffix("s")  # `agendas`
+    related = family(first)
     if not related:
-        near = difflib.get_close_matches(first.lower(), {sub.words[0] for sub in LISTED}, n=1)
+        near = difflib.get_close_matches(first, {sub.words[0] for sub in LISTED}, n=1)
         if near:
-            error = UsageError(f"I don't know “{first}”. Did you mean “{command} {near[0]}”?")
+            error = UsageError(f"I don't know “{typed[0]}”. Did you mean “{command} {near[0]}”?")
             error.usage = _usages(command, family(near[0]))
             return error
         words = list(dict.fromkeys(sub.words[0] for sub in LISTED))
-        error = UsageError(f"I don't know “{first}”. The commands are {describe.in_words(words)}.")
+        listed = describe.in_words(words)
+        error = UsageError(f"I don't know “{typed[0]}”. The commands are {listed}.")
         error.usage = _usages(command, family("help"))
         return error
-    if more:
-        error = UsageError(f"I don't know “{command} {first} {more[0]}”.")
+    # A slip in the second word (`action updte`): the nearest of the family's.
+    guess = first if first != typed[0].lower() else None
+    seconds = {sub.words[1] for sub in related if len(sub.words) > 1}
+    if len(typed) > 1 and (near := difflib.get_close_matches(typed[1].lower(), seconds, n=1)):
+        guess = f"{first} {near[0]}"
+        related = [sub for sub in related if sub.words[1:2] == (near[0],)]
+    shown = " ".join(typed[:2])
+    if guess:
+        error = UsageError(f"I don't know “{command} {shown}”. Did you mean “{command} {guess}”?")
+    elif len(typed) > 1:
+        error = UsageError(f"I don't know “{command} {shown}”.")
     else:
-        error = UsageError(f"“{command} {first}” is incomplete.")
+        error = UsageError(f"“{command} {typed[0]}” is incomplete.")
     error.usage = _usages(command, related)
     return error
 

@@ -39,11 +39,12 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
                 today = now.astimezone(ZoneInfo(board.timezone)).date()
                 sections.append(Section((), heading=board.name))
                 sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
+            # A board's own name for the command: it may be installed under another.
+            boards = list(by_board) or queries.boards_of(session, team_id, user_id)
     except StorageUnavailable:
         log.warning("database unavailable for the Home tab", exc_info=True)
         return Message(title=TITLE, sections=(Section((line(str(Unavailable())),)),))
-    # Boards installed under another name say theirs: the first board's, as it is shown.
-    command = next((board.command for board in by_board), DEFAULT_COMMAND)
+    command = boards[0].command if boards else DEFAULT_COMMAND
     if len(owned) > MOST_SHOWN:
         more = len(owned) - MOST_SHOWN
         sections.append(

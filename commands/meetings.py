@@ -61,10 +61,12 @@ def held_since(ctx: Context) -> datetime:
 
 
 def _refuse_long_ago(ctx: Context, starts_at: datetime) -> None:
+    """A meeting is entered, or moved, to no earlier than a week ago (SPEC §3): one just
+    held can still be minuted; earlier is an error."""
     if starts_at < held_since(ctx):
         raise UsageError(
-            f"{dates.say_datetime(starts_at, ctx.zone)} is more than {JUST_HELD_DAYS} days ago. "
-            "Meetings can be entered up to a week after they were held."
+            f"{dates.say_datetime(starts_at, ctx.zone)} is more than {JUST_HELD_DAYS} days ago: "
+            "a meeting can be entered, or moved, up to a week after it was held."
         )
 
 
@@ -176,7 +178,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     if ends:
         if "for" in options:
             raise UsageError("Give the end time or the length (for 2h), not both.")
-        length = _until(when.clock, dates.parse_time(ends["end"]))
+        length = _until(when.clock, dates.parse_time(ends["end"], after=when.clock))
     _refuse_long_ago(ctx, when.starts_at)
     first_day = ctx.day_of(when.starts_at)
     series = uuid.uuid4().hex if count > 1 else None

@@ -81,6 +81,12 @@ class ActionEntry:
         return f"{self.status} {say_short_date(self.closed_on)}" if self.closed_on else self.status
 
     @property
+    def silent(self) -> bool:
+        """Still open with no update since the previous meeting, which the minutes say: the
+        board will ask why. Of one closed since, its state says enough."""
+        return self.status == "open" and not self.updates
+
+    @property
     def state_is_news(self) -> bool:
         """Whether the state is worth saying beside the action: overdue, or closed."""
         return self.overdue or self.status != "open"
@@ -159,9 +165,10 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
 
     Matters arising are chosen by `storage.minutes.meeting_record`. Under each,
     the minutes show the updates posted since the previous meeting began: one
-    posted during it, on an action agreed there, is in no earlier minutes.
-    There is no upper bound: the status shown is the status now (SPEC §6), so
-    the updates run to now as well, including any posted during this meeting.
+    posted during it is in no earlier minutes if the action was agreed there, or
+    if that meeting was the board's first. There is no upper bound: the status
+    shown is the status now (SPEC §6), so the updates run to now as well,
+    including any posted during this meeting.
     """
     zone = ZoneInfo(board.timezone)
     today = now.astimezone(zone).date()
@@ -311,7 +318,9 @@ def _matters_arising(minutes: Minutes) -> tuple[Line, ...]:
                 update.text,
             )
             for update in entry.updates
-        ] or [line(f"    • No update since {minutes.previous.ref}.")]
+        ]
+        if entry.silent:
+            lines.append(line(f"    • No update since {minutes.previous.ref}."))
     return tuple(lines) or (
         line(f"None: no actions were outstanding from {minutes.previous.ref}."),
     )

@@ -146,7 +146,7 @@ def _matters_arising(writer: Writer, minutes: Minutes) -> None:
             writer.bullet(
                 _text(f"{say_short_date(update.posted_on)} {update.author}: {rag}{update.text}"),
             )
-        if not entry.updates:
+        if entry.silent:
             writer.bullet(f"No update since {minutes.previous.ref}.")
 
 

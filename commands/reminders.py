@@ -234,7 +234,7 @@ def run_pass(
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
-    held_back: set[tuple[str, int, str]] = set()  # series whose earlier reminder failed
+    held_back: set[tuple[str, int, str]] = set()  # series with an earlier reminder unsent
     for reminder in due_reminders(database, now, board_at):
         if reminder.series in held_back:
             continue
@@ -247,7 +247,8 @@ def run_pass(
             claim_timeout,
             meeting_starts_at=reminder.meeting_starts_at,
         )
-        if not attempt:
+        if not attempt:  # waiting to be tried again, or another pass has it
+            held_back.add(reminder.series)
             continue
         try:
             sent = outbox.send(

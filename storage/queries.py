@@ -90,16 +90,14 @@ def sub_group_names(session: Session, board_id: int) -> list[str]:
     )
 
 
-def board_names_of(session: Session, team_id: str, user_id: str) -> list[str]:
-    """The names of the workspace's boards the user is on, as they were set up."""
-    return list(
-        session.scalars(
-            select(Board.name)
-            .join(Member, Member.board_id == Board.id)
-            .where(Board.team_id == team_id, Member.user_id == user_id)
-            .order_by(Board.id)
-        )
-    )
+def boards_of(session: Session, team_id: str, user_id: str) -> Sequence[Board]:
+    """The workspace's boards the user is on, as they were set up."""
+    return session.scalars(
+        select(Board)
+        .join(Member, Member.board_id == Board.id)
+        .where(Board.team_id == team_id, Member.user_id == user_id)
+        .order_by(Board.id)
+    ).all()
 
 
 def membership(session: Session, board_id: int, user_id: str) -> Member | None:

@@ -569,7 +569,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 99999999999h", "at most 24 hours"),
         ("UCHAIR", "meeting add 14/01/2027 10", "“10” is ambiguous as a time"),
         ("UCHAIR", "meeting add 14/01/2027 2.30", "afternoon. Write 2.30pm or 14:30."),
-        ("UCHAIR", "meeting add 14/01/2027 10:00 to 4:00", "afternoon. Write 4:00pm or 16:00."),
+        ("UCHAIR", "meeting add 14/01/2027 3:00 to 4:00", "afternoon. Write 3:00pm or 15:00."),
         ("UCHAIR", "action add <@UGILL> Report by yesterday", "due date, Monday 30 November 2026,"),
         ("UCHAIR", "meeting add 14 Jan 2027", "Give the time too, e.g. 14 Jan 2027 10:00."),
         ("UCHAIR", "meeting add 7 Jan 10", "“10” is ambiguous as a time"),
@@ -603,6 +603,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 at", "Say where, e.g. at Swanspool House"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
         ("UCHAIR", "minuets", "Did you mean “/board minutes”?"),
+        ("UCHAIR", "action updte A1 amber Fine", "Did you mean “/board action update”?"),
+        ("UCHAIR", "agendas", "I don't know “/board agendas”. Did you mean “/board agenda”?"),
         ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
         ("UCHAIR", "action add <@UGILL> Review CCTV by 14 Jan by area", "“14 Jan by area”"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
@@ -833,6 +835,13 @@ def test_an_agenda_timed_beyond_the_meeting_says_so(core: Core) -> None:
     assert "come to" not in untimed
 
 
+def test_a_day_said_as_a_possessive_is_part_of_the_description(core: Core) -> None:
+    board_set_up(core, "member add <@UPAUL>")
+    for day in ("yesterday's caller", "today's briefing", "tomorrow’s patrol"):
+        reply = core.command("UCHAIR", f"action add <@UPAUL> Answer what was said by {day}", SET_UP)
+        assert f"Answer what was said by {day}\nNo due date." in reply
+
+
 def test_a_second_chair_makes_joint_chairs_and_says_so(core: Core) -> None:
     board_set_up(core, "member add <@UPAUL> org Northamptonshire Police")
     joint = core.command("UCHAIR", "member add <@UPAUL> chair", SET_UP)
@@ -849,6 +858,12 @@ def test_a_length_of_hours_and_minutes_needs_no_unit_after_the_minutes(core: Cor
     board_set_up(core)
     added = core.command("UCHAIR", "meeting add 14/01/2027 1pm for 1h30 : CSP Board", SET_UP)
     assert "Thursday 14 January 2027, 13:00–14:30" in added
+
+
+def test_an_end_time_that_could_only_be_the_afternoon_is_read_so(core: Core) -> None:
+    board_set_up(core)
+    added = core.command("UCHAIR", "meeting add 14/01/2027 10am-4.30 : CSP Board", SET_UP)
+    assert "Thursday 14 January 2027, 10:00–16:30" in added
 
 
 def test_a_meeting_just_held_is_moved_to_when_it_was_held(core: Core) -> None:
@@ -1256,7 +1271,9 @@ def test_an_app_installed_under_another_command_name_says_that_name(
     assert [s.count("/csp ") for s in said] == [1, 0, 1]  # the call, the draft, Paul's DM
     tab = home(running_app.database, TEAM, "UPAUL", BEFORE_THE_QUARTER).plain_text()
     assert "Type /csp help in a board's channel" in tab
-    assert "/board" not in "".join(said) + tab
+    owns_nothing = home(running_app.database, TEAM, "UCHAIR", BEFORE_THE_QUARTER).plain_text()
+    assert "You have no open actions on any board." in owns_nothing
+    assert "/board" not in "".join(said) + tab + owns_nothing
 
 
 def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(

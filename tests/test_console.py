@@ -260,3 +260,12 @@ def test_the_settings_come_from_a_dotenv_file_that_the_environment_overrides(
     assert "Times are Europe/Dublin." in mine.stdout
     assert "https://board.example.gov.uk/calendar/" in mine.stdout
     assert (tmp_path / "from-env.db").exists()
+
+
+def test_a_line_that_is_no_slash_command_says_how_to_type_one(tmp_path: Path) -> None:
+    """Nor is a name longer than Slack allows taken as the board's command."""
+    typed = "/board setup CSP Board\nhelp\n/" + "x" * 40 + " help\n/board reminders\n"
+    result = run_console(f"sqlite:///{tmp_path / 'board.db'}", typed, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Type a slash command such as /board help") == 2
+    assert "Change with /board reminders on|off" in result.stdout

@@ -532,6 +532,21 @@ def test_the_action_log_keeps_the_last_rag_given_when_a_later_update_gives_none(
     assert "A1" in log and "[RED]" in log
 
 
+def test_matters_arising_say_no_update_only_of_actions_still_open(core: Core) -> None:
+    """Of an action closed since, its state says enough; of one open, the silence is news."""
+    before = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    core.command("UCHAIR", "setup Wellingborough CSP Board", before)
+    core.command("UCHAIR", "member add <@UPAUL>", before)
+    core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board", before)
+    core.command("UCHAIR", "action add <@UPAUL> Share hotspot data", before)
+    core.command("UCHAIR", "action add <@UPAUL> Map ASB hotspots", before)
+    core.command("UPAUL", "action done A2", datetime(2027, 2, 1, 9, 0, tzinfo=UTC))
+    minutes = core.command("UCHAIR", "minutes M2", datetime(2027, 4, 14, 10, 30, tzinfo=UTC))
+    arising = minutes[minutes.index("Matters arising") : minutes.index("Action log")]
+    assert "A1 Share hotspot data — upaul · open\n    • No update since M1." in arising
+    assert arising.count("No update") == 1
+
+
 def test_minutes_slack_may_have_posted_are_not_withdrawn(running_app: RunningApp) -> None:
     """A server error may come after Slack posted: the publication stands."""
     hold_first_meeting(running_app)

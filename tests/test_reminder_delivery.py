@@ -23,7 +23,7 @@ from bot.app import web_client
 from bot.config import Settings
 from bot.listeners.apology import SORRY
 from bot.scheduler import METADATA_EVENT, SlackOutbox
-from commands.reminders import DeliveryFailed, Sent
+from commands.reminders import DeliveryFailed, Sent, run_pass
 from commands.replies import Message, Section, line
 from storage.models import Action, ActionUpdate, Board, Person, ReminderDelivery
 from tests.conftest import TEAM, RunningApp
@@ -191,6 +191,25 @@ def test_a_failed_call_for_items_still_goes_before_the_draft_agenda(
     reminders_run(running_app, "2027-01-07T09:01:00+00:00")
     channel = [title.split(":")[0] for to, title in posts(running_app.slack) if to == "CBOARD"]
     assert channel == ["Call for agenda items", "Call for agenda items", "Draft agenda"]
+
+
+def test_a_call_for_items_waiting_to_be_tried_again_still_holds_the_draft_back(
+    running_app: RunningApp,
+) -> None:
+    """Failed twice, the call waits minutes before its next try: so does the draft."""
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
+    running_app.slack.wait_for("chat.postMessage", 2)
+    running_app.slack.reset()
+    running_app.slack.fail_next("chat.postMessage", status=500, times=2)
+    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=running_app.slack.api_url))
+    first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
+    for minutes in (0, 1, 2, 8):  # the third pass falls in the call's wait
+        now = first + timedelta(minutes=minutes)
+        run_pass(running_app.database, now, outbox, clock=lambda now=now: now)
+    channel = [title.split(":")[0] for _, title in posts(running_app.slack)]
+    assert channel == ["Call for agenda items"] * 3 + ["Draft agenda"]
 
 
 def owner_dm(app: RunningApp) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -60,13 +59,10 @@ def register(app: App, services: Services) -> None:
             board_id, number = follow_up.parse_reference(action.get("value", ""))
         except BoardError as error:
             return Outcome(reply=Message.of(line(str(error))), refused=True)
-        invocation = replace(
-            services.invocation(
-                body.get("team", {}).get("id", ""),
-                body.get("channel", {}).get("id", ""),
-                body["user"]["id"],
-            ),
-            clicked=True,
+        invocation = services.invocation(
+            body.get("team", {}).get("id", ""),
+            body.get("channel", {}).get("id", ""),
+            body["user"]["id"],
         )
         return dispatch.execute(
             invocation,

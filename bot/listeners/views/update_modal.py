@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -69,11 +68,8 @@ def register(app: App, services: Services) -> None:
         values = view["state"]["values"]
         text = values[TEXT_BLOCK]["text"].get("value") or ""
         chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
-        invocation = replace(
-            services.invocation(
-                body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
-            ),
-            clicked=True,
+        invocation = services.invocation(
+            body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
         )
         outcome = dispatch.execute(
             invocation,
