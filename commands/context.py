@@ -163,7 +163,9 @@ class Context:
         """Members may change their own actions; officers any."""
         if self.is_officer or (self.member is not None and owner_id == self.caller):
             return
-        raise NotAllowed(f"Only the action's owner or a board officer can {what}.")
+        raise NotAllowed(
+            "Only the action's owner, ", Mention(owner_id), f", or a board officer can {what}."
+        )
 
     def picked(self, user_id: str) -> str:
         """A user named in the command, unless only by a mention typed out as text."""

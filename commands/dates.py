@@ -230,6 +230,11 @@ def _from_parts(words: str, match: re.Match[str], today: date) -> date:
     else:  # the next such date: within four years, for 29 February
         candidates = [today.year + ahead for ahead in range(5)]
     found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
+    if not found and 1 <= month_number <= 12 and 1 <= day <= 31:  # `31/6`, `29/2/2027`
+        month_said = f"{date(candidates[0], month_number, 1):%B}"
+        month_said += f" {candidates[0]}" if parts["year"] else ""
+        days = max(_last_day(year, month_number).day for year in candidates)
+        raise UsageError(f"“{words}” is not a date: {month_said} has {days} days.")
     if not found:
         raise UsageError(
             f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."

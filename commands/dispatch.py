@@ -76,7 +76,8 @@ def execute(
                 _check_access(access, ctx)
             return work(ctx)
     except BoardError as error:
-        error.usage = error.usage or usage
+        if not isinstance(error, NotAllowed):
+            error.usage = error.usage or usage
         return _refusal(error)
     except StorageUnavailable:
         log.warning("database unavailable for %r", invocation.text, exc_info=True)

@@ -10,7 +10,7 @@ class BoardError(Exception):
 
     The message is spans, so it can name people with real mentions. `usage` is
     filled in by the dispatcher with the subcommand's usage line, so every
-    refusal also shows how to type the command correctly.
+    refusal of what was typed also shows how to type it correctly.
     """
 
     def __init__(self, *message: Span, usage: str | None = None) -> None:
@@ -28,7 +28,7 @@ class NotFound(BoardError):
 
 
 class NotAllowed(BoardError):
-    """The caller's role on the board does not allow this."""
+    """The caller's role on the board does not allow this: typed right, so no usage."""
 
 
 class Unavailable(BoardError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -186,7 +187,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         dates.typed_time_to_utc(dates.add_months(first_day, 3 * index), when.clock, ctx.zone)
         for index in range(count)
     ]
-    clashes = queries.meetings_starting(ctx.session, board.id, starts)
+    clashes = queries.meetings_overlapping(ctx.session, board.id, [(s, s + length) for s in starts])
     created: list[Meeting] = []
     for starts_at in starts:
         meeting = Meeting(
@@ -220,19 +221,27 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         else:
             footnote = f"Add its {agenda}"
     heading = f"Meeting {done}" if count == 1 else f"{count} quarterly meetings {done}"
-    # Most likely typed twice: say so, so that one can be cancelled.
-    same_time = Section(
-        tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
-        heading=f"Already at that time (cancel one with {ctx.command} meeting cancel)",
-    )
     return Outcome(
         reply=Message(
             title=heading,
-            sections=(Section(lines), *([same_time] if clashes else [])),
+            sections=(Section(lines), *_already_then(ctx, clashes)),
             footnote=footnote,
         ),
         announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),
     )
+
+
+def _already_then(ctx: Context, clashes: Sequence[Meeting]) -> list[Section]:
+    """The board's other meetings at the same time, most likely typed twice: said, so
+    that one can be cancelled."""
+    if not clashes:
+        return []
+    return [
+        Section(
+            tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
+            heading=f"Already at that time (cancel one with {ctx.command} meeting cancel)",
+        )
+    ]
 
 
 def meetings(ctx: Context, args: str) -> Outcome:
@@ -275,11 +284,21 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     if when.starts_at == meeting.starts_at:
         raise UsageError(Strong(f"M{meeting.number}"), " is already at that time.")
     was = f" (was {describe.say_hours(meeting, ctx.zone)})"
-    length = meeting.ends_at - meeting.starts_at
-    _revise(ctx, meeting, "meeting.move", starts_at=when.starts_at, ends_at=when.starts_at + length)
+    ends_at = when.starts_at + (meeting.ends_at - meeting.starts_at)
+    clashes = [
+        m
+        for m in queries.meetings_overlapping(
+            ctx.session, meeting.board_id, [(when.starts_at, ends_at)]
+        )
+        if m.id != meeting.id
+    ]
+    _revise(ctx, meeting, "meeting.move", starts_at=when.starts_at, ends_at=ends_at)
     moved = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
-        reply=Message.of(line("Moved ", *moved, was), title="Meeting moved"),
+        reply=Message(
+            title="Meeting moved",
+            sections=(Section((line("Moved ", *moved, was),)), *_already_then(ctx, clashes)),
+        ),
         announcement=Message.of(line("Meeting moved: ", *moved, was)),
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -203,16 +203,16 @@ _MEETING_NUMBERED = (
 )
 
 
-def meetings_starting(
-    session: Session, board_id: int, starts: Iterable[datetime]
+def meetings_overlapping(
+    session: Session, board_id: int, spans: Iterable[tuple[datetime, datetime]]
 ) -> Sequence[Meeting]:
-    """The board's meetings, but cancelled ones, that start at one of these instants."""
+    """The board's meetings, but cancelled ones, that overlap one of these (start, end)."""
     return session.scalars(
         select(Meeting)
         .where(
             Meeting.board_id == board_id,
             Meeting.status != "cancelled",
-            Meeting.starts_at.in_(list(starts)),
+            or_(*(and_(Meeting.starts_at < end, Meeting.ends_at > start) for start, end in spans)),
         )
         .order_by(Meeting.starts_at, Meeting.number)
     ).all()

@@ -285,7 +285,7 @@ def test_someone_else_clicking_is_refused_only_to_them(running_app: RunningApp) 
     assert click(running_app, "USAM", "action_mark_done", message) == 200
     [refusal] = running_app.slack.wait_for("response_url")
     assert refusal.params["response_type"] == "ephemeral"
-    assert "Only the action's owner or a board officer" in refusal.params["text"]
+    assert "Only the action's owner, <@UPAUL>, or a board officer" in refusal.params["text"]
     with running_app.database.transaction() as session:
         assert session.scalars(select(Action.status)).one() == "open"
     assert running_app.slack.calls_to("chat.update") == []
