@@ -9,7 +9,7 @@ from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting, held_since, not_cancelled
 from commands.proceedings import after_publication
-from commands.replies import Line, Message, Outcome, Strong, line
+from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
@@ -141,6 +141,58 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
                 Strong(f"M{meeting.number}"),
                 ". Later items have moved up.",
             ),
+            footnote=after_publication(ctx, meeting),
+        )
+    )
+
+
+# `6 to 1`, `6 1`, `item 6 to 1 M2`: the item, where it goes, and the meeting if not the next.
+MOVE = re.compile(
+    r"^(?:item\s+)?(?P<item>\S+)\s+(?:to\s+)?(?P<to>\S+)(?:\s+(?:on\s+|of\s+)?(?P<meeting>\S+))?$",
+    re.I,
+)
+
+
+def agenda_move(ctx: Context, args: str) -> Outcome:
+    """`<item#> [to] <position> [<M#>]`: put an item elsewhere on the next meeting's
+    agenda, or M#'s; the items between move along, as items come in the order partners
+    send them rather than the order the chair takes them."""
+    match = MOVE.match(args.strip())
+    if not match:
+        raise UsageError("Give the item number and where it goes, e.g. agenda move 6 to 1.")
+    position, to = parsing.item_number(match["item"]), parsing.item_number(match["to"])
+    meeting = (
+        not_cancelled(find_meeting(ctx, match["meeting"]))
+        if match["meeting"]
+        else _next_meeting(ctx, f"agenda move {position} to {to} {{meeting}}")
+    )
+    stored.lock_meeting(ctx.session, meeting.id)
+    items = list(queries.agenda(ctx.session, meeting.id))
+    moving = next((item for item in items if item.position == position), None)
+    if moving is None:
+        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
+    if to > len(items):
+        raise UsageError(
+            f"M{meeting.number}'s agenda has {len(items)} items: give 1 to {len(items)}."
+        )
+    if to == position:
+        raise UsageError(Strong(f"Agenda item {position}"), " is already there.")
+    items.remove(moving)
+    items.insert(to - 1, moving)
+    for number, item in enumerate(items, start=1):
+        item.position = number
+    ctx.session.flush()
+    ctx.audit(
+        "agenda.move",
+        f"M{meeting.number} item {position}",
+        {"position": position, "title": moving.title},
+        {"position": to, "title": moving.title},
+    )
+    _agenda_changed(ctx, meeting)
+    return Outcome(
+        reply=Message(
+            title=f"M{meeting.number}: agenda reordered",
+            sections=(Section(tuple(describe.item_line(item) for item in items)),),
             footnote=after_publication(ctx, meeting),
         )
     )

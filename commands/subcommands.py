@@ -244,6 +244,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("agenda remove 2",),
     ),
     Subcommand(
+        ("agenda", "move"),
+        "<item#> [to] <position> [<M#>]",
+        "put an agenda item elsewhere on the agenda",
+        OFFICER,
+        agenda.agenda_move,
+        ("agenda move 6 to 1",),
+    ),
+    Subcommand(
         ("action", "add"),
         "<@owner> <description> [by <date>] [item <item#>]",
         "record an action",

@@ -836,6 +836,35 @@ def test_a_mention_whose_label_has_a_space_names_the_owner(core: Core) -> None:
     assert added.startswith("Added A1 for @UPAUL: Share the data\nDue Thursday 7 January 2027.")
 
 
+def test_an_item_is_put_elsewhere_on_the_agenda_and_the_rest_move_along(core: Core) -> None:
+    board_set_up(
+        core,
+        "member add <@UPAUL>",
+        "meeting add 14/01/2027 10:00",
+        "agenda add SSNP report",
+        "agenda add Domestic abuse",
+        "agenda add Apologies and minutes",
+    )
+    moved = core.command("UCHAIR", "agenda move 3 to 1", SET_UP)
+    assert moved == (
+        "M1: agenda reordered\n1. Apologies and minutes\n2. SSNP report\n3. Domestic abuse"
+    )
+    assert core.command("UCHAIR", "agenda move item 1 3 M1", SET_UP).endswith(
+        "1. SSNP report\n2. Domestic abuse\n3. Apologies and minutes"
+    )
+    before = dump(core.database)
+    for typed, refusal in [
+        ("agenda move 3 to 3", "Agenda item 3 is already there."),
+        ("agenda move 4 to 1", "M1 has no agenda item 4."),
+        ("agenda move 1 to 9", "M1's agenda has 3 items: give 1 to 3."),
+        ("agenda move 1", "Give the item number and where it goes, e.g. agenda move 6 to 1."),
+        ("agenda move 1 to 2 M7", "There is no meeting M7 on this board."),
+    ]:
+        assert core.command("UCHAIR", typed, SET_UP).startswith(refusal), typed
+    assert core.command("UPAUL", "agenda move 1 to 2", SET_UP).startswith("Only the chair")
+    assert dump(core.database) == before
+
+
 def test_an_agenda_timed_beyond_the_meeting_says_so(core: Core) -> None:
     board_set_up(core, "meeting add 14/01/2027 10:00 for 1h", "agenda add Priorities 40m")
     within = core.command("UCHAIR", "agenda add SSNP report 20m", SET_UP)
