@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.replies import Message, Outcome, Section, Strong, line
+from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
@@ -319,22 +319,52 @@ def _may_move_held(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
         )
 
 
+# `M5-M8`, `M5-8`: several meetings, such as a series typed twice.
+MEETING_RANGE = re.compile(r"^M(\d{1,9})[-–]M?(\d{1,9})$", re.I)
+
+
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
-    """A meeting not yet held; or one that has started (entered by mistake, say) while
-    nothing is minuted at it."""
-    meeting = _not_cancelled(ctx, args)
-    if meeting.starts_at <= ctx.now and stored.has_record(ctx.session, meeting):
-        raise UsageError(
-            Strong(f"M{meeting.number}"),
-            " has started and its record (attendance, notes, decisions, actions or minutes) "
-            "stands, so it cannot be cancelled.",
+    """`<M#> [<M#> …]` (or `M5-M8`): meetings not yet held; or one that has started
+    (entered by mistake, say) while nothing is minuted at it. All of them, or none."""
+    numbers = _meeting_numbers(args)
+    cancelled: list[Line] = []
+    for number in numbers:
+        meeting = _not_cancelled(ctx, f"M{number}")
+        if meeting.starts_at <= ctx.now and stored.has_record(ctx.session, meeting):
+            raise UsageError(
+                Strong(f"M{meeting.number}"),
+                " has started and its record (attendance, notes, decisions, actions or minutes) "
+                "stands, so it cannot be cancelled.",
+            )
+        # As it was: "Cancelled" says the rest.
+        cancelled.append(describe.meeting_line(meeting, ctx.zone))
+        _revise(ctx, meeting, "meeting.cancel", status="cancelled")
+    if len(cancelled) == 1:
+        return Outcome(
+            reply=Message.of(line("Cancelled ", *cancelled[0]), title="Meeting cancelled"),
+            announcement=Message.of(line("Meeting cancelled: ", *cancelled[0])),
         )
-    cancelled = describe.meeting_line(meeting, ctx.zone)  # as it was: "Cancelled" says the rest
-    _revise(ctx, meeting, "meeting.cancel", status="cancelled")
+    heading = f"{len(cancelled)} meetings cancelled"
     return Outcome(
-        reply=Message.of(line("Cancelled ", *cancelled), title="Meeting cancelled"),
-        announcement=Message.of(line("Meeting cancelled: ", *cancelled)),
+        reply=Message(title=heading, sections=(Section(tuple(cancelled)),)),
+        announcement=Message(
+            title=f"{ctx.the_board().name}: {heading}", sections=(Section(tuple(cancelled)),)
+        ),
     )
+
+
+def _meeting_numbers(text: str) -> list[int]:
+    """The numbers of `M2`, `M2 M3`, `M2, M3 and M4`, `M5-M8`, each once, in order."""
+    numbers: list[int] = []
+    for word in [word for word in parsing.LIST_GLUE.split(text) if word] or [""]:
+        if span := MEETING_RANGE.match(word):
+            first, last = int(span[1]), int(span[2])
+            if not 0 < last - first < MAX_SERIES:
+                raise UsageError(f"Give a range of 2 to {MAX_SERIES} meetings, e.g. M5-M8.")
+            numbers += range(first, last + 1)
+        else:
+            numbers.append(parsing.meeting_number(word))
+    return list(dict.fromkeys(numbers))
 
 
 def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None:

@@ -213,8 +213,8 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("meeting", "cancel"),
-        "<M#>",
-        "cancel a meeting",
+        "<M#> [<M#> …]",
+        "cancel a meeting (or several: M5 M6, M5-M8)",
         OFFICER,
         meetings.meeting_cancel,
         ("meeting cancel M3",),

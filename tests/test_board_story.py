@@ -836,6 +836,26 @@ def test_a_mention_whose_label_has_a_space_names_the_owner(core: Core) -> None:
     assert added.startswith("Added A1 for @UPAUL: Share the data\nDue Thursday 7 January 2027.")
 
 
+def test_a_series_typed_twice_is_cancelled_in_one_go(core: Core) -> None:
+    board_set_up(
+        core, "meeting add 14/01/2027 10:00 quarterly", "meeting add 14/1/2027 10am quarterly"
+    )
+    before = dump(core.database)
+    for typed, refusal in [
+        ("meeting cancel M5-M9", "There is no meeting M9 on this board."),
+        ("meeting cancel M5-M5", "Give a range of 2 to 12 meetings, e.g. M5-M8."),
+        ("meeting cancel M5 and X6", "“X6” is not a meeting number."),
+    ]:
+        assert core.command("UCHAIR", typed, SET_UP).startswith(refusal), typed
+    assert dump(core.database) == before  # all of them or none
+    cancelled = core.command("UCHAIR", "meeting cancel M5-M7, M8", SET_UP)
+    assert cancelled.startswith("4 meetings cancelled\nM5 Thursday 14 January 2027, 10:00")
+    assert "M8 Thursday 14 October 2027" in cancelled
+    assert core.command("UCHAIR", "meeting cancel M1 M1", SET_UP).startswith("Meeting cancelled")
+    left = core.command("UCHAIR", "meetings", SET_UP)
+    assert "M2" in left and "M5" not in left and "M1 " not in left
+
+
 def test_an_item_is_put_elsewhere_on_the_agenda_and_the_rest_move_along(core: Core) -> None:
     board_set_up(
         core,
