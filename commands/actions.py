@@ -262,16 +262,19 @@ def action_due(ctx: Context, args: str) -> Outcome:
 
 
 def action_reassign(ctx: Context, args: str) -> Outcome:
-    """`<A#> <@user>`: give an open action to another member of the board."""
-    number_text, who = parsing.split_first(args)
+    """`<A#> <@user> [by <date>]`: give an open action to another member of the board,
+    with a new due date if the new owner needs one."""
+    number_text, rest = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(action)
+    due_on, who = _due_date(ctx, " " + rest)
     owner = parsing.mention(who, "new owner")
     ctx.board_member(owner)
     previous = action.owner_id
     if owner == previous:
         raise UsageError(describe.action_ref(action), " is already ", Mention(owner), "'s.")
-    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner)
+    due = {"due_on": due_on} if due_on else {}
+    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **due)
     return Outcome(
         reply=Message.of(
             line(
@@ -280,6 +283,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
                 Mention(previous),
                 " to ",
                 Mention(owner),
+                f", now due {dates.say_date(due_on)}" if due_on else None,
                 ".",
             )
         ),

@@ -293,11 +293,11 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("action", "reassign"),
-        "<A#> <@user>",
-        "give an action to someone else",
+        "<A#> <@user> [by <date>]",
+        "give an action to someone else (and a new due date)",
         OFFICER,
         actions.action_reassign,
-        ("action reassign A3 @paul",),
+        ("action reassign A3 @paul", "action reassign A3 @paul by 31/3/2027"),
     ),
     Subcommand(
         ("action", "drop"),

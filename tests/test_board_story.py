@@ -836,6 +836,22 @@ def test_a_mention_whose_label_has_a_space_names_the_owner(core: Core) -> None:
     assert added.startswith("Added A1 for @UPAUL: Share the data\nDue Thursday 7 January 2027.")
 
 
+def test_an_action_is_reassigned_with_a_new_due_date(core: Core) -> None:
+    board_set_up(
+        core,
+        "member add <@UPAUL>",
+        "member add <@USAM>",
+        "action add <@UPAUL> Share hotspot data by 7/1/2027",
+    )
+    given = core.command("UCHAIR", "action reassign A1 <@USAM> by 31/3/2027", SET_UP)
+    assert given == "A1 reassigned from @UPAUL to @USAM, now due Wednesday 31 March 2027."
+    past = core.command("UCHAIR", "action reassign A1 <@UPAUL> by 1/1/2026", SET_UP)
+    assert past.startswith("The due date, Thursday 1 January 2026, is in the past.")
+    assert "USAM Share hotspot data · due Wed 31 Mar 2027" in core.command(
+        "UCHAIR", "actions", SET_UP
+    )
+
+
 def test_a_series_typed_twice_is_cancelled_in_one_go(core: Core) -> None:
     board_set_up(
         core, "meeting add 14/01/2027 10:00 quarterly", "meeting add 14/1/2027 10am quarterly"
