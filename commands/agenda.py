@@ -86,7 +86,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
                 ":",
             ),
             describe.item_line(item),
-            *_overrun(meeting, allotted + minutes if minutes else 0),
+            *_overrun(meeting, (allotted + minutes) if minutes else 0),
             footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
         )
     )
@@ -146,9 +146,11 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     )
 
 
-# `6 to 1`, `6 1`, `item 6 to 1 M2`: the item, where it goes, and the meeting if not the next.
+# `6 to 1`, `6 1`, `item 6 to 1 to M2`, `M2 6 1`: the item, where it goes, and the meeting
+# if not the next (first, as in `note M2 3`, or last, as in `agenda add … to M2`).
 MOVE = re.compile(
-    r"^(?:item\s+)?(?P<item>\S+)\s+(?:to\s+)?(?P<to>\S+)(?:\s+(?:on\s+|of\s+)?(?P<meeting>\S+))?$",
+    r"^(?:(?P<first>M\d+)\s+)?(?:item\s+)?(?P<item>\S+)\s+(?:to\s+)?(?P<to>\S+)"
+    r"(?:\s+(?:(?:on|of|to|in)\s+)?(?P<meeting>\S+))?$",
     re.I,
 )
 
@@ -161,9 +163,12 @@ def agenda_move(ctx: Context, args: str) -> Outcome:
     if not match:
         raise UsageError("Give the item number and where it goes, e.g. agenda move 6 to 1.")
     position, to = parsing.item_number(match["item"]), parsing.item_number(match["to"])
+    named = match["first"] or match["meeting"]
+    if match["first"] and match["meeting"]:
+        raise UsageError("Name the meeting once, e.g. agenda move 6 to 1 M2.")
     meeting = (
-        not_cancelled(find_meeting(ctx, match["meeting"]))
-        if match["meeting"]
+        not_cancelled(find_meeting(ctx, named))
+        if named
         else _next_meeting(ctx, f"agenda move {position} to {to} {{meeting}}")
     )
     stored.lock_meeting(ctx.session, meeting.id)
@@ -171,22 +176,26 @@ def agenda_move(ctx: Context, args: str) -> Outcome:
     moving = next((item for item in items if item.position == position), None)
     if moving is None:
         raise NotFound(f"M{meeting.number} has no agenda item {position}.")
+    if len(items) == 1:
+        raise UsageError(f"M{meeting.number}'s agenda has only one item.")
     if to > len(items):
         raise UsageError(
             f"M{meeting.number}'s agenda has {len(items)} items: give 1 to {len(items)}."
         )
     if to == position:
         raise UsageError(Strong(f"Agenda item {position}"), " is already there.")
+    before = {"order": [item.title for item in items]}
     items.remove(moving)
     items.insert(to - 1, moving)
     for number, item in enumerate(items, start=1):
         item.position = number
     ctx.session.flush()
+    # One row for the whole agenda: the items between have new numbers too.
     ctx.audit(
         "agenda.move",
         f"M{meeting.number} item {position}",
-        {"position": position, "title": moving.title},
-        {"position": to, "title": moving.title},
+        before,
+        {"order": [item.title for item in items]},
     )
     _agenda_changed(ctx, meeting)
     return Outcome(

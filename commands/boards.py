@@ -140,6 +140,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
     _remember(ctx, user_id)
     existing = queries.membership(ctx.session, board.id, user_id)
     was = _standing(existing) if existing else None
+    was_chair = existing is not None and existing.role == "chair"
     if existing is None:
         member = Member(
             board_id=board.id, user_id=user_id, role=role or "member", organisation=organisation
@@ -171,7 +172,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
                 f" (was {was})" if was and was != standing else None,
                 ".",
             ),
-            *_co_chairs(ctx, member),
+            *([] if was_chair else _co_chairs(ctx, member)),
         )
     )
 

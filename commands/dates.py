@@ -82,7 +82,7 @@ PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 # before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
-    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS})\b|(?:today|tomorrow|yesterday)\b(?!['’])|next\s|in\s"
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS}|today|tomorrow|yesterday)\b(?!['’])|next\s|in\s"
     rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )
@@ -230,7 +230,7 @@ def _from_parts(words: str, match: re.Match[str], today: date) -> date:
     else:  # the next such date: within four years, for 29 February
         candidates = [today.year + ahead for ahead in range(5)]
     found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
-    if not found and 1 <= month_number <= 12 and 1 <= day <= 31:  # `31/6`, `29/2/2027`
+    if not found and _valid(candidates[0], month_number, 1) and 1 <= day <= 31:  # `31/6`
         month_said = f"{date(candidates[0], month_number, 1):%B}"
         month_said += f" {candidates[0]}" if parts["year"] else ""
         days = max(_last_day(year, month_number).day for year in candidates)

@@ -69,13 +69,12 @@ def execute(
             )
             if board_id is not None and ctx.board is None:
                 raise NotFound("That board no longer exists.")
-            typed = invocation.command
-            if ctx.board and typed and ctx.board.command != typed:  # installed under another name
-                ctx.change(ctx.board, "board.command", f"board {ctx.board.id}", command=typed)
             if access is not Access.ANYONE:
-                _check_access(access, ctx)
+                _check_access(access, ctx, usage)
+            _remember_command(ctx)
             return work(ctx)
     except BoardError as error:
+        # Refused for who typed it once the command was read: typed right, so no usage.
         if not isinstance(error, NotAllowed):
             error.usage = error.usage or usage
         return _refusal(error)
@@ -84,15 +83,31 @@ def execute(
         return _refusal(Unavailable())
 
 
-def _check_access(access: Access, ctx: Context) -> None:
+def _check_access(access: Access, ctx: Context, usage: str | None) -> None:
+    """Refused before the command is read, which may be typed wrong too: with its usage."""
     board = ctx.the_board()
-    if access is Access.MEMBER and ctx.member is None:
-        raise NotAllowed(
-            f"Only members of {board.name} can do that. An officer can add you "
-            f"with {ctx.command} member add."
-        )
-    if access is Access.OFFICER:
-        ctx.require_officer("do that")
+    try:
+        if access is Access.MEMBER and ctx.member is None:
+            raise NotAllowed(
+                f"Only members of {board.name} can do that. An officer can add you "
+                f"with {ctx.command} member add."
+            )
+        if access is Access.OFFICER:
+            ctx.require_officer("do that")
+    except NotAllowed as refusal:
+        refusal.usage = usage
+        raise
+
+
+def _remember_command(ctx: Context) -> None:
+    """The slash command typed, if the board knew it by another name (the app installed
+    under a new one): what reminders, buttons and the Home tab then name."""
+    typed, board = ctx.invocation.command, ctx.board
+    if board is None or typed is None or board.command == typed:
+        return
+    before = {"command": board.command}
+    board.command = typed
+    ctx.audit("board.command", f"board {board.id}", before, {"command": typed})
 
 
 def _unknown(command: str, text: str) -> UsageError:

@@ -232,14 +232,14 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
 
 
 def _already_then(ctx: Context, clashes: Sequence[Meeting]) -> list[Section]:
-    """The board's other meetings at the same time, most likely typed twice: said, so
-    that one can be cancelled."""
+    """The board's other meetings overlapping the time: said, as one may have been typed
+    twice (another time, another format) and want cancelling."""
     if not clashes:
         return []
     return [
         Section(
             tuple(describe.meeting_line(m, ctx.zone) for m in clashes),
-            heading=f"Already at that time (cancel one with {ctx.command} meeting cancel)",
+            heading=f"Overlapping (if one was typed twice: {ctx.command} meeting cancel M#)",
         )
     ]
 

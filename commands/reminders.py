@@ -31,6 +31,10 @@ from storage.models import Action, Board, Meeting
 
 log = logging.getLogger(__name__)
 MAX_OFFSET_DAYS = 60
+# How long a meeting's reminder waits behind an earlier one still unsent, so that the
+# channel reads in order: as long as that one's quick retries last (deliveries.RETRY_WAITS).
+# One that keeps failing then holds up no other.
+SERIES_WAIT = timedelta(hours=1)
 SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
 KIND_NAMES = {
     "agenda_call": "call for agenda items",
@@ -236,7 +240,7 @@ def run_pass(
     posted: list[DueReminder] = []
     held_back: set[tuple[str, int, str]] = set()  # series with an earlier reminder unsent
     for reminder in due_reminders(database, now, board_at):
-        if reminder.series in held_back:
+        if reminder.series in held_back and now - reminder.fire_at < SERIES_WAIT:
             continue
         attempt = deliveries.claim(
             database,

@@ -38,6 +38,7 @@ WRITES: dict[str, str] = {
     "meeting add": "meeting add 1/6/2027 10:00 : Extra meeting",
     "meeting move": "meeting move M2 21/4/2027 14:00",
     "agenda add": "agenda add Fire service update to M2",
+    "agenda move": "agenda move 2 to 1 M2",
     "agenda remove": "agenda remove 2 M2",
     "action add": "action add <@UPAUL> Share hotspot data by 1/3/2027",
     "action update": "action update A1 green On track",

@@ -212,6 +212,26 @@ def test_a_call_for_items_waiting_to_be_tried_again_still_holds_the_draft_back(
     assert channel == ["Call for agenda items"] * 3 + ["Draft agenda"]
 
 
+def test_a_call_for_items_that_keeps_failing_holds_the_draft_back_an_hour_at_most(
+    running_app: RunningApp,
+) -> None:
+    running_app.clock.fixed = SET_UP
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
+    running_app.slack.wait_for("chat.postMessage", 2)
+    running_app.slack.reset()
+    # Every try at the call in its first hour, one every five minutes, is refused.
+    running_app.slack.fail_next("chat.postMessage", status=200, error="msg_too_long", times=13)
+    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=running_app.slack.api_url))
+    first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
+    for minutes in range(0, 66, 5):
+        now = first + timedelta(minutes=minutes)
+        run_pass(running_app.database, now, outbox, clock=lambda now=now: now)
+    channel = [title.split(":")[0] for _, title in posts(running_app.slack)]
+    # The draft waited out the call's hour of quick retries, then went; the call later.
+    assert channel == ["Call for agenda items"] * 13 + ["Draft agenda", "Call for agenda items"]
+
+
 def owner_dm(app: RunningApp) -> dict[str, Any]:
     """The owner's update request, as Slack would hold it."""
     reminders_run(app, "2027-01-07T09:00:00+00:00")
