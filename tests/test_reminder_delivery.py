@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import replace
@@ -193,43 +194,45 @@ def test_a_failed_call_for_items_still_goes_before_the_draft_agenda(
     assert channel == ["Call for agenda items", "Call for agenda items", "Draft agenda"]
 
 
+def board_with_m1_only(app: RunningApp) -> None:
+    """A board with one meeting, M1 on 14 January, and nothing else due."""
+    app.clock.fixed = SET_UP
+    app.command("UCHAIR", "setup Wellingborough CSP Board")
+    app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
+    app.slack.wait_for("chat.postMessage", 2)
+    app.slack.reset()
+
+
+def passes_from_the_draft_day(app: RunningApp, minutes: Iterable[int]) -> list[str]:
+    """Reminder passes from 7 January, 09:00, these minutes after (claims timed the same):
+    the titles of what they posted or tried to, in order."""
+    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=app.slack.api_url))
+    first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
+    for minute in minutes:
+        now = first + timedelta(minutes=minute)
+        run_pass(app.database, now, outbox, clock=lambda now=now: now)
+    return [title.split(":")[0] for _, title in posts(app.slack)]
+
+
 def test_a_call_for_items_waiting_to_be_tried_again_still_holds_the_draft_back(
     running_app: RunningApp,
 ) -> None:
     """Failed twice, the call waits minutes before its next try: so does the draft."""
-    running_app.clock.fixed = SET_UP
-    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
-    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
-    running_app.slack.wait_for("chat.postMessage", 2)
-    running_app.slack.reset()
+    board_with_m1_only(running_app)
     running_app.slack.fail_next("chat.postMessage", status=500, times=2)
-    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=running_app.slack.api_url))
-    first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
-    for minutes in (0, 1, 2, 8):  # the third pass falls in the call's wait
-        now = first + timedelta(minutes=minutes)
-        run_pass(running_app.database, now, outbox, clock=lambda now=now: now)
-    channel = [title.split(":")[0] for _, title in posts(running_app.slack)]
-    assert channel == ["Call for agenda items"] * 3 + ["Draft agenda"]
+    tried = passes_from_the_draft_day(running_app, (0, 1, 2, 8))  # 2: in the call's wait
+    assert tried == ["Call for agenda items"] * 3 + ["Draft agenda"]
 
 
 def test_a_call_for_items_that_keeps_failing_holds_the_draft_back_an_hour_at_most(
     running_app: RunningApp,
 ) -> None:
-    running_app.clock.fixed = SET_UP
-    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
-    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board")
-    running_app.slack.wait_for("chat.postMessage", 2)
-    running_app.slack.reset()
+    board_with_m1_only(running_app)
     # Every try at the call in its first hour, one every five minutes, is refused.
     running_app.slack.fail_next("chat.postMessage", status=200, error="msg_too_long", times=13)
-    outbox = SlackOutbox(WebClient(token="xoxb-test", base_url=running_app.slack.api_url))
-    first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
-    for minutes in range(0, 66, 5):
-        now = first + timedelta(minutes=minutes)
-        run_pass(running_app.database, now, outbox, clock=lambda now=now: now)
-    channel = [title.split(":")[0] for _, title in posts(running_app.slack)]
+    tried = passes_from_the_draft_day(running_app, range(0, 66, 5))
     # The draft waited out the call's hour of quick retries, then went; the call later.
-    assert channel == ["Call for agenda items"] * 13 + ["Draft agenda", "Call for agenda items"]
+    assert tried == ["Call for agenda items"] * 13 + ["Draft agenda", "Call for agenda items"]
 
 
 def owner_dm(app: RunningApp) -> dict[str, Any]:
