@@ -171,14 +171,12 @@ def require_updatable(ctx: Context, action: Action) -> None:
 
 
 def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
-    """Add an update to an action's history (the slash command and the DM modal share this)."""
+    """Add an update to an action's history (the slash command and the DM modal share this).
+    The text is read first: one typed incomplete is answered with the usage, whoever typed it."""
+    body = parsing.free_text(text, "update")
     require_updatable(ctx, action)
     update = ActionUpdate(
-        action_id=action.id,
-        author_id=ctx.caller,
-        rag=rag,
-        text=parsing.free_text(text, "update"),
-        created_at=ctx.now,
+        action_id=action.id, author_id=ctx.caller, rag=rag, text=body, created_at=ctx.now
     )
     action.updates.append(update)
     ctx.session.flush()
@@ -261,20 +259,31 @@ def action_due(ctx: Context, args: str) -> Outcome:
     )
 
 
+# `… @paul by 31/3/2027`: the new owner's due date.
+REASSIGN_DUE = re.compile(r"^by\s+(?P<date>\S.*)$", re.I | re.S)
+
+
 def action_reassign(ctx: Context, args: str) -> Outcome:
     """`<A#> <@user> [by <date>]`: give an open action to another member of the board,
     with a new due date if the new owner needs one."""
     number_text, rest = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(action)
-    due_on, who = _due_date(ctx, " " + rest)
-    owner = parsing.mention(who, "new owner")
+    who, after = parsing.split_first(rest)
+    due = REASSIGN_DUE.match(after)
+    owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
+    due_on = dates.parse_date(due["date"], ctx.today) if due else None
+    if due_on and due_on < ctx.today:
+        raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
     ctx.board_member(owner)
     previous = action.owner_id
     if owner == previous:
-        raise UsageError(describe.action_ref(action), " is already ", Mention(owner), "'s.")
-    due = {"due_on": due_on} if due_on else {}
-    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **due)
+        hint = f" To change its due date: {ctx.command} action due A{action.number} <date>."
+        raise UsageError(
+            describe.action_ref(action), " is already ", Mention(owner), "'s.", hint if due else ""
+        )
+    new_due = {"due_on": due_on} if due_on else {}
+    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
     return Outcome(
         reply=Message.of(
             line(

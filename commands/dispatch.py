@@ -100,10 +100,10 @@ def _check_access(access: Access, ctx: Context, usage: str | None) -> None:
 
 
 def _remember_command(ctx: Context) -> None:
-    """The slash command typed, if the board knew it by another name (the app installed
-    under a new one): what reminders, buttons and the Home tab then name."""
+    """The slash command a member typed, if the board knew it by another name (the app
+    installed under a new one): what reminders, buttons and the Home tab then name."""
     typed, board = ctx.invocation.command, ctx.board
-    if board is None or typed is None or board.command == typed:
+    if board is None or ctx.member is None or typed is None or board.command == typed:
         return
     before = {"command": board.command}
     board.command = typed

@@ -30,6 +30,7 @@ VERBS = {
     "meeting.cancel": "cancelled the meeting",
     "agenda.add": "added an agenda item",
     "agenda.remove": "removed an agenda item",
+    "agenda.move": "reordered the agenda",
     "attendance.present": "recorded attendance",
     "attendance.apologies": "recorded apologies",
     "item.note": "recorded a note",
@@ -116,4 +117,6 @@ def _value(key: str, value: Any, zone: ZoneInfo) -> Span:
         return say_datetime(datetime.fromisoformat(value), zone)
     if key.endswith("_on"):
         return say_date(date.fromisoformat(value))
+    if isinstance(value, list):  # an agenda's order: `1. Apologies · 2. SSNP report`
+        return " · ".join(f"{number}. {entry}" for number, entry in enumerate(value, start=1))
     return str(value)

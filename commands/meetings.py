@@ -319,8 +319,8 @@ def _may_move_held(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
         )
 
 
-# `M5-M8`, `M5-8`: several meetings, such as a series typed twice.
-MEETING_RANGE = re.compile(r"^M(\d{1,9})[-–]M?(\d{1,9})$", re.I)
+# `M5-M8`, `M5–8`, `M5 to M8`, `M5..M8`: several meetings, such as a series typed twice.
+MEETING_RANGE = re.compile(r"\bM(\d{1,9})\s*(?:[-–—]|\.{2,3}|\bto\b)\s*M?(\d{1,9})\b", re.I)
 
 
 def meeting_cancel(ctx: Context, args: str) -> Outcome:
@@ -356,14 +356,18 @@ def meeting_cancel(ctx: Context, args: str) -> Outcome:
 def _meeting_numbers(text: str) -> list[int]:
     """The numbers of `M2`, `M2 M3`, `M2, M3 and M4`, `M5-M8`, each once, in order."""
     numbers: list[int] = []
-    for word in [word for word in parsing.LIST_GLUE.split(text) if word] or [""]:
-        if span := MEETING_RANGE.match(word):
-            first, last = int(span[1]), int(span[2])
-            if not 0 < last - first < MAX_SERIES:
-                raise UsageError(f"Give a range of 2 to {MAX_SERIES} meetings, e.g. M5-M8.")
-            numbers += range(first, last + 1)
-        else:
-            numbers.append(parsing.meeting_number(word))
+    for span in MEETING_RANGE.finditer(text):
+        first, last = int(span[1]), int(span[2])
+        if last < first:
+            raise UsageError(f"“{span[0]}” runs backwards: give M{last}-M{first}.")
+        if not 0 < last - first < MAX_SERIES:
+            raise UsageError(f"Give a range of 2 to {MAX_SERIES} meetings, e.g. M5-M8.")
+        numbers += range(first, last + 1)
+    singles = MEETING_RANGE.sub(" ", text)
+    for word in [word for word in parsing.LIST_GLUE.split(singles) if word] or (
+        [] if numbers else [""]
+    ):
+        numbers.append(parsing.meeting_number(word))
     return list(dict.fromkeys(numbers))
 
 

@@ -31,10 +31,6 @@ from storage.models import Action, Board, Meeting
 
 log = logging.getLogger(__name__)
 MAX_OFFSET_DAYS = 60
-# How long a meeting's reminder waits behind an earlier one still unsent, so that the
-# channel reads in order: as long as that one's quick retries last (deliveries.RETRY_WAITS).
-# One that keeps failing then holds up no other.
-SERIES_WAIT = timedelta(hours=1)
 SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
 KIND_NAMES = {
     "agenda_call": "call for agenda items",
@@ -238,9 +234,9 @@ def run_pass(
     """
     claim_id = uuid.uuid4().hex
     posted: list[DueReminder] = []
-    held_back: set[tuple[str, int, str]] = set()  # series with an earlier reminder unsent
+    held_back: set[tuple[str, int, str]] = set()  # series with an earlier reminder pending
     for reminder in due_reminders(database, now, board_at):
-        if reminder.series in held_back and now - reminder.fire_at < SERIES_WAIT:
+        if reminder.series in held_back:
             continue
         attempt = deliveries.claim(
             database,
@@ -251,8 +247,9 @@ def run_pass(
             claim_timeout,
             meeting_starts_at=reminder.meeting_starts_at,
         )
-        if not attempt:  # waiting to be tried again, or another pass has it
-            held_back.add(reminder.series)
+        if not attempt:
+            if deliveries.retrying_soon(database, reminder.key):
+                held_back.add(reminder.series)
             continue
         try:
             sent = outbox.send(
@@ -261,7 +258,10 @@ def run_pass(
         except DeliveryFailed as error:
             log.warning("reminder not delivered, will retry: %s (%s)", reminder.summary, error)
             deliveries.release(database, reminder.key, claim_id, str(error))
-            held_back.add(reminder.series)
+            # Later ones of its series wait while it is retried minutes apart, so that the
+            # channel reads in order; one that keeps failing then holds up no other.
+            if attempt <= deliveries.QUICK_RETRIES:
+                held_back.add(reminder.series)
             continue
         if sent.posted:
             posted.append(reminder)

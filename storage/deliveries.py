@@ -43,6 +43,8 @@ DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
 # not post in, an owner whose account was deactivated) hourly.
 RETRY_WAITS = ((1, timedelta(0)), (13, timedelta(minutes=5)))
 LAST_RETRY_WAIT = timedelta(hours=1)
+# Attempts made minutes apart (about an hour's worth); after them, hourly.
+QUICK_RETRIES = RETRY_WAITS[-1][0]
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,17 @@ def _waited(now: datetime) -> ColumnElement[bool]:
     row = ReminderDelivery
     waits = [and_(row.attempts <= most, row.claimed_at <= now - wait) for most, wait in RETRY_WAITS]
     return or_(*waits, row.claimed_at <= now - LAST_RETRY_WAIT)
+
+
+def retrying_soon(database: Database, key: DeliveryKey) -> bool:
+    """Whether a reminder this pass could not claim is being posted by another pass, or
+    failed and will be tried again within minutes: a later reminder of its series waits."""
+    row = ReminderDelivery
+    pending = or_(
+        row.state == "claimed", and_(row.state == "failed", row.attempts <= QUICK_RETRIES)
+    )
+    with database.transaction() as session:
+        return bool(session.scalar(select(exists().where(_is(key), pending))))
 
 
 def mark_sent(

@@ -228,11 +228,21 @@ def test_a_call_for_items_that_keeps_failing_holds_the_draft_back_an_hour_at_mos
     running_app: RunningApp,
 ) -> None:
     board_with_m1_only(running_app)
-    # Every try at the call in its first hour, one every five minutes, is refused.
-    running_app.slack.fail_next("chat.postMessage", status=200, error="msg_too_long", times=13)
+    # Every try at the call in its first hour, one every five minutes, and the next, fail.
+    running_app.slack.fail_next("chat.postMessage", status=200, error="msg_too_long", times=14)
     tried = passes_from_the_draft_day(running_app, range(0, 66, 5))
-    # The draft waited out the call's hour of quick retries, then went; the call later.
-    assert tried == ["Call for agenda items"] * 13 + ["Draft agenda", "Call for agenda items"]
+    # The draft waited out the call's quick retries, then went.
+    assert tried == ["Call for agenda items"] * 14 + ["Draft agenda"]
+
+
+def test_a_call_for_items_failing_in_a_late_pass_still_goes_first(
+    running_app: RunningApp,
+) -> None:
+    """The bot was down on the day: its first pass, hours late, finds both due."""
+    board_with_m1_only(running_app)
+    running_app.slack.fail_next("chat.postMessage", status=500)
+    tried = passes_from_the_draft_day(running_app, (180, 181))
+    assert tried == ["Call for agenda items"] * 2 + ["Draft agenda"]
 
 
 def owner_dm(app: RunningApp) -> dict[str, Any]:
