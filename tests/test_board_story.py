@@ -898,6 +898,10 @@ def test_an_item_is_put_elsewhere_on_the_agenda_and_the_rest_move_along(core: Co
     assert moved == (
         "M1: agenda reordered\n1. Apologies and minutes\n2. SSNP report\n3. Domestic abuse"
     )
+    assert core.command("UCHAIR", "history M1", SET_UP).endswith(
+        "reordered the agenda (item 3): order 1. SSNP report · 2. Domestic abuse · "
+        "3. Apologies and minutes → 1. Apologies and minutes · 2. SSNP report · 3. Domestic abuse"
+    )
     assert core.command("UCHAIR", "agenda move item 1 3 to M1", SET_UP).endswith(
         "1. SSNP report\n2. Domestic abuse\n3. Apologies and minutes"
     )
