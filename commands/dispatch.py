@@ -24,7 +24,7 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     command = invocation.command or DEFAULT_COMMAND
     invocation = replace(invocation, text=parsing.printable(invocation.text), command=command)
     sub, args = find(invocation.text if invocation.text.strip() else "help")
-    if sub is None:
+    if sub is None or _slipped(sub, args):
         return _refusal(_unknown(command, invocation.text))
     if args.strip() and not sub.arguments:
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
@@ -40,6 +40,14 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         lambda ctx: sub.run(ctx, args),
         usage=sub.usage(command),
     )
+
+
+def _slipped(sub: Subcommand, args: str) -> bool:
+    """Whether a one-word command's argument is a slip for one of its family's second
+    words (`agenda mve 6 1`, `minutes pubish`): said as such, not as a bad M#."""
+    first = args.split()[0].lower() if args.split() else ""
+    seconds = {s.words[1] for s in family(sub.words[0]) if len(s.words) > 1}
+    return len(sub.words) == 1 and bool(difflib.get_close_matches(first, seconds, cutoff=0.75))
 
 
 def execute(

@@ -608,6 +608,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "minuets", "Did you mean “/board minutes”?"),
         ("UCHAIR", "action updte A1 amber Fine", "Did you mean “/board action update”?"),
         ("UCHAIR", "agendas", "I don't know “/board agendas”. Did you mean “/board agenda”?"),
+        ("UCHAIR", "agenda mve 1 2", "Did you mean “/board agenda move”?"),
+        ("UCHAIR", "minutes pubish", "Did you mean “/board minutes publish”?"),
         ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
         ("UCHAIR", "action add <@UGILL> Review CCTV by 14 Jan by area", "“14 Jan by area”"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
