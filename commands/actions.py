@@ -260,7 +260,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
 
 
 # `… @paul by 31/3/2027`: the new owner's due date.
-REASSIGN_DUE = re.compile(r"^by\s+(?P<date>\S.*)$", re.I | re.S)
+REASSIGN_DUE = re.compile(r"^by(?:\s+(?P<date>.*))?$", re.I | re.S)
 
 
 def action_reassign(ctx: Context, args: str) -> Outcome:
@@ -272,7 +272,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     who, after = parsing.split_first(rest)
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
-    due_on = dates.parse_date(due["date"], ctx.today) if due else None
+    due_on = dates.parse_date(due["date"] or "", ctx.today) if due else None
     if due_on and due_on < ctx.today:
         raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
     ctx.board_member(owner)

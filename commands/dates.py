@@ -78,12 +78,12 @@ _END_OF = (
 END_OF = re.compile(rf"^{_END_OF}$", re.I)
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
-# What "looks like a date" after ` by ` in `action add` (SPEC §3, and `yesterday`, but
-# not `yesterday's`, which SPEC does not list), also after `this`
+# What "looks like a date" after ` by ` in `action add` (SPEC §3, and `yesterday`; not a
+# possessive, which is no date: `by Jan's team`, `by Friday's panel`), also after `this`
 # before a weekday or `the` before an ordinal (`by this Friday`, `by the 14th of January`).
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
-    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS}|today|tomorrow)\b|yesterday\b(?!['’])|next\s|in\s"
+    rf"(?:\d|(?:{MONTHS}|{WEEKDAYS}|today|tomorrow|yesterday)\b(?!['’])|next\s|in\s"
     rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )

@@ -355,19 +355,19 @@ def meeting_cancel(ctx: Context, args: str) -> Outcome:
 
 def _meeting_numbers(text: str) -> list[int]:
     """The numbers of `M2`, `M2 M3`, `M2, M3 and M4`, `M5-M8`, each once, in order."""
+    # Each range becomes one word, so that the words keep the order they were typed in.
+    ranged = MEETING_RANGE.sub(lambda span: f"M{span[1]}-M{span[2]}", text)
     numbers: list[int] = []
-    for span in MEETING_RANGE.finditer(text):
-        first, last = int(span[1]), int(span[2])
-        if last < first:
-            raise UsageError(f"“{span[0]}” runs backwards: give M{last}-M{first}.")
-        if not 0 < last - first < MAX_SERIES:
-            raise UsageError(f"Give a range of 2 to {MAX_SERIES} meetings, e.g. M5-M8.")
-        numbers += range(first, last + 1)
-    singles = MEETING_RANGE.sub(" ", text)
-    for word in [word for word in parsing.LIST_GLUE.split(singles) if word] or (
-        [] if numbers else [""]
-    ):
-        numbers.append(parsing.meeting_number(word))
+    for word in [word for word in parsing.LIST_GLUE.split(ranged) if word] or [""]:
+        if span := MEETING_RANGE.fullmatch(word):
+            first, last = int(span[1]), int(span[2])
+            if last < first:
+                raise UsageError(f"“{word}” runs backwards: give M{last}-M{first}.")
+            if not 0 < last - first < MAX_SERIES:
+                raise UsageError(f"Give a range of 2 to {MAX_SERIES} meetings, e.g. M5-M8.")
+            numbers += range(first, last + 1)
+        else:
+            numbers.append(parsing.meeting_number(word))
     return list(dict.fromkeys(numbers))
 
 
