@@ -8,7 +8,7 @@ from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting, held_since, not_cancelled
-from commands.proceedings import after_publication
+from commands.proceedings import after_publication, agenda_item
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -86,7 +86,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
                 ":",
             ),
             describe.item_line(item),
-            *_overrun(meeting, (allotted + minutes) if minutes else 0),
+            *(_overrun(meeting, allotted + minutes) if minutes else []),
             footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
         )
     )
@@ -114,10 +114,8 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
         else _next_meeting(ctx, f"agenda remove {position} {{meeting}}")
     )
     stored.lock_meeting(ctx.session, meeting.id)
+    removed = agenda_item(ctx, meeting, position)
     items = queries.agenda(ctx.session, meeting.id)
-    removed = next((item for item in items if item.position == position), None)
-    if removed is None:
-        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
     if stored.item_has_record(ctx.session, removed.id):
         raise UsageError(
             Strong(f"Agenda item {position}"),
@@ -172,10 +170,8 @@ def agenda_move(ctx: Context, args: str) -> Outcome:
         else _next_meeting(ctx, f"agenda move {position} to {to} {{meeting}}")
     )
     stored.lock_meeting(ctx.session, meeting.id)
+    moving = agenda_item(ctx, meeting, position)
     items = list(queries.agenda(ctx.session, meeting.id))
-    moving = next((item for item in items if item.position == position), None)
-    if moving is None:
-        raise NotFound(f"M{meeting.number} has no agenda item {position}.")
     if len(items) == 1:
         raise UsageError(f"M{meeting.number}'s agenda has only one item.")
     if to > len(items):

@@ -188,7 +188,7 @@ def after_publication(ctx: Context, meeting: Meeting) -> str | None:
 def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
     """Agenda item `position` of the current meeting, and that meeting."""
     meeting = current_meeting(ctx)
-    return meeting, _agenda_item(ctx, meeting, position, f"The current meeting, M{meeting.number},")
+    return meeting, agenda_item(ctx, meeting, position, f"The current meeting, M{meeting.number},")
 
 
 def _item_reference(args: str) -> tuple[str | None, int, str]:
@@ -213,10 +213,10 @@ def _referred_item(
             Strong(f"M{meeting.number}"),
             " has not started: record notes and decisions once it has.",
         )
-    return meeting, _agenda_item(ctx, meeting, position)
+    return meeting, agenda_item(ctx, meeting, position)
 
 
-def _agenda_item(
+def agenda_item(
     ctx: Context, meeting: Meeting, position: int, named: str | None = None
 ) -> AgendaItem:
     """Item `position` of the meeting's agenda; if it has none, NotFound naming the
