@@ -761,6 +761,15 @@ def test_a_meeting_typed_twice_is_pointed_out(running_app: RunningApp) -> None:
     assert "Overlapping" not in running_app.command("UGILL", "meeting add 14/1/2027 12pm")["text"]
     moved = running_app.command("UGILL", "meeting move M6 14/1/2027 11:00")["text"]
     assert "*Overlapping (if one was typed twice: /board meeting cancel M#)*\n*M4*" in moved
+    # Posted in order: the set-up, five adds, three cancellations, the move.
+    running_app.slack.wait_for("chat.postMessage", 10)
+    # The copies cancelled in one go, and the channel told once, of both.
+    running_app.slack.reset()
+    running_app.command("UGILL", "meeting cancel M4 M6")
+    [post] = running_app.slack.wait_for("chat.postMessage")
+    told = post.params["text"]
+    assert told.startswith("*Wellingborough CSP Board: 2 meetings cancelled*")
+    assert "*M4* Thursday 14 January 2027, 10:00" in told and "*M6* Thursday 14 January" in told
 
 
 def test_seven_days_ago_is_a_calendar_day_whatever_the_hour(running_app: RunningApp) -> None:
@@ -809,6 +818,15 @@ def board_set_up(core: Core, *typed: str) -> None:
     """The board set up by the chair at SET_UP, who then types each of `typed`."""
     for text in ("setup Wellingborough CSP Board", *typed):
         core.command("UCHAIR", text, SET_UP)
+
+
+def refused_changing_nothing(core: Core, refusals: list[tuple[str, str]]) -> None:
+    """The chair types each command at SET_UP: its reply starts with the refusal given,
+    and none of them changes anything."""
+    before = dump(core.database)
+    for typed, refusal in refusals:
+        assert core.command("UCHAIR", typed, SET_UP).startswith(refusal), typed
+    assert dump(core.database) == before
 
 
 def board_with_m1(core: Core) -> None:
@@ -871,15 +889,15 @@ def test_a_series_typed_twice_is_cancelled_in_one_go(core: Core) -> None:
     board_set_up(
         core, "meeting add 14/01/2027 10:00 quarterly", "meeting add 14/1/2027 10am quarterly"
     )
-    before = dump(core.database)
-    for typed, refusal in [
-        ("meeting cancel M5-M9", "There is no meeting M9 on this board."),
-        ("meeting cancel M5-M5", "Give a range of 2 to 12 meetings, e.g. M5-M8."),
-        ("meeting cancel M8-M5", "“M8-M5” runs backwards: give M5-M8."),
-        ("meeting cancel M5 and X6", "“X6” is not a meeting number."),
-    ]:
-        assert core.command("UCHAIR", typed, SET_UP).startswith(refusal), typed
-    assert dump(core.database) == before  # all of them or none
+    refused_changing_nothing(  # all of them or none
+        core,
+        [
+            ("meeting cancel M5-M9", "There is no meeting M9 on this board."),
+            ("meeting cancel M5-M5", "Give a range of 2 to 12 meetings, e.g. M5-M8."),
+            ("meeting cancel M8-M5", "“M8-M5” runs backwards: give M5-M8."),
+            ("meeting cancel M5 and X6", "“X6” is not a meeting number."),
+        ],
+    )
     cancelled = core.command("UCHAIR", "meeting cancel M5..M7, M8", SET_UP)
     assert cancelled.startswith("4 meetings cancelled\nM5 Thursday 14 January 2027, 10:00")
     assert "M8 Thursday 14 October 2027" in cancelled
@@ -913,16 +931,18 @@ def test_an_item_is_put_elsewhere_on_the_agenda_and_the_rest_move_along(core: Co
     assert core.command("UCHAIR", "agenda move M1 2 1", SET_UP).endswith(
         "1. Domestic abuse\n2. SSNP report\n3. Apologies and minutes"
     )
+    refused_changing_nothing(
+        core,
+        [
+            ("agenda move 3 to 3", "Agenda item 3 is already there."),
+            ("agenda move 4 to 1", "M1 has no agenda item 4."),
+            ("agenda move 1 to 9", "M1's agenda has 3 items: give 1 to 3."),
+            ("agenda move 1", "Give the item number and where it goes, e.g. agenda move 6 to 1."),
+            ("agenda move 1 to 2 M7", "There is no meeting M7 on this board."),
+            ("agenda move M1 1 to 2 M1", "Name the meeting once, e.g. agenda move 6 to 1 M2."),
+        ],
+    )
     before = dump(core.database)
-    for typed, refusal in [
-        ("agenda move 3 to 3", "Agenda item 3 is already there."),
-        ("agenda move 4 to 1", "M1 has no agenda item 4."),
-        ("agenda move 1 to 9", "M1's agenda has 3 items: give 1 to 3."),
-        ("agenda move 1", "Give the item number and where it goes, e.g. agenda move 6 to 1."),
-        ("agenda move 1 to 2 M7", "There is no meeting M7 on this board."),
-        ("agenda move M1 1 to 2 M1", "Name the meeting once, e.g. agenda move 6 to 1 M2."),
-    ]:
-        assert core.command("UCHAIR", typed, SET_UP).startswith(refusal), typed
     assert core.command("UPAUL", "agenda move 1 to 2", SET_UP).startswith("Only the chair")
     assert dump(core.database) == before
 

@@ -517,14 +517,24 @@ def test_two_officers_publishing_at_once_get_versions_one_and_two(running_app: R
     assert versions == [1, 2]
 
 
+EARLY_JANUARY = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+
+
+def board_with_paul(core: Core, *typed: str) -> None:
+    """The board with Paul on it, set up in early January; the chair then types `typed`."""
+    for text in ("setup Wellingborough CSP Board", "member add <@UPAUL>", *typed):
+        core.command("UCHAIR", text, EARLY_JANUARY)
+
+
 def test_the_action_log_keeps_the_last_rag_given_when_a_later_update_gives_none(
     core: Core,
 ) -> None:
-    before = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
-    core.command("UCHAIR", "setup Wellingborough CSP Board", before)
-    core.command("UCHAIR", "member add <@UPAUL>", before)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00 : CSP Board", before)
-    core.command("UCHAIR", "action add <@UPAUL> Share hotspot data by 28/2/2027", before)
+    before = EARLY_JANUARY
+    board_with_paul(
+        core,
+        "meeting add 14/01/2027 10:00 : CSP Board",
+        "action add <@UPAUL> Share hotspot data by 28/2/2027",
+    )
     core.command("UPAUL", "action update A1 red Protocol not signed", before)
     core.command("UPAUL", "action update A1 Meeting booked with housing", before)
     minutes = core.command("UCHAIR", "minutes M1", datetime(2027, 1, 14, 11, 0, tzinfo=UTC))
@@ -534,17 +544,26 @@ def test_the_action_log_keeps_the_last_rag_given_when_a_later_update_gives_none(
 
 def test_matters_arising_say_no_update_only_of_actions_still_open(core: Core) -> None:
     """Of an action closed since, its state says enough; of one open, the silence is news."""
-    before = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
-    core.command("UCHAIR", "setup Wellingborough CSP Board", before)
-    core.command("UCHAIR", "member add <@UPAUL>", before)
-    core.command("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board", before)
-    core.command("UCHAIR", "action add <@UPAUL> Share hotspot data", before)
-    core.command("UCHAIR", "action add <@UPAUL> Map ASB hotspots", before)
+    board_with_paul(
+        core,
+        "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board",
+        "action add <@UPAUL> Share hotspot data",
+        "action add <@UPAUL> Map ASB hotspots",
+    )
     core.command("UPAUL", "action done A2", datetime(2027, 2, 1, 9, 0, tzinfo=UTC))
-    minutes = core.command("UCHAIR", "minutes M2", datetime(2027, 4, 14, 10, 30, tzinfo=UTC))
+    at_m2 = datetime(2027, 4, 14, 10, 30, tzinfo=UTC)
+    minutes = core.command("UCHAIR", "minutes M2", at_m2)
     arising = minutes[minutes.index("Matters arising") : minutes.index("Action log")]
     assert "A1 Share hotspot data — upaul · open\n    • No update since M1." in arising
     assert arising.count("No update") == 1
+    # The Markdown and Word copies say the same.
+    with core.database.transaction() as session:
+        m2 = session.scalars(select(Meeting).where(Meeting.number == 2)).one()
+        collated = collate(session, session.get_one(Board, m2.board_id), m2, at_m2)
+    markdown = minutes_markdown.render(collated)
+    assert "  - No update since M1." in markdown and markdown.count("No update") == 1
+    words = [p.text for p in Document(BytesIO(minutes_docx.render(collated))).paragraphs]
+    assert words.count("No update since M1.") == 1
 
 
 def test_minutes_slack_may_have_posted_are_not_withdrawn(running_app: RunningApp) -> None:
