@@ -34,8 +34,11 @@ def action_add(ctx: Context, args: str) -> Outcome:
     if match := ITEM.search(text):
         text = text[: match.start()]
         meeting, item = proceedings.current_item(ctx, parsing.item_number(match["item"]))
+    elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
+        parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such
     due_on, text = _due_date(ctx, text)
-    description = parsing.free_text(text, "action description")
+    # `Collate figures by ward, by 14/1/2027`: the comma went with the date.
+    description = parsing.free_text(text.rstrip(" ,;") if due_on else text, "action description")
     ctx.board_member(owner)
     board = ctx.the_board()
     action = Action(
@@ -167,7 +170,7 @@ def leading_rag(text: str) -> tuple[str | None, str]:
 def require_updatable(ctx: Context, action: Action) -> None:
     """Refuse unless the caller may post an update on `action` now."""
     ctx.require_owner_or_officer(action.owner_id, "post updates on it")
-    _require_open(action)
+    _require_open(ctx, action)
 
 
 def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> ActionUpdate:
@@ -227,14 +230,14 @@ def action_reopen(ctx: Context, args: str) -> Outcome:
 def mark_done(ctx: Context, action: Action) -> None:
     """Close an action (the slash command and the DM button share this)."""
     ctx.require_owner_or_officer(action.owner_id, "mark it done")
-    _require_open(action)
+    _require_open(ctx, action)
     ctx.change(action, "action.done", f"A{action.number}", status="done", closed_at=ctx.now)
 
 
 def action_drop(ctx: Context, args: str) -> Outcome:
     """`<A#>`: drop an open action that is no longer needed."""
     action = find_action(ctx, args)
-    _require_open(action)
+    _require_open(ctx, action)
     ctx.change(action, "action.drop", f"A{action.number}", status="dropped", closed_at=ctx.now)
     return Outcome(
         reply=Message.of(line("Dropped ", describe.action_ref(action), ": ", action.description))
@@ -245,7 +248,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
     """`<A#> <date>`: change an open action's due date, to today or later."""
     number_text, date_text = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    _require_open(action)
+    _require_open(ctx, action)
     due_on = dates.parse_date(date_text, ctx.today)
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")
@@ -268,7 +271,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     with a new due date if the new owner needs one."""
     number_text, rest = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    _require_open(action)
+    _require_open(ctx, action)
     who, after = parsing.split_first(rest)
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
@@ -309,6 +312,10 @@ def find_action(ctx: Context, number_text: str) -> Action:
     return action
 
 
-def _require_open(action: Action) -> None:
+def _require_open(ctx: Context, action: Action) -> None:
     if action.status != "open":
-        raise UsageError(describe.action_ref(action), f" is {action.status}; it can't be changed.")
+        raise UsageError(
+            describe.action_ref(action),
+            f" is {action.status}; it can't be changed. If it was closed in error: "
+            f"{ctx.command} action reopen A{action.number}",
+        )

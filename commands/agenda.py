@@ -16,8 +16,9 @@ from storage.audit import snapshot
 from storage.calendar import next_revision
 from storage.models import AgendaItem, Meeting
 
-TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+)\s*$", re.I)
-ITEM_LENGTH = re.compile(rf"\s+(?=\d){dates.LENGTH}\s*$", re.I)
+# `to M1.5`, `to M9x` are meant as meetings too, and refused as such.
+TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d\S*)\s*$", re.I)
+ITEM_LENGTH = re.compile(rf"\s+(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
@@ -43,11 +44,16 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             presenter, length = parsing.mention(match["who"]), float(match["minutes"])
             text = text[: match.start()]
         elif length is None and (match := ITEM_LENGTH.search(text)):
-            length, text = dates.minutes_in(match), text[: match.start()]
+            length, text = (
+                dates.minutes_in(match) * (-1 if match["minus"] else 1),
+                text[: match.start()],
+            )
         elif presenter is None and (match := PRESENTER.search(text)):
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
     if presenter is None and (match := LEADING_PRESENTER.match(text)):  # `@paul SSNP update`
         presenter, text = parsing.mention(match["who"]), text[match.end() :]
+    elif presenter is not None and PRESENTER.search(text):  # `… @paul @lara`
+        raise UsageError("Name one presenter only.")
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")

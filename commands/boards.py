@@ -208,7 +208,7 @@ def member_remove(ctx: Context, args: str) -> Outcome:
     """`<@user>`: remove a member (not the board's only officer); their actions stay
     under their name until reassigned."""
     user_id = parsing.mention(args.strip())
-    member = ctx.board_member(user_id)
+    member = ctx.board_member(user_id, suggest_adding=False)
     if member.is_officer:
         _keep_an_officer(ctx, member)
     ctx.audit("member.remove", f"member {user_id}", snapshot(member), None)

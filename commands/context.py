@@ -176,9 +176,16 @@ class Context:
             )
         return user_id
 
-    def board_member(self, user_id: str) -> Member:
-        """The board's membership of a named user, or a clear refusal."""
+    def board_member(self, user_id: str, *, suggest_adding: bool = True) -> Member:
+        """The board's membership of a named user, or a clear refusal (saying how to add
+        them, unless that is beside the point)."""
         found = queries.membership(self.session, self.the_board().id, self.picked(user_id))
+        if found is None and suggest_adding:
+            raise UsageError(
+                Mention(user_id),
+                f" is not on this board. An officer can add them: {self.command} member add ",
+                Mention(user_id),
+            )
         if found is None:
             raise UsageError(Mention(user_id), " is not on this board.")
         return found

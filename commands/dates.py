@@ -128,19 +128,21 @@ MAX_YEARS_AHEAD = 20
 A_WEEK = timedelta(days=7)
 
 
-def parse_date(text: str, today: date) -> date:
-    """Read a date; `today` is the board's local date, for relative phrases.
+def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
+    """Read a date; `today` is the board's local date, for relative phrases. A day and
+    month with no year is the next such date from `earliest` (today unless given: a
+    meeting just held may be entered as `26/11`).
 
     Raises UsageError for anything unreadable, ambiguous or implausibly far
     ahead; never guesses.
     """
-    day = _read_date(text, today)
+    day = _read_date(text, today, earliest or today)
     if day.year > today.year + MAX_YEARS_AHEAD:
         raise UsageError(f"{say_date(day)} is more than {MAX_YEARS_AHEAD} years ahead.")
     return day
 
 
-def _read_date(text: str, today: date) -> date:
+def _read_date(text: str, today: date, earliest: date) -> date:
     words = " ".join(text.split()).rstrip(".,;")  # the end of a sentence or clause
     if not words:
         raise UsageError("A date is missing.")
@@ -148,7 +150,7 @@ def _read_date(text: str, today: date) -> date:
         return _end_of(end, today)
     for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
         if match := pattern.match(words):
-            return _from_parts(words, match, today)
+            return _from_parts(words, match, today, earliest)
     if DAY_ONLY.match(words):
         raise UsageError(f"“{words}” needs a month too: 14 Jan or 14/1/2027.")
     if TIME.match(words) or words.lower() in TIME_WORDS:
@@ -217,10 +219,10 @@ def _day_name(abbreviation: str) -> str:
     return next(d for d in DAY_NAMES if d.startswith(abbreviation.lower()[:3]))
 
 
-def _from_parts(words: str, match: re.Match[str], today: date) -> date:
+def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -> date:
     """A day, a month (number or name) and perhaps a year and a weekday. With no year,
-    the next such date (today counts), unless the weekday names this year's; a weekday
-    must match its date."""
+    the next such date from `earliest` (which counts), unless the weekday names this
+    year's; a weekday must match its date."""
     parts = match.groupdict()
     day = int(parts["day"])
     month = parts["month"]
@@ -229,7 +231,7 @@ def _from_parts(words: str, match: re.Match[str], today: date) -> date:
     if year_text := parts["year"]:
         candidates = [int(year_text) + (2000 if len(year_text) == 2 else 0)]
     else:  # the next such date: within four years, for 29 February
-        candidates = [today.year + ahead for ahead in range(5)]
+        candidates = [earliest.year + ahead for ahead in range(5)]
     found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
     if not found and _valid(candidates[0], month_number, 1) and 1 <= day <= 31:  # `31/6`
         month_said = f"{date(candidates[0], month_number, 1):%B}"
@@ -240,7 +242,7 @@ def _from_parts(words: str, match: re.Match[str], today: date) -> date:
         raise UsageError(
             f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
         )
-    chosen = next((d for d in found if d >= today), found[-1])
+    chosen = next((d for d in found if d >= earliest), found[-1])
     if weekday and not _is_weekday(weekday, chosen):
         # "Fri 27 Nov" typed on Saturday 28th: the day just gone, not next year's.
         recent = [d for d in found if d < today <= d + A_WEEK and _is_weekday(weekday, d)]
@@ -279,8 +281,11 @@ def parse_time(text: str, after: time | None = None) -> time:
         raise UsageError(f"“{text}” is not a time: with am/pm the hour is 1 to 12.")
     if ampm == "pm" and hour != 12:
         hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
+    elif ampm == "am" and hour == 12:  # people write it for both
+        raise UsageError(
+            f"“{text}” could be midnight or midday. "
+            "Write 12pm or noon for midday, 00:00 for midnight."
+        )
     if not ampm and match["minute"] is None:
         raise UsageError(f"“{text}” is ambiguous as a time. Write 10:00, 10am or 2pm.")
     if hour > 23 or minute > 59:

@@ -43,11 +43,13 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
 
 
 def _slipped(sub: Subcommand, args: str) -> bool:
-    """Whether a one-word command's argument is a slip for one of its family's second
-    words (`agenda mve 6 1`, `minutes pubish`): said as such, not as a bad M#."""
-    first = args.split()[0].lower() if args.split() else ""
-    seconds = {s.words[1] for s in family(sub.words[0]) if len(s.words) > 1}
-    return len(sub.words) == 1 and bool(difflib.get_close_matches(first, seconds, cutoff=0.75))
+    """Whether a one-word command is followed by a word rather than its argument: a second
+    word of its family slipped (`agenda mve 6 1`, `minutes pubish`) or one it does not have
+    (`agenda delete 1`), said as such with the family's usage, not as a bad M#."""
+    words = args.split()
+    return (
+        len(sub.words) == 1 and bool(words) and words[0].isalpha() and len(family(sub.words[0])) > 1
+    )
 
 
 def execute(

@@ -97,7 +97,9 @@ def read_when(ctx: Context, text: str) -> When:
         if day is not None and day >= ctx.today - timedelta(days=JUST_HELD_DAYS):
             raise UsageError(f"Give the time too, e.g. {' '.join(words)} 10:00.") from None
         raise
-    day = dates.parse_date(" ".join(words[:-1]), ctx.today)
+    day = dates.parse_date(
+        " ".join(words[:-1]), ctx.today, earliest=ctx.today - timedelta(days=JUST_HELD_DAYS)
+    )
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
 
 
@@ -320,6 +322,8 @@ def _may_move_held(ctx: Context, meeting: Meeting, starts_at: datetime) -> None:
 
 
 # `M5-M8`, `M5–8`, `M5 to M8`, `M5..M8`: several meetings, such as a series typed twice.
+# A list's glue, but a full stop only before a space or the end: `M1.5` is one (bad) M#.
+MEETING_GLUE = re.compile(r"(?:[\s,]|\.(?!\S)|\band\b|&)+", re.I)
 MEETING_RANGE = re.compile(r"\bM(\d{1,9})\s*(?:[-–—]|\.{2,3}|\bto\b)\s*M?(\d{1,9})\b", re.I)
 
 
@@ -358,7 +362,7 @@ def _meeting_numbers(text: str) -> list[int]:
     # Each range becomes one word, so that the words keep the order they were typed in.
     ranged = MEETING_RANGE.sub(lambda span: f"M{span[1]}-M{span[2]}", text)
     numbers: list[int] = []
-    for word in [word for word in parsing.LIST_GLUE.split(ranged) if word] or [""]:
+    for word in [word for word in MEETING_GLUE.split(ranged) if word] or [""]:
         if span := MEETING_RANGE.fullmatch(word):
             first, last = int(span[1]), int(span[2])
             if last < first:

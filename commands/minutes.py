@@ -352,7 +352,12 @@ def minutes(ctx: Context, args: str) -> Outcome:
     meeting = _chosen_meeting(ctx, args)
     collated = collate(ctx.session, board, meeting, ctx.now)
     published = stored.publications(ctx.session, board.id, meeting.number)
-    publish = f"{ctx.command} minutes publish M{meeting.number}"
+    # Only officers publish: anyone else is told who can.
+    publish, posts = (
+        (f"{ctx.command} minutes publish M{meeting.number}", "posts")
+        if ctx.is_officer
+        else ("The chair, vice-chair or secretary", "can post")
+    )
     if not collated.held:
         footnote = (
             f"Draft: M{meeting.number} has not been held yet. "
@@ -362,11 +367,11 @@ def minutes(ctx: Context, args: str) -> Outcome:
         latest = published[-1]
         footnote = (
             f"Published as version {latest.version} on {_said_day(latest.at, ctx)}. "
-            f"{publish} posts version {latest.version + 1} as revised minutes."
+            f"{publish} {posts} version {latest.version + 1} as revised minutes."
         )
     else:
         footnote = (
-            f"Draft: only you can see this. {publish} posts it to the channel "
+            f"Draft: only you can see this. {publish} {posts} it to the channel "
             "with Markdown and Word copies."
         )
     return Outcome(reply=as_message(collated, footnote=footnote))

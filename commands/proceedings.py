@@ -31,7 +31,10 @@ def apologies(ctx: Context, args: str) -> Outcome:
 
 
 # `… to M2`: attendance at a meeting named, not the current one (apologies sent ahead).
-NAMED_MEETING = re.compile(r"(?:^|\s+)(?:to\s+|at\s+|for\s+)?(?P<meeting>M\d{1,9})\s*\.?$", re.I)
+# After `to`, whatever follows is meant as one (`to M1.5` is a bad M#, not a bad mention).
+NAMED_MEETING = re.compile(
+    r"(?:^|\s+)(?:(?:to|at|for)\s+(?P<named>\S+?)|(?P<meeting>M\d{1,9}))\s*\.?$", re.I
+)
 
 
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
@@ -39,7 +42,11 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
     for user_id in people:
         ctx.board_member(user_id)
-    meeting = _attended(ctx, named["meeting"], status) if named else current_meeting(ctx)
+    meeting = (
+        _attended(ctx, named["named"] or named["meeting"], status)
+        if named
+        else current_meeting(ctx)
+    )
     # Recorded otherwise before (by status): say so, or the change passes unnoticed.
     switched: dict[str, list[str]] = {}
     for user_id in people:

@@ -440,6 +440,11 @@ ALIASES = {
     "meeting list": "meetings",
     "action complete": "action done",
     "action close": "action done",
+    "member delete": "member remove",
+    "meeting delete": "meeting cancel",
+    "agenda delete": "agenda remove",
+    "note delete": "note remove",
+    "decision delete": "decision remove",
 }
 TABLE = LISTED + tuple(
     replace(

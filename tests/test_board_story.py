@@ -553,7 +553,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "frobnicate", "I don't know “frobnicate”. The commands are help, setup"),
         ("UCHAIR", "action", "is incomplete"),
         ("UCHAIR", "action frobnicate A1", "I don't know “/board action frobnicate”"),
-        ("UCHAIR", "reminders maybe", "I don't understand “maybe” after reminders"),
+        ("UCHAIR", "reminders maybe", "I don't know “/board reminders maybe”"),
         ("UCHAIR", "meetings extra", "I don't understand “extra” after meetings"),
         ("UCHAIR", "reminders off please", "I don't understand “please” after reminders off"),
         ("UCHAIR", "meeting add", "date and time"),
@@ -589,7 +589,15 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "agenda remove", "Give the item number"),
         ("UCHAIR", "agenda M7", "no meeting M7"),
         ("UCHAIR", "action add Gill to do things", "not a mention"),
-        ("UCHAIR", "action add <@UOUT> Something", "is not on this board"),
+        ("UCHAIR", "action add <@UOUT> Something", "An officer can add them: /board member add"),
+        ("UCHAIR", "action add <@UGILL> Report item 1.5", "“1.5” is not an agenda item"),
+        ("UCHAIR", "meeting cancel M1.5", "“M1.5” is not a meeting number"),
+        ("UCHAIR", "apologies <@UPAUL> to M1.5", "“M1.5” is not a meeting number"),
+        ("UCHAIR", "agenda add Something to M9x", "“M9x” is not a meeting number"),
+        ("UCHAIR", "agenda add Something <@UPAUL> <@USAM>", "Name one presenter only."),
+        ("UCHAIR", "agenda add Something -5m", "An item can have 1 to 600 minutes."),
+        ("UCHAIR", "agenda drop 1", "I don't know “/board agenda drop”"),
+        ("UCHAIR", "meeting add 14/1/2027 12am", "“12am” could be midnight or midday."),
         ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
         ("UCHAIR", "action add <@UGILL> Report by 31/6/2027", "June 2027 has 30 days."),
         ("UCHAIR", "meeting add 31/6/0000 10:00", "“31/6/0000” is not a date. Dates are day"),
@@ -666,7 +674,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "reminders set lunch 3", "Say which reminder"),
         ("UCHAIR", "reminders set call", "Say which reminder"),
         ("UCHAIR", "reminders set eve 61", "1 to 60 days before a meeting"),
-        ("UCHAIR", "calendar please", "I don't understand “please” after calendar"),
+        ("UCHAIR", "calendar please", "I don't know “/board calendar please”"),
     ],
 )
 def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
@@ -1545,3 +1553,46 @@ def test_apologies_sent_ahead_are_recorded_against_the_meeting_named(core: Core)
     core.command("UCHAIR", "meeting cancel M2", SET_UP)
     assert "M2 is cancelled." in core.command("UCHAIR", "apologies <@UPAUL> to M2", SET_UP)
     assert "no meeting M7" in core.command("UCHAIR", "apologies <@UPAUL> to M7", SET_UP)
+
+
+def test_a_day_and_month_typed_for_a_meeting_just_held_is_this_years(core: Core) -> None:
+    board_set_up(core)
+    held = core.command("UCHAIR", "meeting add 26/11 10:00 : CSP Board", SET_UP)  # 5 days ago
+    assert held.startswith("Meeting added\nM1 Thursday 26 November 2026, 10:00")
+    ahead = core.command("UCHAIR", "meeting add 20 Nov 10:00", SET_UP)  # more than a week ago
+    assert ahead.startswith("Meeting scheduled\nM2 Saturday 20 November 2027, 10:00")
+    moved = core.command("UCHAIR", "meeting move M2 27/11 10:00", SET_UP)
+    assert "Friday 27 November 2026, 10:00" in moved
+
+
+def test_words_typed_in_place_of_a_subcommand_are_answered_as_such(core: Core) -> None:
+    board_set_up(core, "meeting add 14/01/2027 10:00", "agenda add Opening", "agenda add SSNP")
+    removed = core.command("UCHAIR", "agenda delete 1", SET_UP)
+    assert removed == "Removed agenda item 1 (Opening) from M1. Later items have moved up."
+    assert core.command("UCHAIR", "agenda", SET_UP).endswith("1. SSNP")
+    refused = core.command("UCHAIR", "minutes draft", SET_UP)
+    assert refused == (
+        "I don't know “/board minutes draft”.\nUsage:\n"
+        "/board minutes [<M#>]\n/board minutes publish [<M#>]"
+    )
+
+
+def test_a_due_date_takes_the_comma_before_it_and_the_minutes_say_who_publishes(
+    core: Core,
+) -> None:
+    board_with_m1(core)
+    added = core.command(
+        "UCHAIR", "action add <@UPAUL> Collate figures by ward, by 7/1/2027", SET_UP
+    )
+    assert added.startswith("Added A1 for @UPAUL: Collate figures by ward\nDue Thursday 7 January")
+    after = datetime(2027, 1, 14, 12, 30, tzinfo=UTC)
+    officer = core.command("UCHAIR", "minutes", after)
+    assert officer.endswith(
+        "Draft: only you can see this. /board minutes publish M1 posts it to the channel "
+        "with Markdown and Word copies."
+    )
+    member = core.command("UPAUL", "minutes", after)
+    assert member.endswith(
+        "Draft: only you can see this. The chair, vice-chair or secretary can post it to the "
+        "channel with Markdown and Word copies."
+    )

@@ -159,7 +159,7 @@ def test_a_refused_click_on_the_home_tab_is_explained_in_the_clickers_dm(
     told = running_app.slack.wait_for("chat.postMessage", 2)[-1]
     assert (told.params["channel"], told.params["text"]) == (
         "UCHAIR",
-        "*A1* is done; it can't be changed.",
+        "*A1* is done; it can't be changed. If it was closed in error: /board action reopen A1",
     )
     assert running_app.slack.calls_to("views.open") == []
 

@@ -33,6 +33,8 @@ from tests.processes import SERVE, environ, run, start
 from tests.snapshots import dump
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+# Said with every refusal to change an action that is closed.
+REOPEN = " If it was closed in error: /board action reopen A1"
 
 
 def reminders_run(app: RunningApp, at: str) -> subprocess.CompletedProcess[str]:
@@ -335,7 +337,9 @@ def test_the_buttons_of_an_action_already_done_say_so_only_to_the_clicker(
     for button in ("action_mark_done", "action_post_update"):
         assert click(running_app, "UPAUL", button, message) == 200
     refusals = running_app.slack.wait_for("response_url", 2)
-    assert [r.params["text"] for r in refusals] == ["*A1* is done; it can't be changed."] * 2
+    assert [r.params["text"] for r in refusals] == [
+        "*A1* is done; it can't be changed." + REOPEN
+    ] * 2
     assert all(r.params["response_type"] == "ephemeral" for r in refusals)
     assert running_app.slack.calls_to("views.open") == []
     for refresh in running_app.slack.wait_for("chat.update", 2):
@@ -393,7 +397,7 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
     # Slack shows a form's error as written: plain text, no mrkdwn or escapes.
     running_app.command("UPAUL", "action done A1")
     closed = submit("UPAUL", "One more thing")
-    assert closed.json()["errors"]["update"] == "A1 is done; it can't be changed."
+    assert closed.json()["errors"]["update"] == "A1 is done; it can't be changed." + REOPEN
 
 
 def test_serve_runs_the_reminder_pass_in_process(running_app: RunningApp, tmp_path) -> None:  # type: ignore[no-untyped-def]
