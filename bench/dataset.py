@@ -200,9 +200,11 @@ def _board(
                 "meeting_id": meeting_ids[n],
                 "user_id": u,
                 "status": "apologies" if rng.random() < 0.15 else "present",
+                "role": ROLES[m],
+                "organisation": ORGANISATIONS[m % 8],
             }
             for n in held
-            for u in users
+            for m, u in enumerate(users)
         ],
     )
 

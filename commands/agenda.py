@@ -52,8 +52,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
     if presenter is None and (match := LEADING_PRESENTER.match(text)):  # `@paul SSNP update`
         presenter, text = parsing.mention(match["who"]), text[match.end() :]
-    elif presenter is not None and PRESENTER.search(text):  # `… @paul @lara`
-        raise UsageError("Name one presenter only.")
+    elif presenter is not None and (other := PRESENTER.search(text)):
+        _one_presenter(ctx, parsing.mention(other["who"]))
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
@@ -96,6 +96,14 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
         )
     )
+
+
+def _one_presenter(ctx: Context, other: str) -> None:
+    """`… @paul @lara`: two of the board named to present. A lookalike typed as text
+    stays in the title, as typed."""
+    typed_out = other in ctx.invocation.typed_mentions
+    if not typed_out and queries.membership(ctx.session, ctx.the_board().id, other):
+        raise UsageError("Name one presenter only.")
 
 
 def _overrun(meeting: Meeting, allotted: int) -> list[Line]:

@@ -29,7 +29,7 @@ from storage.database import Database, StorageUnavailable
 
 FORMAT = "boardbot-board"
 # 2: a meeting reminder's record holds the start it was sent for; 3: a board its command.
-VERSION = 3
+VERSION = 4
 CSV_HEADER = (
     "Action",
     "Owner",
@@ -222,6 +222,8 @@ def _document(content: bytes) -> dict[str, Any]:
         export.add_reminder_starts(document["tables"])
     if version < 3:
         export.add_board_commands(document["tables"])
+    if version < 4:
+        export.add_attendance_capacity(document["tables"])
     return document
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
+from commands.meetings import held_since
 from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -159,6 +160,8 @@ def member_add(ctx: Context, args: str) -> Outcome:
             role=role or existing.role,
             organisation=organisation or existing.organisation,
         )
+        # A correction reaches the minutes still being written, not those of the past.
+        queries.recorded_capacity(ctx.session, existing, held_since(ctx))
         member = existing
         verb = "Updated"
     standing = _standing(member)

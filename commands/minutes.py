@@ -203,17 +203,13 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             by_item[action.item_id].append(entry(action))
         if action.status == "open":
             by_owner[action.owner_id].append(action)
-    attendance = {
-        status: [a.user_id for a in record.attendance if a.status == status]
-        for status in ("present", "apologies")
-    }
     return Minutes(
         board=board.name,
         meeting=MeetingRef.of(meeting, zone),
         title=meeting.title,
         held=meeting.starts_at <= now,
-        present=roster.in_order(attendance["present"]),
-        apologies=roster.in_order(attendance["apologies"]),
+        present=roster.attending(a for a in record.attendance if a.status == "present"),
+        apologies=roster.attending(a for a in record.attendance if a.status == "apologies"),
         previous=MeetingRef.of(record.previous, zone) if record.previous else None,
         matters_arising=tuple(
             entry(loaded.action, with_updates=True)

@@ -40,8 +40,7 @@ NAMED_MEETING = re.compile(
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     named = NAMED_MEETING.search(args)
     people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
-    for user_id in people:
-        ctx.board_member(user_id)
+    members = {user_id: ctx.board_member(user_id) for user_id in people}
     meeting = (
         _attended(ctx, named["named"] or named["meeting"], status)
         if named
@@ -58,6 +57,7 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
         elif row.status != status:
             switched.setdefault(row.status, []).append(user_id)
         row.status = status
+        row.role, row.organisation = members[user_id].role, members[user_id].organisation
         ctx.session.flush()
         ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
     return Outcome(

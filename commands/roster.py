@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from commands.boards import ROLE_TITLES
-from storage.models import ROLES, Member
+from storage.models import ROLES, Attendance, Member
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,21 @@ class Roster:
             return Person(self.name(user_id))
         return Person(self.name(user_id), member.organisation, ROLE_TITLES[member.role])
 
-    def in_order(self, user_ids: Iterable[str]) -> tuple[Person, ...]:
-        """Chair, vice-chair, secretary, members, then former members; by name within each."""
+    def attending(self, rows: Iterable[Attendance]) -> tuple[Person, ...]:
+        """Those at a meeting, each in the capacity recorded with them: chair, vice-chair,
+        secretary, members, then anyone recorded with none; by name within each."""
 
-        def rank(user_id: str) -> tuple[int, str]:
-            member = self._members.get(user_id)
-            return (ROLES.index(member.role) if member else len(ROLES), self.name(user_id).lower())
+        def rank(row: Attendance) -> tuple[int, str]:
+            return (
+                ROLES.index(row.role) if row.role else len(ROLES),
+                self.name(row.user_id).lower(),
+            )
 
-        return tuple(self.person(user_id) for user_id in sorted(set(user_ids), key=rank))
+        return tuple(
+            Person(
+                self.name(row.user_id),
+                row.organisation,
+                ROLE_TITLES[row.role] if row.role else None,
+            )
+            for row in sorted(rows, key=rank)
+        )

@@ -122,6 +122,23 @@ def add_board_commands(tables: dict[str, Any]) -> None:
         row["command"] = DEFAULT_COMMAND
 
 
+def add_attendance_capacity(tables: dict[str, Any]) -> None:
+    """Bring a file of version 1 to 3, whose attendance does not say the role and
+    organisation each person attended in, up to date as migration 0008 does: those the
+    board's members have in the file (nothing for former members). Anything malformed
+    is left for `decoded_tables` to refuse."""
+
+    def key(*values: Any) -> tuple[Any, ...] | None:
+        return values if all(isinstance(v, int | str) for v in values) else None
+
+    boards = {key(m.get("id")): m.get("board_id") for m in _dicts(tables.get("meetings"))}
+    members = {key(m.get("board_id"), m.get("user_id")): m for m in _dicts(tables.get("members"))}
+    for row in _dicts(tables.get("attendance")):
+        board = boards.get(key(row.get("meeting_id")))
+        member = members.get(key(board, row.get("user_id")), {})
+        row["role"], row["organisation"] = member.get("role"), member.get("organisation")
+
+
 def _dicts(rows: Any) -> list[dict[str, Any]]:
     return [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
 

@@ -215,6 +215,10 @@ class Attendance(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))  # "present" | "apologies"
+    # The capacity they attended in, as the board had it when recorded: the minutes are
+    # a record, and keep it after they change organisation or leave the board.
+    role: Mapped[str | None] = mapped_column(String(16))
+    organisation: Mapped[str | None] = mapped_column(String(200))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
 

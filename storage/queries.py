@@ -315,6 +315,19 @@ def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | 
     ).one_or_none()
 
 
+def recorded_capacity(session: Session, member: Member, since: datetime) -> None:
+    """Give the member's role and organisation to their attendance at the board's meetings
+    that started at or after `since` (still being minuted); earlier records keep theirs."""
+    meetings = select(Meeting.id).where(
+        Meeting.board_id == member.board_id, Meeting.starts_at >= since
+    )
+    session.execute(
+        update(Attendance)
+        .where(Attendance.user_id == member.user_id, Attendance.meeting_id.in_(meetings))
+        .values(role=member.role, organisation=member.organisation)
+    )
+
+
 # Only people still on the board are asked about their actions, in reminders or on the
 # Home tab: a removed member's buttons would refuse them, and their actions wait to be
 # reassigned.

@@ -155,7 +155,14 @@ def build_board(session: Session, *, items: int, actions: int, channel: str) -> 
     ]
     session.add_all(agenda)
     session.add_all(
-        Attendance(meeting_id=meeting.id, user_id=user_id, status="present") for user_id in owners
+        Attendance(
+            meeting_id=meeting.id,
+            user_id=user_id,
+            status="present",
+            role="chair" if user_id == "UCHAIR" else "member",
+            organisation="CSP",
+        )
+        for user_id in owners
     )
     session.flush()
     for number in range(1, actions + 1):

@@ -184,7 +184,7 @@ def test_a_quarter_exported_and_restored_reads_the_same(
         "wellingborough-csp-board-actions.csv",
     )
     document = json.loads(exported.content)
-    assert (document["format"], document["version"]) == ("boardbot-board", 3)
+    assert (document["format"], document["version"]) == ("boardbot-board", 4)
     assert all(document["tables"].values()), "the quarter should fill every table"
     assert document["tables"]["meetings"][0]["starts_at"] == "2027-01-14T10:00:00Z"
     assert document["tables"]["actions"][0]["due_on"] == "2027-01-07"
@@ -226,6 +226,8 @@ def test_a_version_1_file_restores_its_reminders_as_sent_for_their_meetings_star
     assert reminder["meeting_starts_at"] == "2027-04-14T09:00:00Z"
     del reminder["meeting_starts_at"]
     del document["tables"]["boards"][0]["command"]
+    for row in document["tables"]["attendance"]:
+        del row["role"], row["organisation"]
     document["version"] = 1
 
     import_board(target, json.dumps(document).encode())
@@ -242,11 +244,32 @@ def test_a_version_2_file_restores_its_boards_as_typing_board(
     csp_quarter(database)
     document = json.loads(export_board(database, CSP, EXPORTED)[0].content)
     del document["tables"]["boards"][0]["command"]
+    for row in document["tables"]["attendance"]:
+        del row["role"], row["organisation"]
     document["version"] = 2
 
     import_board(target, json.dumps(document).encode())
     with target.transaction() as session:
         assert session.scalars(select(Board.command)).one() == "/board"
+
+
+def test_a_file_before_version_4_gives_attendance_the_capacity_its_members_have(
+    database: Database, target: Database
+) -> None:
+    """Versions 1 to 3 did not record the role and organisation someone attended in."""
+    csp_quarter(database)
+    document = json.loads(export_board(database, CSP, EXPORTED)[0].content)
+    tables = document["tables"]
+    capacity = {row["id"]: (row["role"], row["organisation"]) for row in tables["attendance"]}
+    assert ("member", "Northamptonshire Police") in capacity.values()
+    for row in tables["attendance"]:
+        del row["role"], row["organisation"]
+    document["version"] = 3
+
+    import_board(target, json.dumps(document).encode())
+    again = json.loads(export_board(target, CSP, EXPORTED)[0].content)["tables"]
+    restored = [(row["role"], row["organisation"]) for row in again["attendance"]]
+    assert restored == [capacity[row["id"]] for row in tables["attendance"]]
 
 
 def test_the_action_log_opens_in_a_spreadsheet(database: Database) -> None:
@@ -286,7 +309,7 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     broken = json.dumps(document).encode()
     document["tables"]["meetings"].append(document["tables"]["meetings"][0])
     twice = json.dumps(document).encode()
-    newer = exported.content.replace(b'"version": 3', b'"version": 4')
+    newer = exported.content.replace(b'"version": 4', b'"version": 5')
     old = json.loads(exported.content)
     old["version"] = 1
     old["tables"]["meetings"][0]["id"] = [1]
@@ -295,7 +318,7 @@ def test_a_restore_onto_a_taken_channel_or_from_a_bad_file_changes_nothing(
     for content, says in [
         (broken, "actions.item_id = 999999 names no row"),
         (twice, "Two rows of “meetings” have the same id"),
-        (newer, "this Board Bot reads versions 1 to 3"),
+        (newer, "this Board Bot reads versions 1 to 4"),
         (malformed_old, "row 1 of “meetings”, id: \\[1\\] is not a int"),
         (b"board,actions\n", "not JSON"),
     ]:
@@ -337,9 +360,9 @@ def test_boardbot_export_and_import_from_the_shell(
     assert f"cannot read {tmp_path / 'missing.json'}: No such file or directory" in err
 
 
-# What version 3 of the file holds. A schema change that alters this must bump
+# What version 4 of the file holds. A schema change that alters this must bump
 # VERSION (and teach import to read the versions before), or old backups stop restoring.
-VERSION_3 = {
+VERSION_4 = {
     "boards": (
         "id team_id channel_id name parent_id timezone reminders_enabled agenda_call_days "
         "draft_agenda_days eve_reminder_days reminder_hour last_meeting_number "
@@ -353,7 +376,7 @@ VERSION_3 = {
     ),
     "agenda_items": "id meeting_id position title presenter_id minutes proposed_by created_at",
     "item_records": "id item_id kind text author_id created_at",
-    "attendance": "id meeting_id user_id status",
+    "attendance": "id meeting_id user_id status role organisation",
     "actions": (
         "id board_id number owner_id description due_on status meeting_id item_id created_by "
         "created_at closed_at"
@@ -370,5 +393,5 @@ VERSION_3 = {
 def test_every_table_is_exported_and_the_format_changes_only_with_its_version() -> None:
     exported = {table.name for table in export.TABLES}
     assert exported | export.NOT_BOARD_DATA == set(Base.metadata.tables)
-    assert VERSION == 3
-    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_3
+    assert VERSION == 4
+    assert {table.name: " ".join(table.columns.keys()) for table in export.TABLES} == VERSION_4

@@ -10,6 +10,8 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from docx import Document
 from slack_sdk.models.blocks import Block
 from sqlalchemy import event, select
@@ -18,8 +20,8 @@ from sqlalchemy.orm import Session
 from bot.rendering import payloads
 from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
-from storage.database import Database
-from storage.models import AuditEntry, Board, Meeting
+from storage.database import MIGRATIONS, Database
+from storage.models import Attendance, AuditEntry, Board, Meeting
 from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp
 from tests.csp_quarter import (
     DURING_THE_FIRST,
@@ -575,3 +577,64 @@ def test_minutes_slack_may_have_posted_are_not_withdrawn(running_app: RunningApp
     assert "I couldn't deliver" in told.params["text"]
     running_app.slack.wait_for("files.completeUploadExternal", 2)  # the files still go
     assert "Published as version 1" in running_app.command("UGILL", "minutes")["text"]
+
+
+def present_at(minutes: str) -> str:
+    return minutes[minutes.index("Present") : minutes.index("Apologies")]
+
+
+def test_the_minutes_keep_the_capacity_people_attended_in(core: Core, database: Database) -> None:
+    """A member who moves on or leaves keeps, in past minutes, the organisation and role
+    they attended in; a correction still reaches the minutes of a meeting just held."""
+    board_with_paul(
+        core,
+        "member add <@UPAUL> org Northamptonshire Police",
+        "member add <@USAM> org NHS Northamptonshire",
+        "meeting add 14/01/2027 10:00 : CSP Board",
+    )
+    on_the_day = datetime(2027, 1, 14, 10, 30, tzinfo=UTC)
+    core.command("UCHAIR", "present <@UCHAIR> <@UPAUL> <@USAM>", on_the_day)
+    held = present_at(core.command("UCHAIR", "minutes M1", on_the_day))
+    assert "upaul, Northamptonshire Police (Member)" in held
+
+    core.command("UCHAIR", "member add <@USAM> org NHS Northamptonshire ICB", on_the_day)
+    corrected = present_at(core.command("UCHAIR", "minutes M1", on_the_day))
+    assert "usam, NHS Northamptonshire ICB (Member)" in corrected
+
+    months_later = datetime(2027, 5, 4, 9, 0, tzinfo=UTC)
+    core.command("UCHAIR", "member add <@UPAUL> vice-chair org Fire and Rescue", months_later)
+    core.command("UCHAIR", "member remove <@USAM>", months_later)
+    assert present_at(core.command("UCHAIR", "minutes M1", months_later)) == corrected
+
+
+def test_migration_0008_gives_attendance_its_members_capacity(
+    core: Core, database: Database
+) -> None:
+    """Attendance recorded before 0008 takes the role and organisation its members have;
+    a former member's has none."""
+    board_with_paul(
+        core,
+        "member add <@UPAUL> org Northamptonshire Police",
+        "member add <@USAM>",
+        "meeting add 14/01/2027 10:00 : CSP Board",
+    )
+    on_the_day = datetime(2027, 1, 14, 10, 30, tzinfo=UTC)
+    core.command("UCHAIR", "present <@UPAUL> <@USAM>", on_the_day)
+    core.command("UCHAIR", "member remove <@USAM>", on_the_day)
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+        command.upgrade(config, "head")
+    with database.transaction() as session:
+        rows = session.execute(
+            select(Attendance.user_id, Attendance.role, Attendance.organisation).order_by(
+                Attendance.user_id
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("UPAUL", "member", "Northamptonshire Police"),
+        ("USAM", None, None),
+    ]
