@@ -4,7 +4,7 @@ Each input line is a slash command as typed in Slack (`/board help`).
 `/as <name>` switches the acting user and `@name` stands for a mention; Slack's own
 form, `<@U0123ABC>` or `<@U0123ABC|gill>`, is read too. Replies, channel posts and
 DMs are printed as text, and so are the console board's reminders as they fall due;
-files are named, with who gets them.
+files are named, with who gets them, and saved in FILES.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
-from commands import dispatch, parsing
+from commands import dispatch, documents, parsing
 from commands.context import PersonInfo
 from commands.reminders import Sent, run_pass
-from commands.replies import Message
+from commands.replies import File, Message
 from storage.database import Database, StorageUnavailable
 
 TEAM = "TCONSOLE"
@@ -31,6 +32,9 @@ SLACK_ID = re.compile(r"[UW][0-9][A-Z0-9]+")  # a console name's id has a letter
 COMMAND_NAME = re.compile(r"/[\w.-]{1,31}")
 AS = re.compile(rf"/as\s+(?:{SLACK_MENTION.pattern}|@?(?P<typed>[A-Za-z][\w.\-]*))")
 DEFAULT_USER = "me"
+# Where the files Slack would attach are put, in the working directory (the default
+# database's too), so that the minutes can be opened in Word.
+FILES = Path("boardbot-files")
 
 
 def user_id_for(name: str) -> str:
@@ -126,12 +130,22 @@ class Console:
         if outcome.announcement:
             shown.append(self._show(outcome.announcement, "[channel] "))
         shown += [
-            f"[file to @{self.directory.name_of(file.recipient)}] {file.filename}"
+            f"[file to @{self.directory.name_of(file.recipient)}] {self._saved(file)}"
             if file.recipient
-            else f"[file in channel] {file.filename}"
+            else f"[file in channel] {self._saved(file)}"
             for file in outcome.files
         ]
         return "\n".join(shown + self._reminders())
+
+    def _saved(self, file: File) -> str:
+        """The file's name, and where it was saved (a later one of the same name replaces it)."""
+        data = documents.content(self.database, file, self.clock())
+        if data is None:  # its source went before it was made (a calendar link reset)
+            return file.filename
+        FILES.mkdir(exist_ok=True)
+        path = FILES / Path(file.filename).name
+        path.write_bytes(data)
+        return f"{file.filename} (saved as {path})"
 
     def _reminders(self) -> list[str]:
         """What the console board's reminders would post now: serve's pass, run after

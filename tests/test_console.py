@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from bot.config import Settings
 from commands.reminders import due_reminders
@@ -58,6 +59,30 @@ def test_a_piped_session_prints_replies_posts_and_refusals(
     assert "I don't know “frobnicate”" in out
     assert "Usage: /as <name>, e.g. /as gill" in out
     assert "Traceback" not in out + result.stderr
+
+
+def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
+    env = environ(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
+        BOARDBOT_REHEARSE_FROM="2026-12-01T12:00:00+00:00",
+    )
+    typed = (
+        "/board setup Wellingborough CSP Board\n"
+        "/board meeting add 30/11/2026 10:00 at Swanspool House : CSP Board\n"
+        "/board agenda add SSNP report to M1\n"
+        "/board decision 1 to note the report\n"
+        "/board minutes publish\n"
+        "/board calendar\n"
+    )
+    out = run(["-m", "bot", "console"], env, tmp_path, typed).stdout
+    saved = tmp_path / "boardbot-files"
+    docx = "wellingborough-csp-board-m1-minutes.docx"
+    assert f"[file in channel] {docx} (saved as boardbot-files/{docx})" in out
+    words = "\n".join(p.text for p in Document(str(saved / docx)).paragraphs)
+    assert "Minutes of the meeting held on Monday 30 November 2026, 10:00" in words
+    assert "RESOLVED: to note the report" in words
+    calendar = (saved / "wellingborough-csp-board.ics").read_text()
+    assert "SUMMARY:CSP Board" in calendar
 
 
 def test_the_console_keeps_its_board_between_runs(database_url: str, tmp_path: Path) -> None:
