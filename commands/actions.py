@@ -8,12 +8,12 @@ from datetime import date
 from commands import dates, describe, parsing, proceedings
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.replies import Mention, Message, Outcome, Section, Strong, line
+from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
 
-ITEM = re.compile(r"\s+item\s+(?P<item>#?\d+)\s*$", re.I)
+ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
 # A word of its own ("Red-team exercise booked" is not a RAG status).
@@ -59,7 +59,7 @@ def action_add(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line("Added ", describe.action_ref(action), " for ", Mention(owner), ": ", description),
-            line("Due ", dates.say_date(due_on), ".") if due_on else line("No due date."),
+            line("Due ", dates.say_date(due_on), ".") if due_on else _no_due_date(ctx, action),
             *(
                 [
                     line(
@@ -76,6 +76,14 @@ def action_add(ctx: Context, args: str) -> Outcome:
             footnote=proceedings.after_publication(ctx, meeting) if meeting else None,
         )
     )
+
+
+def _no_due_date(ctx: Context, action: Action) -> Line:
+    """Said so that it is set: an action with no date is never chased."""
+    sets = f"{ctx.command} action due A{action.number} <date>"
+    if ctx.is_officer:
+        return line(f"No due date, so no reminders: {sets} sets one.")
+    return line(f"No due date, so no reminders: an officer can set one with {sets}.")
 
 
 def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
@@ -117,6 +125,7 @@ def actions(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     named = parsing.MENTION.findall(args)
     words = [w for w in parsing.LIST_GLUE.split(parsing.MENTION.sub(" ", args).lower()) if w]
+    words = [word for word in words if word not in {"for", "of"}]  # `actions for @paul`
     lists = [word for word in words if word in LISTS]
     mine = [word for word in words if word in {"mine", "me"}]
     for word in words:
@@ -139,7 +148,7 @@ def actions(ctx: Context, args: str) -> Outcome:
         due_before=ctx.today if overdue_only else None,
     )
     if not found and named:
-        ctx.board_member(named[0])  # someone named, off the board and owning nothing: a slip
+        ctx.board_member(named[0], suggest_adding=False)  # off the board, owning nothing
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
     lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)
@@ -313,9 +322,13 @@ def find_action(ctx: Context, number_text: str) -> Action:
 
 
 def _require_open(ctx: Context, action: Action) -> None:
-    if action.status != "open":
-        raise UsageError(
-            describe.action_ref(action),
-            f" is {action.status}; it can't be changed. If it was closed in error: "
-            f"{ctx.command} action reopen A{action.number}",
-        )
+    if action.status == "open":
+        return
+    # As action_reopen allows: a dropped action is reopened by an officer only.
+    reopen = f"{ctx.command} action reopen A{action.number}"
+    if action.status == "dropped" and not ctx.is_officer:
+        reopen = "an officer can reopen it"
+    raise UsageError(
+        describe.action_ref(action),
+        f" is {action.status}; it can't be changed. If it was closed in error: {reopen}",
+    )

@@ -17,8 +17,8 @@ from storage.calendar import next_revision
 from storage.models import AgendaItem, Meeting
 
 # `to M1.5`, `to M9x` are meant as meetings too, and refused as such.
-TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d\S*)\s*$", re.I)
-ITEM_LENGTH = re.compile(rf"\s+(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
+TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
+ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
@@ -52,8 +52,9 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             presenter, text = parsing.mention(match["who"]), text[: match.start()]
     if presenter is None and (match := LEADING_PRESENTER.match(text)):  # `@paul SSNP update`
         presenter, text = parsing.mention(match["who"]), text[match.end() :]
-    elif presenter is not None and (other := PRESENTER.search(text)):
-        _one_presenter(ctx, parsing.mention(other["who"]))
+    elif presenter is not None:
+        for other in (PRESENTER.search(text), LEADING_PRESENTER.match(text)):
+            _one_presenter(ctx, presenter, parsing.mention(other["who"]) if other else None)
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
@@ -98,11 +99,12 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     )
 
 
-def _one_presenter(ctx: Context, other: str) -> None:
-    """`… @paul @lara`: two of the board named to present. A lookalike typed as text
-    stays in the title, as typed."""
-    typed_out = other in ctx.invocation.typed_mentions
-    if not typed_out and queries.membership(ctx.session, ctx.the_board().id, other):
+def _one_presenter(ctx: Context, presenter: str, other: str | None) -> None:
+    """`… @paul @lara 10m`, `@paul … @lara`: two of the board named to present. A
+    lookalike typed as text stays in the title, as typed."""
+    if other is None or other == presenter or other in ctx.invocation.typed_mentions:
+        return
+    if queries.membership(ctx.session, ctx.the_board().id, other):
         raise UsageError("Name one presenter only.")
 
 

@@ -28,7 +28,8 @@ from storage import export, queries
 from storage.database import Database, StorageUnavailable
 
 FORMAT = "boardbot-board"
-# 2: a meeting reminder's record holds the start it was sent for; 3: a board its command.
+# 2: a meeting reminder's record holds the start it was sent for; 3: a board its command;
+# 4: attendance the role and organisation attended in.
 VERSION = 4
 CSV_HEADER = (
     "Action",

@@ -8,7 +8,6 @@ from datetime import datetime
 from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, UsageError
-from commands.meetings import held_since
 from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -160,8 +159,8 @@ def member_add(ctx: Context, args: str) -> Outcome:
             role=role or existing.role,
             organisation=organisation or existing.organisation,
         )
-        # A correction reaches the minutes still being written, not those of the past.
-        queries.recorded_capacity(ctx.session, existing, held_since(ctx))
+        # Not the meetings held: someone elected chair at a meeting attended it as a member.
+        queries.recorded_capacity(ctx.session, existing, ctx.now)
         member = existing
         verb = "Updated"
     standing = _standing(member)
@@ -269,7 +268,10 @@ def _why_not_a_member(text: str) -> UsageError:
     first = rest.split()[0]
     if first.lower() in ROLE_WORDS or first.lower() == "org":
         return UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
-    return UsageError(f"“{first}” is not a role: {', '.join(ROLES)}.")
+    roles = f"“{first}” is not a role: {', '.join(ROLES)}."
+    if "org" in rest.lower().split():
+        return UsageError(roles)
+    return UsageError(roles, f" For an organisation, put org before it: org {rest}.")
 
 
 def _keep_an_officer(ctx: Context, leaving: Member) -> None:

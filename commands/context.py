@@ -181,9 +181,10 @@ class Context:
         them, unless that is beside the point)."""
         found = queries.membership(self.session, self.the_board().id, self.picked(user_id))
         if found is None and suggest_adding:
+            who = "Add them" if self.is_officer else "An officer can add them"
             raise UsageError(
                 Mention(user_id),
-                f" is not on this board. An officer can add them: {self.command} member add ",
+                f" is not on this board. {who}: {self.command} member add ",
                 Mention(user_id),
             )
         if found is None:

@@ -244,13 +244,18 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
         )
     chosen = next((d for d in found if d >= earliest), found[-1])
     if weekday and not _is_weekday(weekday, chosen):
-        # "Fri 27 Nov" typed on Saturday 28th: the day just gone, not next year's.
-        recent = [d for d in found if d < today <= d + A_WEEK and _is_weekday(weekday, d)]
-        if not recent:
+        # The weekday says which: "Sat 27 Nov" is next year's although last week's 27th
+        # could be meant; "Fri 27 Nov" typed on Saturday 28th is the day just gone.
+        named = [
+            d
+            for d in found
+            if _is_weekday(weekday, d) and (d >= earliest or d < today <= d + A_WEEK)
+        ]
+        if not named:
             raise UsageError(
                 f"“{words}” doesn't add up: {chosen.day} {chosen:%B %Y} is a {chosen:%A}."
             )
-        return recent[0]
+        return named[0]
     return chosen
 
 

@@ -26,6 +26,13 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None or _slipped(sub, args):
         return _refusal(_unknown(command, invocation.text))
+    if args.strip() and (meant := _singular(sub, args)):  # `members add`, `meetings cancel`
+        error = UsageError(
+            f"I don't know “{command} {sub.name} {args.split()[0]}”. "
+            f"Did you mean “{command} {meant.name}”?"
+        )
+        error.usage = meant.usage(command)
+        return _refusal(error)
     if args.strip() and not sub.arguments:
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
         error.usage = _usages(command, family(sub.words[0]))
@@ -43,13 +50,27 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
 
 
 def _slipped(sub: Subcommand, args: str) -> bool:
-    """Whether a one-word command is followed by a word rather than its argument: a second
-    word of its family slipped (`agenda mve 6 1`, `minutes pubish`) or one it does not have
-    (`agenda delete 1`), said as such with the family's usage, not as a bad M#."""
+    """Whether a one-word command that takes no text is followed by a word rather than its
+    argument: a second word of its family slipped (`agenda mve 6 1`, `minutes pubish`)
+    or one it does not have (`agenda drop 1`), said as such with the family's usage, not
+    as a bad M#. (`note Holiday …` has left out the item number instead.)"""
     words = args.split()
     return (
-        len(sub.words) == 1 and bool(words) and words[0].isalpha() and len(family(sub.words[0])) > 1
+        len(sub.words) == 1
+        and "<text>" not in sub.arguments
+        and bool(words)
+        and words[0].isalpha()
+        and len(family(sub.words[0])) > 1
     )
+
+
+def _singular(sub: Subcommand, args: str) -> Subcommand | None:
+    """The command meant by a list's name, which takes nothing after it, followed by a
+    command's second word: the singular's (`members add @sam` for `member add @sam`)."""
+    if sub.arguments or len(sub.words) > 1 or not sub.words[0].endswith("s"):
+        return None
+    meant, _ = find(f"{sub.words[0].removesuffix('s')} {args}")
+    return meant if meant is not None and len(meant.words) > 1 else None
 
 
 def execute(
@@ -140,7 +161,11 @@ def _unknown(command: str, text: str) -> UsageError:
     # A slip in the second word (`action updte`): the nearest of the family's.
     guess = first if first != typed[0].lower() else None
     seconds = {sub.words[1] for sub in related if len(sub.words) > 1}
-    if len(typed) > 1 and (near := difflib.get_close_matches(typed[1].lower(), seconds, n=1)):
+    # Close, or `agenda rename` would be offered `agenda remove`.
+    near = difflib.get_close_matches(
+        typed[1].lower() if typed[1:] else "", seconds, n=1, cutoff=0.75
+    )
+    if near:
         guess = f"{first} {near[0]}"
         related = [sub for sub in related if sub.words[1:2] == (near[0],)]
     shown = " ".join(typed[:2])

@@ -65,7 +65,10 @@ def meeting_number(token: str) -> int:
     if not token.strip():
         raise UsageError("Give the meeting's number, e.g. M2.")
     if not match:
-        raise UsageError(f"“{token}” is not a meeting number. Meetings are numbered M1, M2, …")
+        raise UsageError(
+            f"“{token}” is not a meeting number. Meetings are numbered M1, M2, …",
+            f" Did you mean M{token.strip()}?" if token.strip().isdigit() else "",
+        )
     return int(match[1])
 
 
@@ -75,7 +78,10 @@ def action_number(token: str) -> int:
     if not token.strip():
         raise UsageError("Give the action's number, e.g. A3.")
     if not match:
-        raise UsageError(f"“{token}” is not an action number. Actions are numbered A1, A2, …")
+        raise UsageError(
+            f"“{token}” is not an action number. Actions are numbered A1, A2, …",
+            f" Did you mean A{token.strip()}?" if token.strip().isdigit() else "",
+        )
     return int(match[1])
 
 

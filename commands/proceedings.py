@@ -57,7 +57,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
         elif row.status != status:
             switched.setdefault(row.status, []).append(user_id)
         row.status = status
-        row.role, row.organisation = members[user_id].role, members[user_id].organisation
+        if before is None or meeting.starts_at >= held_since(ctx):  # not a past record's
+            row.role, row.organisation = members[user_id].role, members[user_id].organisation
         ctx.session.flush()
         ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
     return Outcome(

@@ -1,4 +1,5 @@
-"""People as records name them: name from Slack, organisation and role from the board."""
+"""People as records name them: name from Slack; organisation and role from the board, or
+for attendance as recorded with it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from storage.models import ROLES, Attendance, Member
 
 @dataclass(frozen=True)
 class Person:
-    """Someone named in minutes or a summary; no role or organisation once off the board."""
+    """Someone named in minutes or a summary, with a role and organisation where known."""
 
     name: str
     organisation: str | None = None

@@ -445,6 +445,15 @@ ALIASES = {
     "agenda delete": "agenda remove",
     "note delete": "note remove",
     "decision delete": "decision remove",
+    "action delete": "action drop",
+    "action cancel": "action drop",
+    "action remove": "action drop",
+    "action list": "actions",
+    "action completed": "action done",
+    "action finished": "action done",
+    "action closed": "action done",
+    "meeting remove": "meeting cancel",
+    "agenda cancel": "agenda remove",
 }
 TABLE = LISTED + tuple(
     replace(

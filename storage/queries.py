@@ -315,11 +315,11 @@ def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | 
     ).one_or_none()
 
 
-def recorded_capacity(session: Session, member: Member, since: datetime) -> None:
-    """Give the member's role and organisation to their attendance at the board's meetings
-    that started at or after `since` (still being minuted); earlier records keep theirs."""
+def recorded_capacity(session: Session, member: Member, now: datetime) -> None:
+    """Give the member's role and organisation to their attendance (apologies sent ahead)
+    at the board's meetings not yet started; a meeting held keeps what it recorded."""
     meetings = select(Meeting.id).where(
-        Meeting.board_id == member.board_id, Meeting.starts_at >= since
+        Meeting.board_id == member.board_id, Meeting.starts_at > now
     )
     session.execute(
         update(Attendance)

@@ -6,6 +6,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -297,10 +298,10 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
     # `the` before anything but an ordinal is the description's, as board papers say it.
     kept = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
-    assert "Report by the next meeting\nNo due date." in kept
+    assert "Report by the next meeting\nNo due date, so no reminders" in kept
     for idiom in ("end of play", "end of month figures"):
         kept = running_app.command("UPAUL", f"action add <@UPAUL> Report by {idiom}")["text"]
-        assert f"Report by {idiom}\nNo due date." in kept
+        assert f"Report by {idiom}\nNo due date, so no reminders" in kept
 
 
 def test_a_meeting_time_may_follow_at_and_a_place_may_start_with_a_number(
@@ -589,7 +590,9 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "agenda remove", "Give the item number"),
         ("UCHAIR", "agenda M7", "no meeting M7"),
         ("UCHAIR", "action add Gill to do things", "not a mention"),
-        ("UCHAIR", "action add <@UOUT> Something", "An officer can add them: /board member add"),
+        ("UCHAIR", "action add <@UOUT> Something", "is not on this board. Add them: /board member"),
+        ("UPAUL", "action add <@UOUT> Something", "An officer can add them: /board member add"),
+        ("UCHAIR", "note Opening remarks", "“Opening” is not an agenda item number"),
         ("UCHAIR", "action add <@UGILL> Report item 1.5", "“1.5” is not an agenda item"),
         ("UCHAIR", "meeting cancel M1.5", "“M1.5” is not a meeting number"),
         ("UCHAIR", "apologies <@UPAUL> to M1.5", "“M1.5” is not a meeting number"),
@@ -972,7 +975,7 @@ def test_a_possessive_after_by_is_part_of_the_description(core: Core) -> None:
         reply = core.command(
             "UCHAIR", f"action add <@UPAUL> Answer what was said by {whose}", SET_UP
         )
-        assert f"Answer what was said by {whose}\nNo due date." in reply, whose
+        assert f"Answer what was said by {whose}\nNo due date, so no reminders" in reply, whose
 
 
 def test_a_second_chair_makes_joint_chairs_and_says_so(core: Core) -> None:
@@ -1595,4 +1598,62 @@ def test_a_due_date_takes_the_comma_before_it_and_the_minutes_say_who_publishes(
     assert member.endswith(
         "Draft: only you can see this. The chair, vice-chair or secretary can post it to the "
         "channel with Markdown and Word copies."
+    )
+
+
+def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
+    core: Core,
+) -> None:
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    assert chair("members add <@USAM>").startswith(
+        "I don't know “/board members add”. Did you mean “/board member add”?\nUsage:\n"
+        "/board member add <@user> [<role>] [org <organisation>]"
+    )
+    assert chair("member add <@USAM> Wellingborough Norse").startswith(
+        "“Wellingborough” is not a role: chair, vice-chair, secretary, member. "
+        "For an organisation, put org before it: org Wellingborough Norse."
+    )
+    assert chair("meetings cancel M1").startswith("I don't know “/board meetings cancel”. Did")
+    assert chair("agenda rename 1 SSNP").startswith("I don't know “/board agenda rename”.\n")
+    assert chair("note Holiday programme").startswith("“Holiday” is not an agenda item number.")
+    assert chair("meeting cancel 1").startswith(
+        "“1” is not a meeting number. Meetings are numbered M1, M2, … Did you mean M1?"
+    )
+    assert chair("agenda add Update <@UPAUL> for 15 mins").endswith("1. Update — @UPAUL (15 min)")
+    item_typed_as_one_word = chair("action add <@UPAUL> Finalise it by end of February item1")
+    assert item_typed_as_one_word.startswith("There is no current meeting")
+    assert chair("action add <@UPAUL> Map the hotspots").endswith(
+        "No due date, so no reminders: /board action due A1 <date> sets one."
+    )
+    member = core.command("UPAUL", "action add <@UPAUL> Brief the sergeants", SET_UP)
+    assert member.endswith("an officer can set one with /board action due A2 <date>.")
+    assert chair("actions for <@UPAUL>").startswith("Open actions of upaul (2)")
+    assert chair("action delete A2") == "Dropped A2: Brief the sergeants"
+
+
+def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
+    core: Core,
+) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "member add <@USAM>", SET_UP)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    assert chair("agenda add <@UPAUL> SSNP update <@USAM>") == (
+        "Name one presenter only.\nUsage:\n"
+        "/board agenda add <title> [<@presenter>] [<minutes>m] [to <M#>]"
+    )
+    assert chair("agenda add Thanks to <@UOUT> <@USAM>").endswith("Thanks to <@UOUT> — @USAM")
+    assert chair("agenda add Traffic diverted to M1.").startswith("Added agenda item 2 to M1")
+    assert chair("agenda add Diversions via the A45 to M1/J15").endswith("to M1/J15")
+    assert chair("meeting add Saturday 27 Nov 10:00").startswith(
+        "Meeting scheduled\nM2 Saturday 27 November 2027, 10:00"
+    )
+    assert chair("meeting add Fri 27 Nov 10:00").startswith(
+        "Meeting added\nM3 Friday 27 November 2026, 10:00"
+    )
+    assert chair("actions <@UOUT>").startswith("@UOUT is not on this board.\nUsage:")
+    core.command("UCHAIR", "action add <@UPAUL> Map the hotspots", SET_UP)
+    core.command("UCHAIR", "action drop A1", SET_UP)
+    assert core.command("UPAUL", "action done A1", SET_UP).startswith(
+        "A1 is dropped; it can't be changed. If it was closed in error: an officer can reopen it"
     )

@@ -256,12 +256,16 @@ def test_a_version_2_file_restores_its_boards_as_typing_board(
 def test_a_file_before_version_4_gives_attendance_the_capacity_its_members_have(
     database: Database, target: Database
 ) -> None:
-    """Versions 1 to 3 did not record the role and organisation someone attended in."""
+    """Versions 1 to 3 did not record the role and organisation someone attended in: a
+    member's are taken, and a former member has none."""
     csp_quarter(database)
     document = json.loads(export_board(database, CSP, EXPORTED)[0].content)
     tables = document["tables"]
     capacity = {row["id"]: (row["role"], row["organisation"]) for row in tables["attendance"]}
     assert ("member", "Northamptonshire Police") in capacity.values()
+    former = tables["attendance"][0]
+    tables["members"] = [m for m in tables["members"] if m["user_id"] != former["user_id"]]
+    capacity[former["id"]] = (None, None)
     for row in tables["attendance"]:
         del row["role"], row["organisation"]
     document["version"] = 3

@@ -584,27 +584,38 @@ def present_at(minutes: str) -> str:
 
 
 def test_the_minutes_keep_the_capacity_people_attended_in(core: Core, database: Database) -> None:
-    """A member who moves on or leaves keeps, in past minutes, the organisation and role
-    they attended in; a correction still reaches the minutes of a meeting just held."""
+    """Present and apologies say the role and organisation each person attended in: kept
+    when they are elected, move on or leave; set again when their attendance is recorded
+    again within the week (a correction); followed at meetings ahead."""
     board_with_paul(
         core,
         "member add <@UPAUL> org Northamptonshire Police",
         "member add <@USAM> org NHS Northamptonshire",
         "meeting add 14/01/2027 10:00 : CSP Board",
+        "meeting add 14/04/2027 10:00 : CSP Board",
+        "apologies <@UPAUL> to M2",
     )
     on_the_day = datetime(2027, 1, 14, 10, 30, tzinfo=UTC)
     core.command("UCHAIR", "present <@UCHAIR> <@UPAUL> <@USAM>", on_the_day)
-    held = present_at(core.command("UCHAIR", "minutes M1", on_the_day))
-    assert "upaul, Northamptonshire Police (Member)" in held
-
+    core.command("UCHAIR", "member add <@UPAUL> chair", on_the_day)  # elected at the meeting
     core.command("UCHAIR", "member add <@USAM> org NHS Northamptonshire ICB", on_the_day)
+    uncorrected = present_at(core.command("UCHAIR", "minutes M1", on_the_day))
+    assert "upaul, Northamptonshire Police (Member)" in uncorrected
+    assert "usam, NHS Northamptonshire (Member)" in uncorrected
+    core.command("UCHAIR", "present <@USAM>", on_the_day)
     corrected = present_at(core.command("UCHAIR", "minutes M1", on_the_day))
-    assert "usam, NHS Northamptonshire ICB (Member)" in corrected
+    assert corrected == uncorrected.replace("NHS Northamptonshire", "NHS Northamptonshire ICB")
+    after = datetime(2027, 4, 14, 12, 30, tzinfo=UTC)
+    assert "upaul, Northamptonshire Police" in core.command("UCHAIR", "minutes M2", after)
 
-    months_later = datetime(2027, 5, 4, 9, 0, tzinfo=UTC)
-    core.command("UCHAIR", "member add <@UPAUL> vice-chair org Fire and Rescue", months_later)
+    months_later = datetime(2027, 3, 4, 9, 0, tzinfo=UTC)
+    core.command("UCHAIR", "member add <@UPAUL> org Fire and Rescue", months_later)
+    core.command("UCHAIR", "apologies <@USAM> to M1", months_later)  # recorded in error
+    core.command("UCHAIR", "present <@USAM> to M1", months_later)
     core.command("UCHAIR", "member remove <@USAM>", months_later)
     assert present_at(core.command("UCHAIR", "minutes M1", months_later)) == corrected
+    ahead = core.command("UCHAIR", "minutes M2", after)
+    assert "upaul, Fire and Rescue" in ahead[ahead.index("Apologies") :]
 
 
 def test_migration_0008_gives_attendance_its_members_capacity(

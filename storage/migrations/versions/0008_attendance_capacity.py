@@ -41,6 +41,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table("attendance", recreate="never") as table:
+    # Copied where SQLite cannot drop a column: no table refers to attendance.
+    with op.batch_alter_table("attendance") as table:
         table.drop_column("organisation")
         table.drop_column("role")
