@@ -23,6 +23,7 @@ from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
+from commands.parsing import MENTION
 from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo, line
 from commands.roster import Person, Roster
 from storage import minutes as stored
@@ -44,7 +45,9 @@ class Update:
     def of(cls, update: UpdateRow, zone: ZoneInfo, roster: Roster) -> Update:
         """A stored update, dated in the board's timezone and signed by name."""
         posted_on = update.created_at.astimezone(zone).date()
-        return cls(posted_on, roster.name(update.author_id), update.rag, update.text)
+        return cls(
+            posted_on, roster.name(update.author_id), update.rag, roster.written(update.text)
+        )
 
     @property
     def rag_label(self) -> str | None:
@@ -173,7 +176,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     zone = ZoneInfo(board.timezone)
     today = now.astimezone(zone).date()
     record = stored.meeting_record(session, meeting)
-    roster = Roster(record.members, record.names)
+    roster = Roster(record.members, record.names | _mentioned_names(session, record))
     since = record.previous.starts_at if record.previous else None
 
     def entry(action: ActionRow, *, with_updates: bool = False) -> ActionEntry:
@@ -184,7 +187,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             )
         return ActionEntry(
             number=action.number,
-            description=action.description,
+            description=roster.written(action.description),
             owner=roster.name(action.owner_id),
             due_on=action.due_on,
             status=action.status,
@@ -219,11 +222,13 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
         items=tuple(
             Item(
                 position=item.position,
-                title=item.title,
+                title=roster.written(item.title),
                 presenter=roster.name(item.presenter_id) if item.presenter_id else None,
-                notes=tuple(r.text for r in item.records if r.kind == "note"),
+                notes=tuple(roster.written(r.text) for r in item.records if r.kind == "note"),
                 decisions=tuple(
-                    describe.Decision.of(r.text) for r in item.records if r.kind == "decision"
+                    describe.Decision.of(roster.written(r.text))
+                    for r in item.records
+                    if r.kind == "decision"
                 ),
                 actions=tuple(by_item[item.id]),
             )
@@ -235,6 +240,18 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
         ),
         next_meeting=MeetingRef.of(record.following, zone) if record.following else None,
     )
+
+
+def _mentioned_names(session: Session, record: stored.MeetingRecord) -> dict[str, str]:
+    """Names of people mentioned in the record's text and not otherwise in it (someone
+    thanked in a note, say): one more statement, only when there are any."""
+    texts = [item.title for item in record.items]
+    texts += [r.text for item in record.items for r in item.records]
+    for loaded in record.actions:
+        texts.append(loaded.action.description)
+        texts += [update.text for update in loaded.action.updates]
+    mentioned = {user_id for text in texts for user_id in MENTION.findall(text)}
+    return queries.names(session, mentioned - record.names.keys())
 
 
 def _by_due_date(actions: Iterable[ActionRow]) -> list[ActionRow]:

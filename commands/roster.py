@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from commands.boards import ROLE_TITLES
+from commands.parsing import MENTION
 from storage.models import ROLES, Attendance, Member
 
 
@@ -35,6 +36,11 @@ class Roster:
         """Their name as Slack gave it when they were added to a board."""
         # A user the directory never saw is still named, if only by their id.
         return self._names.get(user_id, user_id)
+
+    def written(self, text: str) -> str:
+        """Stored text as the minutes show it: a person mentioned whose name is known is
+        `@Name`, not a raw id; anyone else's mention stays as typed."""
+        return MENTION.sub(lambda m: f"@{self._names[m[1]]}" if m[1] in self._names else m[0], text)
 
     def person(self, user_id: str) -> Person:
         """Their name, and their organisation and role if they are still on the board."""

@@ -21,7 +21,7 @@ from bot.rendering import payloads
 from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
 from storage.database import MIGRATIONS, Database
-from storage.models import Attendance, AuditEntry, Board, Meeting
+from storage.models import Action, Attendance, AuditEntry, Board, Meeting
 from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp
 from tests.csp_quarter import (
     DURING_THE_FIRST,
@@ -649,3 +649,28 @@ def test_migration_0008_gives_attendance_its_members_capacity(
         ("UPAUL", "member", "Northamptonshire Police"),
         ("USAM", None, None),
     ]
+
+
+def test_the_minutes_name_the_members_mentioned_in_what_was_written(
+    core: Core, database: Database
+) -> None:
+    """Stored as Slack sent it, but the record shows a name where a member was
+    mentioned; someone the board does not know stays as typed."""
+    board_with_paul(
+        core,
+        "member add <@USAM> org NHS Northamptonshire",
+        "meeting add 14/01/2027 10:00 : CSP Board",
+        "agenda add Hotspots agreed with <@USAM>, presented by <@UPAUL> 10m",
+    )
+    on_the_day = datetime(2027, 1, 14, 10, 30, tzinfo=UTC)
+    core.command("UCHAIR", "note 1 <@UPAUL> presented the map; <@USAM> to share it", on_the_day)
+    core.command(
+        "UCHAIR", "action add <@USAM> Send <@UPAUL> and <@U0FAKE> the map item 1", on_the_day
+    )
+    minutes = core.command("UCHAIR", "minutes M1", on_the_day)
+    assert "1. Hotspots agreed with @usam, presented by\n" in minutes
+    assert "@upaul presented the map; @usam to share it" in minutes
+    assert "A1 Send @upaul and <@U0FAKE> the map — usam" in minutes
+    with database.transaction() as session:
+        described = session.scalars(select(Action.description)).one()
+    assert described == "Send <@UPAUL> and <@U0FAKE> the map"
