@@ -17,7 +17,8 @@ from typing import TextIO
 
 from bot.config import Settings
 from commands import dispatch, documents, parsing
-from commands.context import PersonInfo
+from commands.context import Invocation, PersonInfo
+from commands.errors import Unavailable
 from commands.reminders import Sent, run_pass
 from commands.replies import File, Message
 from storage.database import Database, StorageUnavailable
@@ -130,21 +131,25 @@ class Console:
         if outcome.announcement:
             shown.append(self._show(outcome.announcement, "[channel] "))
         shown += [
-            f"[file to @{self.directory.name_of(file.recipient)}] {self._saved(file)}"
+            f"[file to @{self.directory.name_of(file.recipient)}] {self._saved(file, invocation)}"
             if file.recipient
-            else f"[file in channel] {self._saved(file)}"
+            else f"[file in channel] {self._saved(file, invocation)}"
             for file in outcome.files
         ]
         return "\n".join(shown + self._reminders())
 
-    def _saved(self, file: File) -> str:
-        """The file's name, and where it was saved (a later one of the same name replaces it)."""
-        data = documents.content(self.database, file, self.clock())
-        if data is None:  # its source went before it was made (a calendar link reset)
-            return file.filename
-        FILES.mkdir(exist_ok=True)
+    def _saved(self, file: File, invocation: Invocation) -> str:
+        """The file's name, and where it was saved (a later one of the same name replaces
+        it), made as of the command as Slack's would be; or why it was not."""
         path = FILES / Path(file.filename).name
-        path.write_bytes(data)
+        try:
+            data = documents.content(self.database, file, invocation.now)
+            if data is None:  # its source went before it was made (a calendar link reset)
+                return file.filename
+            FILES.mkdir(exist_ok=True)
+            path.write_bytes(data)
+        except (OSError, Unavailable) as error:
+            return f"{file.filename} (not saved: {error})"
         return f"{file.filename} (saved as {path})"
 
     def _reminders(self) -> list[str]:

@@ -18,6 +18,7 @@ from storage.models import AgendaItem, Meeting
 
 # `to M1.5`, `to M9x` are meant as meetings too, and refused as such.
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
+TO_SEVERAL = re.compile(r"\s+to\s+M\d+\s*(?:[-–,&]|and)\s*M?\d+\s*$", re.I)  # `to M1-M3`
 ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
@@ -36,6 +37,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
     time may be given in hours too (`1h`, `1h30m`), and the presenter first."""
     text = " " + args.strip()
+    if TO_SEVERAL.search(text):
+        raise UsageError("Add an item to one meeting at a time, e.g. … to M2.")
     target = presenter = length = None
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):

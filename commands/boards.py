@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime
 
@@ -28,6 +29,7 @@ ROLE_TITLES = {
     "secretary": "Secretary",
     "member": "Member",
 }
+ORG_WORD = re.compile(r"\borg(?:anisation|anization)?\b", re.I)
 MEMBER_ADD = re.compile(
     r"^(?P<who><@[^>]+>)\s*(?P<role>vice[\s-]?chair|chair|secretary|member)?\s*"
     r"(?:\borg(?:anisation|anization)?\s+(?P<org>.+))?$",
@@ -269,7 +271,9 @@ def _why_not_a_member(text: str) -> UsageError:
     if first.lower() in ROLE_WORDS or first.lower() == "org":
         return UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
     roles = f"“{first}” is not a role: {', '.join(ROLES)}."
-    if "org" in rest.lower().split():
+    if near := difflib.get_close_matches(first.lower(), ROLES, n=1, cutoff=0.75):
+        return UsageError(roles, f" Did you mean {near[0]}?")
+    if ORG_WORD.search(rest) or parsing.MENTION.search(rest):
         return UsageError(roles)
     return UsageError(roles, f" For an organisation, put org before it: org {rest}.")
 

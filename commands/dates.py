@@ -244,12 +244,14 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
         )
     chosen = next((d for d in found if d >= earliest), found[-1])
     if weekday and not _is_weekday(weekday, chosen):
-        # The weekday says which: "Sat 27 Nov" is next year's although last week's 27th
-        # could be meant; "Fri 27 Nov" typed on Saturday 28th is the day just gone.
+        # The weekday chooses between the dates that could be meant: last week's and the
+        # next on or after today ("Sat 27 Nov" is next year's, "Fri 27 Nov" typed on
+        # Saturday 28th the day just gone); never one further ahead.
+        ahead = next((d for d in found if d >= today), found[-1])
         named = [
             d
             for d in found
-            if _is_weekday(weekday, d) and (d >= earliest or d < today <= d + A_WEEK)
+            if _is_weekday(weekday, d) and (earliest <= d <= ahead or d < today <= d + A_WEEK)
         ]
         if not named:
             raise UsageError(

@@ -50,18 +50,26 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
 
 
 def _slipped(sub: Subcommand, args: str) -> bool:
-    """Whether a one-word command that takes no text is followed by a word rather than its
-    argument: a second word of its family slipped (`agenda mve 6 1`, `minutes pubish`)
-    or one it does not have (`agenda drop 1`), said as such with the family's usage, not
-    as a bad M#. (`note Holiday …` has left out the item number instead.)"""
+    """Whether a one-word command is followed by a word rather than its argument: a second
+    word of its family slipped (`agenda mve 6 1`, `minutes pubish`, `note rmove 2`) or,
+    for one that takes no text, one it does not have (`agenda drop 1`); said as such
+    with the family's usage, not as a bad M#. (`note Holiday …` has left out the item
+    number instead.)"""
     words = args.split()
-    return (
-        len(sub.words) == 1
-        and "<text>" not in sub.arguments
-        and bool(words)
-        and words[0].isalpha()
-        and len(family(sub.words[0])) > 1
-    )
+    if len(sub.words) > 1 or not words or not words[0].isalpha():
+        return False
+    seconds = {s.words[1] for s in family(sub.words[0]) if len(s.words) > 1}
+    if "<text>" in sub.arguments:
+        return _nearest(words[0], seconds) is not None
+    return bool(seconds)
+
+
+def _nearest(word: str, seconds: set[str]) -> str | None:
+    """The second word a typed one was meant as: close (not `agenda rename` for `remove`),
+    or the start of just one (`minutes pub`)."""
+    near = difflib.get_close_matches(word.lower(), seconds, n=1, cutoff=0.75)
+    starting = [s for s in seconds if len(word) > 1 and s.startswith(word.lower())]
+    return near[0] if near else starting[0] if len(starting) == 1 else None
 
 
 def _singular(sub: Subcommand, args: str) -> Subcommand | None:
@@ -70,7 +78,7 @@ def _singular(sub: Subcommand, args: str) -> Subcommand | None:
     if sub.arguments or len(sub.words) > 1 or not sub.words[0].endswith("s"):
         return None
     meant, _ = find(f"{sub.words[0].removesuffix('s')} {args}")
-    return meant if meant is not None and len(meant.words) > 1 else None
+    return meant if meant is not None and len(meant.words) > 1 and meant.run != sub.run else None
 
 
 def execute(
@@ -161,13 +169,9 @@ def _unknown(command: str, text: str) -> UsageError:
     # A slip in the second word (`action updte`): the nearest of the family's.
     guess = first if first != typed[0].lower() else None
     seconds = {sub.words[1] for sub in related if len(sub.words) > 1}
-    # Close, or `agenda rename` would be offered `agenda remove`.
-    near = difflib.get_close_matches(
-        typed[1].lower() if typed[1:] else "", seconds, n=1, cutoff=0.75
-    )
-    if near:
-        guess = f"{first} {near[0]}"
-        related = [sub for sub in related if sub.words[1:2] == (near[0],)]
+    if len(typed) > 1 and (second := _nearest(typed[1], seconds)):
+        guess = f"{first} {second}"
+        related = [sub for sub in related if sub.words[1:2] == (second,)]
     shown = " ".join(typed[:2])
     if guess:
         error = UsageError(f"I don't know “{command} {shown}”. Did you mean “{command} {guess}”?")

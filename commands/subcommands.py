@@ -438,6 +438,8 @@ ALIASES = {
     "member list": "members",
     "members list": "members",
     "meeting list": "meetings",
+    "meetings list": "meetings",
+    "actions list": "actions",
     "action complete": "action done",
     "action close": "action done",
     "member delete": "member remove",

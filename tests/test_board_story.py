@@ -1651,6 +1651,17 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
     assert chair("meeting add Fri 27 Nov 10:00").startswith(
         "Meeting added\nM3 Friday 27 November 2026, 10:00"
     )
+    assert chair("action add <@UPAUL> Brief partners by Fri 14 Jan").startswith(
+        "“Fri 14 Jan” doesn't add up: 14 January 2027 is a Thursday."
+    )
+    assert chair("agenda add SSNP update to M1-M3").startswith(
+        "Add an item to one meeting at a time, e.g. … to M2."
+    )
+    assert chair("note rmove 2").startswith("I don't know “/board note rmove”. Did you mean")
+    assert chair("meetings list").startswith("Wellingborough CSP Board: upcoming meetings")
+    assert chair("member add <@USAM> secretery").startswith(
+        "“secretery” is not a role: chair, vice-chair, secretary, member. Did you mean secretary?"
+    )
     assert chair("actions <@UOUT>").startswith("@UOUT is not on this board.\nUsage:")
     core.command("UCHAIR", "action add <@UPAUL> Map the hotspots", SET_UP)
     core.command("UCHAIR", "action drop A1", SET_UP)

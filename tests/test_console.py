@@ -85,6 +85,16 @@ def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
     assert "SUMMARY:CSP Board" in calendar
 
 
+def test_a_file_the_console_cannot_save_is_named_and_the_session_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "boardbot-files").write_text("a file where the folder would go")
+    env = environ(DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}")
+    typed = "/board setup Wellingborough CSP Board\n/board calendar\n/board members\n"
+    result = run(["-m", "bot", "console"], env, tmp_path, typed)
+    assert "[file to @me] wellingborough-csp-board.ics (not saved: " in result.stdout
+    assert "Wellingborough CSP Board: 1 member" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_the_console_keeps_its_board_between_runs(database_url: str, tmp_path: Path) -> None:
     run_console(database_url, "/board setup Safer Stronger Neighbourhood Partnership\n", tmp_path)
     second = run_console(database_url, "/board members\n", tmp_path)
