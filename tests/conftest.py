@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 
 from bot.app import build_app
 from bot.config import Settings
@@ -22,7 +24,7 @@ from bot.documents import CalendarWriter
 from bot.server import Routes, make_server, stop_server
 from commands import dispatch
 from commands.context import Invocation, PersonInfo
-from storage.database import Database
+from storage.database import MIGRATIONS, Database
 from tests.fake_slack import FakeSlack
 from tests.slack_requests import SlackSender
 
@@ -197,3 +199,14 @@ class Core:
 @pytest.fixture
 def core(database: Database) -> Core:
     return Core(database)
+
+
+def migrated_again(database: Database, down_to: str) -> None:
+    """Take the schema down to the revision `down_to` and up again, as a database made
+    before the later migrations is brought up to date."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, down_to)
+        command.upgrade(config, "head")

@@ -10,8 +10,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from docx import Document
 from slack_sdk.models.blocks import Block
 from sqlalchemy import event, select
@@ -20,9 +18,9 @@ from sqlalchemy.orm import Session
 from bot.rendering import payloads
 from commands import minutes_docx, minutes_markdown
 from commands.minutes import Minutes, as_message, collate
-from storage.database import MIGRATIONS, Database
+from storage.database import Database
 from storage.models import Action, Attendance, AuditEntry, Board, Meeting
-from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp
+from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp, migrated_again
 from tests.csp_quarter import (
     DURING_THE_FIRST,
     DURING_THE_SECOND,
@@ -634,12 +632,7 @@ def test_migration_0008_gives_attendance_its_members_capacity(
     core.command("UCHAIR", "present <@UPAUL> <@USAM>", on_the_day)
     core.command("UCHAIR", "member remove <@USAM>", on_the_day)
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0007")
-        command.upgrade(config, "head")
+    migrated_again(database, "0007")
     with database.transaction() as session:
         rows = session.execute(
             select(Attendance.user_id, Attendance.role, Attendance.organisation).order_by(

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import select
 
 from commands.reminders import DueReminder, due_reminders
-from storage.database import MIGRATIONS, Database
+from storage.database import Database
 from storage.deliveries import claim, mark_sent, release
 from storage.models import Meeting, ReminderDelivery
-from tests.conftest import Core
+from tests.conftest import Core, migrated_again
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -185,12 +183,7 @@ def test_migration_0005_takes_a_reminder_as_for_the_present_start_unless_moved_s
     core.command("UGILL", "meeting move M1 11/02/2027 10:00", at("2027-01-02T10:00"))
     send_all(database, at("2027-01-07T09:00"))  # M2's call for items
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0004")
-        command.upgrade(config, "head")
+    migrated_again(database, "0004")
     with database.transaction() as session:
         starts = session.scalars(
             select(ReminderDelivery.meeting_starts_at).order_by(ReminderDelivery.id)
