@@ -318,7 +318,7 @@ def _action(
 
 def _matters_arising(minutes: Minutes) -> tuple[Line, ...]:
     if minutes.previous is None:
-        return (line("None: this is the board's first meeting."),)
+        return (line("None: no earlier meeting of the board is recorded."),)
     lines: list[Line] = []
     for entry in minutes.matters_arising:
         lines.append(_action(entry, state=True))

@@ -132,7 +132,7 @@ def _attendance(writer: Writer, people: Sequence[Person]) -> None:
 def _matters_arising(writer: Writer, minutes: Minutes) -> None:
     document = writer.document
     if minutes.previous is None:
-        document.add_paragraph("None: this is the board's first meeting.")
+        document.add_paragraph("None: no earlier meeting of the board is recorded.")
         return
     if not minutes.matters_arising:
         document.add_paragraph(f"None: no actions were outstanding from {minutes.previous.ref}.")

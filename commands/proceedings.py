@@ -46,6 +46,12 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
         if named
         else current_meeting(ctx)
     )
+    # Taken after the meeting, attendance keeps the roles held as it began: the chair
+    # elected at it came as a member.
+    began = meeting.starts_at <= ctx.now
+    roles = (
+        queries.roles_at(ctx.session, meeting.board_id, people, meeting.starts_at) if began else {}
+    )
     # Recorded otherwise before (by status): say so, or the change passes unnoticed.
     switched: dict[str, list[str]] = {}
     for user_id in people:
@@ -58,7 +64,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             switched.setdefault(row.status, []).append(user_id)
         row.status = status
         if before is None or meeting.starts_at >= held_since(ctx):  # not a past record's
-            row.role, row.organisation = members[user_id].role, members[user_id].organisation
+            row.role = roles.get(user_id, members[user_id].role)
+            row.organisation = members[user_id].organisation
         ctx.session.flush()
         ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
     return Outcome(

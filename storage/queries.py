@@ -315,6 +315,29 @@ def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | 
     ).one_or_none()
 
 
+def roles_at(
+    session: Session, board_id: int, user_ids: Iterable[str], at: datetime
+) -> dict[str, str]:
+    """The role each of these members held at `at`, for those whose membership has
+    changed since (an election at a meeting): the role before the first change."""
+    subjects = [f"member {user_id}" for user_id in user_ids]
+    rows = session.execute(
+        select(AuditEntry.subject, AuditEntry.before)
+        .where(
+            AuditEntry.board_id == board_id,
+            AuditEntry.subject.in_(subjects),
+            AuditEntry.verb.in_(("member.add", "member.update", "member.remove")),
+            AuditEntry.at > at,
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    first: dict[str, dict[str, object] | None] = {}
+    for subject, before in rows:
+        first.setdefault(subject.removeprefix("member "), before)
+    # Joined since (no `before`): the role they joined with is the one they came in.
+    return {user_id: str(before["role"]) for user_id, before in first.items() if before}
+
+
 def recorded_capacity(session: Session, member: Member, now: datetime) -> None:
     """Give the member's role and organisation to their attendance (apologies sent ahead)
     at the board's meetings not yet started; a meeting held keeps what it recorded."""

@@ -94,7 +94,9 @@ def test_the_chair_previews_the_draft_minutes_of_the_meeting_just_held(
         "Paul Valentine, Northamptonshire Police (Member)",
     ]
     assert "Sam Reid, NHS Northamptonshire" in section_headed(blocks, "Apologies")
-    assert "this is the board's first meeting" in section_headed(blocks, "Matters arising")
+    assert "no earlier meeting of the board is recorded" in section_headed(
+        blocks, "Matters arising"
+    )
     first = section_headed(blocks, "1. Partnership priorities and the CSP report")
     assert "Presented by Liz Elliott" in first and "RESOLVED: to note the report" in first
     second = section_headed(blocks, "2. SSNP report")
@@ -606,6 +608,11 @@ def test_the_minutes_keep_the_capacity_people_attended_in(core: Core, database: 
     after = datetime(2027, 4, 14, 12, 30, tzinfo=UTC)
     sent_ahead = core.command("UCHAIR", "minutes M2", after)
     assert "upaul, Northamptonshire Police" in sent_ahead[sent_ahead.index("Apologies") :]
+
+    # Attendance taken again at the end, after an election: the roles held as it began.
+    core.command("UCHAIR", "member add <@USAM> vice-chair", on_the_day)
+    core.command("UCHAIR", "present <@UCHAIR> <@UPAUL> <@USAM>", on_the_day)
+    assert present_at(core.command("UCHAIR", "minutes M1", on_the_day)) == corrected
 
     months_later = datetime(2027, 3, 4, 9, 0, tzinfo=UTC)
     core.command("UCHAIR", "member add <@UPAUL> org Fire and Rescue", months_later)
