@@ -151,6 +151,13 @@ def member_add(ctx: Context, args: str) -> Outcome:
         ctx.session.flush()
         ctx.audit("member.add", f"member {user_id}", None, snapshot(member))
         verb = "Added"
+    elif (role or existing.role, organisation or existing.organisation) == (
+        existing.role,
+        existing.organisation,
+    ):  # nothing to change, and nothing to put on the record
+        return Outcome(
+            reply=Message.of(line(Mention(user_id), f" is already on the board as {was}."))
+        )
     else:
         if role == "member" and existing.is_officer:
             _keep_an_officer(ctx, existing)

@@ -1654,9 +1654,14 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
     assert chair("action add <@UPAUL> Brief partners by Fri 14 Jan").startswith(
         "“Fri 14 Jan” doesn't add up: 14 January 2027 is a Thursday."
     )
-    assert chair("agenda add SSNP update to M1-M3").startswith(
-        "Add an item to one meeting at a time, e.g. … to M2."
+    for several in ("SSNP update to M1-M3", "SSNP update to M1 M2", "SSNP <@UPAUL> to M1 to M2"):
+        assert chair(f"agenda add {several}").startswith(
+            "Add an item to one meeting at a time, e.g. … to M2."
+        ), several
+    assert chair("agenda add SSNP update <@UPAUL> 20m 15m").startswith(
+        "Give the item's minutes once, e.g. … 20m."
     )
+    assert chair("member add <@USAM>") == "@USAM is already on the board as Member."
     assert chair("note rmove 2").startswith("I don't know “/board note rmove”. Did you mean")
     assert chair("meetings list").startswith("Wellingborough CSP Board: upcoming meetings")
     assert chair("member add <@USAM> secretery").startswith(
