@@ -131,6 +131,10 @@ class Console:
         if outcome.announcement:
             shown.append(self._show(outcome.announcement, "[channel] "))
         shown += [
+            self._show(notice.message, f"[DM to @{self.directory.name_of(notice.recipient)}] ")
+            for notice in outcome.notices
+        ]
+        shown += [
             f"[file to @{self.directory.name_of(file.recipient)}] {self._saved(file, invocation)}"
             if file.recipient
             else f"[file in channel] {self._saved(file, invocation)}"

@@ -73,6 +73,10 @@ def deliver(
             if undo and not posted and _refused(error):
                 undo.run(database, now)
                 return [*failures, undo.explanation]  # its files would belong to nothing
+    for notice in outcome.notices:
+        _, error = post_parts(client, notice.recipient, rendering.payloads(notice.message))
+        if error is not None:
+            failures.append(_failure(notice.recipient, error))
     for file in outcome.files:
         target = file.recipient or channel_id
         try:

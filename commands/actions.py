@@ -8,7 +8,7 @@ from datetime import date
 from commands import dates, describe, parsing, proceedings
 from commands.context import Context
 from commands.errors import NotFound, UsageError
-from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
+from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
@@ -297,6 +297,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     new_due = {"due_on": due_on} if due_on else {}
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
     return Outcome(
+        notices=() if owner == ctx.caller else (Notice(owner, _given_to_you(ctx, action)),),
         reply=Message.of(
             line(
                 describe.action_ref(action),
@@ -307,6 +308,25 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
                 f", now due {dates.say_date(due_on)}" if due_on else None,
                 ".",
             )
+        ),
+    )
+
+
+def _given_to_you(ctx: Context, action: Action) -> Message:
+    """The DM to an action's new owner, who was not there when it was agreed, perhaps."""
+    ref = f"A{action.number}"
+    return Message.of(
+        line(
+            Mention(ctx.caller),
+            " has given you ",
+            describe.action_ref(action),
+            f" of {ctx.the_board().name}: ",
+            action.description,
+        ),
+        line("Due ", dates.say_date(action.due_on), ".") if action.due_on else line("No due date."),
+        line(
+            f"Post updates with {ctx.command} action update {ref} <text>; "
+            f"when it is done, {ctx.command} action done {ref}."
         ),
     )
 

@@ -128,6 +128,14 @@ class File:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A direct message to one person about what the command did that concerns them."""
+
+    recipient: str
+    message: Message
+
+
+@dataclass(frozen=True)
 class Undo:
     """What a command recorded on the understanding that its announcement would reach
     the channel: undone, and the caller told, if it does not."""
@@ -142,10 +150,11 @@ class Outcome:
 
     reply: Message
     announcement: Message | None = None  # posted to the board's channel
+    notices: tuple[Notice, ...] = field(default=())  # DMs to the people it concerns
     files: tuple[File, ...] = field(default=())
     refused: bool = False  # the reply says why nothing was done
     if_not_announced: Undo | None = None
 
     @property
     def has_deliveries(self) -> bool:
-        return bool(self.announcement or self.files)
+        return bool(self.announcement or self.notices or self.files)

@@ -29,7 +29,7 @@ from storage.models import (
     Member,
     Person,
 )
-from tests.conftest import TEAM, Core, RunningApp
+from tests.conftest import CHANNEL, TEAM, Core, RunningApp
 from tests.snapshots import dump
 
 SET_UP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -1673,3 +1673,25 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
     assert core.command("UPAUL", "action done A1", SET_UP).startswith(
         "A1 is dropped; it can't be changed. If it was closed in error: an officer can reopen it"
     )
+
+
+def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp) -> None:
+    """Reassigned, an action reaches its new owner by DM, who may not have been there
+    when it was agreed; given to oneself, there is no one to tell."""
+    set_up_board(running_app)
+    running_app.command("UGILL", "action add <@UPAUL> Map ASB hotspots by 31/1/2027")
+    posted = len(running_app.slack.wait_for("chat.postMessage", 1))  # the set-up
+    reply = running_app.command("UGILL", "action reassign A1 <@USAM> by 28/2/2027")
+    assert reply["response_type"] == "ephemeral"
+    dm = running_app.slack.wait_for("chat.postMessage", posted + 1)[-1]
+    assert dm.params["channel"] == "USAM"
+    assert dm.params["text"] == (
+        "<@UGILL> has given you *A1* of Wellingborough CSP Board: Map ASB hotspots\n"
+        "Due Sunday 28 February 2027.\n"
+        "Post updates with /board action update A1 &lt;text&gt;; "
+        "when it is done, /board action done A1."
+    )
+    running_app.command("UGILL", "action reassign A1 <@UGILL>")
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00")  # announced: the lane is idle
+    posts = running_app.slack.wait_for("chat.postMessage", posted + 2)
+    assert [p.params["channel"] for p in posts[posted:]] == ["USAM", CHANNEL]
