@@ -184,8 +184,9 @@ def as_member(client: WebClient, channel: str, call: Callable[[], T]) -> T:
 
 
 def _explain(target: str, reason: str) -> str:
-    if reason in {"not_in_channel", "channel_not_found"}:
+    person = target.startswith(("U", "W"))
+    if reason in {"not_in_channel", "channel_not_found"} and not person:
         return "I couldn't post to this channel. Invite me with /invite and try again."
-    where = f"<@{target}>" if target.startswith(("U", "W")) else f"<#{target}>"
+    where = f"<@{target}>" if person else f"<#{target}>"
     # The reason may quote urllib (`<urlopen error …>`): Slack would read that as markup.
     return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."

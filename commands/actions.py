@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from commands import dates, describe, parsing, proceedings
+from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
 from commands.errors import NotFound, UsageError
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
@@ -313,20 +313,17 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
 
 
 def _given_to_you(ctx: Context, action: Action) -> Message:
-    """The DM to an action's new owner, who was not there when it was agreed, perhaps."""
-    ref = f"A{action.number}"
-    return Message.of(
-        line(
-            Mention(ctx.caller),
-            " has given you ",
-            describe.action_ref(action),
-            f" of {ctx.the_board().name}: ",
-            action.description,
+    """The DM to an action's new owner, who was not there when it was agreed, perhaps: as
+    the reminders' DMs are, with its buttons."""
+    board = ctx.the_board()
+    return Message(
+        title=f"Your actions on {board.name}",
+        sections=(
+            Section((line(Mention(ctx.caller), " has given you this action."),)),
+            reminders.action_section(action, ctx.today),
         ),
-        line("Due ", dates.say_date(action.due_on), ".") if action.due_on else line("No due date."),
-        line(
-            f"Post updates with {ctx.command} action update {ref} <text>; "
-            f"when it is done, {ctx.command} action done {ref}."
+        footnote=(
+            f"Or type {ctx.command} action update A{action.number} <text> in the board's channel."
         ),
     )
 

@@ -18,8 +18,8 @@ from storage.models import AgendaItem, Meeting
 
 # `to M1.5`, `to M9x` are meant as meetings too, and refused as such.
 TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
-# `to M1-M3`, `to M1 M2`
-TO_SEVERAL = re.compile(r"\s+to\s+M\d+(?:\s*(?:[-–,&]|and)\s*M?\d+|\s+M\d+)\s*$", re.I)
+# `to M1-M3`, `to M1, M2` (not `to M1 M6`: a title may end with roads)
+TO_SEVERAL = re.compile(r"\s+to\s+M\d+\s*(?:[-–,&]|and)\s*M?\d+[.,;]?\s*$", re.I)
 ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
@@ -44,8 +44,6 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
             target, text = match["meeting"], text[: match.start()]
-            if TARGET.search(text):  # `… to M1 to M2`
-                raise UsageError("Add an item to one meeting at a time, e.g. … to M2.")
         elif presenter is length is None and (match := PRESENTER_MINUTES.search(text)):
             presenter, length = parsing.mention(match["who"]), float(match["minutes"])
             text = text[: match.start()]
@@ -61,8 +59,6 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     elif presenter is not None:
         for other in (PRESENTER.search(text), LEADING_PRESENTER.match(text)):
             _one_presenter(ctx, presenter, parsing.mention(other["who"]) if other else None)
-    if length is not None and ITEM_LENGTH.search(text):  # `… 20m 15m`
-        raise UsageError("Give the item's minutes once, e.g. … 20m.")
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")

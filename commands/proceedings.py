@@ -47,8 +47,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
         else current_meeting(ctx)
     )
     # Taken after the meeting, attendance keeps the roles held as it began: the chair
-    # elected at it came as a member.
-    began = meeting.starts_at <= ctx.now
+    # elected at it came as a member. (For a board set up since, the roles are its first.)
+    began = ctx.the_board().created_at <= meeting.starts_at <= ctx.now
     roles = (
         queries.roles_at(ctx.session, meeting.board_id, people, meeting.starts_at) if began else {}
     )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from storage.database import Database
 from storage.models import (
     OFFICER_ROLES,
+    ROLES,
     Action,
     AgendaItem,
     Attendance,
@@ -319,23 +320,25 @@ def roles_at(
     session: Session, board_id: int, user_ids: Iterable[str], at: datetime
 ) -> dict[str, str]:
     """The role each of these members held at `at`, for those whose membership has
-    changed since (an election at a meeting): the role before the first change."""
+    changed since (an election at a meeting): the role before the first change, or, for
+    someone who joined since, the one they joined with."""
     subjects = [f"member {user_id}" for user_id in user_ids]
     rows = session.execute(
-        select(AuditEntry.subject, AuditEntry.before)
+        select(AuditEntry.subject, AuditEntry.before, AuditEntry.after)
         .where(
             AuditEntry.board_id == board_id,
             AuditEntry.subject.in_(subjects),
             AuditEntry.verb.in_(("member.add", "member.update", "member.remove")),
-            AuditEntry.at > at,
+            AuditEntry.at >= at,
         )
         .order_by(AuditEntry.at, AuditEntry.id)
     )
-    first: dict[str, dict[str, object] | None] = {}
-    for subject, before in rows:
-        first.setdefault(subject.removeprefix("member "), before)
-    # Joined since (no `before`): the role they joined with is the one they came in.
-    return {user_id: str(before["role"]) for user_id, before in first.items() if before}
+    first: dict[str, object] = {}
+    for subject, before, after in rows:
+        first.setdefault(subject.removeprefix("member "), (before or after or {}).get("role"))
+    return {
+        user_id: role for user_id, role in first.items() if isinstance(role, str) and role in ROLES
+    }
 
 
 def recorded_capacity(session: Session, member: Member, now: datetime) -> None:

@@ -1654,14 +1654,15 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
     assert chair("action add <@UPAUL> Brief partners by Fri 14 Jan").startswith(
         "“Fri 14 Jan” doesn't add up: 14 January 2027 is a Thursday."
     )
-    for several in ("SSNP update to M1-M3", "SSNP update to M1 M2", "SSNP <@UPAUL> to M1 to M2"):
+    for several in ("SSNP update to M1-M3", "SSNP update to M1, M2."):
         assert chair(f"agenda add {several}").startswith(
             "Add an item to one meeting at a time, e.g. … to M2."
         ), several
-    assert chair("agenda add SSNP update <@UPAUL> 20m 15m").startswith(
-        "Give the item's minutes once, e.g. … 20m."
-    )
+    assert chair("agenda add Lorry parking on the A14 to M1 M6").endswith("A14 to M1 M6")
+    assert chair("agenda add Handovers over 30 minutes 15m").endswith("over 30 minutes (15 min)")
+    audited = dump(core.database)["audit_entries"]
     assert chair("member add <@USAM>") == "@USAM is already on the board as Member."
+    assert dump(core.database)["audit_entries"] == audited
     assert chair("note rmove 2").startswith("I don't know “/board note rmove”. Did you mean")
     assert chair("meetings list").startswith("Wellingborough CSP Board: upcoming meetings")
     assert chair("member add <@USAM> secretery").startswith(
@@ -1686,11 +1687,17 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
     dm = running_app.slack.wait_for("chat.postMessage", posted + 1)[-1]
     assert dm.params["channel"] == "USAM"
     assert dm.params["text"] == (
-        "<@UGILL> has given you *A1* of Wellingborough CSP Board: Map ASB hotspots\n"
-        "Due Sunday 28 February 2027.\n"
-        "Post updates with /board action update A1 &lt;text&gt;; "
-        "when it is done, /board action done A1."
+        "*Your actions on Wellingborough CSP Board*\n<@UGILL> has given you this action.\n"
+        "*A1* <@USAM> Map ASB hotspots · due Sun 28 Feb 2027\n"
+        "Or type /board action update A1 &lt;text&gt; in the board's channel."
     )
+    buttons = [
+        element["text"]["text"]
+        for block in dm.params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert buttons == ["Mark done", "Post update"]
     running_app.command("UGILL", "action reassign A1 <@UGILL>")
     running_app.command("UGILL", "meeting add 14/01/2027 10:00")  # announced: the lane is idle
     posts = running_app.slack.wait_for("chat.postMessage", posted + 2)

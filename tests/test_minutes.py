@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -675,3 +675,29 @@ def test_the_minutes_name_the_members_mentioned_in_what_was_written(
     with database.transaction() as session:
         described = session.scalars(select(Action.description)).one()
     assert described == "Send <@UPAUL> and <@U0FAKE> the map"
+
+
+def test_attendance_roles_when_the_board_or_the_member_came_after_the_meeting_began(
+    core: Core,
+) -> None:
+    """A board set up after a meeting it then enters has no roles from before: those it
+    gave are the ones recorded. Someone who joined at the meeting came in the role they
+    joined with; a change at the very minute it began counts as made at it."""
+    late = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    core.command("UCLERK", "setup Wellingborough CSP Board", late)
+    core.command("UCLERK", "member add <@UJO> chair", late)
+    core.command("UCLERK", "member add <@UCLERK> secretary", late)
+    core.command("UCLERK", "meeting add 01/12/2026 10:00 : CSP Board", late)
+    core.command("UCLERK", "present <@UJO> <@UCLERK>", late)
+    entered = present_at(core.command("UCLERK", "minutes M1", late))
+    assert entered == "Present\nujo (Chair)\nuclerk (Secretary)\n"
+
+    starts = datetime(2026, 12, 10, 10, 0, tzinfo=UTC)
+    core.command("UCLERK", "meeting add 10/12/2026 10:00 : CSP Board", late)
+    core.command("UCLERK", "member add <@USAM>", late)
+    core.command("UCLERK", "member add <@USAM> vice-chair", starts)  # as it began
+    core.command("UCLERK", "member add <@UPAUL>", starts + timedelta(minutes=20))
+    core.command("UCLERK", "member add <@UPAUL> chair", starts + timedelta(minutes=40))
+    core.command("UCLERK", "present <@USAM> <@UPAUL> to M2", starts + timedelta(hours=1))
+    held = present_at(core.command("UCLERK", "minutes M2", starts + timedelta(hours=1)))
+    assert held == "Present\nupaul (Member)\nusam (Member)\n"
