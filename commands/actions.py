@@ -315,17 +315,8 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
 def _given_to_you(ctx: Context, action: Action) -> Message:
     """The DM to an action's new owner, who was not there when it was agreed, perhaps: as
     the reminders' DMs are, with its buttons."""
-    board = ctx.the_board()
-    return Message(
-        title=f"Your actions on {board.name}",
-        sections=(
-            Section((line(Mention(ctx.caller), " has given you this action."),)),
-            reminders.action_section(action, ctx.today),
-        ),
-        footnote=(
-            f"Or type {ctx.command} action update A{action.number} <text> in the board's channel."
-        ),
-    )
+    intro = line(Mention(ctx.caller), " has given you this action.")
+    return reminders.owner_message(ctx.the_board(), intro, [action], ctx.today)
 
 
 def find_action(ctx: Context, number_text: str) -> Action:

@@ -176,9 +176,11 @@ def _meeting_messages(
             mine = [a for a in actions if a.owner_id == key.recipient and describe.due_by(a, day)]
             message = owner_message(
                 meeting.board,
-                f"M{meeting.number} {meeting.title} is on "
-                f"{dates.say_datetime(meeting.starts_at, zone)}. "
-                "Please post an update on your actions before then.",
+                line(
+                    f"M{meeting.number} {meeting.title} is on "
+                    f"{dates.say_datetime(meeting.starts_at, zone)}. "
+                    "Please post an update on your actions before then."
+                ),
                 mine,
                 today,
             )
@@ -336,7 +338,7 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
     today = now.astimezone(zone).date()
     message = owner_message(
         board,
-        f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open.",
+        line(f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open."),
         [action],
         today,
     )
@@ -344,14 +346,14 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
     return DueReminder(key, f"A{action.number}", board.id, at, message)
 
 
-def owner_message(board: Board, intro: str, actions: list[Action], today: date) -> Message:
+def owner_message(board: Board, intro: Line, actions: list[Action], today: date) -> Message:
     """A DM to an action owner: each action with Mark done and Post update buttons. It
     names the board: someone may own actions on several."""
+    ref = f"A{actions[0].number}" if len(actions) == 1 else "A#"
     return Message(
         title=f"Your actions on {board.name}",
-        sections=(Section((line(intro),)),)
-        + tuple(action_section(action, today) for action in actions),
-        footnote=f"Or type {board.command} action update A# <text> in the board's channel.",
+        sections=(Section((intro,)),) + tuple(action_section(action, today) for action in actions),
+        footnote=f"Or type {board.command} action update {ref} <text> in the board's channel.",
     )
 
 

@@ -381,6 +381,9 @@ def test_overdue_once_per_due_date_and_again_when_redated(core: Core, database: 
     assert due(database, at("2027-01-08T08:59")) == []
     [notice] = send_all(database, at("2027-01-08T09:00"))
     assert "A1 was due on Thursday 7 January 2027 and is still open." in notice.message.plain_text()
+    assert notice.message.footnote == (
+        "Or type /board action update A1 <text> in the board's channel."
+    )
     assert due(database, at("2027-01-20T09:00")) == []
     core.command("UCHAIR", "action due A1 21/1/2027", at("2027-01-20T10:00"))
     assert due(database, at("2027-01-22T09:00")) == [("overdue", "UPAUL")]
