@@ -1702,3 +1702,16 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
     running_app.command("UGILL", "meeting add 14/01/2027 10:00")  # announced: the lane is idle
     posts = running_app.slack.wait_for("chat.postMessage", posted + 2)
     assert [p.params["channel"] for p in posts[posted:]] == ["USAM", CHANNEL]
+
+
+def test_a_dm_to_a_new_owner_that_fails_is_explained_to_the_caller(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "action add <@UPAUL> Map ASB hotspots by 31/1/2027")
+    running_app.slack.wait_for("chat.postMessage", 1)  # the set-up, out of the way
+    running_app.slack.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    running_app.command("UGILL", "action reassign A1 <@USAM>")
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["response_type"] == "ephemeral"
+    assert told.params["text"] == "I couldn't deliver a message to <@USAM> (channel_not_found)."

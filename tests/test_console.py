@@ -85,6 +85,27 @@ def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
     assert "SUMMARY:CSP Board" in calendar
 
 
+def test_the_console_prints_the_dm_a_reassigned_owner_gets(tmp_path: Path) -> None:
+    env = environ(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
+        BOARDBOT_REHEARSE_FROM="2026-12-01T12:00:00+00:00",
+    )
+    typed = (
+        "/board setup Wellingborough CSP Board\n/board member add @paul\n"
+        "/board member add @lara\n/board action add @lara Share data by 24/12/2026\n"
+        "/board action reassign A1 @paul\n"
+    )
+    out = run(["-m", "bot", "console"], env, tmp_path, typed).stdout
+    assert (
+        "A1 reassigned from @lara to @paul.\n"
+        "[DM to @paul] Your actions on Wellingborough CSP Board\n"
+        "@me has given you this action.\n"
+        "A1 @paul Share data · due Thu 24 Dec 2026\n"
+        "[Mark done]  [Post update]\n"
+        "Or type /board action update A1 <text> in the board's channel."
+    ) in out
+
+
 def test_a_file_the_console_cannot_save_is_named_and_the_session_goes_on(tmp_path: Path) -> None:
     (tmp_path / "boardbot-files").write_text("a file where the folder would go")
     env = environ(DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}")
