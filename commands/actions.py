@@ -7,7 +7,7 @@ from datetime import date
 
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -211,7 +211,7 @@ def action_reopen(ctx: Context, args: str) -> Outcome:
     """Undo a done (its owner or an officer) or a drop (an officer): marked in error."""
     action = find_action(ctx, args)
     if action.status == "open":
-        raise UsageError(describe.action_ref(action), " is open already.")
+        raise Unchanged(describe.action_ref(action), " is open already.")
     if action.status == "dropped":
         ctx.require_officer("reopen a dropped action")
     ctx.require_owner_or_officer(action.owner_id, "reopen it")
@@ -262,7 +262,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")
     if due_on == action.due_on:
-        raise UsageError(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
+        raise Unchanged(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
     ctx.change(action, "action.due", f"A{action.number}", due_on=due_on)
     return Outcome(
         reply=Message.of(
@@ -291,7 +291,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     previous = action.owner_id
     if owner == previous:
         hint = f" To change its due date: {ctx.command} action due A{action.number} <date>."
-        raise UsageError(
+        raise Unchanged(
             describe.action_ref(action), " is already ", Mention(owner), "'s.", hint if due else ""
         )
     new_due = {"due_on": due_on} if due_on else {}

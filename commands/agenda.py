@@ -6,7 +6,7 @@ import re
 
 from commands import dates, describe, parsing
 from commands.context import Context
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import find_meeting, held_since, not_cancelled
 from commands.proceedings import after_publication, agenda_item
 from commands.replies import Line, Message, Outcome, Section, Strong, line
@@ -199,7 +199,7 @@ def agenda_move(ctx: Context, args: str) -> Outcome:
             f"M{meeting.number}'s agenda has {len(items)} items: give 1 to {len(items)}."
         )
     if to == position:
-        raise UsageError(Strong(f"Agenda item {position}"), " is already there.")
+        raise Unchanged(Strong(f"Agenda item {position}"), " is already there.")
     before = {"order": [item.title for item in items]}
     items.remove(moving)
     items.insert(to - 1, moving)

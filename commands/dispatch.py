@@ -113,8 +113,7 @@ def execute(
             _remember_command(ctx)
             return work(ctx)
     except BoardError as error:
-        # Refused for who typed it once the command was read: typed right, so no usage.
-        if not isinstance(error, NotAllowed):
+        if error.about_typing:
             error.usage = error.usage or usage
         return _refusal(error)
     except StorageUnavailable:

@@ -13,6 +13,9 @@ class BoardError(Exception):
     refusal of what was typed also shows how to type it correctly.
     """
 
+    # A refusal of how the command was typed, which its usage helps with.
+    about_typing = True
+
     def __init__(self, *message: Span, usage: str | None = None) -> None:
         self.message: Line = tuple(message)
         self.usage = usage
@@ -29,6 +32,15 @@ class NotFound(BoardError):
 
 class NotAllowed(BoardError):
     """The caller's role on the board does not allow this: typed right, so no usage."""
+
+    about_typing = False
+
+
+class Unchanged(BoardError):
+    """What was asked for is so already (due that day, at that time, cancelled): typed
+    right, so no usage."""
+
+    about_typing = False
 
 
 class Unavailable(BoardError):

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from commands import dates, describe, parsing
 from commands.context import Context
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
 from storage import queries
@@ -284,7 +284,7 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
         _may_move_held(ctx, meeting, when.starts_at)
     _refuse_long_ago(ctx, when.starts_at)
     if when.starts_at == meeting.starts_at:
-        raise UsageError(Strong(f"M{meeting.number}"), " is already at that time.")
+        raise Unchanged(Strong(f"M{meeting.number}"), " is already at that time.")
     was = f" (was {describe.say_hours(meeting, ctx.zone)})"
     ends_at = when.starts_at + (meeting.ends_at - meeting.starts_at)
     clashes = [
@@ -383,7 +383,7 @@ def _revise(ctx: Context, meeting: Meeting, verb: str, **values: object) -> None
 def _not_cancelled(ctx: Context, number_text: str) -> Meeting:
     meeting = find_meeting(ctx, number_text)
     if meeting.status == "cancelled":
-        raise UsageError(Strong(f"M{meeting.number}"), " is already cancelled.")
+        raise Unchanged(Strong(f"M{meeting.number}"), " is already cancelled.")
     return meeting
 
 

@@ -698,8 +698,11 @@ def test_bad_and_refused_commands_say_why_show_usage_and_change_nothing(
     assert reply["response_type"] == "ephemeral"
     assert says in reply["text"].replace("*", "")
     # Usage, but not once the command was read and refused for who typed it (another's
-    # action) or by the board's rules (its only officer stays): it was typed right.
-    read_and_refused = says.startswith("Only the action's owner") or says == "only officer"
+    # action), by the board's rules (its only officer stays) or as asking for what is so
+    # already: it was typed right.
+    read_and_refused = (
+        says.startswith("Only the action's owner") or says == "only officer" or "already" in says
+    )
     assert ("Usage" in reply["text"]) is not read_and_refused
     assert dump(running_app.database) == before
 
@@ -728,6 +731,7 @@ def test_moving_or_cancelling_a_meeting_tells_the_channel(running_app: RunningAp
     posted = len(running_app.slack.wait_for("chat.postMessage", 2))  # set-up, scheduled
     same = running_app.command("UGILL", "meeting move M1 14/1/2027 10:00")["text"]
     assert "*M1* is already at that time." in same
+    assert "Usage" not in same  # typed right: nothing to change
     moved = running_app.command("UGILL", "meeting move M1 20/1/2027 14:00")["text"]
     assert "Moved *M1* Wednesday 20 January 2027, 14:00" in moved
     assert moved.endswith(" (was Thursday 14 January 2027, 10:00–12:00)")
