@@ -425,7 +425,11 @@ class FakeSlack:
             failure = queue.popleft() if queue else None
             self.calls.append(Call(method, params, headers))
             self._cond.notify_all()
-            if failure is None:
+            delay = self.delays.get(method, 0)
+        # A slow Slack: the call is seen at once, its answer arrives while other work goes on.
+        time.sleep(delay)
+        if failure is None:
+            with self._cond:
                 return answer(method, params)
         reply_headers = {}
         if failure.status == 429 and failure.retry_after is not None:
@@ -455,8 +459,6 @@ class FakeSlack:
         return f"{prefix}{next(self._ids):08d}"
 
     def _answer_api(self, method: str, params: dict[str, Any]) -> _Reply:
-        if delay := self.delays.get(method):
-            time.sleep(delay)  # a slow Slack: answers arrive while other work goes on
         if method not in self._allowed:
             return _Reply({"ok": False, "error": "unknown_method"})
         handler = _ANSWERS.get(method)
