@@ -8,7 +8,7 @@ from datetime import datetime
 
 from commands import describe, parsing
 from commands.context import Context, Directory
-from commands.errors import NotAllowed, NotFound, UsageError
+from commands.errors import NotAllowed, NotFound, Unchanged, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -155,9 +155,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
         existing.role,
         existing.organisation,
     ):  # nothing to change, and nothing to put on the record
-        return Outcome(
-            reply=Message.of(line(Mention(user_id), f" is already on the board as {was}."))
-        )
+        raise Unchanged(Mention(user_id), f" is already on the board as {was}.")
     else:
         if role == "member" and existing.is_officer:
             _keep_an_officer(ctx, existing)

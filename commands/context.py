@@ -192,12 +192,14 @@ class Context:
         return found
 
     def change(self, row: Any, verb: str, subject: str, **values: object) -> None:
-        """Set `values` on a stored row and leave an audit row of it, before and after."""
+        """Set `values` on a stored row and leave an audit row of it, before and after
+        (none if nothing changed)."""
         before = snapshot(row)
         for name, value in values.items():
             setattr(row, name, value)
         self.session.flush()
-        self.audit(verb, subject, before, snapshot(row))
+        if (after := snapshot(row)) != before:
+            self.audit(verb, subject, before, after)
 
     def audit(
         self,

@@ -67,7 +67,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             row.role = roles.get(user_id, members[user_id].role)
             row.organisation = members[user_id].organisation
         ctx.session.flush()
-        ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, snapshot(row))
+        if (after := snapshot(row)) != before:
+            ctx.audit(f"attendance.{status}", f"M{meeting.number} {user_id}", before, after)
     return Outcome(
         reply=Message.of(
             line(

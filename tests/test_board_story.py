@@ -849,6 +849,18 @@ def board_with_m1(core: Core) -> None:
     board_set_up(core, "member add <@UPAUL>", "meeting add 14/01/2027 10:00")
 
 
+def test_recording_what_is_so_already_leaves_the_record_as_it_was(core: Core) -> None:
+    """Attendance typed twice, or reminders switched on that are on: the audit trail
+    (the official record of who changed what) gains nothing."""
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=DURING_THE_MEETING)
+    chair("present <@UPAUL>")
+    before = dump(core.database)
+    assert chair("present <@UPAUL>").startswith("Recorded at M1 (Thursday 14 January 2027)")
+    assert chair("reminders on").startswith("Reminders for Wellingborough CSP Board are on")
+    assert dump(core.database) == before
+
+
 @pytest.mark.parametrize(
     "record",
     [
@@ -1664,9 +1676,11 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
         ), several
     assert chair("agenda add Lorry parking on the A14 to M1 M6").endswith("A14 to M1 M6")
     assert chair("agenda add Handovers over 30 minutes 15m").endswith("over 30 minutes (15 min)")
-    audited = dump(core.database)["audit_entries"]
-    assert chair("member add <@USAM>") == "@USAM is already on the board as Member."
-    assert dump(core.database)["audit_entries"] == audited
+    before = dump(core.database)
+    later = SET_UP + timedelta(days=1)
+    again = core.command("UCHAIR", "member add <@USAM>", later)
+    assert again == "@USAM is already on the board as Member."
+    assert dump(core.database) == before  # not even the name looked up again
     assert chair("note rmove 2").startswith("I don't know “/board note rmove”. Did you mean")
     assert chair("meetings list").startswith("Wellingborough CSP Board: upcoming meetings")
     assert chair("member add <@USAM> secretery").startswith(
