@@ -117,7 +117,12 @@ _MEMBERS = select(Member).where(Member.board_id == bindparam("board_id")).order_
 
 
 def officer_count(session: Session, board_id: int) -> int:
-    """How many of the board's members are officers (chair, vice-chair, secretary)."""
+    """How many of the board's members are officers (chair, vice-chair, secretary).
+
+    The board's row is held until the transaction ends (PostgreSQL; SQLite's
+    transactions hold the whole database): two officers stepping down at once are
+    counted one after the other, so the board keeps one."""
+    session.execute(select(Board.id).where(Board.id == board_id).with_for_update())
     return (
         session.scalar(
             select(func.count())
@@ -402,11 +407,14 @@ def audit_trail(session: Session, board_id: int, subject: str) -> Sequence[Audit
 
 
 def action_numbered(session: Session, board_id: int, number: int) -> Action | None:
-    """An action by its A#, with its updates, or None."""
+    """An action by its A#, with its updates, or None. Its row is held until the
+    transaction ends (PostgreSQL), as it is looked up to be changed: one marking it done
+    and another giving it away wait for each other rather than both acting on it open."""
     return session.scalars(
         select(Action)
         .where(Action.board_id == board_id, Action.number == number)
         .options(selectinload(Action.updates))
+        .with_for_update()
     ).one_or_none()
 
 
