@@ -296,8 +296,9 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
         )
     new_due = {"due_on": due_on} if due_on else {}
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
+    told = (Notice(owner, _given_to_you(ctx, action)), Notice(previous, _taken(ctx, action)))
     return Outcome(
-        notices=() if owner == ctx.caller else (Notice(owner, _given_to_you(ctx, action)),),
+        notices=tuple(notice for notice in told if notice.recipient != ctx.caller),
         reply=Message.of(
             line(
                 describe.action_ref(action),
@@ -317,6 +318,21 @@ def _given_to_you(ctx: Context, action: Action) -> Message:
     the reminders' DMs are, with its buttons."""
     intro = line(Mention(ctx.caller), " has given you this action.")
     return reminders.owner_message(ctx.the_board(), intro, [action], ctx.today)
+
+
+def _taken(ctx: Context, action: Action) -> Message:
+    """The DM to the owner an action was taken from: it is off their list now."""
+    given = line(
+        Mention(ctx.caller),
+        " has given ",
+        describe.action_ref(action),
+        " (",
+        action.description,
+        ") to ",
+        Mention(action.owner_id),
+        ", so it is off your list.",
+    )
+    return Message(title=f"Your actions on {ctx.the_board().name}", sections=(Section((given,)),))
 
 
 def find_action(ctx: Context, number_text: str) -> Action:

@@ -16,8 +16,8 @@ from storage.audit import snapshot
 from storage.calendar import next_revision
 from storage.models import AgendaItem, Meeting
 
-# `to M1.5`, `to M9x` are meant as meetings too, and refused as such.
-TARGET = re.compile(r"\s+to\s+(?P<meeting>M\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
+# `to M1.5`, `to M9x` are meant as meetings too, and refused as such; `to M 1` is M1.
+TARGET = re.compile(r"\s+to\s+(?P<meeting>M ?\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
 # `to M1-M3`, `to M1, M2` (not `to M1 M6`: a title may end with roads)
 TO_SEVERAL = re.compile(r"\s+to\s+M\d+\s*(?:[-–,&]|and)\s*M?\d+[.,;]?\s*$", re.I)
 ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
@@ -43,7 +43,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     target = presenter = length = None
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
-            target, text = match["meeting"], text[: match.start()]
+            target, text = match["meeting"].replace(" ", ""), text[: match.start()]
         elif presenter is length is None and (match := PRESENTER_MINUTES.search(text)):
             presenter, length = parsing.mention(match["who"]), float(match["minutes"])
             text = text[: match.start()]

@@ -1675,6 +1675,9 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
             "Add an item to one meeting at a time, e.g. … to M2."
         ), several
     assert chair("agenda add Lorry parking on the A14 to M1 M6").endswith("A14 to M1 M6")
+    assert chair("agenda add Domestic abuse update <@UPAUL> 10m to M 1").endswith(
+        "Domestic abuse update — @UPAUL (10 min)"
+    )
     assert chair("agenda add Handovers over 30 minutes 15m").endswith("over 30 minutes (15 min)")
     before = dump(core.database)
     later = SET_UP + timedelta(days=1)
@@ -1696,7 +1699,8 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
 
 def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp) -> None:
     """Reassigned, an action reaches its new owner by DM, who may not have been there
-    when it was agreed; given to oneself, there is no one to tell."""
+    when it was agreed, and the owner it was taken from is told; given to oneself, there
+    is no one to tell."""
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map ASB hotspots by 31/1/2027")
     posted = len(running_app.slack.wait_for("chat.postMessage", 1))  # the set-up
@@ -1716,10 +1720,16 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
         for element in block["elements"]
     ]
     assert buttons == ["Mark done", "Post update"]
+    taken = running_app.slack.wait_for("chat.postMessage", posted + 2)[-1]
+    assert (taken.params["channel"], taken.params["text"]) == (
+        "UPAUL",
+        "*Your actions on Wellingborough CSP Board*\n"
+        "<@UGILL> has given *A1* (Map ASB hotspots) to <@USAM>, so it is off your list.",
+    )
     running_app.command("UGILL", "action reassign A1 <@UGILL>")
     running_app.command("UGILL", "meeting add 14/01/2027 10:00")  # announced: the lane is idle
-    posts = running_app.slack.wait_for("chat.postMessage", posted + 2)
-    assert [p.params["channel"] for p in posts[posted:]] == ["USAM", CHANNEL]
+    posts = running_app.slack.wait_for("chat.postMessage", posted + 4)
+    assert [p.params["channel"] for p in posts[posted:]] == ["USAM", "UPAUL", "USAM", CHANNEL]
 
 
 def test_a_dm_to_a_new_owner_that_fails_is_explained_to_the_caller(

@@ -102,7 +102,9 @@ def test_the_console_prints_the_dm_a_reassigned_owner_gets(tmp_path: Path) -> No
         "@me has given you this action.\n"
         "A1 @paul Share data · due Thu 24 Dec 2026\n"
         "[Mark done]  [Post update]\n"
-        "Or type /board action update A1 <text> in the board's channel."
+        "Or type /board action update A1 <text> in the board's channel.\n"
+        "[DM to @lara] Your actions on Wellingborough CSP Board\n"
+        "@me has given A1 (Share data) to @paul, so it is off your list."
     ) in out
 
 
