@@ -254,10 +254,20 @@ def action_drop(ctx: Context, args: str) -> Outcome:
 
 
 def action_due(ctx: Context, args: str) -> Outcome:
-    """`<A#> <date>`: change an open action's due date, to today or later."""
+    """`<A#> <date>`: change an open action's due date, to today or later; `none` takes
+    it away (an ongoing action, say)."""
     number_text, date_text = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(ctx, action)
+    if date_text.strip().lower().rstrip(".") == "none":
+        if action.due_on is None:
+            raise Unchanged(describe.action_ref(action), " has no due date.")
+        ctx.change(action, "action.due", f"A{action.number}", due_on=None)
+        return Outcome(
+            reply=Message.of(
+                line(describe.action_ref(action), " now has no due date, so no reminders.")
+            )
+        )
     due_on = dates.parse_date(date_text, ctx.today)
     if due_on < ctx.today:
         raise UsageError(f"{dates.say_date(due_on)} is in the past.")

@@ -59,6 +59,10 @@ class Subcommand:
     run: Handler
     examples: tuple[str, ...] = ()
     looks_up: LooksUp | None = None
+    # What an alias says without its words (`my actions` is `actions mine`); shown with the
+    # usage of the command it stands for.
+    implied: str = ""
+    stands_for: str = ""
 
     @property
     def name(self) -> str:
@@ -69,7 +73,8 @@ class Subcommand:
         return self.words[0].removesuffix("s")
 
     def usage(self, command: str) -> str:
-        return f"{command} {self.name}{' ' + self.arguments if self.arguments else ''}"
+        name = self.stands_for or self.name
+        return f"{command} {name}{' ' + self.arguments if self.arguments else ''}"
 
 
 def help_(ctx: Context, args: str) -> Outcome:
@@ -286,10 +291,10 @@ LISTED: tuple[Subcommand, ...] = (
     Subcommand(
         ("action", "due"),
         "<A#> <date>",
-        "change an action's due date",
+        "change an action's due date (none takes it away)",
         OFFICER,
         actions.action_due,
-        ("action due A3 31/1/2027",),
+        ("action due A3 31/1/2027", "action due A3 none"),
     ),
     Subcommand(
         ("action", "reassign"),
@@ -456,15 +461,25 @@ ALIASES = {
     "action closed": "action done",
     "meeting remove": "meeting cancel",
     "agenda cancel": "agenda remove",
+    "done": "action done",
+    "update": "action update",
+    "my actions": "actions mine",
 }
-TABLE = LISTED + tuple(
-    replace(
-        next(sub for sub in LISTED if sub.name == name),
-        words=tuple(alias.split()),
-        examples=(),
+
+
+def _alias(alias: str, meant: str) -> Subcommand:
+    """The subcommand `meant` starts with, as typed with the alias's words."""
+    sub = max(
+        (s for s in LISTED if f"{meant} ".startswith(f"{s.name} ")), key=lambda s: len(s.words)
     )
-    for alias, name in ALIASES.items()
-)
+    implied = meant.removeprefix(sub.name).strip()
+    stands_for = sub.name if implied else ""
+    return replace(
+        sub, words=tuple(alias.split()), examples=(), implied=implied, stands_for=stands_for
+    )
+
+
+TABLE = LISTED + tuple(_alias(alias, meant) for alias, meant in ALIASES.items())
 
 
 def find(text: str) -> tuple[Subcommand | None, str]:
@@ -481,7 +496,7 @@ def find(text: str) -> tuple[Subcommand | None, str]:
     rest = text.strip()
     for _ in best.words:
         rest = rest.split(maxsplit=1)[1] if len(rest.split(maxsplit=1)) > 1 else ""
-    return best, rest
+    return best, f"{best.implied} {rest}".strip()
 
 
 def family(word: str) -> list[Subcommand]:

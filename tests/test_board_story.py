@@ -1309,6 +1309,11 @@ def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
     due = running_app.command("UGILL", "action due A1 31/1/2027")["text"]
     assert "*A1* is now due Sunday 31 January 2027." in due
+    undated = running_app.command("UGILL", "action due A1 none")["text"]
+    assert undated == "*A1* now has no due date, so no reminders."
+    again = running_app.command("UGILL", "action due A1 None")["text"]
+    assert again == "*A1* has no due date."
+    running_app.command("UGILL", "action due A1 31/1/2027")
     moved = running_app.command("UGILL", "action reassign A1 <@USAM>")["text"]
     assert "*A1* reassigned from <@UPAUL> to <@USAM>." in moved
     assert "Dropped *A1*: Map hotspots" in running_app.command("UGILL", "action drop A1")["text"]
@@ -1646,6 +1651,13 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
     assert member.endswith("an officer can set one with /board action due A2 <date>.")
     assert chair("actions for <@UPAUL>").startswith("Open actions of upaul (2)")
     assert chair("action delete A2") == "Dropped A2: Brief the sergeants"
+    paul = partial(core.command, "UPAUL", at=SET_UP)
+    assert paul("my actions").startswith("Your open actions (1)\nA1 @UPAUL Map the hotspots")
+    assert paul("update A1 amber Halfway").startswith("Update posted on A1 (Map the hotspots)")
+    assert paul("done A1") == "Marked A1 done: Map the hotspots"
+    assert paul("my actions please").endswith(
+        "Usage:\n/board actions [mine | <@user> | overdue | all]"
+    )
 
 
 def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
