@@ -93,8 +93,9 @@ def check_token(settings: Settings) -> None:
         log.warning("could not check the bot token (%s): checking on the first request", reason)
 
 
-# What a lookup made before a reply may take: Slack wants the reply within 3 seconds.
-LOOKUP_TIMEOUT_SECONDS = 2
+# What a lookup made before a reply may take: Slack wants the reply within 3 seconds, and
+# the database may then take up to storage.database.ANSWERING_WAIT_MS more.
+LOOKUP_TIMEOUT_SECONDS = 1
 
 
 def lookup_client(settings: Settings) -> WebClient:

@@ -54,7 +54,12 @@ class _SlackEvents(SlackRequestHandler):
             timestamp = str(headers.get("x-slack-request-timestamp", ""))
             signature = str(headers.get("x-slack-signature", ""))
             signed = signed_by_slack(self._verifier, raw, timestamp, signature)
-            log.warning("a request Bolt cannot handle (%s)", "signed" if signed else "unsigned")
+            # With its trace: a signed one may be our error handler's fault, not Slack's.
+            log.warning(
+                "a request Bolt cannot handle (%s)",
+                "signed" if signed else "unsigned",
+                exc_info=True,
+            )
             return BoltResponse(status=400 if signed else 401, body="")
 
 

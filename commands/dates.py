@@ -10,11 +10,13 @@ time alone is not a day, and is refused.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateparser.date import DateDataParser
+from dateutil.relativedelta import relativedelta
 
 from commands.errors import UsageError
 
@@ -211,7 +213,7 @@ def _end_of(match: re.Match[str], today: date) -> date:
 
 
 def _last_day(year: int, month: int) -> date:
-    return add_months(date(year, month, 1), 1) - timedelta(days=1)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _day_name(abbreviation: str) -> str:
@@ -368,9 +370,4 @@ def say_short_date(day: date) -> str:
 
 def add_months(day: date, months: int) -> date:
     """Same day of month, moved back to the month's last day where needed."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in range(day.day, 27, -1):
-        if _valid(year, month, candidate):
-            return date(year, month, candidate)
-    return date(year, month, min(day.day, 28))
+    return day + relativedelta(months=months)

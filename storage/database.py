@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,16 +18,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///boardbot.db"
 # The longest a server answering Slack waits for the database (a lock, a connection, a
 # pool slot) before giving up: the "unavailable" reply must reach the person inside
-# Slack's 3 seconds. Migrations, a cron reminder pass and the console can wait longer.
-ANSWERING_WAIT_SECONDS = 2
-PATIENT_WAIT_SECONDS = 5
+# Slack's 3 seconds, after a lookup in Slack of up to a second (`bot.app`). Migrations,
+# a cron reminder pass and the console can wait longer.
+ANSWERING_WAIT_MS = 1500
+PATIENT_WAIT_MS = 5000
 
 
 class StorageUnavailable(Exception):
     """The database could not be reached or was locked; the caller may try again."""
 
 
-def _configure_sqlite(engine: Engine, wait_seconds: int) -> None:
+def _configure_sqlite(engine: Engine, wait_ms: int) -> None:
     """WAL and a busy timeout so a web process and a cron pass can share the file.
 
     Transactions begin IMMEDIATE: a command reads then writes, and a deferred
@@ -38,7 +40,7 @@ def _configure_sqlite(engine: Engine, wait_seconds: int) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook decide
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={wait_seconds * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -55,17 +57,17 @@ class Database:
         self, url: str = DEFAULT_URL, *, echo: bool = False, answering: bool = False
     ) -> None:
         """`answering`: for a server answering Slack, which gives up on the database after
-        ANSWERING_WAIT_SECONDS, row locks on PostgreSQL included."""
+        ANSWERING_WAIT_MS, row locks on PostgreSQL included."""
         self.url = url
-        wait = ANSWERING_WAIT_SECONDS if answering else PATIENT_WAIT_SECONDS
+        wait = ANSWERING_WAIT_MS if answering else PATIENT_WAIT_MS
         options: dict[str, Any] = {"echo": echo, "pool_pre_ping": True}
         if url.startswith("postgresql"):
-            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": wait}
-            options["connect_args"] = {"connect_timeout": wait}
+            options |= {"pool_size": 10, "max_overflow": 10, "pool_timeout": wait / 1000}
+            options["connect_args"] = {"connect_timeout": math.ceil(wait / 1000)}  # whole s
             if answering:  # added to the URL's own options (a search_path, say), not instead
                 given = make_url(url).query.get("options", ())
                 given = (given,) if isinstance(given, str) else given
-                settings = [*given, f"-c lock_timeout={wait * 1000}"]
+                settings = [*given, f"-c lock_timeout={wait}"]
                 options["connect_args"]["options"] = " ".join(settings)
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":

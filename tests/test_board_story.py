@@ -153,7 +153,7 @@ def test_while_slack_is_slow_to_name_someone_the_board_is_not_kept_waiting(
     """The lookup comes before the command's transaction: on SQLite, a transaction that
     writes holds the whole database, and everyone else's command would wait on Slack."""
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
-    running_app.slack.delays["users.info"] = 4  # given up after 2 seconds
+    running_app.slack.delays["users.info"] = 4  # given up after a second
     answered: list[str] = []
 
     def command(text: str) -> None:
