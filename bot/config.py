@@ -17,8 +17,10 @@ from sqlalchemy.exc import ArgumentError
 from commands.context import Invocation
 from commands.dates import utc_now
 from storage.database import DEFAULT_URL
+from storage.deliveries import DEFAULT_CLAIM_TIMEOUT
 
 DEFAULT_API_URL = "https://slack.com/api/"
+CLAIM_TIMEOUT = DEFAULT_CLAIM_TIMEOUT.total_seconds()
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Settings:
     public_url: str
     reminder_interval_seconds: float = 60
     # How long a claimed reminder may go unconfirmed before another instance takes it over.
-    reminder_claim_timeout_seconds: float = 600
+    reminder_claim_timeout_seconds: float = CLAIM_TIMEOUT
     # A rehearsal runs the bot on a simulated clock: from this instant, at this
     # many simulated seconds per real second.
     rehearse_from: datetime | None = None
@@ -59,7 +61,9 @@ class Settings:
             board_timezone=zone,
             public_url=(os.environ.get("PUBLIC_URL") or "http://localhost:3000").rstrip("/"),
             reminder_interval_seconds=_positive("REMINDER_INTERVAL_SECONDS", 60),
-            reminder_claim_timeout_seconds=_positive("REMINDER_CLAIM_TIMEOUT_SECONDS", 600),
+            reminder_claim_timeout_seconds=_positive(
+                "REMINDER_CLAIM_TIMEOUT_SECONDS", CLAIM_TIMEOUT
+            ),
             rehearse_from=rehearse_start,
             rehearse_speed=_positive("BOARDBOT_REHEARSE_SPEED", 1.0),
         )

@@ -146,9 +146,14 @@ def _refused(error: SlackApiError | OSError) -> bool:
     return isinstance(error, SlackApiError) and error.response.status_code < 500
 
 
+def is_person(target: str) -> bool:
+    """A user id (U…, or W… on Enterprise Grid) rather than a channel's."""
+    return target.startswith(("U", "W"))
+
+
 def conversation(client: WebClient, target: str) -> str:
     """The channel itself, or for a person the bot's DM with them."""
-    if target.startswith(("U", "W")):
+    if is_person(target):
         return str(client.conversations_open(users=target)["channel"]["id"])
     return target
 
@@ -184,7 +189,7 @@ def as_member(client: WebClient, channel: str, call: Callable[[], T]) -> T:
 
 
 def _explain(target: str, reason: str) -> str:
-    person = target.startswith(("U", "W"))
+    person = is_person(target)
     if reason in {"not_in_channel", "channel_not_found"} and not person:
         return "I couldn't post to this channel. Invite me with /invite and try again."
     where = f"<@{target}>" if person else f"<#{target}>"

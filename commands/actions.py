@@ -104,8 +104,7 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
             " If “by …” belongs to the description, end with the due date "
             "(… by 14/1/2027) or leave it out.",
         ) from error
-    if due_on < ctx.today:
-        raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
+    _not_past(ctx, due_on)
     return due_on, text[: last.start()]
 
 
@@ -269,8 +268,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
             )
         )
     due_on = dates.parse_date(date_text, ctx.today)
-    if due_on < ctx.today:
-        raise UsageError(f"{dates.say_date(due_on)} is in the past.")
+    _not_past(ctx, due_on)
     if due_on == action.due_on:
         raise Unchanged(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
     ctx.change(action, "action.due", f"A{action.number}", due_on=due_on)
@@ -295,8 +293,8 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
     due_on = dates.parse_date(due["date"] or "", ctx.today) if due else None
-    if due_on and due_on < ctx.today:
-        raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
+    if due_on:
+        _not_past(ctx, due_on)
     ctx.board_member(owner)
     previous = action.owner_id
     if owner == previous:
@@ -328,6 +326,11 @@ def _given_to_you(ctx: Context, action: Action) -> Message:
     the reminders' DMs are, with its buttons."""
     intro = line(Mention(ctx.caller), " has given you this action.")
     return reminders.owner_message(ctx.the_board(), intro, [action], ctx.today)
+
+
+def _not_past(ctx: Context, due_on: date) -> None:
+    if due_on < ctx.today:
+        raise UsageError(f"The due date, {dates.say_date(due_on)}, is in the past.")
 
 
 def _taken(ctx: Context, action: Action) -> Message:
