@@ -11,7 +11,7 @@ from commands.errors import NotFound, Unchanged, UsageError
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
-from storage.models import Action, ActionUpdate
+from storage.models import Action, ActionUpdate, Meeting
 
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
@@ -275,6 +275,25 @@ def action_due(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
+        )
+    )
+
+
+def action_edit(ctx: Context, args: str) -> Outcome:
+    """`<A#> <description>`: put right an open action's description (a typo, a clearer
+    wording); its owner, due date and history stay."""
+    number_text, text = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    _require_open(ctx, action)
+    description = parsing.free_text(text, "new description")
+    if description == action.description:
+        raise Unchanged(describe.action_ref(action), " already reads so.")
+    ctx.change(action, "action.edit", f"A{action.number}", description=description)
+    meeting = ctx.session.get(Meeting, action.meeting_id) if action.meeting_id else None
+    return Outcome(
+        reply=Message.of(
+            line("Reworded ", describe.action_ref(action), ": ", description),
+            footnote=proceedings.after_publication(ctx, meeting) if meeting else None,
         )
     )
 

@@ -164,6 +164,54 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     )
 
 
+# `2 New title`, `2 M3 New title`, `M3 2 New title`: the item, the meeting if not the next,
+# and its new title.
+RENAME = re.compile(
+    r"^(?:(?P<first>M\d+)\s+)?(?:item\s*)?(?P<item>\S+)(?:\s+(?P<meeting>M\d+)\b)?", re.I
+)
+
+
+def agenda_rename(ctx: Context, args: str) -> Outcome:
+    """`<item#> [<M#>] <title>`: put right an item's title on the next meeting's agenda,
+    or M#'s (a typo, a better name); its number, presenter and time stay."""
+    match = RENAME.match(args.strip())
+    if not match:
+        raise UsageError(
+            "Give the item number and its new title, e.g. agenda rename 2 SSNP update."
+        )
+    position = parsing.item_number(match["item"])
+    if match["first"] and match["meeting"]:
+        raise UsageError("Name the meeting once, e.g. agenda rename 2 M3 SSNP update.")
+    title = parsing.title(args.strip()[match.end() :], "new title")
+    named = match["first"] or match["meeting"]
+    meeting = (
+        not_cancelled(find_meeting(ctx, named))
+        if named
+        else _next_meeting(ctx, f"agenda rename {position} {{meeting}} <title>")
+    )
+    item = agenda_item(ctx, meeting, position)
+    if title == item.title:
+        raise Unchanged(Strong(f"Agenda item {position}"), " already has that title.")
+    before = snapshot(item)
+    item.title = title
+    ctx.session.flush()
+    ctx.audit("agenda.rename", f"M{meeting.number} item {position}", before, snapshot(item))
+    _agenda_changed(ctx, meeting)
+    return Outcome(
+        reply=Message.of(
+            line(
+                "Renamed ",
+                Strong(f"agenda item {position}"),
+                " of ",
+                Strong(f"M{meeting.number}"),
+                ":",
+            ),
+            describe.item_line(item),
+            footnote=after_publication(ctx, meeting),
+        )
+    )
+
+
 # `6 to 1`, `6 1`, `item 6 to 1 to M2`, `M2 6 1`: the item, where it goes, and the meeting
 # if not the next (first, as in `note M2 3`, or last, as in `agenda add … to M2`).
 MOVE = re.compile(

@@ -257,6 +257,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("agenda move 6 to 1",),
     ),
     Subcommand(
+        ("agenda", "rename"),
+        "<item#> [<M#>] <title>",
+        "put right an agenda item's title",
+        OFFICER,
+        agenda.agenda_rename,
+        ("agenda rename 2 SSNP annual report",),
+    ),
+    Subcommand(
         ("action", "add"),
         "<@owner> <description> [by <date>] [item <item#>]",
         "record an action",
@@ -303,6 +311,14 @@ LISTED: tuple[Subcommand, ...] = (
         OFFICER,
         actions.action_reassign,
         ("action reassign A3 @paul", "action reassign A3 @paul by 31/3/2027"),
+    ),
+    Subcommand(
+        ("action", "edit"),
+        "<A#> <description>",
+        "put right an action's description",
+        OFFICER,
+        actions.action_edit,
+        ("action edit A3 Circulate the SSNP strategy to all partners",),
     ),
     Subcommand(
         ("action", "drop"),
@@ -461,6 +477,8 @@ ALIASES = {
     "action closed": "action done",
     "meeting remove": "meeting cancel",
     "agenda cancel": "agenda remove",
+    "agenda edit": "agenda rename",
+    "action rename": "action edit",
     "done": "action done",
     "update": "action update",
     "my actions": "actions mine",

@@ -1328,6 +1328,42 @@ def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     assert "due Sun 31 Jan 2027 · dropped" in running_app.command("UGILL", "actions all")["text"]
 
 
+def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
+    """The item keeps its number, presenter and time; the action its owner, due date and
+    history; the audit trail has the words before and after."""
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    chair("agenda add SSNP updte <@UPAUL> 20m")
+    chair("action add <@UPAUL> Circulte the strategy by 7/1/2027")
+    assert chair("agenda rename 1 SSNP update") == (
+        "Renamed agenda item 1 of M1:\n1. SSNP update — @UPAUL (20 min)"
+    )
+    assert chair("agenda edit M1 1 SSNP annual report").endswith(
+        "1. SSNP annual report — @UPAUL (20 min)"
+    )
+    assert chair("action edit A1 Circulate the strategy") == "Reworded A1: Circulate the strategy"
+    assert chair("action rename A1 Circulate the SSNP strategy").startswith("Reworded A1")
+    assert chair("actions").endswith("A1 @UPAUL Circulate the SSNP strategy · due Thu 7 Jan 2027")
+    assert chair("history A1").endswith(
+        "reworded it: description Circulate the strategy → Circulate the SSNP strategy"
+    )
+    refused_changing_nothing(
+        core,
+        [
+            ("agenda rename 1 SSNP annual report", "Agenda item 1 already has that title."),
+            ("agenda rename 2 Anything", "M1 has no agenda item 2."),
+            ("agenda rename 1", "The new title is missing."),
+            ("agenda rename M1 1 M1 Report", "Name the meeting once"),
+            ("agenda rename 1 " + "x" * 201, "The new title is 201 characters; the limit is 200."),
+            ("action edit A1 Circulate the SSNP strategy", "A1 already reads so."),
+            ("action edit A1", "The new description is missing."),
+            ("action edit A9 Anything", "There is no action A9 on this board."),
+        ],
+    )
+    member = core.command("UPAUL", "action edit A1 Mine now", SET_UP)
+    assert member.startswith("Only the chair, vice-chair or secretary")
+
+
 def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     set_up_board(running_app)
     assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
