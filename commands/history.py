@@ -35,6 +35,7 @@ VERBS = {
     "agenda.rename": "renamed an agenda item",
     "attendance.present": "recorded attendance",
     "attendance.apologies": "recorded apologies",
+    "attendance.remove": "took back attendance recorded in error",
     "item.note": "recorded a note",
     "item.decision": "recorded a decision",
     "item.note.remove": "removed a note",

@@ -7,7 +7,7 @@ import re
 from commands import describe, parsing
 from commands.context import Context
 from commands.dates import say_date
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since, not_cancelled
 from commands.replies import Line, Message, Outcome, Strong, line
 from storage import minutes as stored
@@ -89,6 +89,45 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                     ".",
                 )
                 for was, who in switched.items()
+            ),
+            footnote=after_publication(ctx, meeting),
+        )
+    )
+
+
+def absent(ctx: Context, args: str) -> Outcome:
+    """`<@user> [<@user> …] [to <M#>]`: take back presence or apologies recorded in error
+    at the current meeting, or at M#: someone who neither came nor sent apologies."""
+    named = NAMED_MEETING.search(args)
+    people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
+    meeting = (
+        not_cancelled(find_meeting(ctx, named["named"] or named["meeting"]))
+        if named
+        else current_meeting(ctx)
+    )
+    rows = [
+        row for user_id in people if (row := queries.attendance(ctx.session, meeting.id, user_id))
+    ]
+    at = (Strong(f"M{meeting.number}"), f" ({say_date(ctx.day_of(meeting.starts_at))})")
+    if not rows:
+        raise Unchanged("Not recorded at ", *at, " anyway: ", *describe.mentions(people), ".")
+    for row in rows:
+        ctx.audit("attendance.remove", f"M{meeting.number} {row.user_id}", snapshot(row), None)
+        ctx.session.delete(row)
+    unrecorded = [user_id for user_id in people if user_id not in {row.user_id for row in rows}]
+    return Outcome(
+        reply=Message.of(
+            line(
+                "No longer recorded at ",
+                *at,
+                " as present or as sending apologies: ",
+                *describe.mentions([row.user_id for row in rows]),
+                ".",
+            ),
+            *(
+                [line("Not recorded there anyway: ", *describe.mentions(unrecorded), ".")]
+                if unrecorded
+                else []
             ),
             footnote=after_publication(ctx, meeting),
         )

@@ -353,6 +353,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("apologies @sam", "apologies @lara to M2"),
     ),
     Subcommand(
+        ("absent",),
+        "<@user> [<@user> …]",
+        "take back presence or apologies recorded in error (at the current meeting, or … to M2)",
+        OFFICER,
+        proceedings.absent,
+        ("absent @sam",),
+    ),
+    Subcommand(
         ("note",),
         "<item#> <text>",
         "a minute note against an agenda item (of the current meeting, or of one held "

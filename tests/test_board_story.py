@@ -1328,6 +1328,34 @@ def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     assert "due Sun 31 Jan 2027 · dropped" in running_app.command("UGILL", "actions all")["text"]
 
 
+def test_attendance_recorded_in_error_is_taken_back(core: Core) -> None:
+    """Someone ticked present who neither came nor sent apologies."""
+    board_with_m1(core)
+    core.command("UCHAIR", "member add <@USAM>", SET_UP)
+    chair = partial(core.command, "UCHAIR", at=DURING_THE_MEETING)
+    chair("present <@UPAUL> <@USAM>")
+    assert chair("absent <@USAM>") == (
+        "No longer recorded at M1 (Thursday 14 January 2027) as present or as sending "
+        "apologies: @USAM."
+    )
+    minutes = chair("minutes")
+    assert "Present\nupaul (Member)\nApologies\nNone recorded." in minutes
+    assert "usam" not in minutes
+    assert chair("history M1").endswith("@UCHAIR took back attendance recorded in error (@USAM)")
+    refused_changing_nothing(
+        core,
+        [
+            ("absent <@USAM>", "There is no current meeting"),
+            ("absent", "Name at least one person with @."),
+        ],
+    )
+    before = dump(core.database)
+    assert chair("absent <@USAM> to M1") == (
+        "Not recorded at M1 (Thursday 14 January 2027) anyway: @USAM."
+    )
+    assert dump(core.database) == before
+
+
 def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
     """The item keeps its number, presenter and time; the action its owner, due date and
     history; the audit trail has the words before and after."""

@@ -51,6 +51,7 @@ WRITES: dict[str, str] = {
     "action reopen": "action reopen A2",
     "present": "present <@UPAUL>",
     "apologies": "apologies <@USAM>",
+    "absent": "absent <@USAM>",
     "note": "note 1 Hotspots remain Hemmingwell and Queensway",
     "decision": "decision 1 to note the report",
     "note remove": "note remove 1",
