@@ -141,10 +141,10 @@ def due_reminders(
         ]
         due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
-        for action, board in deliveries.overdue_unreminded(
+        for action, board, switched_on in deliveries.overdue_unreminded(
             session, (now + timedelta(days=1)).date(), only
         ):
-            reminder = _overdue(action, board, now)
+            reminder = _overdue(action, board, now, switched_on)
             if reminder is not None:
                 due.append(reminder)
     return sorted(due, key=lambda r: (r.fire_at, r.key.kind, r.key.subject_id, r.key.recipient))
@@ -329,11 +329,15 @@ def _offsets(board: Board) -> tuple[tuple[str, int], ...]:
     )
 
 
-def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
+def _overdue(
+    action: Action, board: Board, now: datetime, switched_on: datetime | None
+) -> DueReminder | None:
+    """The notice, once its time has come; none for one that fell due while the board's
+    reminders were off (they resume from when they were switched back on)."""
     assert action.due_on is not None
     zone = ZoneInfo(board.timezone)
     at = fire_time(action.due_on + timedelta(days=1), board.reminder_hour, zone)
-    if at > now:
+    if at > now or (switched_on is not None and at < switched_on):
         return None
     today = now.astimezone(zone).date()
     message = owner_message(

@@ -109,6 +109,11 @@ _SWITCHED_ON = _last_audited(
 )
 
 
+_BOARD_SWITCHED_ON = _last_audited(
+    Action, literal("board ") + cast(Action.board_id, String), SWITCHED_ON_VERB
+)
+
+
 # When an action's owner was given it: its last reassignment, or its creation.
 _GIVEN = func.coalesce(
     _last_audited(Action, literal("A") + cast(Action.number, String), "action.reassign"),
@@ -168,9 +173,10 @@ def open_dated_actions(
 
 def overdue_unreminded(
     session: Session, due_before: date, board_id: int | None = None
-) -> Sequence[tuple[Action, Board]]:
+) -> list[tuple[Action, Board, datetime | None]]:
     """Members' open actions (of the one board) due before a day whose overdue notice for
-    that due date is not yet sent."""
+    that due date is not yet sent, each with when its board's reminders were last switched
+    back on (None if never: they have been on since it was set up)."""
     # The whole delivery key, so the lookup is one probe of its unique index.
     sent = exists().where(
         ReminderDelivery.kind == "overdue",
@@ -180,7 +186,7 @@ def overdue_unreminded(
         ReminderDelivery.state == "sent",
     )
     rows = session.execute(
-        select(Action, Board)
+        select(Action, Board, _BOARD_SWITCHED_ON)
         .join(Board, Board.id == Action.board_id)
         .where(
             Board.reminders_enabled.is_(True),
@@ -193,7 +199,7 @@ def overdue_unreminded(
         .options(selectinload(Action.updates))
         .order_by(Action.due_on, Action.id)
     ).all()
-    return [(action, board) for action, board in rows]
+    return [(action, board, on) for action, board, on in rows]
 
 
 def sent_before(
