@@ -16,6 +16,8 @@ def content(
     write_ics: calendar_feed.Writer = calendar_ics.ics,
 ) -> bytes | None:
     """The file's bytes: as given, or made now; None if its source has gone (a reset token)."""
+    if callable(file.content):
+        return file.content()
     if not isinstance(file.content, Later):
         return file.content
     if file.content.document == "calendar":

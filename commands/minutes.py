@@ -390,6 +390,10 @@ def minutes(ctx: Context, args: str) -> Outcome:
     return Outcome(reply=as_message(collated, footnote=footnote))
 
 
+def _markdown(minutes: Minutes) -> bytes:
+    return minutes_markdown.render(minutes).encode()
+
+
 def minutes_publish(ctx: Context, args: str) -> Outcome:
     """`[<M#>]`: post the minutes to the channel with .md and .docx copies; again = revised."""
     board = ctx.the_board()
@@ -419,9 +423,11 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     )
     title = f"Minutes of M{meeting.number}, {say_date(meeting.starts_at.astimezone(ctx.zone))}"
     title += f", version {version}" if earlier else ""
+    # Made after the reply, outside the transaction: a long meeting's Word copy takes a
+    # while, and the database (all of it, on SQLite) is held until the transaction ends.
     files = (
-        File(f"{stem}.md", minutes_markdown.render(collated).encode(), f"{title} (Markdown)"),
-        File(f"{stem}.docx", minutes_docx.render(collated), f"{title} (Word)"),
+        File(f"{stem}.md", partial(_markdown, collated), f"{title} (Markdown)"),
+        File(f"{stem}.docx", partial(minutes_docx.render, collated), f"{title} (Word)"),
     )
     what = f"revised minutes (version {version})" if earlier else "the minutes"
     reply = Message.of(

@@ -119,10 +119,12 @@ class Later:
 
 @dataclass(frozen=True)
 class File:
-    """A document to attach: to the board's channel, or to one person when `recipient` is set."""
+    """A document to attach: to the board's channel, or to one person when `recipient` is
+    set. Its content may be made after the reply: from the database (`Later`), or from
+    what the command collated (a function, run then)."""
 
     filename: str
-    content: bytes | Later
+    content: bytes | Later | Callable[[], bytes]
     title: str
     recipient: str | None = None
 
