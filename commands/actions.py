@@ -196,12 +196,17 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
 
 
 def action_done(ctx: Context, args: str) -> Outcome:
-    """`<A#>`: mark an action done (its owner or an officer)."""
-    action = find_action(ctx, args)
+    """`<A#> [<update>]`: mark an action done (its owner or an officer), with a last update
+    saying how if given."""
+    number_text, text = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    rag, text = leading_rag(text)
+    update = post_update(ctx, action, text, rag) if text.strip() else None
     mark_done(ctx, action)
     return Outcome(
         reply=Message.of(
-            line("Marked ", describe.action_ref(action), " done: ", action.description)
+            line("Marked ", describe.action_ref(action), " done: ", action.description),
+            *([describe.update_line(update, ctx.zone)] if update else []),
         )
     )
 

@@ -290,11 +290,11 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("action", "done"),
-        "<A#>",
-        "mark an action done",
+        "<A#> [<update>]",
+        "mark an action done (with a last update, if given)",
         MEMBER,
         actions.action_done,
-        ("action done A3",),
+        ("action done A3", "action done A3 Strategy circulated to all partners"),
     ),
     Subcommand(
         ("action", "due"),

@@ -1708,7 +1708,7 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
         "For an organisation, put org before it: org Wellingborough Norse."
     )
     assert chair("meetings cancel M1").startswith("I don't know “/board meetings cancel”. Did")
-    assert chair("agenda rename 1 SSNP").startswith("I don't know “/board agenda rename”.\n")
+    assert chair("agenda swap 1 SSNP").startswith("I don't know “/board agenda swap”.\n")
     assert chair("note Holiday programme").startswith("“Holiday” is not an agenda item number.")
     assert chair("meeting cancel 1").startswith(
         "“1” is not a meeting number. Meetings are numbered M1, M2, … Did you mean M1?"
@@ -1723,6 +1723,11 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
     assert member.endswith("an officer can set one with /board action due A2 <date>.")
     assert chair("actions for <@UPAUL>").startswith("Open actions of upaul (2)")
     assert chair("action delete A2") == "Dropped A2: Brief the sergeants"
+    core.command("UCHAIR", "action add <@UPAUL> Brief the inspectors", SET_UP)
+    assert core.command("UPAUL", "done A3 green Briefed at the tasking meeting", SET_UP) == (
+        "Marked A3 done: Brief the inspectors\n"
+        "Tue 1 Dec 2026 @UPAUL: [GREEN] Briefed at the tasking meeting"
+    )
     paul = partial(core.command, "UPAUL", at=SET_UP)
     assert paul("my actions").startswith("Your open actions (1)\nA1 @UPAUL Map the hotspots")
     assert paul("update A1 amber Halfway").startswith("Update posted on A1 (Map the hotspots)")
