@@ -197,7 +197,10 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
 
 def action_done(ctx: Context, args: str) -> Outcome:
     """`<A#> [<update>]`: mark an action done (its owner or an officer), with a last update
-    saying how if given."""
+    saying how if given; or `<A#> <A#> …`: several, all or none."""
+    words = [word for word in parsing.LIST_GLUE.split(args) if word]
+    if len(words) > 1 and all(parsing.ACTION_NUMBER.match(word) for word in words):
+        return _all_done(ctx, words)
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
     rag, text = leading_rag(text)
@@ -207,6 +210,19 @@ def action_done(ctx: Context, args: str) -> Outcome:
         reply=Message.of(
             line("Marked ", describe.action_ref(action), " done: ", action.description),
             *([describe.update_line(update, ctx.zone)] if update else []),
+        )
+    )
+
+
+def _all_done(ctx: Context, numbers: list[str]) -> Outcome:
+    closed = [
+        find_action(ctx, number) for number in dict.fromkeys(word.upper() for word in numbers)
+    ]
+    for action in closed:
+        mark_done(ctx, action)
+    return Outcome(
+        reply=Message.of(
+            *(line("Marked ", describe.action_ref(a), " done: ", a.description) for a in closed)
         )
     )
 

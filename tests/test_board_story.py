@@ -1728,6 +1728,15 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
         "Marked A3 done: Brief the inspectors\n"
         "Tue 1 Dec 2026 @UPAUL: [GREEN] Briefed at the tasking meeting"
     )
+    core.command("UCHAIR", "action add <@UPAUL> Brief the PCSOs", SET_UP)
+    core.command("UCHAIR", "action add <@UCHAIR> Brief the leader", SET_UP)
+    before = dump(core.database)
+    several = core.command("UPAUL", "action done A4 and A5", SET_UP)
+    assert several.startswith("Only the action's owner, @UCHAIR, or a board officer")
+    assert dump(core.database) == before  # all or none
+    assert chair("action done A4, A5") == (
+        "Marked A4 done: Brief the PCSOs\nMarked A5 done: Brief the leader"
+    )
     paul = partial(core.command, "UPAUL", at=SET_UP)
     assert paul("my actions").startswith("Your open actions (1)\nA1 @UPAUL Map the hotspots")
     assert paul("update A1 amber Halfway").startswith("Update posted on A1 (Map the hotspots)")
