@@ -209,7 +209,6 @@ def _listen(verb: str, host: str, port: int, settings: Settings, database: Datab
         slack_events=verb == "serve",
         signing_secret=settings.signing_secret,
     )
-    scheduler = None
     try:
         try:
             server = make_server(routes, host, port)
@@ -217,15 +216,12 @@ def _listen(verb: str, host: str, port: int, settings: Settings, database: Datab
             raise Misconfigured(
                 f"cannot listen on {host}:{port}: {error.strerror or error}"
             ) from None
-        scheduler = start_scheduler(database, app.client, settings, clock)
+        start_scheduler(database, app.client, settings, clock)
         if verb == "socket":
             _socket_mode(app, server, settings.app_token)
         else:
             _serve_http(server)
     finally:
-        if scheduler is not None:
-            # A pass stopped halfway would leave its reminders claimed, and so late.
-            scheduler.shutdown(wait=True)
         _stop(deliveries, write_ics)
     return 0
 

@@ -425,11 +425,7 @@ class FakeSlack:
             failure = queue.popleft() if queue else None
             self.calls.append(Call(method, params, headers))
             self._cond.notify_all()
-            delay = self.delays.get(method, 0)
-        # A slow Slack: the call is seen at once, its answer arrives while other work goes on.
-        time.sleep(delay)
-        if failure is None:
-            with self._cond:
+            if failure is None:
                 return answer(method, params)
         reply_headers = {}
         if failure.status == 429 and failure.retry_after is not None:
@@ -459,6 +455,8 @@ class FakeSlack:
         return f"{prefix}{next(self._ids):08d}"
 
     def _answer_api(self, method: str, params: dict[str, Any]) -> _Reply:
+        if delay := self.delays.get(method):
+            time.sleep(delay)  # a slow Slack: answers arrive while other work goes on
         if method not in self._allowed:
             return _Reply({"ok": False, "error": "unknown_method"})
         handler = _ANSWERS.get(method)
