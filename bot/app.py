@@ -94,7 +94,7 @@ def check_token(settings: Settings) -> None:
 
 
 # What a lookup made before a reply may take: Slack wants the reply within 3 seconds, and
-# the database may then take up to storage.database.ANSWERING_WAIT_MS more.
+# a wait on the database may then take up to storage.database.ANSWERING_WAIT_MS more.
 LOOKUP_TIMEOUT_SECONDS = 1
 
 

@@ -84,6 +84,10 @@ def deliver(
         except Unavailable as error:
             failures.append(f"I couldn't make {file.filename}: {error}")
             continue
+        except Exception:  # noqa: BLE001 - a file that cannot be made stops none of the rest
+            log.exception("making %s failed", file.filename)
+            failures.append(f"I couldn't make {file.filename}. Sorry: it has been logged.")
+            continue
         if data is not None:
             failures += _attempt(target, partial(upload, client, target, file, data))
     return failures

@@ -203,7 +203,11 @@ def action_done(ctx: Context, args: str) -> Outcome:
         return _all_done(ctx, words)
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
+    if parsing.ACTION_NUMBER.match(text.split(maxsplit=1)[0] if text.strip() else ""):
+        raise UsageError("To close several, list only their numbers, e.g. done A3, A5.")
     rag, text = leading_rag(text)
+    if rag and not text.strip():
+        raise UsageError(f"Say how it was done after {rag}, e.g. done A3 green Circulated.")
     update = post_update(ctx, action, text, rag) if text.strip() else None
     mark_done(ctx, action)
     return Outcome(
@@ -215,9 +219,9 @@ def action_done(ctx: Context, args: str) -> Outcome:
 
 
 def _all_done(ctx: Context, numbers: list[str]) -> Outcome:
-    closed = [
-        find_action(ctx, number) for number in dict.fromkeys(word.upper() for word in numbers)
-    ]
+    # Locked in one order, so two people closing the same actions cannot wait on each other.
+    wanted = sorted({parsing.action_number(word) for word in numbers})
+    closed = [find_action(ctx, f"A{number}") for number in wanted]
     for action in closed:
         mark_done(ctx, action)
     return Outcome(
@@ -388,11 +392,11 @@ def _taken(ctx: Context, action: Action) -> Message:
     return Message(title=f"Your actions on {ctx.the_board().name}", sections=(Section((given,)),))
 
 
-def find_action(ctx: Context, number_text: str) -> Action:
-    """The action `A#` on the board; UsageError if the text is not an A#, NotFound if
-    there is no such action."""
+def find_action(ctx: Context, number_text: str, *, to_change: bool = True) -> Action:
+    """The action `A#` on the board, held until the command ends if it is `to_change`;
+    UsageError if the text is not an A#, NotFound if there is no such action."""
     number = parsing.action_number(number_text.strip())
-    action = queries.action_numbered(ctx.session, ctx.the_board().id, number)
+    action = queries.action_numbered(ctx.session, ctx.the_board().id, number, to_change=to_change)
     if action is None:
         raise NotFound(f"There is no action A{number} on this board.")
     return action

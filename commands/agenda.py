@@ -164,15 +164,13 @@ def agenda_remove(ctx: Context, args: str) -> Outcome:
     )
 
 
-# `2 New title`, `2 M3 New title`, `M3 2 New title`: the item, the meeting if not the next,
-# and its new title.
-RENAME = re.compile(
-    r"^(?:(?P<first>M\d+)\s+)?(?:item\s*)?(?P<item>\S+)(?:\s+(?P<meeting>M\d+)\b)?", re.I
-)
+# `2 New title`, `M3 2 New title`: the meeting if not the next (first, as in `note M2 3`:
+# after the item it could be a road starting the title), the item and its new title.
+RENAME = re.compile(r"^(?:(?P<meeting>M\d+)\s+)?(?:item\s*)?(?P<item>\S+)", re.I)
 
 
 def agenda_rename(ctx: Context, args: str) -> Outcome:
-    """`<item#> [<M#>] <title>`: put right an item's title on the next meeting's agenda,
+    """`[<M#>] <item#> <title>`: put right an item's title on the next meeting's agenda,
     or M#'s (a typo, a better name); its number, presenter and time stay."""
     match = RENAME.match(args.strip())
     if not match:
@@ -180,15 +178,13 @@ def agenda_rename(ctx: Context, args: str) -> Outcome:
             "Give the item number and its new title, e.g. agenda rename 2 SSNP update."
         )
     position = parsing.item_number(match["item"])
-    if match["first"] and match["meeting"]:
-        raise UsageError("Name the meeting once, e.g. agenda rename 2 M3 SSNP update.")
     title = parsing.title(args.strip()[match.end() :], "new title")
-    named = match["first"] or match["meeting"]
     meeting = (
-        not_cancelled(find_meeting(ctx, named))
-        if named
-        else _next_meeting(ctx, f"agenda rename {position} {{meeting}} <title>")
+        not_cancelled(find_meeting(ctx, match["meeting"]))
+        if match["meeting"]
+        else _next_meeting(ctx, f"agenda rename {{meeting}} {position} <title>")
     )
+    stored.lock_meeting(ctx.session, meeting.id)
     item = agenda_item(ctx, meeting, position)
     if title == item.title:
         raise Unchanged(Strong(f"Agenda item {position}"), " already has that title.")

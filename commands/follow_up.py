@@ -36,13 +36,13 @@ def mark_done(ctx: Context, number: int) -> Outcome:
 def if_closed(ctx: Context, number: int) -> Outcome:
     """For a DM whose buttons were clicked after the action was closed elsewhere: its
     section as it stands, without buttons; nothing if it is still open."""
-    action = actions.find_action(ctx, f"A{number}")
+    action = actions.find_action(ctx, f"A{number}", to_change=False)
     return _refreshed(ctx, action) if action.status != "open" else Outcome(reply=Message())
 
 
 def check_may_update(ctx: Context, number: int) -> Outcome:
     """Whether the caller may post an update; the reply names the action for the form."""
-    action = actions.find_action(ctx, f"A{number}")
+    action = actions.find_action(ctx, f"A{number}", to_change=False)
     actions.require_updatable(ctx, action)
     return Outcome(reply=Message(title=f"A{action.number}: {action.description}"))
 

@@ -67,7 +67,7 @@ def history(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     token = args.strip().upper()
     if token.startswith("A"):
-        subject = f"A{find_action(ctx, token).number}"
+        subject = f"A{find_action(ctx, token, to_change=False).number}"
     elif token.startswith("M"):
         subject = f"M{find_meeting(ctx, token).number}"
     else:

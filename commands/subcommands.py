@@ -82,7 +82,12 @@ def help_(ctx: Context, args: str) -> Outcome:
     command = ctx.command
     asked = args.strip().lower().removeprefix(command + " ")
     topic = asked.removesuffix("s")
-    chosen = [s for s in LISTED if s.topic == topic or s.name == asked]
+    alias = next((s for s in TABLE if s.name == asked and s not in LISTED), None)
+    chosen = [
+        s
+        for s in LISTED
+        if s.topic == topic or s.name == asked or (alias is not None and s.run is alias.run)
+    ]
     if topic in {"date", "time"}:
         return Outcome(reply=DATES_HELP)
     if topic and chosen:
@@ -258,7 +263,7 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("agenda", "rename"),
-        "<item#> [<M#>] <title>",
+        "[<M#>] <item#> <title>",
         "put right an agenda item's title",
         OFFICER,
         agenda.agenda_rename,

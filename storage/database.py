@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///boardbot.db"
-# The longest a server answering Slack waits for the database (a lock, a connection, a
-# pool slot) before giving up: the "unavailable" reply must reach the person inside
-# Slack's 3 seconds, after a lookup in Slack of up to a second (`bot.app`). Migrations,
-# a cron reminder pass and the console can wait longer.
+# The longest a server answering Slack waits on the database, for each of a lock, a
+# connection (whole seconds: 2) and a pool slot, before giving up: short, so that after a
+# lookup in Slack of up to a second (`bot.app`) the "unavailable" reply reaches the person
+# inside Slack's 3 seconds when one thing is slow. Migrations, a cron reminder pass and
+# the console can wait longer.
 ANSWERING_WAIT_MS = 1500
 PATIENT_WAIT_MS = 5000
 

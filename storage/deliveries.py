@@ -104,14 +104,15 @@ def _last_audited(
 # From the audit trail: a meeting's updated_at changes with its agenda too. A board
 # imported without its audit trail has the meeting's creation.
 _SCHEDULED = _last_audited(Meeting, literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
-_SWITCHED_ON = _last_audited(
-    Meeting, literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB
-)
 
 
-_BOARD_SWITCHED_ON = _last_audited(
-    Action, literal("board ") + cast(Action.board_id, String), SWITCHED_ON_VERB
-)
+def _switched_on(row: type[Meeting] | type[Action]) -> ScalarSelect[datetime]:
+    """When the row's board last had its reminders switched back on, or NULL."""
+    return _last_audited(row, literal("board ") + cast(row.board_id, String), SWITCHED_ON_VERB)
+
+
+_SWITCHED_ON = _switched_on(Meeting)
+_ACTIONS_BOARD_SWITCHED_ON = _switched_on(Action)
 
 
 # When an action's owner was given it: its last reassignment, or its creation.
@@ -186,7 +187,7 @@ def overdue_unreminded(
         ReminderDelivery.state == "sent",
     )
     rows = session.execute(
-        select(Action, Board, _BOARD_SWITCHED_ON)
+        select(Action, Board, _ACTIONS_BOARD_SWITCHED_ON)
         .join(Board, Board.id == Action.board_id)
         .where(
             Board.reminders_enabled.is_(True),

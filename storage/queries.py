@@ -122,7 +122,9 @@ def officer_count(session: Session, board_id: int) -> int:
     The board's row is held until the transaction ends (PostgreSQL; SQLite's
     transactions hold the whole database): two officers stepping down at once are
     counted one after the other, so the board keeps one."""
-    session.execute(select(Board.id).where(Board.id == board_id).with_for_update())
+    # NO KEY UPDATE: rows inserted meanwhile that refer to the board (audit entries, say)
+    # do not wait for it, as they would for a plain FOR UPDATE.
+    session.execute(select(Board.id).where(Board.id == board_id).with_for_update(key_share=True))
     return (
         session.scalar(
             select(func.count())
@@ -406,16 +408,20 @@ def audit_trail(session: Session, board_id: int, subject: str) -> Sequence[Audit
     ).all()
 
 
-def action_numbered(session: Session, board_id: int, number: int) -> Action | None:
-    """An action by its A#, with its updates, or None. Its row is held until the
-    transaction ends (PostgreSQL), as it is looked up to be changed: one marking it done
-    and another giving it away wait for each other rather than both acting on it open."""
-    return session.scalars(
+def action_numbered(
+    session: Session, board_id: int, number: int, *, to_change: bool = False
+) -> Action | None:
+    """An action by its A#, with its updates, or None. One looked up `to_change` is held
+    until the transaction ends (PostgreSQL): one marking it done and another giving it
+    away wait for each other rather than both acting on it open."""
+    query = (
         select(Action)
         .where(Action.board_id == board_id, Action.number == number)
         .options(selectinload(Action.updates))
-        .with_for_update()
-    ).one_or_none()
+    )
+    if to_change:
+        query = query.with_for_update(key_share=True)
+    return session.scalars(query).one_or_none()
 
 
 def actions(

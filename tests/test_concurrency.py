@@ -1,5 +1,7 @@
 """Partners typing at the same moment get distinct numbers (actions, meetings, agenda
-items), never a reused one, and never both change a row as they each found it."""
+items), never a reused one, and never both change a row as they each found it. (On
+SQLite a writing transaction holds the whole database; the last two tests show the
+row locks that do the same on PostgreSQL.)"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.delivery import deliver
 from commands.calendar_ics import ics
-from commands.replies import Message, Outcome, line
+from commands.replies import File, Message, Outcome, line
 from storage.database import Database
 from tests.conftest import CHANNEL, TEAM
 from tests.fake_slack import FakeSlack
@@ -63,3 +63,21 @@ def test_why_slack_could_not_be_reached_is_said_as_text(database: Database) -> N
         f"I couldn't deliver a message to <#{CHANNEL}> (Slack could not be reached: "
         "&lt;urlopen error [Errno 111] Connection refused&gt;)."
     ]
+
+
+def test_a_file_that_cannot_be_made_is_said_and_the_rest_still_go(database: Database) -> None:
+    """Files made after the reply (the minutes' copies) fail one at a time."""
+
+    def broken() -> bytes:
+        raise ValueError("a template the writer trips over")
+
+    files = (
+        File("m1-minutes.docx", broken, "Minutes (Word)"),
+        File("m1-minutes.md", b"# Minutes", "Minutes (Markdown)"),
+    )
+    with FakeSlack() as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.api_url)
+        outcome = Outcome(reply=Message.of(line("Published")), files=files)
+        failures = deliver(client, CHANNEL, outcome, database, datetime.now(UTC), ics)
+        assert failures == ["I couldn't make m1-minutes.docx. Sorry: it has been logged."]
+        assert list(slack.uploads.values()) == [b"# Minutes"]
