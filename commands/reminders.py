@@ -141,10 +141,10 @@ def due_reminders(
         ]
         due = _meeting_messages(session, unsent, last_day, now)
         # Overdue notices: the earliest UTC "today" anywhere bounds the candidates.
-        for action, board, switched_on in deliveries.overdue_unreminded(
+        for action, board in deliveries.overdue_unreminded(
             session, (now + timedelta(days=1)).date(), only
         ):
-            reminder = _overdue(action, board, now, switched_on)
+            reminder = _overdue(action, board, now)
             if reminder is not None:
                 due.append(reminder)
     return sorted(due, key=lambda r: (r.fire_at, r.key.kind, r.key.subject_id, r.key.recipient))
@@ -329,15 +329,12 @@ def _offsets(board: Board) -> tuple[tuple[str, int], ...]:
     )
 
 
-def _overdue(
-    action: Action, board: Board, now: datetime, switched_on: datetime | None
-) -> DueReminder | None:
-    """The notice, once its time has come; none for one that fell due while the board's
-    reminders were off (they resume from when they were switched back on)."""
+def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
+    """The notice, once its time has come."""
     assert action.due_on is not None
     zone = ZoneInfo(board.timezone)
     at = fire_time(action.due_on + timedelta(days=1), board.reminder_hour, zone)
-    if at > now or (switched_on is not None and at < switched_on):
+    if at > now:
         return None
     today = now.astimezone(zone).date()
     message = owner_message(
@@ -437,10 +434,18 @@ def reminders(ctx: Context, args: str) -> Outcome:
 
 def switch_on(ctx: Context, args: str) -> Outcome:
     """Reminders resume from now: of those that fell due while they were off, a meeting
-    gets only its latest, as a meeting entered at short notice does."""
+    gets only its latest, as a meeting entered at short notice does, and overdue notices
+    are skipped (a burst of DMs about old deadlines helps no one)."""
     board = ctx.the_board()
     if not board.reminders_enabled:
         ctx.change(board, deliveries.SWITCHED_ON_VERB, f"board {board.id}", reminders_enabled=True)
+        tomorrow = (ctx.now + timedelta(days=1)).date()
+        fell_due = [
+            reminder.key
+            for action, _ in deliveries.overdue_unreminded(ctx.session, tomorrow, board.id)
+            if (reminder := _overdue(action, board, ctx.now)) is not None
+        ]
+        deliveries.skip(ctx.session, board.id, fell_due, ctx.now)
     return Outcome(reply=_schedule(ctx))
 
 

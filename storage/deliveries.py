@@ -104,15 +104,9 @@ def _last_audited(
 # From the audit trail: a meeting's updated_at changes with its agenda too. A board
 # imported without its audit trail has the meeting's creation.
 _SCHEDULED = _last_audited(Meeting, literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
-
-
-def _switched_on(row: type[Meeting] | type[Action]) -> ScalarSelect[datetime]:
-    """When the row's board last had its reminders switched back on, or NULL."""
-    return _last_audited(row, literal("board ") + cast(row.board_id, String), SWITCHED_ON_VERB)
-
-
-_SWITCHED_ON = _switched_on(Meeting)
-_ACTIONS_BOARD_SWITCHED_ON = _switched_on(Action)
+_SWITCHED_ON = _last_audited(
+    Meeting, literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB
+)
 
 
 # When an action's owner was given it: its last reassignment, or its creation.
@@ -174,20 +168,19 @@ def open_dated_actions(
 
 def overdue_unreminded(
     session: Session, due_before: date, board_id: int | None = None
-) -> list[tuple[Action, Board, datetime | None]]:
+) -> list[tuple[Action, Board]]:
     """Members' open actions (of the one board) due before a day whose overdue notice for
-    that due date is not yet sent, each with when its board's reminders were last switched
-    back on (None if never: they have been on since it was set up)."""
+    that due date is neither sent nor skipped."""
     # The whole delivery key, so the lookup is one probe of its unique index.
     sent = exists().where(
         ReminderDelivery.kind == "overdue",
         ReminderDelivery.subject_id == Action.id,
         ReminderDelivery.recipient == Action.owner_id,
         ReminderDelivery.occasion == Action.due_on,
-        ReminderDelivery.state == "sent",
+        ReminderDelivery.state.in_(("sent", "skipped")),
     )
     rows = session.execute(
-        select(Action, Board, _ACTIONS_BOARD_SWITCHED_ON)
+        select(Action, Board)
         .join(Board, Board.id == Action.board_id)
         .where(
             Board.reminders_enabled.is_(True),
@@ -200,7 +193,26 @@ def overdue_unreminded(
         .options(selectinload(Action.updates))
         .order_by(Action.due_on, Action.id)
     ).all()
-    return [(action, board, on) for action, board, on in rows]
+    return [(action, board) for action, board in rows]
+
+
+def skip(session: Session, board_id: int, keys: Iterable[DeliveryKey], now: datetime) -> None:
+    """Record these reminders as never to be sent: they fell due while the board's
+    reminders were off."""
+    for key in keys:
+        row = session.scalars(select(ReminderDelivery).where(_is(key))).one_or_none()
+        if row is None:
+            row = ReminderDelivery(
+                board_id=board_id,
+                kind=key.kind,
+                subject_id=key.subject_id,
+                recipient=key.recipient,
+                occasion=key.occasion,
+                claim_id="",
+                attempts=0,
+            )
+            session.add(row)
+        row.state, row.claimed_at = "skipped", now
 
 
 def sent_before(

@@ -311,7 +311,7 @@ class ReminderDelivery(Base):
     occasion: Mapped[date] = mapped_column(Date)  # the local day the reminder belongs to
     # A meeting's reminder: the start it was sent for (a move makes a new schedule).
     meeting_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed
+    state: Mapped[str] = mapped_column(String(16))  # claimed | sent | failed | skipped
     claim_id: Mapped[str] = mapped_column(String(32))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
