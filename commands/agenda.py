@@ -188,10 +188,7 @@ def agenda_rename(ctx: Context, args: str) -> Outcome:
     item = agenda_item(ctx, meeting, position)
     if title == item.title:
         raise Unchanged(Strong(f"Agenda item {position}"), " already has that title.")
-    before = snapshot(item)
-    item.title = title
-    ctx.session.flush()
-    ctx.audit("agenda.rename", f"M{meeting.number} item {position}", before, snapshot(item))
+    ctx.change(item, "agenda.rename", f"M{meeting.number} item {position}", title=title)
     _agenda_changed(ctx, meeting)
     return Outcome(
         reply=Message.of(
