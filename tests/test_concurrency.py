@@ -68,7 +68,7 @@ def test_an_action_being_changed_is_not_changed_underneath(running_app: RunningA
     with ThreadPoolExecutor(max_workers=1) as pool:
         with running_app.database.transaction() as session:
             board = session.scalars(select(Board)).one()
-            action = queries.action_numbered(session, board.id, 1)
+            action = queries.action_numbered(session, board.id, 1, to_change=True)
             assert action is not None
             done = pool.submit(running_app.command, "UPAUL", "action done A1")
             time.sleep(0.5)  # Paul's command is waiting for the action
