@@ -408,10 +408,17 @@ def _channel_message(
         actions = tuple(describe.action_line(a, today) for a in due) or (
             line("No open actions fall due before the meeting."),
         )
+        # An empty draft asks again, as the call for items did.
+        propose = line(
+            "Nothing is on the agenda yet: propose items with ",
+            Code(f"{meeting.board.command} agenda add <title> to M{meeting.number}"),
+            ".",
+        )
         return Message(
             title=f"Draft agenda: {meeting.title}, {when}",
             sections=(
                 *details.sections,
+                *([] if meeting.items else [Section((propose,))]),
                 Section(actions, heading="Actions due before the meeting"),
             ),
             footnote="Owners still on the board have been sent a message asking for an update."

@@ -261,6 +261,9 @@ def test_the_console_prints_its_boards_reminders_and_leaves_other_boards_theirs(
     draft = out.index("[channel] Draft agenda: Console Board, Thursday 6 June 2030, 10:00")
     asked = out.index("[DM to @gill] Your actions on Console Board")
     assert meeting_added < draft < asked < out.index("Open actions (1)")
+    # Its agenda is empty: the draft asks for items again.
+    propose = "Nothing is on the agenda yet: propose items with /board agenda add <title> to M1."
+    assert draft < out.index(propose) < asked
     assert "A1 @gill Share the hotspot data · due Tue 4 Jun 2030\n[Mark done]  [Post update]" in out
     assert out.count("Draft agenda") == 1  # sent, so not again after the next command
     # The Slack board's draft agenda is left for the bot that posts to its channel.
