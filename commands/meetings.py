@@ -226,11 +226,22 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message(
             title=heading,
-            sections=(Section(lines), *_already_then(ctx, clashes)),
+            sections=(Section(lines), *_already_then(ctx, clashes), *_at_weekends(ctx, created)),
             footnote=footnote,
         ),
         announcement=Message(title=f"{board.name}: {heading.lower()}", sections=(Section(lines),)),
     )
+
+
+def _at_weekends(ctx: Context, meetings: Sequence[Meeting]) -> list[Section]:
+    """Those on a Saturday or Sunday, said: a slip of the date, or a series's same day of
+    the month landing on one."""
+    weekend = [m for m in meetings if ctx.day_of(m.starts_at).weekday() >= 5]
+    if not weekend:
+        return []
+    named = ", ".join(f"M{m.number} ({ctx.day_of(m.starts_at):%A})" for m in weekend)
+    move = f"{ctx.command} meeting move M{weekend[0].number} <date> <time>"
+    return [Section((line(f"On a weekend: {named}. If not meant: {move}."),))]
 
 
 def _already_then(ctx: Context, clashes: Sequence[Meeting]) -> list[Section]:
@@ -299,7 +310,11 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message(
             title="Meeting moved",
-            sections=(Section((line("Moved ", *moved, was),)), *_already_then(ctx, clashes)),
+            sections=(
+                Section((line("Moved ", *moved, was),)),
+                *_already_then(ctx, clashes),
+                *_at_weekends(ctx, [meeting]),
+            ),
         ),
         announcement=Message.of(line("Meeting moved: ", *moved, was)),
     )

@@ -1396,6 +1396,19 @@ def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
     assert member.startswith("Only the chair, vice-chair or secretary")
 
 
+def test_a_meeting_on_a_weekend_is_pointed_out(core: Core) -> None:
+    """A slip of the date, or a quarterly series's same day of the month landing on one."""
+    board_set_up(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    series = chair("meeting add 16/1/2027 10:00 quarterly 4")
+    assert series.endswith(
+        "On a weekend: M1 (Saturday), M4 (Saturday). If not meant: "
+        "/board meeting move M1 <date> <time>.\nAdd agenda items with /board agenda add <title>."
+    )
+    assert "weekend" not in chair("meeting move M1 15/1/2027 10:00")
+    assert "On a weekend: M2 (Sunday)." in chair("meeting move M2 18/4/2027 10:00")
+
+
 def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     set_up_board(running_app)
     assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
@@ -1503,7 +1516,8 @@ def test_an_app_installed_under_another_command_name_says_that_name(
     assert running_app.sender.submit_update("UPAUL", reference, "Data shared").status == 200
     due = due_reminders(running_app.database, datetime(2027, 1, 7, 9, 0, tzinfo=UTC))
     said = [reminder.message.plain_text() for reminder in due]
-    assert [s.count("/csp ") for s in said] == [1, 0, 1]  # the call, the draft, Paul's DM
+    # The call, the draft (its agenda empty: it asks for items again), Paul's DM.
+    assert [s.count("/csp ") for s in said] == [1, 1, 1]
     tab = home(running_app.database, TEAM, "UPAUL", BEFORE_THE_QUARTER).plain_text()
     assert "Type /csp help in a board's channel" in tab
     owns_nothing = home(running_app.database, TEAM, "UCHAIR", BEFORE_THE_QUARTER).plain_text()
