@@ -348,7 +348,10 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
         )
     new_due = {"due_on": due_on} if due_on else {}
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
-    told = (Notice(owner, _given_to_you(ctx, action)), Notice(previous, _taken(ctx, action)))
+    told = [Notice(owner, _given_to_you(ctx, action))]
+    # Not someone who has left the board: reassigning their actions is the way to tidy up.
+    if queries.membership(ctx.session, action.board_id, previous) is not None:
+        told.append(Notice(previous, _taken(ctx, action)))
     return Outcome(
         notices=tuple(notice for notice in told if notice.recipient != ctx.caller),
         reply=Message.of(

@@ -1854,6 +1854,13 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
     running_app.command("UGILL", "meeting add 14/01/2027 10:00")  # announced: the lane is idle
     posts = running_app.slack.wait_for("chat.postMessage", posted + 4)
     assert [p.params["channel"] for p in posts[posted:]] == ["USAM", "UPAUL", "USAM", CHANNEL]
+    # Someone who has left the board is not told: their actions are being tidied up.
+    running_app.command("UGILL", "action reassign A1 <@USAM>")
+    running_app.command("UGILL", "member remove <@USAM>")
+    running_app.command("UGILL", "action reassign A1 <@UPAUL>")
+    running_app.command("UGILL", "meeting add 21/01/2027 10:00")
+    posts = running_app.slack.wait_for("chat.postMessage", posted + 7)
+    assert [p.params["channel"] for p in posts[posted + 4 :]] == ["USAM", "UPAUL", CHANNEL]
 
 
 def test_a_dm_to_a_new_owner_that_fails_is_explained_to_the_caller(
