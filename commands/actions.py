@@ -8,6 +8,7 @@ from datetime import date
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
+from commands.meetings import find_meeting, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -16,11 +17,14 @@ from storage.models import Action, ActionUpdate, Meeting
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
-# A word of its own ("Red-team exercise booked" is not a RAG status).
-# `amber: …`, and as the bot shows it or people write it: `[AMBER] …`, `(amber) …`,
-# `RAG amber …`.
+# A word of its own ("Red-team exercise booked", "amber/green" are not a RAG status), and
+# not the start of a phrase ("Red flag raised", "Green light from housing").
+# `amber: …`, `- amber - …`, `Green.`, and as the bot shows it or people write it:
+# `[AMBER] …`, `(amber) …`, `RAG amber …`.
 RAG = re.compile(
-    r"^(?:rag[\s:]*)?(?P<open>[(\[])?(?P<rag>red|amber|green)(?(open)[)\]]|(?![\w-]))[\s:,-]*",
+    r"^[\s\-–—•*]*(?:rag[\s:]*)?(?P<open>[(\[])?(?P<rag>red|amber|green)"
+    r"(?(open)[)\]]|(?![\w/-])(?!\s+(?:flags?|tape|lines?|lights?|belt|spaces?|cards?)\b))"
+    r"[\s:;,.\-–—]*",
     re.I,
 )
 
@@ -90,15 +94,15 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     """Split off the due date: the last ` by ` followed by something date-like, even
     with a ` by ` after it (`by 14 Jan by area` is a date that cannot be read, not a
     description that says "by 14 Jan")."""
-    found = [by for by in BY.finditer(text) if dates.looks_like_date(text[by.end() :])]
+    found = [by for by in BY.finditer(text) if _looks_like_due(text[by.end() :])]
     if not found:
         return None, text
     last = found[-1]
     if stray := STRAY_ITEM.search(text, last.end()):
         parsing.item_number(stray["item"])  # always refuses: ITEM would have taken a number
     try:
-        due_on = dates.parse_date(text[last.end() :], ctx.today)
-    except UsageError as error:
+        due_on = _due_day(ctx, text[last.end() :])
+    except (UsageError, NotFound) as error:  # `Signs by M6`: a road, perhaps
         raise UsageError(
             *error.message,
             " If “by …” belongs to the description, end with the due date "
@@ -106,6 +110,30 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
         ) from error
     _not_past(ctx, due_on)
     return due_on, text[: last.start()]
+
+
+# `by the next meeting`, `by M2`: the day of that meeting.
+MEETING_DUE = re.compile(
+    r"^\s*(?:the\s+)?(?:(?P<next>next\s+(?:board\s+)?meeting)|(?P<meeting>M\d{1,9}))[.,;]?\s*$",
+    re.I,
+)
+
+
+def _looks_like_due(text: str) -> bool:
+    return dates.looks_like_date(text) or bool(MEETING_DUE.match(text))
+
+
+def _due_day(ctx: Context, text: str) -> date:
+    """A due date as typed: a date, or the day of the next meeting or of M#."""
+    match = MEETING_DUE.match(text)
+    if match is None:
+        return dates.parse_date(text, ctx.today)
+    if match["meeting"]:
+        return ctx.day_of(not_cancelled(find_meeting(ctx, match["meeting"])).starts_at)
+    upcoming = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    if upcoming is None:
+        raise UsageError("No meeting is scheduled: give the due date.")
+    return ctx.day_of(upcoming.starts_at)
 
 
 # Which actions `/board actions <word>` lists: their statuses, overdue only, the title.
@@ -158,7 +186,11 @@ def action_update(ctx: Context, args: str) -> Outcome:
     """`<A#> [red | amber | green] <text>`: post an update on an action."""
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
+    if _starts_with_an_action(text):
+        raise UsageError("An update goes on one action: post it on each, e.g. update A4 …")
     rag, text = leading_rag(text)
+    if rag and not text.strip():
+        raise UsageError(f"Say what has happened after {rag}, e.g. update A3 {rag} DPIA signed.")
     update = post_update(ctx, action, text, rag)
     return Outcome(
         reply=Message.of(
@@ -166,6 +198,12 @@ def action_update(ctx: Context, args: str) -> Outcome:
             describe.update_line(update, ctx.zone),
         )
     )
+
+
+def _starts_with_an_action(text: str) -> bool:
+    """`A5 …`, `, A5, A6 …`: another action named where the text should begin."""
+    words = [word for word in parsing.LIST_GLUE.split(text) if word]
+    return bool(words) and bool(parsing.ACTION_NUMBER.match(words[0]))
 
 
 def leading_rag(text: str) -> tuple[str | None, str]:
@@ -203,7 +241,7 @@ def action_done(ctx: Context, args: str) -> Outcome:
         return _all_done(ctx, words)
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    if parsing.ACTION_NUMBER.match(text.split(maxsplit=1)[0] if text.strip() else ""):
+    if _starts_with_an_action(text):
         raise UsageError("To close several, list only their numbers, e.g. done A3, A5.")
     rag, text = leading_rag(text)
     if rag and not text.strip():
@@ -292,7 +330,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
                 line(describe.action_ref(action), " now has no due date, so no reminders.")
             )
         )
-    due_on = dates.parse_date(date_text, ctx.today)
+    due_on = _due_day(ctx, date_text)
     _not_past(ctx, due_on)
     if due_on == action.due_on:
         raise Unchanged(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
@@ -336,7 +374,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     who, after = parsing.split_first(rest)
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
-    due_on = dates.parse_date(due["date"] or "", ctx.today) if due else None
+    due_on = _due_day(ctx, due["date"] or "") if due else None
     if due_on:
         _not_past(ctx, due_on)
     ctx.board_member(owner)

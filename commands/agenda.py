@@ -26,6 +26,12 @@ LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
 PRESENTER_MINUTES = re.compile(r"\s+(?P<who><@[^>]+>)\s+(?P<minutes>\d{1,3})\s*$")
 MAX_ITEM_MINUTES = 600
+# What is left after a presenter at the end that looks meant as the item's time.
+UNREAD_LENGTH = re.compile(
+    r"<@[^>]+>\s+(?P<length>(?=[^<>]*(?:\d|half|hour|hr|min))"
+    r"(?:[\d/:.]+|half|an?|hours?|hrs?|mins?|minutes?|and|\s)+?)\s*$",
+    re.I,
+)
 
 
 def agenda(ctx: Context, args: str) -> Outcome:
@@ -59,6 +65,10 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     elif presenter is not None:
         for other in (PRESENTER.search(text), LEADING_PRESENTER.match(text)):
             _one_presenter(ctx, presenter, parsing.mention(other["who"]) if other else None)
+    if match := UNREAD_LENGTH.search(text):  # `@paul 1/2 hour`: not a title's words
+        raise UsageError(
+            f"I couldn't read “{match['length']}” as the item's time: give minutes, e.g. 30m."
+        )
     title = parsing.title(text, "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")

@@ -139,6 +139,8 @@ DATES_HELP = Message(
                      Code("for 1h30"), "."),
                 line("Or when it starts and ends: ", Code("10:00 to 12:00"), ", ",
                      Code("10am-12.30pm"), "."),
+                line("An action's due date may be a meeting's day: ",
+                     Code("by the next meeting"), ", ", Code("by M3"), "."),
             ),
         ),
     ),
@@ -495,6 +497,8 @@ ALIASES = {
     "done": "action done",
     "update": "action update",
     "my actions": "actions mine",
+    "my action": "actions mine",
+    "reopen": "action reopen",
 }
 
 

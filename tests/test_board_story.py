@@ -1772,6 +1772,47 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
     )
 
 
+def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> None:
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    paul = partial(core.command, "UPAUL", at=SET_UP)
+    chair("action add <@UPAUL> Share hotspot data by 1/3/2027")
+    chair("action add <@UPAUL> Brief the sergeants")
+    # A colour starting a phrase is no RAG status; one set off by punctuation is.
+    for typed, shown in [
+        ("Red flag raised by the BID", "Red flag raised by the BID"),
+        ("Green light from housing", "Green light from housing"),
+        ("amber/green four retailers", "amber/green four retailers"),
+        ("AMBER. Analyst back", "[AMBER] Analyst back"),
+        ("- amber - waiting on the DPIA", "[AMBER] waiting on the DPIA"),
+    ]:
+        assert paul(f"update A1: {typed}").endswith(f"@UPAUL: {shown}"), typed
+    refused_changing_nothing(
+        core,
+        [
+            ("update A1 A2 both progressing", "An update goes on one action: post it on each"),
+            ("update A1 amber", "Say what has happened after amber, e.g. update A3 amber DPIA"),
+            ("done A1, A2 duplicates", "To close several, list only their numbers"),
+            ("agenda add Hate crime <@UPAUL> 1/2 hour", "I couldn't read “1/2 hour” as the item's"),
+            ("agenda add Knife crime <@UPAUL> half an hour to M1", "I couldn't read “half an"),
+        ],
+    )
+    assert chair("agenda add Review with <@UPAUL> 2027 plan").endswith(
+        "1. Review with <@UPAUL> 2027 plan"
+    )
+    # The board's most common deadline: its next meeting (or one named).
+    assert chair("action add <@UPAUL> Present the SSNP report by the next meeting").endswith(
+        "Present the SSNP report\nDue Thursday 14 January 2027."
+    )
+    assert chair("action due A3 M1") == "A3 is already due Thursday 14 January 2027."
+    assert chair("action add <@UPAUL> Signs by M6").startswith(
+        "There is no meeting M6 on this board. If “by …” belongs to the description"
+    )
+    assert paul("done A2.") == "Marked A2 done: Brief the sergeants"
+    assert paul("reopen A2") == "Reopened A2 (was done): Brief the sergeants"
+    assert paul("my action").startswith("Your open actions (3)")
+
+
 def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
     core: Core,
 ) -> None:
