@@ -296,9 +296,11 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
-    # `the` before anything but an ordinal is the description's, as board papers say it.
-    kept = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
-    assert "Report by the next meeting\nNo due date, so no reminders" in kept
+    # The board's own deadline: its next meeting's day.
+    due = running_app.command("UPAUL", "action add <@UPAUL> Report by the next meeting")["text"]
+    assert "Report\nDue Thursday 14 January 2027." in due
+    # Otherwise `the` before anything but an ordinal is the description's, as board papers
+    # say it.
     for idiom in ("end of play", "end of month figures"):
         kept = running_app.command("UPAUL", f"action add <@UPAUL> Report by {idiom}")["text"]
         assert f"Report by {idiom}\nNo due date, so no reminders" in kept
@@ -621,7 +623,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "agendas", "I don't know “/board agendas”. Did you mean “/board agenda”?"),
         ("UCHAIR", "agenda mve 1 2", "Did you mean “/board agenda move”?"),
         ("UCHAIR", "minutes pubish", "Did you mean “/board minutes publish”?"),
-        ("UCHAIR", "action add <@UGILL> Report by next meeting", "end with the due date"),
+        ("UCHAIR", "action add <@UGILL> Report by next blursday", "end with the due date"),
         ("UCHAIR", "action add <@UGILL> Review CCTV by 14 Jan by area", "“14 Jan by area”"),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2026", "in the past"),
         ("UCHAIR", "action add <@UGILL> Report by March", "“March” is not a single day"),
@@ -1268,7 +1270,9 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     board_set_up(core)
     shown = core.command("UCHAIR", "help dates", SET_UP)
     assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
-    dates_line, words_line, times_line, lengths_line, ends_line, _ = shown.splitlines()[1:]
+    dates_line, words_line, times_line, lengths_line, ends_line, due_line, _ = (
+        shown.splitlines()[1:]
+    )
     for line_ in (dates_line, words_line):
         for typed in line_.split(": ")[1].rstrip(".").split(", "):
             said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
@@ -1282,6 +1286,9 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     for typed in ends_line.split(": ")[1].rstrip(".").split(", "):
         said = core.command("UCHAIR", f"meeting add 22/1/2027 {typed}", SET_UP)
         assert said.startswith("Meeting scheduled"), (typed, said)
+    for typed in due_line.split(": ")[1].rstrip(".").split(", "):
+        said = core.command("UCHAIR", f"action add <@UCHAIR> Report {typed}", SET_UP)
+        assert "\nDue " in said, (typed, said)
     assert core.command("UCHAIR", "help times", SET_UP) == shown
 
 
