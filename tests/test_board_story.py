@@ -1270,9 +1270,8 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     board_set_up(core)
     shown = core.command("UCHAIR", "help dates", SET_UP)
     assert shown.startswith("Help: dates and times\nDay first: 7/1/2027, 07.01.27,")
-    dates_line, words_line, times_line, lengths_line, ends_line, due_line, _ = (
-        shown.splitlines()[1:]
-    )
+    lines = shown.splitlines()[1:]
+    dates_line, words_line, times_line, lengths_line, ends_line, due_line, _ = lines
     for line_ in (dates_line, words_line):
         for typed in line_.split(": ")[1].rstrip(".").split(", "):
             said = core.command("UCHAIR", f"meeting add {typed} 10:00", SET_UP)
