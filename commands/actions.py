@@ -136,6 +136,9 @@ def _due_day(ctx: Context, text: str) -> date:
     return ctx.day_of(upcoming.starts_at)
 
 
+LEADING_SEPARATOR = re.compile(r"^\s*(?:[:;,]|[-–—](?=\s))\s*")
+
+
 # Which actions `/board actions <word>` lists: their statuses, overdue only, the title.
 LISTS: dict[str, tuple[tuple[str, ...], bool, str]] = {
     "open": (("open",), False, "Open actions"),
@@ -207,10 +210,11 @@ def _starts_with_an_action(text: str) -> bool:
 
 
 def leading_rag(text: str) -> tuple[str | None, str]:
-    """An update's RAG status, if its text starts with one, and the rest of the text."""
+    """An update's RAG status, if its text starts with one, and the rest of the text
+    (without a separator typed after the A#: `A3: …`, `A3 - …`)."""
     if match := RAG.match(text.strip()):
         return match["rag"].lower(), text.strip()[match.end() :]
-    return None, text
+    return None, LEADING_SEPARATOR.sub("", text)
 
 
 def require_updatable(ctx: Context, action: Action) -> None:
@@ -235,8 +239,8 @@ def post_update(ctx: Context, action: Action, text: str, rag: str | None) -> Act
 
 def action_done(ctx: Context, args: str) -> Outcome:
     """`<A#> [<update>]`: mark an action done (its owner or an officer), with a last update
-    saying how if given; or `<A#> <A#> …`: several, all or none."""
-    words = [word for word in parsing.LIST_GLUE.split(args) if word]
+    saying how if given; or `<A#> <A#> …` (`A3-A6`): several, all or none."""
+    words = [word for word in parsing.LIST_GLUE.split(ACTION_RANGE.sub(_each, args)) if word]
     if len(words) > 1 and all(parsing.ACTION_NUMBER.match(word) for word in words):
         return _all_done(ctx, words)
     number_text, text = parsing.split_first(args)
@@ -254,6 +258,18 @@ def action_done(ctx: Context, args: str) -> Outcome:
             *([describe.update_line(update, ctx.zone)] if update else []),
         )
     )
+
+
+# `A3-A6`, `A3–6`, `A3 - A6` (not `A3 - 5 retailers`): each action from the first to the last.
+ACTION_RANGE = re.compile(r"\bA(\d{1,9})(?:[-–]A?|\s*[-–]\s*A)(\d{1,9})\b", re.I)
+MAX_RANGE = 50
+
+
+def _each(match: re.Match[str]) -> str:
+    first, last = int(match[1]), int(match[2])
+    if not 0 < last - first < MAX_RANGE:
+        return match[0]
+    return " ".join(f"A{number}" for number in range(first, last + 1))
 
 
 def _all_done(ctx: Context, numbers: list[str]) -> Outcome:

@@ -1814,9 +1814,17 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
     assert chair("action add <@UPAUL> Signs by M6").startswith(
         "There is no meeting M6 on this board. If “by …” belongs to the description"
     )
+    assert paul("update A1 - DPIA signed") == (
+        "Update posted on A1 (Share hotspot data):\nTue 1 Dec 2026 @UPAUL: DPIA signed"
+    )
     assert paul("done A2.") == "Marked A2 done: Brief the sergeants"
     assert paul("reopen A2") == "Reopened A2 (was done): Brief the sergeants"
     assert paul("my action").startswith("Your open actions (3)")
+    chair("action add <@UPAUL> Brief the PCSOs")
+    assert paul("done A2-A4") == (
+        "Marked A2 done: Brief the sergeants\nMarked A3 done: Present the SSNP report\n"
+        "Marked A4 done: Brief the PCSOs"
+    )
 
 
 def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
