@@ -17,13 +17,21 @@ from storage.models import Action, ActionUpdate, Meeting
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
-# A word of its own ("Red-team exercise booked", "amber/green" are not a RAG status), and
-# not the start of a phrase ("Red flag raised", "Green light from housing").
+# A word of its own ("Red-team exercise booked", "amber/green", "Green's statement" are not
+# a RAG status), not the start of a phrase or a name ("Red flag raised", "Green light from
+# housing", "Red routes", "Green Lane closure") and not one of a list of colours ("Red and
+# amber cases", "amber to green once signed").
+PHRASES = (
+    "flag(?:s|ged)?", "tape", "lines?", "lights?", "belt", "spaces?", "cards?", "routes?",
+    "alerts?", "warnings?", "cross", "party", "lane", "street", "road", "zones?", "waste",
+    "bins?", "kite", "lion", "man", "arrows?", "box(?:es)?",
+)  # fmt: skip
 # `amber: …`, `- amber - …`, `Green.`, and as the bot shows it or people write it:
 # `[AMBER] …`, `(amber) …`, `RAG amber …`.
 RAG = re.compile(
-    r"^[\s\-–—•*]*(?:rag[\s:]*)?(?P<open>[(\[])?(?P<rag>red|amber|green)"
-    r"(?(open)[)\]]|(?![\w/-])(?!\s+(?:flags?|tape|lines?|lights?|belt|spaces?|cards?)\b))"
+    r"^[\s\-–—•]*(?:rag[\s:]*)?(?P<open>[(\[])?\*?(?P<rag>red|amber|green)\*?"
+    r"(?(open)[)\]]|(?![\w/'’-])(?!\s+(?:" + "|".join(PHRASES) + r")\b)"
+    r"(?![\s,/]+(?:and\s+|or\s+|to\s+)?(?:red|amber|green)\b))"
     r"[\s:;,.\-–—]*",
     re.I,
 )
@@ -113,30 +121,35 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
 
 
 # `by the next meeting`, `by M2`: the day of that meeting.
-MEETING_DUE = re.compile(
-    r"^\s*(?:the\s+)?(?:(?P<next>next\s+(?:board\s+)?meeting)|(?P<meeting>M\d{1,9}))[.,;]?\s*$",
-    re.I,
-)
+# `by the next meeting`; where the date is all there is (`action due A3 M2`), `M2` too: at
+# the end of a description `by M1` is as likely the motorway.
+NEXT_MEETING = re.compile(r"^\s*(?:the\s+)?next\s+(?:board\s+)?meeting[.,;]?\s*$", re.I)
+MEETING_DUE = re.compile(r"^\s*(?:the\s+)?(?P<meeting>M\d{1,9})[.,;]?\s*$", re.I)
 
 
 def _looks_like_due(text: str) -> bool:
-    return dates.looks_like_date(text) or bool(MEETING_DUE.match(text))
+    return dates.looks_like_date(text) or bool(NEXT_MEETING.match(text))
 
 
-def _due_day(ctx: Context, text: str) -> date:
-    """A due date as typed: a date, or the day of the next meeting or of M#."""
-    match = MEETING_DUE.match(text)
-    if match is None:
-        return dates.parse_date(text, ctx.today)
-    if match["meeting"]:
+def _due_day(ctx: Context, text: str, *, numbered: bool = False) -> date:
+    """A due date as typed: a date, or the day of the next meeting (or, if `numbered`, of
+    M#; `by` before either, as in `action due A3 by the next meeting`)."""
+    text = re.sub(r"^\s*by\s+", "", text, flags=re.I) if numbered else text
+    if numbered and (match := MEETING_DUE.match(text)):
         return ctx.day_of(not_cancelled(find_meeting(ctx, match["meeting"])).starts_at)
+    if not NEXT_MEETING.match(text):
+        return dates.parse_date(text, ctx.today)
     upcoming = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
     if upcoming is None:
         raise UsageError("No meeting is scheduled: give the due date.")
     return ctx.day_of(upcoming.starts_at)
 
 
-LEADING_SEPARATOR = re.compile(r"^\s*(?:[:;,]|[-–—](?=\s))\s*")
+# `A3 : …`, `A3 - …` (not `:warning:`, Slack's emoji, nor `-5%`).
+LEADING_SEPARATOR = re.compile(r"^\s*(?:[:;,](?!\w)|[-–—](?=\s))\s*")
+JOINED = re.compile(r"\s*(?:[,&]|and\b)", re.I)
+ANOTHER = re.compile(r"\s*(?:[,&]|and\b)?\s*A\d{1,9}\b", re.I)
+ONLY_AN_ACTION = re.compile(r"\s*A\d{1,9}[.,;]?\s*", re.I)
 
 
 # Which actions `/board actions <word>` lists: their statuses, overdue only, the title.
@@ -189,7 +202,7 @@ def action_update(ctx: Context, args: str) -> Outcome:
     """`<A#> [red | amber | green] <text>`: post an update on an action."""
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    if _starts_with_an_action(text):
+    if _names_another_action(number_text, text):
         raise UsageError("An update goes on one action: post it on each, e.g. update A4 …")
     rag, text = leading_rag(text)
     if rag and not text.strip():
@@ -203,10 +216,11 @@ def action_update(ctx: Context, args: str) -> Outcome:
     )
 
 
-def _starts_with_an_action(text: str) -> bool:
-    """`A5 …`, `, A5, A6 …`: another action named where the text should begin."""
-    words = [word for word in parsing.LIST_GLUE.split(text) if word]
-    return bool(words) and bool(parsing.ACTION_NUMBER.match(words[0]))
+def _names_another_action(number_text: str, text: str) -> bool:
+    """`A4, A5 …`, `A4 and A5 …`, `A4 A5`: another action joined to the first. (`A4 A45
+    closures confirmed` is a road, as `A4 A3 leaflets printed` is a paper size.)"""
+    joined = number_text.rstrip().endswith((",", "&")) or JOINED.match(text)
+    return bool(joined and ANOTHER.match(text)) or bool(ONLY_AN_ACTION.fullmatch(text))
 
 
 def leading_rag(text: str) -> tuple[str | None, str]:
@@ -245,7 +259,7 @@ def action_done(ctx: Context, args: str) -> Outcome:
         return _all_done(ctx, words)
     number_text, text = parsing.split_first(args)
     action = find_action(ctx, number_text)
-    if _starts_with_an_action(text):
+    if _names_another_action(number_text, text):
         raise UsageError("To close several, list only their numbers, e.g. done A3, A5.")
     rag, text = leading_rag(text)
     if rag and not text.strip():
@@ -346,7 +360,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
                 line(describe.action_ref(action), " now has no due date, so no reminders.")
             )
         )
-    due_on = _due_day(ctx, date_text)
+    due_on = _due_day(ctx, date_text, numbered=True)
     _not_past(ctx, due_on)
     if due_on == action.due_on:
         raise Unchanged(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
@@ -390,7 +404,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     who, after = parsing.split_first(rest)
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows
-    due_on = _due_day(ctx, due["date"] or "") if due else None
+    due_on = _due_day(ctx, due["date"] or "", numbered=True) if due else None
     if due_on:
         _not_past(ctx, due_on)
     ctx.board_member(owner)

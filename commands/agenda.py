@@ -26,10 +26,14 @@ LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
 PRESENTER_MINUTES = re.compile(r"\s+(?P<who><@[^>]+>)\s+(?P<minutes>\d{1,3})\s*$")
 MAX_ITEM_MINUTES = 600
-# What is left after a presenter at the end that looks meant as the item's time.
+# What is left after a presenter at the end that is meant as the item's time but cannot
+# be read: a length in words (`1/2 hour`, `half an hour`) or a clock time (`10:30`). Not
+# a year (`2026/27`), a paragraph (`6.4`) or a part (`1/2`): those are the title's.
 UNREAD_LENGTH = re.compile(
-    r"<@[^>]+>\s+(?P<length>(?=[^<>]*(?:\d|half|hour|hr|min))"
-    r"(?:[\d/:.]+|half|an?|hours?|hrs?|mins?|minutes?|and|\s)+?)\s*$",
+    r"<@[^>]+>\s+(?P<length>"
+    r"(?=[^<>]*(?:\d|\bhalf\b))(?=[^<>]*\b(?:hours?|hrs?|mins?|minutes?)\b)"
+    r"(?:[\d/:.]+|half|an?|hours?|hrs?|mins?|minutes?|and|\s)+?"
+    r"|\d{1,2}:\d{2})\s*$",
     re.I,
 )
 
@@ -43,7 +47,7 @@ def agenda(ctx: Context, args: str) -> Outcome:
 def agenda_add(ctx: Context, args: str) -> Outcome:
     """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
     time may be given in hours too (`1h`, `1h30m`), and the presenter first."""
-    text = " " + args.strip()
+    text = " " + args.strip().removesuffix(".")  # the end of a sentence
     if TO_SEVERAL.search(text):
         raise UsageError("Add an item to one meeting at a time, e.g. … to M2.")
     target = presenter = length = None

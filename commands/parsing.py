@@ -75,7 +75,7 @@ def meeting_number(token: str) -> int:
 def action_number(token: str) -> int:
     """The number of an `A#` token (`A3` → 3; `A3:` and `A3,` as written in a sentence),
     or a clear error."""
-    match = ACTION_NUMBER.match(token.strip().rstrip(",;:."))
+    match = ACTION_NUMBER.match(token.strip().rstrip(",;:.…"))
     if not token.strip():
         raise UsageError("Give the action's number, e.g. A3.")
     if not match:

@@ -140,7 +140,7 @@ DATES_HELP = Message(
                 line("Or when it starts and ends: ", Code("10:00 to 12:00"), ", ",
                      Code("10am-12.30pm"), "."),
                 line("An action's due date may be a meeting's day: ",
-                     Code("by the next meeting"), ", ", Code("by M3"), "."),
+                     Code("by the next meeting"), ", ", Code("action due A3 M2"), "."),
             ),
         ),
     ),

@@ -1285,9 +1285,11 @@ def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     for typed in ends_line.split(": ")[1].rstrip(".").split(", "):
         said = core.command("UCHAIR", f"meeting add 22/1/2027 {typed}", SET_UP)
         assert said.startswith("Meeting scheduled"), (typed, said)
-    for typed in due_line.split(": ")[1].rstrip(".").split(", "):
-        said = core.command("UCHAIR", f"action add <@UCHAIR> Report {typed}", SET_UP)
-        assert "\nDue " in said, (typed, said)
+    by_meeting, due_at_meeting = due_line.split(": ")[1].rstrip(".").split(", ")
+    said = core.command("UCHAIR", f"action add <@UCHAIR> Report {by_meeting}", SET_UP)
+    assert "\nDue " in said, said
+    said = core.command("UCHAIR", due_at_meeting.replace("A3", "A1"), SET_UP)
+    assert " is now due " in said, said
     assert core.command("UCHAIR", "help times", SET_UP) == shown
 
 
@@ -1761,7 +1763,7 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
     refused_changing_nothing(
         core,
         [
-            ("done A4 A5 briefed", "To close several, list only their numbers, e.g. done A3, A5."),
+            ("done A4, A5 briefed", "To close several, list only their numbers, e.g. done A3, A5."),
             ("done A4 green", "Say how it was done after green, e.g. done A3 green Circulated."),
         ],
     )
@@ -1788,6 +1790,11 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
     for typed, shown in [
         ("Red flag raised by the BID", "Red flag raised by the BID"),
         ("Green light from housing", "Green light from housing"),
+        ("Red routes enforcement", "Red routes enforcement"),
+        ("Red and amber cases triaged", "Red and amber cases triaged"),
+        ("Green's statement taken", "Green's statement taken"),
+        ("*amber* slipping", "[AMBER] slipping"),
+        (":warning: slipping", ":warning: slipping"),
         ("amber/green four retailers", "amber/green four retailers"),
         ("AMBER. Analyst back", "[AMBER] Analyst back"),
         ("- amber - waiting on the DPIA", "[AMBER] waiting on the DPIA"),
@@ -1796,7 +1803,8 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
     refused_changing_nothing(
         core,
         [
-            ("update A1 A2 both progressing", "An update goes on one action: post it on each"),
+            ("update A1, A2 both progressing", "An update goes on one action: post it on each"),
+            ("update A1 and A2 progressing", "An update goes on one action: post it on each"),
             ("update A1 amber", "Say what has happened after amber, e.g. update A3 amber DPIA"),
             ("done A1, A2 duplicates", "To close several, list only their numbers"),
             ("agenda add Hate crime <@UPAUL> 1/2 hour", "I couldn't read “1/2 hour” as the item's"),
@@ -1806,24 +1814,29 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
     assert chair("agenda add Review with <@UPAUL> 2027 plan").endswith(
         "1. Review with <@UPAUL> 2027 plan"
     )
+    for title in ("Community safety plan <@UPAUL> 2026/27", "Report <@UPAUL> 6.4"):
+        assert chair(f"agenda add {title}").endswith(title), title
+    assert chair("agenda add Budget <@UPAUL> 20 minutes.").endswith("Budget — @UPAUL (20 min)")
     # The board's most common deadline: its next meeting (or one named).
     assert chair("action add <@UPAUL> Present the SSNP report by the next meeting").endswith(
         "Present the SSNP report\nDue Thursday 14 January 2027."
     )
-    assert chair("action due A3 M1") == "A3 is already due Thursday 14 January 2027."
-    assert chair("action add <@UPAUL> Signs by M6").startswith(
-        "There is no meeting M6 on this board. If “by …” belongs to the description"
+    assert chair("action due A3 by M1") == "A3 is already due Thursday 14 January 2027."
+    # At the end of a description, `by M1` is as likely the motorway.
+    assert chair("action add <@UPAUL> Signs by M6").endswith(
+        "Signs by M6\nNo due date, so no reminders: /board action due A4 <date> sets one."
     )
+    # A road or a paper size is not another action.
+    assert paul("update A1 A45 closures confirmed").endswith("@UPAUL: A45 closures confirmed")
     assert paul("update A1 - DPIA signed") == (
         "Update posted on A1 (Share hotspot data):\nTue 1 Dec 2026 @UPAUL: DPIA signed"
     )
     assert paul("done A2.") == "Marked A2 done: Brief the sergeants"
     assert paul("reopen A2") == "Reopened A2 (was done): Brief the sergeants"
-    assert paul("my action").startswith("Your open actions (3)")
-    chair("action add <@UPAUL> Brief the PCSOs")
+    assert paul("my action").startswith("Your open actions (4)")
     assert paul("done A2-A4") == (
         "Marked A2 done: Brief the sergeants\nMarked A3 done: Present the SSNP report\n"
-        "Marked A4 done: Brief the PCSOs"
+        "Marked A4 done: Signs by M6"
     )
 
 
