@@ -200,13 +200,12 @@ def actions(ctx: Context, args: str) -> Outcome:
 
 def action_update(ctx: Context, args: str) -> Outcome:
     """`<A#> [red | amber | green] <text>`: post an update on an action."""
-    number_text, text = parsing.split_first(args)
-    action = find_action(ctx, number_text)
-    if _names_another_action(number_text, text):
-        raise UsageError("An update goes on one action: post it on each, e.g. update A4 …")
-    rag, text = leading_rag(text)
-    if rag and not text.strip():
-        raise UsageError(f"Say what has happened after {rag}, e.g. update A3 {rag} DPIA signed.")
+    action, rag, text = _action_and_words(
+        ctx,
+        args,
+        another="An update goes on one action: post it on each, e.g. update A4 …",
+        wordless="Say what has happened after {rag}, e.g. update A3 {rag} DPIA signed.",
+    )
     update = post_update(ctx, action, text, rag)
     return Outcome(
         reply=Message.of(
@@ -214,6 +213,22 @@ def action_update(ctx: Context, args: str) -> Outcome:
             describe.update_line(update, ctx.zone),
         )
     )
+
+
+def _action_and_words(
+    ctx: Context, args: str, *, another: str, wordless: str
+) -> tuple[Action, str | None, str]:
+    """`<A#> [<RAG>] <text>`: the action, and the RAG status and words said of it; refused
+    (`another`) when the words start by naming a second action, or (`wordless`, given
+    the `{rag}`) when a status has no words."""
+    number_text, text = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    if _names_another_action(number_text, text):
+        raise UsageError(another)
+    rag, text = leading_rag(text)
+    if rag and not text.strip():
+        raise UsageError(wordless.format(rag=rag))
+    return action, rag, text
 
 
 def _names_another_action(number_text: str, text: str) -> bool:
@@ -257,13 +272,12 @@ def action_done(ctx: Context, args: str) -> Outcome:
     words = [word for word in parsing.LIST_GLUE.split(ACTION_RANGE.sub(_each, args)) if word]
     if len(words) > 1 and all(parsing.ACTION_NUMBER.match(word) for word in words):
         return _all_done(ctx, words)
-    number_text, text = parsing.split_first(args)
-    action = find_action(ctx, number_text)
-    if _names_another_action(number_text, text):
-        raise UsageError("To close several, list only their numbers, e.g. done A3, A5.")
-    rag, text = leading_rag(text)
-    if rag and not text.strip():
-        raise UsageError(f"Say how it was done after {rag}, e.g. done A3 green Circulated.")
+    action, rag, text = _action_and_words(
+        ctx,
+        args,
+        another="To close several, list only their numbers, e.g. done A3, A5.",
+        wordless="Say how it was done after {rag}, e.g. done A3 {rag} Circulated.",
+    )
     update = post_update(ctx, action, text, rag) if text.strip() else None
     mark_done(ctx, action)
     return Outcome(
