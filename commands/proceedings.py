@@ -37,15 +37,17 @@ NAMED_MEETING = re.compile(
 )
 
 
-def _attendance(ctx: Context, args: str, status: str) -> Outcome:
+def _people_named(args: str) -> tuple[list[str], str | None]:
+    """`@a @b [to M2]`: the people, once each, and the meeting named, if one is."""
     named = NAMED_MEETING.search(args)
     people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
+    return people, (named["named"] or named["meeting"]) if named else None
+
+
+def _attendance(ctx: Context, args: str, status: str) -> Outcome:
+    people, named = _people_named(args)
     members = {user_id: ctx.board_member(user_id) for user_id in people}
-    meeting = (
-        _attended(ctx, named["named"] or named["meeting"], status)
-        if named
-        else current_meeting(ctx)
-    )
+    meeting = _attended(ctx, named, status)
     # Taken after the meeting, attendance keeps the roles held as it began: the chair
     # elected at it came as a member. (For a board set up since, the roles are its first.)
     began = ctx.the_board().created_at <= meeting.starts_at <= ctx.now
@@ -98,13 +100,8 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
 def absent(ctx: Context, args: str) -> Outcome:
     """`<@user> [<@user> …] [to <M#>]`: take back presence or apologies recorded in error
     at the current meeting, or at M#: someone who neither came nor sent apologies."""
-    named = NAMED_MEETING.search(args)
-    people = list(dict.fromkeys(parsing.mentions(args[: named.start()] if named else args)))
-    meeting = (
-        not_cancelled(find_meeting(ctx, named["named"] or named["meeting"]))
-        if named
-        else current_meeting(ctx)
-    )
+    people, named = _people_named(args)
+    meeting = _attended(ctx, named, "absent")
     rows = [
         row for user_id in people if (row := queries.attendance(ctx.session, meeting.id, user_id))
     ]
@@ -134,9 +131,11 @@ def absent(ctx: Context, args: str) -> Outcome:
     )
 
 
-def _attended(ctx: Context, number_text: str, status: str) -> Meeting:
-    """A meeting named for attendance: apologies for any not cancelled, presence only on
-    or after its day."""
+def _attended(ctx: Context, number_text: str | None, status: str) -> Meeting:
+    """The current meeting, or one named for attendance: presence only on or after its
+    day, apologies (or taking either back) for any not cancelled."""
+    if number_text is None:
+        return current_meeting(ctx)
     meeting = not_cancelled(find_meeting(ctx, number_text))
     day = ctx.day_of(meeting.starts_at)
     if status == "present" and day > ctx.today:
