@@ -29,10 +29,11 @@ ROLE_TITLES = {
     "secretary": "Secretary",
     "member": "Member",
 }
-ORG_WORD = re.compile(r"\borg(?:anisation|anization)?\b", re.I)
+ORG = r"\borg(?:anisation|anization)?\b"
+ORG_WORD = re.compile(ORG, re.I)
 MEMBER_ADD = re.compile(
     r"^(?P<who><@[^>]+>)\s*(?P<role>vice[\s-]?chair|chair|secretary|member)?\s*"
-    r"(?:\borg(?:anisation|anization)?\s+(?P<org>.+))?$",
+    rf"(?:{ORG}\s+(?P<org>.+))?$",
     re.I | re.S,
 )
 
