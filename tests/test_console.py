@@ -33,8 +33,14 @@ SESSION = """\
 """
 
 
-def run_console(database_url: str, stdin: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = environ(DATABASE_URL=database_url, BOARD_TIMEZONE="Europe/London")
+BOARD_DB = "sqlite:///{}/board.db"
+IN_DECEMBER = {"BOARDBOT_REHEARSE_FROM": "2026-12-01T12:00:00+00:00"}
+
+
+def run_console(
+    database_url: str, stdin: str, cwd: Path, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    env = environ(DATABASE_URL=database_url, BOARD_TIMEZONE="Europe/London", **settings)
     return run(["-m", "bot", "console"], env, cwd, stdin)
 
 
@@ -62,10 +68,6 @@ def test_a_piped_session_prints_replies_posts_and_refusals(
 
 
 def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
-    env = environ(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
-        BOARDBOT_REHEARSE_FROM="2026-12-01T12:00:00+00:00",
-    )
     typed = (
         "/board setup Wellingborough CSP Board\n"
         "/board meeting add 30/11/2026 10:00 at Swanspool House : CSP Board\n"
@@ -74,7 +76,7 @@ def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
         "/board minutes publish\n"
         "/board calendar\n"
     )
-    out = run(["-m", "bot", "console"], env, tmp_path, typed).stdout
+    out = run_console(BOARD_DB.format(tmp_path), typed, tmp_path, **IN_DECEMBER).stdout
     saved = tmp_path / "boardbot-files"
     docx = "wellingborough-csp-board-m1-minutes.docx"
     assert f"[file in channel] {docx} (saved as boardbot-files/{docx})" in out
@@ -86,16 +88,12 @@ def test_the_console_saves_the_files_slack_would_attach(tmp_path: Path) -> None:
 
 
 def test_the_console_prints_the_dm_a_reassigned_owner_gets(tmp_path: Path) -> None:
-    env = environ(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'board.db'}",
-        BOARDBOT_REHEARSE_FROM="2026-12-01T12:00:00+00:00",
-    )
     typed = (
         "/board setup Wellingborough CSP Board\n/board member add @paul\n"
         "/board member add @lara\n/board action add @lara Share data by 24/12/2026\n"
         "/board action reassign A1 @paul\n"
     )
-    out = run(["-m", "bot", "console"], env, tmp_path, typed).stdout
+    out = run_console(BOARD_DB.format(tmp_path), typed, tmp_path, **IN_DECEMBER).stdout
     assert (
         "A1 reassigned from @lara to @paul.\n"
         "[DM to @paul] Your actions on Wellingborough CSP Board\n"
@@ -326,7 +324,7 @@ def test_the_settings_come_from_a_dotenv_file_that_the_environment_overrides(
 def test_a_line_that_is_no_slash_command_says_how_to_type_one(tmp_path: Path) -> None:
     """Nor is a name longer than Slack allows taken as the board's command."""
     typed = "/board setup CSP Board\nhelp\n/" + "x" * 40 + " help\n/board reminders\n"
-    result = run_console(f"sqlite:///{tmp_path / 'board.db'}", typed, tmp_path)
+    result = run_console(BOARD_DB.format(tmp_path), typed, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Type a slash command such as /board help") == 2
     assert "Change with /board reminders on|off" in result.stdout
