@@ -1838,6 +1838,14 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
         "Marked A2 done: Brief the sergeants\nMarked A3 done: Present the SSNP report\n"
         "Marked A4 done: Signs by M6"
     )
+    chair("meeting cancel M1")
+    refused_changing_nothing(
+        core,
+        [
+            ("action add <@UPAUL> Report by the next meeting", "No meeting is scheduled: give"),
+            ("action reassign A1 <@UCHAIR> by M1", "M1 is cancelled."),
+        ],
+    )
 
 
 def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
