@@ -12,7 +12,7 @@ from commands.meetings import find_meeting, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
-from storage.models import Action, ActionUpdate, Meeting
+from storage.models import Action, ActionUpdate
 
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
@@ -396,7 +396,7 @@ def action_edit(ctx: Context, args: str) -> Outcome:
     if description == action.description:
         raise Unchanged(describe.action_ref(action), " already reads so.")
     ctx.change(action, "action.edit", f"A{action.number}", description=description)
-    meeting = ctx.session.get(Meeting, action.meeting_id) if action.meeting_id else None
+    meeting = queries.meeting_of(ctx.session, action)
     return Outcome(
         reply=Message.of(
             line("Reworded ", describe.action_ref(action), ": ", description),

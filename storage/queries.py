@@ -198,6 +198,11 @@ def take_number(session: Session, board_id: int, kind: Literal["meeting", "actio
     return int(number)
 
 
+def meeting_of(session: Session, action: Action) -> Meeting | None:
+    """The meeting an action arose at, if any (from the session's identity map if loaded)."""
+    return session.get(Meeting, action.meeting_id) if action.meeting_id else None
+
+
 def meeting_numbered(session: Session, board_id: int, number: int) -> Meeting | None:
     """A meeting by its M#, with its agenda (joined: no second statement)."""
     found = session.scalars(_MEETING_NUMBERED, {"board_id": board_id, "number": number})

@@ -1402,6 +1402,14 @@ def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
     )
     member = core.command("UPAUL", "action edit A1 Mine now", SET_UP)
     assert member.startswith("Only the chair, vice-chair or secretary")
+    # One arising from a meeting whose minutes are out: how to publish the change too.
+    at_m1 = partial(core.command, "UCHAIR", at=DURING_THE_MEETING)
+    at_m1("action add <@UPAUL> Map hotspts item 1")
+    at_m1("minutes publish M1")
+    assert at_m1("action edit A2 Map hotspots") == (
+        "Reworded A2: Map hotspots\nM1's minutes are published (version 1): "
+        "/board minutes publish M1 posts this change as version 2."
+    )
 
 
 def test_a_meeting_on_a_weekend_is_pointed_out(core: Core) -> None:
