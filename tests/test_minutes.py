@@ -453,7 +453,8 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
     running_app: RunningApp, items: int
 ) -> None:
     """After the first part, up to three more to the command's response_url; beyond
-    that (Slack takes five posts there) the rest goes to the caller's DM with the bot."""
+    that (Slack takes five posts there) the rest comes as ephemeral messages in the
+    channel, seen by the caller alone: a preview leaves nothing in anyone's DMs."""
     with running_app.database.transaction() as session:
         meeting = build_board(session, items=items, actions=200, channel="CBIG")
         board = session.get_one(Board, meeting.board_id)
@@ -469,10 +470,12 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
         assert all(part.params["response_type"] == "ephemeral" for part in rest)
         assert not any(part.params.get("replace_original") for part in rest)
     else:
-        [told] = running_app.slack.wait_for("response_url")
-        assert told.params["text"] == "The rest is long: it is in your direct messages with me."
-        rest = running_app.slack.wait_for("chat.postMessage", parts - 1)
-        assert {part.params["channel"] for part in rest} == {"UCHAIR"}
+        rest = running_app.slack.wait_for("chat.postEphemeral", parts - 1)
+        assert {(part.params["channel"], part.params["user"]) for part in rest} == {
+            ("CBIG", "UCHAIR")
+        }
+        assert running_app.slack.calls_to("response_url") == []
+        assert running_app.slack.calls_to("chat.postMessage") == []
     blocks = [first["blocks"], *(part.params["blocks"] for part in rest)]
     shown = " ".join(" ".join(section_texts(part)) for part in blocks)
     for position in range(1, items + 1):

@@ -22,9 +22,8 @@ from commands.replies import Outcome
 ANY_COMMAND = re.compile(r"^/")
 # Slack takes five posts to a command's response_url: of a reply longer than the first
 # part and three more (two posts are kept for what the deliveries after it may have to
-# say), all but the first part goes to the person's DM with the bot instead.
+# say), the rest goes as ephemeral messages in the channel instead, still private.
 FOLLOW_UPS = 3
-IN_YOUR_DM = "The rest is long: it is in your direct messages with me."
 
 
 def in_direct_message(command: dict[str, Any]) -> bool:
@@ -73,8 +72,11 @@ def register(app: App, services: Services) -> None:
         with apologising(respond, client, invocation.user_id, what):  # the reply's rest
             follow_up: Callable[..., object] = say
             if len(rest) > FOLLOW_UPS:
-                say(text=IN_YOUR_DM)
-                follow_up = partial(client.chat_postMessage, channel=invocation.user_id)
+                follow_up = partial(
+                    client.chat_postEphemeral,
+                    channel=invocation.channel_id,
+                    user=invocation.user_id,
+                )
             for part in rest:
                 follow_up(**part)
         with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
