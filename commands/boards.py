@@ -293,12 +293,12 @@ def _keep_an_officer(ctx: Context, leaving: Member) -> None:
 
 
 def _remember(ctx: Context, user_id: str) -> None:
-    """Check the user exists and keep their name and email for minutes and calendars;
-    if the chat service did not answer, `name_the_unnamed` asks again later."""
+    """Keep the user's name and email for minutes and calendars. A mention comes from
+    Slack, so it is someone real: if Slack did not say who (it was slow, or cannot show
+    this person, such as a guest from another organisation), `name_the_unnamed` asks
+    again later."""
     found = ctx.directory.lookup(user_id)
-    if found is None:
-        raise NotFound(f"I can't find the user {user_id} in this workspace.")
-    if not found.provisional:
+    if found is not None and not found.provisional:
         queries.remember_person(ctx.session, user_id, found.name, found.email, ctx.now)
 
 
