@@ -17,6 +17,8 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
+# `action add @paul @gill …`, `@paul and @gill …`: two owners named, where an action has one.
+JOINT_OWNER = re.compile(rf"\s*(?:(?:,|&|\+|and)\s*)?{parsing.MENTION.pattern}", re.I)
 # A word of its own ("Red-team exercise booked", "amber/green", "Green's statement" are not
 # a RAG status), not the start of a phrase or a name ("Red flag raised", "Green light from
 # housing", "Red routes", "Green Lane closure") and not one of a list of colours ("Red and
@@ -41,6 +43,11 @@ def action_add(ctx: Context, args: str) -> Outcome:
     """`<@owner> <description> [by <date>] [item <item#>]`."""
     owner_token, text = parsing.split_first(args)
     owner = parsing.mention(owner_token, "owner")
+    if (joint := JOINT_OWNER.match(text)) and joint[1] not in ctx.invocation.typed_mentions:
+        raise UsageError(
+            "Name one owner only: an action has one. Add one action each, or name the other"
+            " in the description (… with @gill)."
+        )
     text = " " + text
     item = meeting = None
     if match := ITEM.search(text):
