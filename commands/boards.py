@@ -29,12 +29,12 @@ ROLE_TITLES = {
     "secretary": "Secretary",
     "member": "Member",
 }
+ROLE = r"(?:vice[\s-]?chair|chair|secretary|member)\b"
+ROLE_WORD = re.compile(ROLE, re.I)
 ORG = r"\borg(?:anisation|anization)?\b"
 ORG_WORD = re.compile(ORG, re.I)
 MEMBER_ADD = re.compile(
-    r"^(?P<who><@[^>]+>)\s*(?P<role>vice[\s-]?chair|chair|secretary|member)?\s*"
-    rf"(?:{ORG}\s+(?P<org>.+))?$",
-    re.I | re.S,
+    rf"^(?P<who><@[^>]+>)\s*(?P<role>{ROLE})?\s*(?:{ORG}\s+(?P<org>.+))?$", re.I | re.S
 )
 
 
@@ -273,9 +273,15 @@ def _why_not_a_member(text: str) -> UsageError:
     rest = text[named.end() :].strip()
     if parsing.MENTION.match(rest):
         return UsageError("Add one person at a time.")
-    first = rest.split()[0]
-    if first.lower() in ROLE_WORDS or first.lower() == "org":
+    if role := ROLE_WORD.match(rest):
+        rest = rest[role.end() :].strip()
+        if ROLE_WORD.match(rest):
+            return UsageError(f"Give one role only: {', '.join(ROLES)}.")
+        if not ORG_WORD.match(rest):
+            return UsageError(f"For an organisation, put org before it: org {rest}.")
+    if ORG_WORD.match(rest):
         return UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
+    first = rest.split()[0]
     roles = f"“{first}” is not a role: {', '.join(ROLES)}."
     if near := difflib.get_close_matches(first.lower(), ROLES, n=1, cutoff=0.75):
         return UsageError(roles, f" Did you mean {near[0]}?")
