@@ -92,6 +92,7 @@ def read_when(ctx: Context, text: str) -> When:
     try:
         clock = dates.parse_time(words[-1])
     except UsageError:
+        _refuse_a_title_without_colon(words)
         # `14 Jan 2027`, `next Thursday`; not `7 Jan 10`, a time misread as 2010.
         day = _date_or_none(" ".join(words), ctx.today)
         if day is not None and day >= ctx.today - timedelta(days=JUST_HELD_DAYS):
@@ -101,6 +102,22 @@ def read_when(ctx: Context, text: str) -> When:
         " ".join(words[:-1]), ctx.today, earliest=ctx.today - timedelta(days=JUST_HELD_DAYS)
     )
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
+
+
+def _refuse_a_title_without_colon(words: list[str]) -> None:
+    """`14/3/2027 10:00 CSP Board`: words after the time, where a title needs its colon."""
+    for index in range(1, len(words) - 1):
+        after = index + 1
+        if HOUR.fullmatch(words[index]) and AM_PM.fullmatch(words[after]):
+            after += 1  # `10 am`, `10:00 am`
+        elif not re.fullmatch(dates.CLOCK, words[index], re.I):
+            continue
+        if after < len(words):
+            typed, rest = " ".join(words[:after]), " ".join(words[after:])
+            raise UsageError(
+                f"I don't understand “{rest}” after the time. A title goes after a colon"
+                f" ({typed} : {rest}), a place after at ({typed} at {rest})."
+            )
 
 
 def _until(start: time, end: time) -> timedelta:

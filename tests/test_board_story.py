@@ -650,6 +650,11 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by 14th", "needs a month too"),
         ("UCHAIR", "action add <@UGILL> Report by Fri 3 Dec 2026", "3 December 2026 is a Thursday"),
         ("UCHAIR", "meeting add Mar 10:00", "“Mar” is not a single day"),
+        (
+            "UCHAIR",
+            "meeting add 14/03/2027 10 am CSP Board",
+            "A title goes after a colon (14/03/2027 10 am : CSP Board)",
+        ),
         ("UCHAIR", "meeting add Wed 14 Jan 10:00", "14 January 2027 is a Thursday"),
         ("UCHAIR", "action add <@UGILL> Report by Fri 4th", "needs a month too"),
         ("UCHAIR", "action add <@UGILL> Report by Fri 14 Jan 27", "2027 is a Thursday"),
