@@ -108,8 +108,7 @@ def split_first(text: str) -> tuple[str, str]:
 def title(text: str, what: str = "title") -> str:
     """A user-given title: present and at most 200 characters."""
     cleaned = " ".join(text.split())
-    if not cleaned:
-        raise UsageError(f"The {what} is missing.")
+    _said(cleaned, what)
     if len(cleaned) > MAX_TITLE:
         raise UsageError(f"The {what} is {len(cleaned)} characters; the limit is {MAX_TITLE}.")
     return cleaned
@@ -118,8 +117,15 @@ def title(text: str, what: str = "title") -> str:
 def free_text(text: str, what: str = "text") -> str:
     """A note, update or description, stored verbatim (trimmed)."""
     cleaned = printable(text).strip()
-    if not cleaned:
-        raise UsageError(f"The {what} is missing.")
+    _said(cleaned, what)
     if len(cleaned) > MAX_TEXT:
         raise UsageError(f"The {what} is {len(cleaned)} characters; the limit is {MAX_TEXT}.")
     return cleaned
+
+
+def _said(cleaned: str, what: str) -> None:
+    """Present, and in words: `agenda add :` or `…` leaves a colon or dots, not a title."""
+    if not cleaned:
+        raise UsageError(f"The {what} is missing.")
+    if not any(character.isalnum() for character in cleaned):
+        raise UsageError(f"The {what} is missing: “{cleaned}” says nothing.")

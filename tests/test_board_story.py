@@ -667,6 +667,8 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
             "The due date, Sunday 29 November 2026, is in the past",
         ),
         ("UCHAIR", "action add <@UGILL>", "description is missing"),
+        ("UCHAIR", "action add <@UGILL> ...", "description is missing: “...” says nothing"),
+        ("UCHAIR", "agenda add :", "title is missing: “:” says nothing"),
         ("UCHAIR", "action add <@UPAUL> <@UGILL> Joint visit by 7/1/2027", "one owner only"),
         ("UCHAIR", "action add <@UPAUL> and <@UGILL|gill> Joint visit", "one owner only"),
         ("UCHAIR", "action add <@UGILL> Something item 3", "no current meeting"),
