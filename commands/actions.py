@@ -174,13 +174,16 @@ def actions(ctx: Context, args: str) -> Outcome:
     owner and one list (`actions @gill overdue`): open actions unless `all`."""
     board = ctx.the_board()
     named = parsing.MENTION.findall(args)
-    words = [w for w in parsing.LIST_GLUE.split(parsing.MENTION.sub(" ", args).lower()) if w]
-    words = [word for word in words if word not in {"for", "of"}]  # `actions for @paul`
+    typed = [w for w in parsing.LIST_GLUE.split(parsing.MENTION.sub(" ", args)) if w]
+    for word in typed:
+        if word.lower() not in {*LISTS, "mine", "me", "for", "of"}:  # `actions for @paul`
+            raise UsageError(
+                f"I don't know “{word}” here: give an owner as @name, mine, "
+                f"{', '.join(LISTS)} or both (@gill overdue)."
+            )
+    words = [word.lower() for word in typed]
     lists = [word for word in words if word in LISTS]
     mine = [word for word in words if word in {"mine", "me"}]
-    for word in words:
-        if word not in LISTS and word not in mine:
-            parsing.mention(word, "owner")  # says it is not a mention
     if len(set(lists)) > 1 or len(named) + len(mine) > 1:
         raise UsageError(f"Give at most one owner and one of {describe.in_words(list(LISTS))}.")
     statuses, overdue_only, title = LISTS[lists[0] if lists else "open"]

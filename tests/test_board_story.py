@@ -682,7 +682,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("USAM", "action update A1", "update is missing"),
         ("UCHAIR", "action done 1", "not an action number"),
         ("UCHAIR", "action reassign A1 <@UOUT>", "is not on this board"),
-        ("UCHAIR", "actions nonsense", "not a mention"),
+        ("UCHAIR", "actions Gill", "I don't know “Gill” here: give an owner as @name"),
         ("UCHAIR", "present", "at least one person"),
         ("UCHAIR", "present <@UGILL> and Paul", "“Paul” is not a mention"),
         ("UCHAIR", "present <@UGILL>", "no current meeting"),
