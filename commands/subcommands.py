@@ -102,7 +102,7 @@ def help_(ctx: Context, args: str) -> Outcome:
         sections.append(Section((unknown,)))
     by_topic: dict[str, list[Line]] = {}
     for sub in LISTED:
-        by_topic.setdefault(TOPIC_TITLES.get(sub.topic, "Board"), []).append(
+        by_topic.setdefault(TOPIC_TITLES[sub.topic], []).append(
             line(Code(sub.usage(command)), f" — {sub.summary}")
         )
     by_topic["Examples"] = [
@@ -159,6 +159,7 @@ TOPIC_TITLES = {
     "action": "Actions",
     "present": "At the meeting",
     "apologie": "At the meeting",
+    "absent": "At the meeting",
     "note": "At the meeting",
     "decision": "At the meeting",
     "minute": "Minutes and summary",
