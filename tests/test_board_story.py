@@ -660,6 +660,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by Fri 14 Jan 27", "2027 is a Thursday"),
         ("UCHAIR", "action add <@UGILL> Report by March of 2027", "Dates are day first"),
         ("UCHAIR", "action due A1 noon", "“noon” is a time"),
+        ("UCHAIR", "action due A1 tomorrow tomorrow", "couldn't read “tomorrow tomorrow”"),
         ("UCHAIR", "action due A1 in 999999 weeks", "more than 20 years away"),
         (
             "UCHAIR",
