@@ -195,7 +195,11 @@ def as_member(client: WebClient, channel: str, call: Callable[[], T]) -> T:
 def _explain(target: str, reason: str) -> str:
     person = is_person(target)
     if reason in {"not_in_channel", "channel_not_found"} and not person:
-        return "I couldn't post to this channel. Invite me with /invite and try again."
+        # Not "try again": what was typed is saved, and typing it again would do it twice.
+        return (
+            "I couldn't post this to the channel, so the board hasn't seen it. Invite me"
+            " with /invite so that it sees what comes next."
+        )
     where = f"<@{target}>" if person else f"<#{target}>"
     # The reason may quote urllib (`<urlopen error …>`): Slack would read that as markup.
     return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."

@@ -1579,7 +1579,10 @@ def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
     assert "You are its chair" in reply["text"]
     [told] = running_app.slack.wait_for("response_url")
     assert told.params["response_type"] == "ephemeral"
-    assert "Invite me with /invite" in told.params["text"]
+    assert told.params["text"] == (
+        "I couldn't post this to the channel, so the board hasn't seen it. Invite me with"
+        " /invite so that it sees what comes next."
+    )
 
 
 def test_a_meeting_entered_after_it_was_held_is_added_to_be_minuted(core: Core) -> None:

@@ -316,6 +316,7 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
     )
     told = [c.params["text"] for c in running_app.slack.wait_for("response_url", 2)]
     assert "Invite me with /invite" in told[0]
+    assert "so the board hasn't seen it" in told[0]
     assert told[1] == (
         "So the minutes of M1 were not published. Publish them again once I can post in the "
         "channel."
