@@ -68,11 +68,13 @@ def deliver(
     if outcome.announcement:
         posted, error = post_parts(client, channel_id, rendering.payloads(outcome.announcement))
         if error is not None:
-            failures.append(_failure(channel_id, error))
+            failure = _failure(channel_id, error)
             undo = outcome.if_not_announced
             if undo and not posted and _refused(error):
                 undo.run(database, now)
-                return [*failures, undo.explanation]  # its files would belong to nothing
+                return [failure, undo.explanation]  # its files would belong to nothing
+            # What was typed is kept: typed again, it would be done twice.
+            failures.append(f"{failure} What you typed is saved: no need to type it again.")
     for notice in outcome.notices:
         _, error = post_parts(client, notice.recipient, rendering.payloads(notice.message))
         if error is not None:
@@ -195,11 +197,7 @@ def as_member(client: WebClient, channel: str, call: Callable[[], T]) -> T:
 def _explain(target: str, reason: str) -> str:
     person = is_person(target)
     if reason in {"not_in_channel", "channel_not_found"} and not person:
-        # Not "try again": what was typed is saved, and typing it again would do it twice.
-        return (
-            "I couldn't post this to the channel, so the board hasn't seen it. Invite me"
-            " with /invite so that it sees what comes next."
-        )
+        return "I couldn't post to this channel: I'm not in it. Invite me with /invite."
     where = f"<@{target}>" if person else f"<#{target}>"
     # The reason may quote urllib (`<urlopen error …>`): Slack would read that as markup.
     return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."

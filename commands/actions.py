@@ -17,8 +17,11 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+by\s+", re.I)
-# `action add @paul @gill …`, `@paul and @gill …`: two owners named, where an action has one.
-JOINT_OWNER = re.compile(rf"\s*(?:(?:,|&|\+|and)\s*)?{parsing.MENTION.pattern}", re.I)
+# `action add @paul @gill …`, `@paul and @gill …`: two owners named, where an action has one
+# (not `@paul @gill's team …`).
+JOINT_OWNER = re.compile(
+    rf"(?:{parsing.LIST_GLUE.pattern})?{parsing.MENTION.pattern}(?!['’]s\b)", re.I
+)
 # A word of its own ("Red-team exercise booked", "amber/green", "Green's statement" are not
 # a RAG status), not the start of a phrase or a name ("Red flag raised", "Green light from
 # housing", "Red routes", "Green Lane closure") and not one of a list of colours ("Red and
@@ -43,10 +46,13 @@ def action_add(ctx: Context, args: str) -> Outcome:
     """`<@owner> <description> [by <date>] [item <item#>]`."""
     owner_token, text = parsing.split_first(args)
     owner = parsing.mention(owner_token, "owner")
-    if (joint := JOINT_OWNER.match(text)) and joint[1] not in ctx.invocation.typed_mentions:
+    joint = JOINT_OWNER.match(text)
+    if joint and joint[1] != owner and joint[1] not in ctx.invocation.typed_mentions:
         raise UsageError(
             "Name one owner only: an action has one. Add one action each, or name the other"
-            " in the description (… with @gill)."
+            " in the description (… with ",
+            Mention(joint[1]),
+            ").",
         )
     text = " " + text
     item = meeting = None
@@ -176,10 +182,12 @@ def actions(ctx: Context, args: str) -> Outcome:
     named = parsing.MENTION.findall(args)
     typed = [w for w in parsing.LIST_GLUE.split(parsing.MENTION.sub(" ", args)) if w]
     for word in typed:
+        if word.startswith("@"):
+            parsing.mention(word, "owner")  # says how to name someone
         if word.lower() not in {*LISTS, "mine", "me", "for", "of"}:  # `actions for @paul`
             raise UsageError(
-                f"I don't know “{word}” here: give an owner as @name, mine, "
-                f"{', '.join(LISTS)} or both (@gill overdue)."
+                f"I don't know “{word}” here. Give an owner (@gill or mine), a list "
+                f"({', '.join(LISTS)}), or one of each (@gill overdue)."
             )
     words = [word.lower() for word in typed]
     lists = [word for word in words if word in LISTS]

@@ -34,7 +34,7 @@ ROLE_WORD = re.compile(ROLE, re.I)
 ORG = r"\borg(?:anisation|anization)?\b"
 ORG_WORD = re.compile(ORG, re.I)
 MEMBER_ADD = re.compile(
-    rf"^(?P<who><@[^>]+>)\s*(?P<role>{ROLE})?\s*(?:{ORG}\s+(?P<org>.+))?$", re.I | re.S
+    rf"^(?P<who><@[^>]+>)[\s,;]*(?P<role>{ROLE})?[\s,;]*(?:{ORG}[\s:]+(?P<org>.+))?$", re.I | re.S
 )
 
 
@@ -270,24 +270,25 @@ def _why_not_a_member(text: str) -> UsageError:
     named = parsing.MENTION.match(text)
     if named is None:
         return UsageError("Name the person with @, then optionally a role and org <organisation>.")
-    rest = text[named.end() :].strip()
-    if parsing.MENTION.match(rest):
-        return UsageError("Add one person at a time.")
+    rest = text[named.end() :].strip(" ,;")
     if role := ROLE_WORD.match(rest):
-        rest = rest[role.end() :].strip()
+        rest = rest[role.end() :].strip(" ,;")
         if ROLE_WORD.match(rest):
             return UsageError(f"Give one role only: {', '.join(ROLES)}.")
-        if not ORG_WORD.match(rest):
-            return UsageError(f"For an organisation, put org before it: org {rest}.")
+    if parsing.MENTION.match(rest):
+        return UsageError("Add one person at a time.")
     if ORG_WORD.match(rest):
         return UsageError("Give the organisation after org, e.g. … member org NHS Trust.")
+    org_first = f"For an organisation, put org before it: org {rest}."
+    if role:
+        return UsageError(org_first)
     first = rest.split()[0]
     roles = f"“{first}” is not a role: {', '.join(ROLES)}."
     if near := difflib.get_close_matches(first.lower(), ROLES, n=1, cutoff=0.75):
         return UsageError(roles, f" Did you mean {near[0]}?")
     if ORG_WORD.search(rest) or parsing.MENTION.search(rest):
         return UsageError(roles)
-    return UsageError(roles, f" For an organisation, put org before it: org {rest}.")
+    return UsageError(roles, " ", org_first)
 
 
 def _keep_an_officer(ctx: Context, leaving: Member) -> None:

@@ -172,7 +172,7 @@ def _read_date(text: str, today: date, earliest: date) -> date:
     unreadable = UsageError(
         f"I couldn't read “{words}” as a date. Try 14/1/2027, 14 Jan 2027 or next Thursday."
     )
-    said = words.lower().split()
+    said = re.findall(r"\w+", words.lower())
     if found.date_obj is None or len(set(said)) < len(said):  # `tomorrow tomorrow`: a slip
         raise unreadable
     if found.period in {"month", "year"}:  # `this March`

@@ -92,7 +92,6 @@ def read_when(ctx: Context, text: str) -> When:
     try:
         clock = dates.parse_time(words[-1])
     except UsageError:
-        _refuse_a_title_without_colon(words)
         # `14 Jan 2027`, `next Thursday`; not `7 Jan 10`, a time misread as 2010.
         day = _date_or_none(" ".join(words), ctx.today)
         if day is not None and day >= ctx.today - timedelta(days=JUST_HELD_DAYS):
@@ -104,20 +103,34 @@ def read_when(ctx: Context, text: str) -> When:
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
 
 
-def _refuse_a_title_without_colon(words: list[str]) -> None:
-    """`14/3/2027 10:00 CSP Board`: words after the time, where a title needs its colon."""
+def _after_the_time(text: str) -> tuple[str, str] | None:
+    """`14/3/2027 10:00 CSP Board` → the date and time, and the words after them; None
+    if none follow, or only an end time (`10am to 12`), which the time's reading explains."""
+    words = text.split()
     for index in range(1, len(words) - 1):
         after = index + 1
         if HOUR.fullmatch(words[index]) and AM_PM.fullmatch(words[after]):
             after += 1  # `10 am`, `10:00 am`
         elif not re.fullmatch(dates.CLOCK, words[index], re.I):
             continue
-        if after < len(words):
-            typed, rest = " ".join(words[:after]), " ".join(words[after:])
-            raise UsageError(
-                f"I don't understand “{rest}” after the time. A title goes after a colon"
-                f" ({typed} : {rest}), a place after at ({typed} at {rest})."
-            )
+        rest = " ".join(words[after:])
+        if not rest or re.match(rf"(?:to|until|till|[-–])(?!\S)|{dates.CLOCK}$", rest, re.I):
+            return None
+        return " ".join(words[:after]), rest
+    return None
+
+
+def _refuse_words_after_the_time(text: str) -> None:
+    """`meeting add`'s title without its colon, or a place without at."""
+    if (split := _after_the_time(text)) is None:
+        return
+    typed, rest = split
+    if place := re.match(r"(?:in|on)\s+(?P<place>.+)", rest, re.I):
+        raise UsageError(f"A place goes after at: {typed} at {place['place']}")
+    raise UsageError(
+        f"I don't understand “{rest}” after the time. A title goes after a colon"
+        f" ({typed} : {rest}), a place after at ({typed} at {rest})."
+    )
 
 
 def _until(start: time, end: time) -> timedelta:
@@ -194,7 +207,11 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     ends = END_TIME.search(text)
     if ends:
         text = text[: ends.start()]
-    when = read_when(ctx, text)
+    try:
+        when = read_when(ctx, text)
+    except UsageError:
+        _refuse_words_after_the_time(text)
+        raise
     if ends:
         if "for" in options:
             raise UsageError("Give the end time or the length (for 2h), not both.")
@@ -307,7 +324,16 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     week ago on, as `meeting add` takes; one that has started, only while it is just held."""
     number_text, rest = parsing.split_first(args)
     meeting = _not_cancelled(ctx, number_text)
-    when = read_when(ctx, re.sub(r"^\s*to\s+", "", rest, flags=re.I))  # `move M2 to 21/4/2027 …`
+    rest = re.sub(r"^\s*to\s+", "", rest, flags=re.I)  # `move M2 to 21/4/2027 …`
+    try:
+        when = read_when(ctx, rest)
+    except UsageError:
+        if split := _after_the_time(rest):
+            raise UsageError(
+                f"A move changes the date and time only: {ctx.command} meeting move "
+                f"M{meeting.number} {split[0]}"
+            ) from None
+        raise
     if meeting.starts_at <= ctx.now:
         _may_move_held(ctx, meeting, when.starts_at)
     _refuse_long_ago(ctx, when.starts_at)

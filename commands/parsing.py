@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from commands.errors import UsageError
 from commands.replies import Mention
@@ -44,6 +45,11 @@ def mention(token: str, what: str = "person") -> str:
             f"I don't understand “{before or after}” {'before' if before else 'after'} ",
             Mention(found[1]),
             ".",
+        )
+    if text.startswith("@"):  # typed, not picked from the list Slack offers
+        raise UsageError(
+            f"“{text}” is plain text, so it names no one. Type @ and pick the {what} from"
+            " Slack's list."
         )
     raise UsageError(f"“{text}” is not a mention. Name the {what} with @, e.g. @gill.")
 
@@ -124,8 +130,9 @@ def free_text(text: str, what: str = "text") -> str:
 
 
 def _said(cleaned: str, what: str) -> None:
-    """Present, and in words: `agenda add :` or `…` leaves a colon or dots, not a title."""
+    """Present, and more than punctuation: `agenda add :` leaves a colon, not a title (a
+    symbol or an emoji, `✓`, says something)."""
     if not cleaned:
         raise UsageError(f"The {what} is missing.")
-    if not any(character.isalnum() for character in cleaned):
+    if all(unicodedata.category(character)[0] in "PZ" for character in cleaned):
         raise UsageError(f"The {what} is missing: “{cleaned}” says nothing.")

@@ -77,7 +77,7 @@ def test_members_roles_and_organisations(running_app: RunningApp) -> None:
     assert "Vice-chair, Northamptonshire Police" in listing
     assert "Secretary, Borough Council of Wellingborough" in listing
 
-    changed = running_app.command("UGILL", "member add <@USAM> org Northamptonshire Healthcare.")
+    changed = running_app.command("UGILL", "member add <@USAM>, org: Northamptonshire Healthcare.")
     assert (
         "Updated <@USAM>: Member, Northamptonshire Healthcare (was Member, NHS Northamptonshire)."
         in changed["text"]
@@ -660,7 +660,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "action add <@UGILL> Report by Fri 14 Jan 27", "2027 is a Thursday"),
         ("UCHAIR", "action add <@UGILL> Report by March of 2027", "Dates are day first"),
         ("UCHAIR", "action due A1 noon", "“noon” is a time"),
-        ("UCHAIR", "action due A1 tomorrow tomorrow", "couldn't read “tomorrow tomorrow”"),
+        ("UCHAIR", "action due A1 tomorrow, tomorrow", "couldn't read “tomorrow, tomorrow”"),
         ("UCHAIR", "action due A1 in 999999 weeks", "more than 20 years away"),
         (
             "UCHAIR",
@@ -683,12 +683,24 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("USAM", "action update A1", "update is missing"),
         ("UCHAIR", "action done 1", "not an action number"),
         ("UCHAIR", "action reassign A1 <@UOUT>", "is not on this board"),
-        ("UCHAIR", "actions Gill", "I don't know “Gill” here: give an owner as @name"),
+        ("UCHAIR", "actions Gill", "I don't know “Gill” here. Give an owner (@gill or mine)"),
         ("UCHAIR", "present", "at least one person"),
         ("UCHAIR", "present <@UGILL> and Paul", "“Paul” is not a mention"),
         ("UCHAIR", "present <@UGILL>", "no current meeting"),
         ("UCHAIR", "member add Gill", "Name the person with @"),
         ("UCHAIR", "member add <@UPAUL> chair vice-chair", "Give one role only"),
+        ("UCHAIR", "member add <@UPAUL> chair, <@UGILL>", "Add one person at a time"),
+        ("UCHAIR", "actions @gill", "“@gill” is plain text, so it names no one"),
+        (
+            "UCHAIR",
+            "meeting add 14/01/2027 at 10:00 in the Council Chamber",
+            "A place goes after at: 14/01/2027 at 10:00 at the Council Chamber",
+        ),
+        (
+            "UCHAIR",
+            "meeting move M1 21/01/2027 10:00 at Swanspool",
+            "A move changes the date and time only: /board meeting move M1 21/01/2027 10:00",
+        ),
         ("UCHAIR", "member add <@UPAUL> vice chair Police", "put org before it: org Police"),
         ("UCHAIR", "member add <@UPAUL> secretary org", "Give the organisation after org"),
         ("UCHAIR", "member add <@USAM> boss", "“boss” is not a role"),
@@ -1032,6 +1044,13 @@ def test_a_possessive_after_by_is_part_of_the_description(core: Core) -> None:
             "UCHAIR", f"action add <@UPAUL> Answer what was said by {whose}", SET_UP
         )
         assert f"Answer what was said by {whose}\nNo due date, so no reminders" in reply, whose
+
+
+def test_a_possessive_after_the_owner_is_the_description(core: Core) -> None:
+    """`@paul @gill's team …` names one owner: the second mention is whose team."""
+    board_set_up(core, "member add <@UPAUL>")
+    reply = core.command("UCHAIR", "action add <@UPAUL> <@UGILL>'s team to meet housing", SET_UP)
+    assert reply.startswith("Added A1 for @UPAUL: <@UGILL>'s team to meet housing\n"), reply
 
 
 def test_a_second_chair_makes_joint_chairs_and_says_so(core: Core) -> None:
@@ -1539,6 +1558,8 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     assert running_app.command("UPAUL", "help apologies")["text"].startswith("*Help: apologies*")
     unknown = running_app.command("UPAUL", "help frobnicate")["text"]
     assert "I have no help on “frobnicate”" in unknown and "/board meeting add" in unknown
+    at_the_meeting = everything.split("*At the meeting*")[1].split("*Minutes and summary*")[0]
+    assert "/board absent" in at_the_meeting
 
 
 def test_an_app_installed_under_another_command_name_says_that_name(
@@ -1580,8 +1601,8 @@ def test_an_announcement_the_bot_cannot_post_is_explained_to_the_typist(
     [told] = running_app.slack.wait_for("response_url")
     assert told.params["response_type"] == "ephemeral"
     assert told.params["text"] == (
-        "I couldn't post this to the channel, so the board hasn't seen it. Invite me with"
-        " /invite so that it sees what comes next."
+        "I couldn't post to this channel: I'm not in it. Invite me with /invite. What you typed"
+        " is saved: no need to type it again."
     )
 
 

@@ -315,8 +315,7 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
         "Published the minutes of *M1*" in running_app.command("UGILL", "minutes publish")["text"]
     )
     told = [c.params["text"] for c in running_app.slack.wait_for("response_url", 2)]
-    assert "Invite me with /invite" in told[0]
-    assert "so the board hasn't seen it" in told[0]
+    assert told[0] == "I couldn't post to this channel: I'm not in it. Invite me with /invite."
     assert told[1] == (
         "So the minutes of M1 were not published. Publish them again once I can post in the "
         "channel."
@@ -462,6 +461,8 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
         parts = len(payloads(as_message(collate(session, board, meeting, DURING_THE_SECOND))))
     assert (parts - 1 <= 3) == (items == 5)
     running_app.clock.fixed = DURING_THE_SECOND
+    # Not in the channel: Slack posts no ephemeral message there until the bot joins.
+    running_app.slack.fail_next("chat.postEphemeral", status=200, error="not_in_channel")
     url = running_app.url + "/slack/events"
     sender = SlackSender(url, SIGNING_SECRET, "TBIG", running_app.slack)
     first = sender.command("UCHAIR", "minutes M2", channel="CBIG").json()
@@ -471,7 +472,11 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
         assert all(part.params["response_type"] == "ephemeral" for part in rest)
         assert not any(part.params.get("replace_original") for part in rest)
     else:
-        rest = running_app.slack.wait_for("chat.postEphemeral", parts - 1)
+        refused, *rest = running_app.slack.wait_for("chat.postEphemeral", parts)
+        assert [c.params["channel"] for c in running_app.slack.calls_to("conversations.join")] == [
+            "CBIG"
+        ]
+        assert rest[0].params["blocks"] == refused.params["blocks"]  # posted once joined
         assert {(part.params["channel"], part.params["user"]) for part in rest} == {
             ("CBIG", "UCHAIR")
         }

@@ -61,7 +61,8 @@ def test_why_slack_could_not_be_reached_is_said_as_text(database: Database) -> N
 
     assert failures == [
         f"I couldn't deliver a message to <#{CHANNEL}> (Slack could not be reached: "
-        "&lt;urlopen error [Errno 111] Connection refused&gt;)."
+        "&lt;urlopen error [Errno 111] Connection refused&gt;). What you typed is saved: no"
+        " need to type it again."
     ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -13,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import rendering
 from bot.app import Services
-from bot.delivery import deliver
+from bot.delivery import as_member, deliver
 from bot.listeners.apology import apologising
 from commands import dispatch
 from commands.context import Invocation
@@ -70,15 +69,19 @@ def register(app: App, services: Services) -> None:
         what = f"after {invocation.command} {invocation.text}"
         say = partial(respond, response_type="ephemeral", replace_original=False)
         with apologising(respond, client, invocation.user_id, what):  # the reply's rest
-            follow_up: Callable[..., object] = say
-            if len(rest) > FOLLOW_UPS:
-                follow_up = partial(
+            for part in rest:
+                if len(rest) <= FOLLOW_UPS:
+                    say(**part)
+                    continue
+                # Slack posts an ephemeral message only where the bot is: a public channel
+                # it posts in without joining (chat:write.public), it joins.
+                privately = partial(
                     client.chat_postEphemeral,
                     channel=invocation.channel_id,
                     user=invocation.user_id,
+                    **part,
                 )
-            for part in rest:
-                follow_up(**part)
+                as_member(client, invocation.channel_id, privately)
         with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
             failures = deliver(
                 client,
