@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,7 +56,8 @@ texts = (
         max_size=8,
     )
     .map(" ".join)
-    .filter(lambda t: t.strip() != "")
+    # Punctuation alone (`&`, `[`) is refused as saying nothing.
+    .filter(lambda t: any(unicodedata.category(c)[0] not in "PZ" for c in t))
 )
 boards = itertools.count(1)
 
