@@ -8,6 +8,7 @@ The same `Minutes` is rendered three ways: as the core's `Message`
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from commands import describe, minutes_docx, minutes_markdown
 from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import find_meeting
 from commands.parsing import MENTION
 from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo, line
@@ -411,13 +412,25 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     earlier = stored.publications(ctx.session, board.id, meeting.number)
     version = earlier[-1].version + 1 if earlier else 1
     collated = collate(ctx.session, board, meeting, ctx.now)
+    # Published twice by a slip: the channel has these minutes, so none is posted again.
+    digest = hashlib.sha256(repr(collated).encode()).hexdigest()
+    if earlier and earlier[-1].digest == digest:
+        raise Unchanged(
+            "Nothing has changed since the minutes of ",
+            Strong(f"M{meeting.number}"),
+            f" were published on {_said_day(earlier[-1].at, ctx)}"
+            + (f" (version {earlier[-1].version})" if len(earlier) > 1 else "")
+            + ": the channel has them.",
+        )
     if earlier:
         collated = replace(
             collated,
             notice=f"Revised minutes (version {version}), replacing the version published on "
             f"{_said_day(earlier[-1].at, ctx)}.",
         )
-    ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
+    ctx.audit(
+        stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version, "digest": digest}
+    )
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
         f"-v{version}" if earlier else ""
     )
