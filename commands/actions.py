@@ -449,6 +449,8 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     new_due = {"due_on": due_on} if due_on else {}
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
     told = [Notice(owner, _given_to_you(ctx, action))]
+    reminders.told_overdue(ctx, action)
+    overdue = action.due_on is not None and action.due_on < ctx.today
     # Not someone who has left the board: reassigning their actions is the way to tidy up.
     if queries.membership(ctx.session, action.board_id, previous) is not None:
         told.append(Notice(previous, _taken(ctx, action)))
@@ -463,7 +465,17 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
                 Mention(owner),
                 f", now due {dates.say_date(due_on)}" if due_on else None,
                 ".",
-            )
+            ),
+            *(
+                [
+                    line(
+                        f"It was due {dates.say_date(action.due_on)}. To give a new date: "
+                        f"{ctx.command} action due A{action.number} <date>."
+                    )
+                ]
+                if overdue and action.due_on
+                else []
+            ),
         ),
     )
 

@@ -347,6 +347,14 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
     return DueReminder(key, f"A{action.number}", board.id, at, message)
 
 
+def told_overdue(ctx: Context, action: Action) -> None:
+    """An action its owner was just given past its due date: the DM giving it shows it
+    overdue, so no overdue notice follows."""
+    if action.due_on is not None and action.due_on < ctx.today:
+        key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
+        deliveries.skip(ctx.session, action.board_id, [key], ctx.now)
+
+
 def owner_message(board: Board, intro: Line, actions: list[Action], today: date) -> Message:
     """A DM to an action owner: each action with Mark done and Post update buttons. It
     names the board: someone may own actions on several."""

@@ -974,6 +974,26 @@ def test_an_action_is_reassigned_with_a_new_due_date(core: Core) -> None:
     )
 
 
+def test_an_overdue_action_given_away_asks_for_a_date_and_sends_no_overdue_notice_too(
+    core: Core,
+) -> None:
+    """The DM giving it shows it overdue: a notice of the same the next morning is noise."""
+    board_set_up(
+        core,
+        "member add <@UPAUL>",
+        "member add <@USAM>",
+        "action add <@UPAUL> Share hotspot data by 7/1/2027",
+    )
+    later = datetime(2027, 1, 12, 10, 0, tzinfo=UTC)
+    given = core.command("UCHAIR", "action reassign A1 <@USAM>", later)
+    assert given == (
+        "A1 reassigned from @UPAUL to @USAM.\nIt was due Thursday 7 January 2027. To give a new"
+        " date: /board action due A1 <date>."
+    )
+    next_morning = due_reminders(core.database, datetime(2027, 1, 13, 9, 0, tzinfo=UTC))
+    assert [r.summary for r in next_morning if r.key.kind == "overdue"] == []
+
+
 def test_a_series_is_cancelled_in_one_go(core: Core) -> None:
     board_set_up(
         core, "meeting add 14/01/2027 10:00 quarterly", "meeting add 14/1/2027 2pm quarterly"
