@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -80,7 +81,11 @@ def mrkdwn(spans: Line) -> str:
 
 
 # Slack's action_id for each button intent of the core.
-BUTTON_ACTIONS = {"mark_done": "action_mark_done", "post_update": "action_post_update"}
+BUTTON_ACTIONS = {
+    "mark_done": "action_mark_done",
+    "post_update": "action_post_update",
+    "publish_minutes": "minutes_publish",
+}
 
 
 def blocks(message: Message) -> list[Block]:
@@ -133,11 +138,17 @@ def replace_section(message_blocks: list[dict[str, Any]], section: Section) -> l
 
 
 def _button(button: Button) -> ButtonElement:
+    asked = button.confirm
     return ButtonElement(
         text=button.label,
         action_id=BUTTON_ACTIONS[button.intent],
         value=button.value,
         style="primary" if button.primary else None,
+        confirm=ConfirmObject(
+            title=f"{button.label}?", text=asked, confirm=button.label, deny="Cancel"
+        )
+        if asked
+        else None,
     )
 
 

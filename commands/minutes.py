@@ -25,7 +25,17 @@ from commands.describe import RAG_LABELS
 from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import find_meeting
 from commands.parsing import MENTION
-from commands.replies import File, Line, Message, Outcome, Section, Strong, Undo, line
+from commands.replies import (
+    Button,
+    File,
+    Line,
+    Message,
+    Outcome,
+    Section,
+    Strong,
+    Undo,
+    line,
+)
 from commands.roster import Person, Roster
 from storage import minutes as stored
 from storage import queries
@@ -388,7 +398,19 @@ def minutes(ctx: Context, args: str) -> Outcome:
             f"Draft: only you can see this. {publish} {posts} it to the channel "
             "with Markdown and Word copies."
         )
-    return Outcome(reply=as_message(collated, footnote=footnote))
+    draft = as_message(collated, footnote=footnote)
+    if not (collated.held and ctx.is_officer):
+        return Outcome(reply=draft)
+    version = f"version {published[-1].version + 1} of " if published else ""
+    button = Button(
+        "Publish",
+        "publish_minutes",
+        f"M{meeting.number}",
+        primary=True,
+        confirm=f"This posts {version}the minutes of M{meeting.number} to the channel, with "
+        "Markdown and Word copies, for the whole board to see.",
+    )
+    return Outcome(reply=replace(draft, sections=(*draft.sections, Section((), buttons=(button,)))))
 
 
 def _markdown(minutes: Minutes) -> bytes:

@@ -51,9 +51,10 @@ class Button:
     """A button under a section: `intent` names what it does, `value` what it acts on."""
 
     label: str
-    intent: str  # "mark_done" | "post_update"
+    intent: str  # "mark_done" | "post_update" | "publish_minutes"
     value: str
     primary: bool = False
+    confirm: str | None = None  # asked first, for what everyone will see
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,64 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     assert "Published as version 2 on Thu 14 Jan 2027" in preview
 
 
+def click_publish(app: RunningApp, user: str, draft: dict[str, Any]) -> int:
+    """The Publish button under a draft shown in the board's channel, clicked."""
+    [button] = [
+        element
+        for block in draft["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "minutes_publish"
+    ]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0BOARD", "domain": "wellingborough-csp"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T0BOARD"},
+        "api_app_id": "A0BOARD",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": "1768384800.000100", "is_ephemeral": True},
+        "trigger_id": "trigger.publish",
+        "channel": {"id": CHANNEL, "name": "csp-board"},
+        "response_url": app.slack.response_url("publish"),
+        "actions": [
+            {
+                "action_id": "minutes_publish",
+                "block_id": "publish",
+                "type": "button",
+                "value": button["value"],
+                "action_ts": "1768384900.000001",
+            }
+        ],
+    }
+    return app.sender.interaction(payload).status
+
+
+def test_an_officer_publishes_the_draft_with_its_button_after_confirming(
+    running_app: RunningApp,
+) -> None:
+    hold_first_meeting(running_app)
+    draft = running_app.command("UGILL", "minutes")
+    [button] = [e for b in draft["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (button["text"]["text"], button["style"]) == ("Publish", "primary")
+    assert button["confirm"]["text"]["text"].startswith("This posts the minutes of M1 to the")
+    assert "actions" not in [b["type"] for b in running_app.command("UPAUL", "minutes")["blocks"]]
+    running_app.slack.reset()
+
+    assert click_publish(running_app, "UGILL", draft) == 200
+
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["text"].startswith("Published the minutes of *M1* to the channel")
+    assert told.params["response_type"] == "ephemeral" and not told.params["replace_original"]
+    [post] = running_app.slack.wait_for("chat.postMessage")
+    assert post.params["channel"] == CHANNEL and HEADING in post.params["text"]
+    published_files(running_app, 2)
+    # A member's click (a draft forwarded, say) is refused as the command would be.
+    assert click_publish(running_app, "UPAUL", draft) == 200
+    refused = running_app.slack.wait_for("response_url", 2)[-1].params["text"]
+    assert refused.startswith("Only the chair, vice-chair or secretary")
+    assert len(running_app.slack.calls_to("chat.postMessage")) == 1
+
+
 def rows_of(database: Database) -> list[AuditEntry]:
     with database.transaction() as session:
         return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))

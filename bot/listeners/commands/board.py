@@ -55,43 +55,47 @@ def register(app: App, services: Services) -> None:
         first, *rest = rendering.payloads(outcome.reply)
         ack(response_type="ephemeral", **first)
         if rest or outcome.has_deliveries:
-            services.deliveries.submit(after_the_reply, client, respond, invocation, rest, outcome)
-
-    def after_the_reply(
-        client: WebClient,
-        respond: Respond,
-        invocation: Invocation,
-        rest: list[dict[str, Any]],
-        outcome: Outcome,
-    ) -> None:
-        """The rest of a long reply, then channel posts, DMs and files (made as of the
-        command, as its reply was); a sentence to the caller for each that failed."""
-        what = f"after {invocation.command} {invocation.text}"
-        say = partial(respond, response_type="ephemeral", replace_original=False)
-        with apologising(respond, client, invocation.user_id, what):  # the reply's rest
-            for part in rest:
-                if len(rest) <= FOLLOW_UPS:
-                    say(**part)
-                    continue
-                # Slack posts an ephemeral message only where the bot is: a public channel
-                # it posts in without joining (chat:write.public), it joins.
-                privately = partial(
-                    client.chat_postEphemeral,
-                    channel=invocation.channel_id,
-                    user=invocation.user_id,
-                    **part,
-                )
-                as_member(client, invocation.channel_id, privately)
-        with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
-            failures = deliver(
-                client,
-                invocation.channel_id,
-                outcome,
-                services.database,
-                invocation.now,
-                services.write_ics,
+            services.deliveries.submit(
+                send_the_rest, services, client, respond, invocation, rest, outcome
             )
-            for failure in failures:
-                say(text=failure)
 
     app.command(ANY_COMMAND)(answer)
+
+
+def send_the_rest(
+    services: Services,
+    client: WebClient,
+    respond: Respond,
+    invocation: Invocation,
+    rest: list[dict[str, Any]],
+    outcome: Outcome,
+) -> None:
+    """The rest of a long reply, then channel posts, DMs and files (made as of the
+    command, as its reply was); a sentence to the caller for each that failed."""
+    what = f"after {invocation.command} {invocation.text}"
+    say = partial(respond, response_type="ephemeral", replace_original=False)
+    with apologising(respond, client, invocation.user_id, what):  # the reply's rest
+        for part in rest:
+            if len(rest) <= FOLLOW_UPS:
+                say(**part)
+                continue
+            # Slack posts an ephemeral message only where the bot is: a public channel
+            # it posts in without joining (chat:write.public), it joins.
+            privately = partial(
+                client.chat_postEphemeral,
+                channel=invocation.channel_id,
+                user=invocation.user_id,
+                **part,
+            )
+            as_member(client, invocation.channel_id, privately)
+    with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
+        failures = deliver(
+            client,
+            invocation.channel_id,
+            outcome,
+            services.database,
+            invocation.now,
+            services.write_ics,
+        )
+        for failure in failures:
+            say(text=failure)
