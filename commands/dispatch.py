@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 def run(invocation: Invocation, database: Database, directory: Directory) -> Outcome:
     """The outcome of a command; a refused command changes nothing and says why."""
+    # Not typed (a button's): replies name the board's command, and it is not changed.
     command = invocation.command or DEFAULT_COMMAND
-    invocation = replace(invocation, text=parsing.printable(invocation.text), command=command)
+    invocation = replace(invocation, text=parsing.printable(invocation.text))
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None or _slipped(sub, args):
         return _refusal(_unknown(command, invocation.text))

@@ -273,6 +273,8 @@ def test_an_officer_publishes_the_draft_with_its_button_after_confirming(
     assert button["confirm"]["text"]["text"].startswith("This posts the minutes of M1 to the")
     assert "actions" not in [b["type"] for b in running_app.command("UPAUL", "minutes")["blocks"]]
     running_app.slack.reset()
+    with running_app.database.transaction() as session:  # installed under another name
+        session.scalars(select(Board)).one().command = "/csp"
 
     assert click_publish(running_app, "UGILL", draft) == 200
 
@@ -287,6 +289,8 @@ def test_an_officer_publishes_the_draft_with_its_button_after_confirming(
     refused = running_app.slack.wait_for("response_url", 2)[-1].params["text"]
     assert refused.startswith("Only the chair, vice-chair or secretary")
     assert len(running_app.slack.calls_to("chat.postMessage")) == 1
+    with running_app.database.transaction() as session:  # a click names no command
+        assert session.scalars(select(Board.command)).one() == "/csp"
 
 
 def rows_of(database: Database) -> list[AuditEntry]:

@@ -406,8 +406,8 @@ def test_someone_removed_from_the_board_is_not_asked_about_their_actions(
     draft_day = due(database, at("2027-01-07T09:00"))
     assert ("owner_update", "UGILL") in draft_day
     assert [kind for kind, who in draft_day if who == "UPAUL"] == []
-    core.command("UGILL", "action reassign A1 <@UGILL>", at("2027-01-07T10:00"))
-    assert ("overdue", "UGILL") in due(database, at("2027-01-07T10:01"))
+    core.command("UGILL", "action reassign A1 <@UGILL> by 8/1/2027", at("2027-01-07T10:00"))
+    assert ("overdue", "UGILL") in due(database, at("2027-01-09T09:00"))
     core.command("UCHAIR", "member add <@USAM>", SET_UP)
     quiet = core.command("UCHAIR", "member remove <@USAM>", SET_UP)
     assert quiet.endswith("Their actions stay on the record under their name.")
