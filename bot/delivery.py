@@ -73,8 +73,9 @@ def deliver(
             if undo and not posted and _refused(error):
                 undo.run(database, now)
                 return [failure, undo.explanation]  # its files would belong to nothing
-            # What was typed is kept: typed again, it would be done twice.
-            failures.append(f"{failure} What you typed is saved: no need to type it again.")
+            if undo is None:  # what was typed is kept: typed again, it would be done twice
+                failure += " What you typed is saved: no need to type it again."
+            failures.append(failure)
     for notice in outcome.notices:
         _, error = post_parts(client, notice.recipient, rendering.payloads(notice.message))
         if error is not None:

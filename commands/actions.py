@@ -469,8 +469,9 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
             *(
                 [
                     line(
-                        f"It was due {dates.say_date(action.due_on)}. To give a new date: "
-                        f"{ctx.command} action due A{action.number} <date>."
+                        f"It is overdue: it was due {dates.say_date(action.due_on)}. To give ",
+                        Mention(owner),
+                        f" a new date: {ctx.command} action due A{action.number} <date>.",
                     )
                 ]
                 if overdue and action.due_on

@@ -121,12 +121,10 @@ def _after_the_time(text: str) -> tuple[str, str] | None:
 
 
 def _refuse_words_after_the_time(text: str) -> None:
-    """`meeting add`'s title without its colon, or a place without at."""
+    """`meeting add`'s title without its colon, or a place without at: the reply shows both."""
     if (split := _after_the_time(text)) is None:
         return
     typed, rest = split
-    if place := re.match(r"(?:in|on)\s+(?P<place>.+)", rest, re.I):
-        raise UsageError(f"A place goes after at: {typed} at {place['place']}")
     raise UsageError(
         f"I don't understand “{rest}” after the time. A title goes after a colon"
         f" ({typed} : {rest}), a place after at ({typed} at {rest})."
@@ -228,7 +226,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         raise Unchanged(
             "Already scheduled then: ",
             *describe.meeting_line(same[0], ctx.zone),
-            ". Nothing added.",
+            ". Nothing added." if count == 1 else ". None of the series was added.",
         )
     created: list[Meeting] = []
     for starts_at in starts:

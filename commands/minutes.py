@@ -376,6 +376,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
     meeting = _chosen_meeting(ctx, args)
     collated = collate(ctx.session, board, meeting, ctx.now)
     published = stored.publications(ctx.session, board.id, meeting.number)
+    unchanged = bool(published) and published[-1].digest == _digest(collated)
     # Only officers publish: anyone else is told who can.
     publish, posts = (
         (f"{ctx.command} minutes publish M{meeting.number}", "posts")
@@ -386,6 +387,12 @@ def minutes(ctx: Context, args: str) -> Outcome:
         footnote = (
             f"Draft: M{meeting.number} has not been held yet. "
             "Its minutes can be published once it has started."
+        )
+    elif unchanged:
+        latest = published[-1]
+        footnote = (
+            f"Published as version {latest.version} on {_said_day(latest.at, ctx)}, "
+            "unchanged since."
         )
     elif published:
         latest = published[-1]
@@ -399,7 +406,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
             "with Markdown and Word copies."
         )
     draft = as_message(collated, footnote=footnote)
-    if not (collated.held and ctx.is_officer):
+    if not (collated.held and ctx.is_officer) or unchanged:
         return Outcome(reply=draft)
     version = f"version {published[-1].version + 1} of " if published else ""
     button = Button(
@@ -413,14 +420,22 @@ def minutes(ctx: Context, args: str) -> Outcome:
     return Outcome(reply=replace(draft, sections=(*draft.sections, Section((), buttons=(button,)))))
 
 
+def _digest(minutes: Minutes) -> str:
+    """What the minutes say, in brief: the same while nothing in them changes."""
+    return hashlib.sha256(repr(minutes).encode()).hexdigest()
+
+
 def _markdown(minutes: Minutes) -> bytes:
     return minutes_markdown.render(minutes).encode()
 
 
 def minutes_publish(ctx: Context, args: str) -> Outcome:
-    """`[<M#>]`: post the minutes to the channel with .md and .docx copies; again = revised."""
+    """`[<M#>] [again]`: post the minutes to the channel with .md and .docx copies; again =
+    revised (`again` posts them even with nothing changed: they did not all arrive)."""
     board = ctx.the_board()
-    meeting = _chosen_meeting(ctx, args)
+    *chosen, last = args.split() or [""]
+    again = last.lower() == "again"
+    meeting = _chosen_meeting(ctx, " ".join(chosen) if again else args)
     if meeting.starts_at > ctx.now:
         raise UsageError(
             Strong(f"M{meeting.number}"),
@@ -434,15 +449,16 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     earlier = stored.publications(ctx.session, board.id, meeting.number)
     version = earlier[-1].version + 1 if earlier else 1
     collated = collate(ctx.session, board, meeting, ctx.now)
+    digest = _digest(collated)  # before a revision's notice is added
     # Published twice by a slip: the channel has these minutes, so none is posted again.
-    digest = hashlib.sha256(repr(collated).encode()).hexdigest()
-    if earlier and earlier[-1].digest == digest:
+    if earlier and earlier[-1].digest == digest and not again:
         raise Unchanged(
             "Nothing has changed since the minutes of ",
             Strong(f"M{meeting.number}"),
             f" were published on {_said_day(earlier[-1].at, ctx)}"
             + (f" (version {earlier[-1].version})" if len(earlier) > 1 else "")
-            + ": the channel has them.",
+            + ": the channel has them. If they did not all arrive: "
+            + f"{ctx.command} minutes publish M{meeting.number} again",
         )
     if earlier:
         collated = replace(
@@ -451,7 +467,10 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             f"{_said_day(earlier[-1].at, ctx)}.",
         )
     ctx.audit(
-        stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version, "digest": digest}
+        stored.PUBLISH_VERB,
+        f"M{meeting.number}",
+        None,
+        {"version": version, "digest": digest},
     )
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
         f"-v{version}" if earlier else ""

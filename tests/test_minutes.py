@@ -206,9 +206,12 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     twice = running_app.command("UCHAIR", "minutes publish M1")["text"]
     assert twice == (
         "Nothing has changed since the minutes of *M1* were published on Thu 14 Jan 2027: the"
-        " channel has them."
+        " channel has them. If they did not all arrive: /board minutes publish M1 again"
     )
     assert dump(running_app.database) == before
+    draft = running_app.command("UCHAIR", "minutes M1")
+    assert draft["text"].endswith("Published as version 1 on Thu 14 Jan 2027, unchanged since.")
+    assert "actions" not in [block["type"] for block in draft["blocks"]]  # no Publish button
     running_app.command("UGILL", "note 2 The report goes to committee in March")
     again = running_app.command("UCHAIR", "minutes publish M1")
     assert "Published revised minutes (version 2) of *M1*" in again["text"]
@@ -397,8 +400,8 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
     again = running_app.command("UGILL", "minutes publish")["text"]
     assert "Published the minutes of *M1*" in again and "version" not in again
     running_app.slack.wait_for("files.completeUploadExternal", 2)
-    running_app.command("UGILL", "note 1 Figures to follow")
-    revised = running_app.command("UGILL", "minutes publish")["text"]
+    # The files did not all arrive, say: posted again though nothing changed.
+    revised = running_app.command("UGILL", "minutes publish again")["text"]
     assert "Published revised minutes (version 2) of *M1*" in revised
     history = running_app.command("UGILL", "history M1")["text"]
     assert "published the minutes, but they could not be posted" in history
