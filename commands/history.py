@@ -43,6 +43,8 @@ VERBS = {
     PUBLISH_VERB: "published the minutes",
     WITHDRAW_VERB: "published the minutes, but they could not be posted",
 }
+# Changes whose verb says the new status already: "marked it done", not "…: status open → done".
+SAYS_ITS_STATUS = {"action.done", "action.drop", "meeting.cancel"}
 # Columns shown under a plainer name.
 FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}
 # Bookkeeping columns that say nothing to a reader of the history.
@@ -90,17 +92,27 @@ def _entry(entry: AuditEntry, ctx: Context) -> Line:
         Mention(entry.actor_id),
         f" {what}",
         *((" (", about, ")") if about else ()),
-        *_changes(entry.before, entry.after, ctx.zone),
+        *_changes(entry.before, entry.after, ctx.zone, quiet=_quiet(entry.verb)),
     )
 
 
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None, zone: ZoneInfo) -> Line:
+def _quiet(verb: str) -> set[str]:
+    return QUIET | {"status"} if verb in SAYS_ITS_STATUS else QUIET
+
+
+def _changes(
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    zone: ZoneInfo,
+    *,
+    quiet: set[str] = QUIET,
+) -> Line:
     """`: due Thursday 7 January 2027 → Sunday 31 January 2027`, or the new row's words
     when something was added."""
     if before and after:
         spans: list[Span] = []
         for key, value in after.items():
-            if key in QUIET or before.get(key) == value:
+            if key in quiet or before.get(key) == value:
                 continue
             spans += ["; " if spans else ": ", f"{FIELDS.get(key, key)} "]
             spans += [_value(key, before.get(key), zone), " → ", _value(key, value, zone)]
