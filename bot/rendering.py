@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 
 from commands import parsing
 from commands.describe import shortened
-from commands.replies import Button, Code, Line, Mention, Message, Section, Strong
+from commands.replies import Button, Channel, Code, Line, Mention, Message, Section, Strong
 
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
@@ -75,6 +75,8 @@ def mrkdwn(spans: Line) -> str:
             parts.append(f"*{escape(span.text)}*")
         elif isinstance(span, Code):
             parts.append(f"`{escape(span.text)}`")
+        elif isinstance(span, Channel):
+            parts.append(f"<#{span.channel_id}>")
         else:
             parts.append(escape(span))
     return "".join(parts)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commands import describe
 from commands.errors import NotAllowed, UsageError
-from commands.replies import Mention, Span
+from commands.replies import Channel, Mention, Span
 from storage import audit, queries
 from storage.audit import snapshot
 from storage.models import DEFAULT_COMMAND, OFFICER_ROLES, ROLES, Board, Member
@@ -131,14 +131,15 @@ class Context:
             where = (
                 f"This channel has no board yet. Set one up with {self.command} setup <board name>."
             )
-        names = [
-            b.name for b in queries.boards_of(self.session, self.invocation.team_id, self.caller)
-        ]
-        channels = "its channel" if len(names) == 1 else "their channels"
-        yours = f" You are on {describe.in_words(names)}: use {channels}." if names else ""
-        if names and self.invocation.in_direct_message:
-            yours += " Your open actions on every board are on my Home tab."
-        raise UsageError(where + yours)
+        boards = queries.boards_of(self.session, self.invocation.team_id, self.caller)
+        yours: list[Span] = []
+        if boards:
+            named = describe.listed([(f"{b.name} (", Channel(b.channel_id), ")") for b in boards])
+            channels = "its channel" if len(boards) == 1 else "their channels"
+            yours = [" You are on ", *named, f": use {channels}."]
+        if boards and self.invocation.in_direct_message:
+            yours.append(" Your open actions on every board are on my Home tab.")
+        raise UsageError(where, *yours)
 
     def require_officer(self, what: str) -> None:
         """Officers only; a member is told whom to ask."""

@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from commands.dates import say_datetime, say_short_date
-from commands.replies import Line, Mention, Message, Section, Strong, line
+from commands.replies import Line, Mention, Message, Section, Span, Strong, line
 from storage.models import Action, ActionUpdate, AgendaItem, Meeting
 from storage.rows import ActionRow
 
@@ -154,7 +154,16 @@ def mentions(user_ids: Sequence[str]) -> Line:
 
 def in_words(items: Sequence[str]) -> str:
     """`A1, A2 and A3`."""
-    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+    return "".join(str(span) for span in listed([(item,) for item in items]))
+
+
+def listed(items: Sequence[Line]) -> Line:
+    """Lines of spans as one, `a, b and c`."""
+    out: list[Span] = []
+    for index, item in enumerate(items):
+        out += [", " if index < len(items) - 1 else " and "] if index else []
+        out += item
+    return tuple(out)
 
 
 def file_stem(name: str) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from commands.errors import Unavailable
 from commands.reminders import action_section
-from commands.replies import Message, Section, line
+from commands.replies import Channel, Message, Section, line
 from storage import queries
 from storage.database import Database, StorageUnavailable
 from storage.models import DEFAULT_COMMAND, Action, Board
@@ -37,7 +37,9 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
             sections: list[Section] = []
             for board, actions in by_board.items():
                 today = now.astimezone(ZoneInfo(board.timezone)).date()
-                sections.append(Section((), heading=board.name))
+                sections.append(
+                    Section((line("In ", Channel(board.channel_id)),), heading=board.name)
+                )
                 sections += [action_section(action, today, LONGEST_TEXT) for action in actions]
             # A board's own name for the command: it may be installed under another.
             boards = list(by_board) or queries.boards_of(session, team_id, user_id)

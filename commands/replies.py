@@ -37,7 +37,14 @@ class Code:
     text: str
 
 
-Span = str | Mention | Strong | Code
+@dataclass(frozen=True)
+class Channel:
+    """A board's channel, linked (in Slack, its name, a click away)."""
+
+    channel_id: str
+
+
+Span = str | Mention | Strong | Code | Channel
 Line = tuple[Span, ...]
 
 
@@ -105,6 +112,8 @@ def render_plain(spans: Line, name_of: Callable[[str], str] = str) -> str:
             parts.append("@" + name_of(span.user_id))
         elif isinstance(span, Strong | Code):
             parts.append(span.text)
+        elif isinstance(span, Channel):
+            parts.append(f"#{span.channel_id}")
         else:
             parts.append(span)
     return "".join(parts)

@@ -1565,7 +1565,8 @@ def test_members_name_sub_groups_and_a_dm_points_to_the_boards(running_app: Runn
     reply = running_app.command("UPAUL", "actions mine", channel="DPAUL")["text"]
     assert reply.startswith(
         "Board commands work in a board's channel, not in direct messages. You are on "
-        "Wellingborough CSP Board and SSNP: use their channels. Your open actions on every "
+        "Wellingborough CSP Board (<#CBOARD>) and SSNP (<#CSSNP>): use their channels. Your open "
+        "actions on every "
         "board are on my Home tab."
     )
     refused = running_app.command("UPAUL", "setup My board", channel="DPAUL")["text"]

@@ -42,6 +42,7 @@ def test_the_home_tab_lists_my_open_actions_with_buttons(running_app: RunningApp
     assert view["type"] == "home"
     assert "Share hotspot data &lt;!here&gt;" in shown and "Chair's own action" not in shown
     assert "action_mark_done" in shown and "action_post_update" in shown
+    assert "*Wellingborough CSP Board*\\nIn <#CBOARD>" in shown  # the board's channel, linked
 
     # Off the board, Paul is offered no buttons that would only refuse him.
     running_app.command("UCHAIR", "member remove <@UPAUL>")
