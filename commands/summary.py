@@ -170,7 +170,9 @@ def as_message(summary: Summary) -> Message:
     owners = tuple(
         Section(
             tuple(_open_action(action) for action in group.actions),
-            heading=group.owner.label,
+            # Someone who has left: not reminded, so their actions want a new owner.
+            heading=group.owner.label
+            + (" (no longer on the board: reassign)" if group.owner.role is None else ""),
         )
         for group in summary.owners
     )

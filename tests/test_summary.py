@@ -85,3 +85,15 @@ def test_an_update_without_a_rag_keeps_the_last_rag_given_as_the_minutes_do(
     assert overview.splitlines()[3] == (
         "By RAG status, as last given: 0 RED, 1 AMBER, 0 GREEN, 2 no update."
     )
+
+
+def test_an_owner_who_has_left_the_board_is_marked_for_reassigning(running_app: RunningApp) -> None:
+    set_up_board(running_app)
+    running_app.command("UCHAIR", "action add <@USAM> Share A&E data")
+    running_app.command("UCHAIR", "action add <@UPAUL> Map ASB hotspots")
+    running_app.command("UCHAIR", "member remove <@USAM>")
+
+    _, paul, sam, _ = sections(running_app.command("UCHAIR", "summary"))
+
+    assert paul.startswith("*Paul Valentine, Northamptonshire Police*\n")
+    assert sam.startswith("*Sam Reid (no longer on the board: reassign)*\n*A1* Share A&amp;E data")
