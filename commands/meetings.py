@@ -222,12 +222,6 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         for index in range(count)
     ]
     clashes = queries.meetings_overlapping(ctx.session, board.id, [(s, s + length) for s in starts])
-    if same := [m for m in clashes if m.starts_at in starts]:  # typed twice: one is enough
-        raise Unchanged(
-            "Already scheduled then: ",
-            *describe.meeting_line(same[0], ctx.zone),
-            ". Nothing added." if count == 1 else ". None of the series was added.",
-        )
     created: list[Meeting] = []
     for starts_at in starts:
         meeting = Meeting(
