@@ -8,7 +8,6 @@ The same `Minutes` is rendered three ways: as the core's `Message`
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from commands import describe, minutes_docx, minutes_markdown
 from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
-from commands.errors import NotFound, Unchanged, UsageError
+from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
 from commands.parsing import MENTION
 from commands.replies import (
@@ -376,7 +375,6 @@ def minutes(ctx: Context, args: str) -> Outcome:
     meeting = _chosen_meeting(ctx, args)
     collated = collate(ctx.session, board, meeting, ctx.now)
     published = stored.publications(ctx.session, board.id, meeting.number)
-    unchanged = bool(published) and published[-1].digest == _digest(collated)
     # Only officers publish: anyone else is told who can.
     publish, posts = (
         (f"{ctx.command} minutes publish M{meeting.number}", "posts")
@@ -387,12 +385,6 @@ def minutes(ctx: Context, args: str) -> Outcome:
         footnote = (
             f"Draft: M{meeting.number} has not been held yet. "
             "Its minutes can be published once it has started."
-        )
-    elif unchanged:
-        latest = published[-1]
-        footnote = (
-            f"Published as version {latest.version} on {_said_day(latest.at, ctx)}, "
-            "unchanged since."
         )
     elif published:
         latest = published[-1]
@@ -406,7 +398,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
             "with Markdown and Word copies."
         )
     draft = as_message(collated, footnote=footnote)
-    if not (collated.held and ctx.is_officer) or unchanged:
+    if not (collated.held and ctx.is_officer):
         return Outcome(reply=draft)
     version = f"version {published[-1].version + 1} of " if published else ""
     button = Button(
@@ -420,22 +412,14 @@ def minutes(ctx: Context, args: str) -> Outcome:
     return Outcome(reply=replace(draft, sections=(*draft.sections, Section((), buttons=(button,)))))
 
 
-def _digest(minutes: Minutes) -> str:
-    """What the minutes say, in brief: the same while nothing in them changes."""
-    return hashlib.sha256(repr(minutes).encode()).hexdigest()
-
-
 def _markdown(minutes: Minutes) -> bytes:
     return minutes_markdown.render(minutes).encode()
 
 
 def minutes_publish(ctx: Context, args: str) -> Outcome:
-    """`[<M#>] [again]`: post the minutes to the channel with .md and .docx copies; again =
-    revised (`again` posts them even with nothing changed: they did not all arrive)."""
+    """`[<M#>]`: post the minutes to the channel with .md and .docx copies; again = revised."""
     board = ctx.the_board()
-    *chosen, last = args.split() or [""]
-    again = last.lower() == "again"
-    meeting = _chosen_meeting(ctx, " ".join(chosen) if again else args)
+    meeting = _chosen_meeting(ctx, args)
     if meeting.starts_at > ctx.now:
         raise UsageError(
             Strong(f"M{meeting.number}"),
@@ -449,29 +433,13 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     earlier = stored.publications(ctx.session, board.id, meeting.number)
     version = earlier[-1].version + 1 if earlier else 1
     collated = collate(ctx.session, board, meeting, ctx.now)
-    digest = _digest(collated)  # before a revision's notice is added
-    # Published twice by a slip: the channel has these minutes, so none is posted again.
-    if earlier and earlier[-1].digest == digest and not again:
-        raise Unchanged(
-            "Nothing has changed since the minutes of ",
-            Strong(f"M{meeting.number}"),
-            f" were published on {_said_day(earlier[-1].at, ctx)}"
-            + (f" (version {earlier[-1].version})" if len(earlier) > 1 else "")
-            + ": the channel has them. If they did not all arrive: "
-            + f"{ctx.command} minutes publish M{meeting.number} again",
-        )
     if earlier:
         collated = replace(
             collated,
             notice=f"Revised minutes (version {version}), replacing the version published on "
             f"{_said_day(earlier[-1].at, ctx)}.",
         )
-    ctx.audit(
-        stored.PUBLISH_VERB,
-        f"M{meeting.number}",
-        None,
-        {"version": version, "digest": digest},
-    )
+    ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
         f"-v{version}" if earlier else ""
     )
