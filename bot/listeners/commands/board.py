@@ -72,7 +72,7 @@ def send_the_rest(
 ) -> None:
     """The rest of a long reply, then channel posts, DMs and files (made as of the
     command, as its reply was); a sentence to the caller for each that failed."""
-    what = f"after {invocation.command} {invocation.text}"
+    what = f"after {invocation.command or 'a click:'} {invocation.text}"  # for the log
     say = partial(respond, response_type="ephemeral", replace_original=False)
     with apologising(respond, client, invocation.user_id, what):  # the reply's rest
         for part in rest:
