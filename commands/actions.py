@@ -133,7 +133,6 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
     return due_on, text[: last.start()]
 
 
-# `by the next meeting`, `by M2`: the day of that meeting.
 # `by the next meeting`; where the date is all there is (`action due A3 M2`), `M2` too: at
 # the end of a description `by M1` is as likely the motorway.
 NEXT_MEETING = re.compile(r"^\s*(?:the\s+)?next\s+(?:board\s+)?meeting[.,;]?\s*$", re.I)
@@ -449,8 +448,6 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     new_due = {"due_on": due_on} if due_on else {}
     ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
     told = [Notice(owner, _given_to_you(ctx, action))]
-    reminders.told_overdue(ctx, action)
-    overdue = action.due_on is not None and action.due_on < ctx.today
     # Not someone who has left the board: reassigning their actions is the way to tidy up.
     if queries.membership(ctx.session, action.board_id, previous) is not None:
         told.append(Notice(previous, _taken(ctx, action)))
@@ -466,19 +463,24 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
                 f", now due {dates.say_date(due_on)}" if due_on else None,
                 ".",
             ),
-            *(
-                [
-                    line(
-                        f"It is overdue: it was due {dates.say_date(action.due_on)}. To give ",
-                        Mention(owner),
-                        f" a new date: {ctx.command} action due A{action.number} <date>.",
-                    )
-                ]
-                if overdue and action.due_on
-                else []
-            ),
+            *_given_overdue(ctx, action),
         ),
     )
+
+
+def _given_overdue(ctx: Context, action: Action) -> list[Line]:
+    """An action given away past its due date: its new owner's DM shows it overdue, so
+    no overdue notice follows; the reply asks for a new date."""
+    if action.due_on is None or not describe.is_overdue(action, ctx.today):
+        return []
+    reminders.told_overdue(ctx, action)
+    return [
+        line(
+            f"It is overdue: it was due {dates.say_date(action.due_on)}. To give ",
+            Mention(action.owner_id),
+            f" a new date: {ctx.command} action due A{action.number} <date>.",
+        )
+    ]
 
 
 def _given_to_you(ctx: Context, action: Action) -> Message:

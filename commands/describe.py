@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from commands.dates import say_datetime, say_short_date
-from commands.replies import Line, Mention, Message, Section, Span, Strong, line
+from commands.replies import Line, Mention, Message, Section, Span, Strong, line, render_plain
 from storage.models import Action, ActionUpdate, AgendaItem, Meeting
 from storage.rows import ActionRow
 
@@ -154,7 +154,7 @@ def mentions(user_ids: Sequence[str]) -> Line:
 
 def in_words(items: Sequence[str]) -> str:
     """`A1, A2 and A3`."""
-    return "".join(str(span) for span in listed([(item,) for item in items]))
+    return render_plain(listed([(item,) for item in items]))
 
 
 def listed(items: Sequence[Line]) -> Line:

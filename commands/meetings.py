@@ -120,17 +120,6 @@ def _after_the_time(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _refuse_words_after_the_time(text: str) -> None:
-    """`meeting add`'s title without its colon, or a place without at: the reply shows both."""
-    if (split := _after_the_time(text)) is None:
-        return
-    typed, rest = split
-    raise UsageError(
-        f"I don't understand “{rest}” after the time. A title goes after a colon"
-        f" ({typed} : {rest}), a place after at ({typed} at {rest})."
-    )
-
-
 def _until(start: time, end: time) -> timedelta:
     """The length of a meeting from its start to its end time, the same day."""
     length = timedelta(hours=end.hour - start.hour, minutes=end.minute - start.minute)
@@ -208,7 +197,12 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     try:
         when = read_when(ctx, text)
     except UsageError:
-        _refuse_words_after_the_time(text)
+        if split := _after_the_time(text):  # a title without its colon, or a place without at
+            typed, rest = split
+            raise UsageError(
+                f"I don't understand “{rest}” after the time. A title goes after a colon"
+                f" ({typed} : {rest}), a place after at ({typed} at {rest})."
+            ) from None
         raise
     if ends:
         if "for" in options:

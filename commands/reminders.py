@@ -348,11 +348,11 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
 
 
 def told_overdue(ctx: Context, action: Action) -> None:
-    """An action its owner was just given past its due date: the DM giving it shows it
-    overdue, so no overdue notice follows."""
-    if action.due_on is not None and action.due_on < ctx.today:
-        key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
-        deliveries.skip(ctx.session, action.board_id, [key], ctx.now)
+    """Its owner has been told another way that the action is overdue: no overdue
+    notice follows."""
+    assert action.due_on is not None
+    key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
+    deliveries.skip(ctx.session, action.board_id, [key], ctx.now)
 
 
 def owner_message(board: Board, intro: Line, actions: list[Action], today: date) -> Message:
