@@ -197,6 +197,20 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "A4 Report on referrals — Lara Stone, due Wed 31 Mar 2027" in bullets
     assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
+    assert {table.style.name for table in document.tables} == {"Table Grid"}
+    # Of Word's built-in styles only those used (and their bases) come along.
+    assert {style.name for style in document.styles} == {
+        "Normal",
+        "Default Paragraph Font",
+        "Normal Table",
+        "No List",
+        "Title",
+        "Title Char",
+        "Heading 1",
+        "Heading 1 Char",
+        "List Bullet",
+        "Table Grid",
+    }
 
     [entry] = [e for e in rows_of(running_app.database) if e.verb == "minutes.publish"]
     assert (entry.subject, entry.after, entry.actor_id) == ("M1", {"version": 1}, "UGILL")
