@@ -11,6 +11,7 @@ from commands import (
     agenda,
     boards,
     calendar_feed,
+    describe,
     history,
     meetings,
     minutes,
@@ -90,6 +91,8 @@ def help_(ctx: Context, args: str) -> Outcome:
     ]
     if topic in {"date", "time"}:
         return Outcome(reply=DATES_HELP)
+    if topic in {"role", "permission", "officer"}:
+        return Outcome(reply=_roles_help(command))
     if topic and chosen:
         lines = []
         for sub in chosen:
@@ -147,6 +150,37 @@ DATES_HELP = Message(
     footnote="Every date I store is said back in words. One I can't read, or one that "
     "could mean two days, is refused, never guessed.",
 )  # fmt: skip
+
+
+def _roles_help(command: str) -> Message:
+    """Who may run what, read off the table (SPEC §1)."""
+
+    def allowed(access: Access) -> Line:
+        return describe.listed(
+            [(Code(f"{command} {s.name}"),) for s in LISTED if s.access is access]
+        )
+
+    return Message(
+        title="Help: roles",
+        sections=(
+            Section((allowed(Access.READ),), heading="Anyone who can see the board's channel"),
+            Section(
+                (
+                    allowed(Access.MEMBER),
+                    line("A member updates, closes and reopens only their own actions."),
+                ),
+                heading="Members: that, and",
+            ),
+            Section(
+                (allowed(Access.OFFICER),),
+                heading="Officers (the chair, vice-chair and secretary): all of that, and",
+            ),
+        ),
+        footnote=f"Anyone may ask for help, or set up a board in a channel that has none, "
+        f"becoming its chair. A role is given as a member is added: {command} member add "
+        "@lara vice-chair.",
+    )
+
 
 # The full help's examples, the first of each of these: a board's first quarter.
 EXAMPLES = ("setup", "member add", "meeting add", "agenda add", "action add", "action update")

@@ -1335,6 +1335,19 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
     assert both.startswith("Give at most one owner and one of open, overdue, all, done and dropped")
 
 
+def test_help_on_roles_says_who_may_do_what(core: Core) -> None:
+    board_set_up(core)
+    shown = core.command("UPAUL", "help roles", SET_UP)
+    assert core.command("UPAUL", "help permissions", SET_UP) == shown
+    title, _, readers, _, members, own, _, officers, footnote = shown.splitlines()
+    assert title == "Help: roles"
+    assert "/board summary" in readers and "/board minutes publish" not in readers
+    assert members.startswith("/board agenda add, /board action add, /board action update")
+    assert own == "A member updates, closes and reopens only their own actions."
+    assert "/board minutes publish" in officers and "/board action add" not in officers
+    assert footnote.endswith("/board member add @lara vice-chair.")
+
+
 def test_help_on_dates_shows_only_forms_that_are_read(core: Core) -> None:
     board_set_up(core)
     shown = core.command("UCHAIR", "help dates", SET_UP)
