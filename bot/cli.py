@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -295,9 +296,14 @@ def _upgrade_in_a_child() -> int:
     """`boardbot db upgrade` as a short-lived process of its own, and its exit status: a
     server that ran the migrations itself would keep Alembic in memory for as long as
     it runs."""
-    # -P: the installed package, never a `bot` folder in the working directory.
+    # The packages this process runs, installed or a checkout run as `python -m bot`;
+    # never (-P) another `bot` folder in the working directory.
+    path = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
     command = [sys.executable, "-P", "-m", "bot", "db", "upgrade"]
-    return subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode
+    return subprocess.run(
+        command, stdout=subprocess.DEVNULL, env=environment, check=False
+    ).returncode
 
 
 def _upgrade_when_reachable(database: Database) -> None:

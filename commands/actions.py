@@ -149,6 +149,8 @@ def _due_day(ctx: Context, text: str, *, numbered: bool = False) -> date:
     text = re.sub(r"^\s*by\s+", "", text, flags=re.I) if numbered else text
     if numbered and (match := MEETING_DUE.match(text)):
         return ctx.day_of(not_cancelled(find_meeting(ctx, match["meeting"])).starts_at)
+    if timed := dates.DAY_AT_A_TIME.match(" ".join(text.split())):
+        raise UsageError(f"A due date is a day, without a time: {timed['day']}, not “{text}”.")
     if not NEXT_MEETING.match(text):
         return dates.parse_date(text, ctx.today)
     upcoming = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)

@@ -51,6 +51,8 @@ MONTH_OR_YEAR = re.compile(rf"^(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|\d{{4}})$", re.
 TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?$", re.I)
 # A time that cannot be anything else (not a bare number): `10:00`, `2.30pm`, `10 am`, `noon`.
 CLOCK = r"(?:\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)|(?:12\s*)?(?:noon|midday))\.?"
+# A day said with a time, which a due date has no room for: `Friday 5pm`, `7/1/2027 at 10:00`.
+DAY_AT_A_TIME = re.compile(rf"^(?P<day>.*?\S),?\s+(?:at\s+)?{CLOCK}$", re.I)
 VAGUE = re.compile(r"^(?:next|this|last)\s+(?:week|month|year|quarter)$", re.I)
 NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
 NUMBERS = {"a": 1, "an": 1} | {word: n for n, word in enumerate(NUMBER_WORDS, start=1)}
