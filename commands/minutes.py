@@ -166,6 +166,7 @@ class Minutes:
     items: tuple[Item, ...]
     action_log: tuple[OwnerActions, ...]
     next_meeting: MeetingRef | None
+    as_of: datetime  # when collated: the date of the Word copy
     notice: str | None = None  # e.g. that these are revised minutes
 
     @property
@@ -249,6 +250,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             for owner, actions in sorted(by_owner.items(), key=lambda o: roster.name(o[0]).lower())
         ),
         next_meeting=MeetingRef.of(record.following, zone) if record.following else None,
+        as_of=now,
     )
 
 

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from copy import deepcopy
 from functools import cache
 from io import BytesIO
+from itertools import cycle
 from typing import TYPE_CHECKING, cast
 
 from docx import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
+from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.parfmt import CT_PPr
+from docx.shared import Emu, Mm, Pt
 from docx.styles.style import BaseStyle
 
 from commands.dates import say_short_date
@@ -26,6 +29,21 @@ NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 HEADINGS = ("Title", "Heading 1")  # by level
 STYLES = (*HEADINGS, "List Bullet")
 TABLE_STYLE = "Table Grid"
+# Columns and their shares of the page's width (millimetres on A4), wide enough at
+# TABLE_TEXT for Organisation, Northamptonshire or AMBER whole.
+ATTENDANCE = (("Name", 55), ("Organisation", 70), ("Role", 34))
+ACTION_LOG = (
+    ("Owner", 25),
+    ("Organisation", 37),
+    ("Action", 17),
+    ("Description", 40),
+    ("Due", 22),
+    ("RAG", 18),
+)
+TABLE_TEXT = Pt(10)  # six columns of the body's 12 point break words on a page
+A4 = (Mm(210), Mm(297))
+MARGIN = Mm(25.4)
+TEXT_WIDTH = A4[0] - 2 * MARGIN
 # What a style can name: the style it builds on, its character twin, the style after it.
 STYLE_LINKS = tuple(qn(tag) for tag in ("w:basedOn", "w:link", "w:next"))
 
@@ -43,6 +61,8 @@ class Writer:
     def __init__(self) -> None:
         self.document = Document(BytesIO(_template()))
         self.properties = {name: _properties(self.document.styles[name]) for name in STYLES}
+        self.table_text = cast(CT_RPr, OxmlElement("w:rPr"))
+        self.table_text.sz_val = TABLE_TEXT
 
     def heading(self, text: str, level: int = 1) -> None:
         self._styled(text, HEADINGS[level])
@@ -53,8 +73,10 @@ class Writer:
     def _styled(self, text: str, style: str) -> None:
         self.document.add_paragraph(text)._p.insert(0, deepcopy(self.properties[style]))
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """A grid with a bold header row, made at its full size in one step.
+    def table(self, columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[str]]) -> None:
+        """A grid with a bold header row, made at its full size in one step, each
+        column given its share of the page's width (by default all are equal, and a
+        word like Organisation breaks in two).
 
         The body's cells are filled through python-docx's XML layer, one run with one
         text each: `cell.text` clears the cell, makes a new paragraph and copies the
@@ -62,20 +84,32 @@ class Writer:
         elements, which names, dates and one-line descriptions never hold), and for
         an action log of a few hundred rows that was a third of the whole render.
         """
-        table = self.document.add_table(1 + len(rows), len(header), TABLE_STYLE)
-        for cell, title in zip(table.rows[0].cells, header, strict=True):
-            cell.paragraphs[0].add_run(title).bold = True
+        table = self.document.add_table(1 + len(rows), len(columns), TABLE_STYLE)
+        shares = [share for _, share in columns]
+        twips = [str(Emu(TEXT_WIDTH * share // sum(shares)).twips) for share in shares]
+        # The grid's columns, then every cell's width (Word reads these), row by row.
+        for column, twip in zip(table._tbl.tblGrid.gridCol_lst, twips, strict=True):
+            column.set(qn("w:w"), twip)
+        for cell_width, twip in zip(table._tbl.iter(qn("w:tcW")), cycle(twips)):
+            cell_width.set(qn("w:w"), twip)
+        for cell, (title, _) in zip(table.rows[0].cells, columns, strict=True):
+            run = cell.paragraphs[0].add_run(title)
+            run.bold, run.font.size = True, TABLE_TEXT
         for row, values in zip(table._tbl.tr_lst[1:], rows, strict=True):
             for cell, value in zip(row.tc_lst, values, strict=True):
-                cell.p_lst[0].add_r().add_t(_text(value))
+                run = cell.p_lst[0].add_r()
+                run.append(deepcopy(self.table_text))
+                run.add_t(_text(value))
 
 
 def render(minutes: Minutes) -> bytes:
     """The minutes as a .docx: headings, attendance and action-log tables, decisions."""
     writer = Writer()
     document = writer.document
-    document.core_properties.title = _text(f"{minutes.board}: minutes of {minutes.meeting.ref}")
-    document.core_properties.author = "Board Bot"
+    properties = document.core_properties
+    properties.title = _text(f"{minutes.board}: minutes of {minutes.meeting.ref}")
+    properties.author = properties.last_modified_by = "Board Bot"
+    properties.created = properties.modified = minutes.as_of
     writer.heading(_text(minutes.board), level=0)
     if minutes.notice:
         document.add_paragraph().add_run(_text(minutes.notice)).bold = True
@@ -104,7 +138,7 @@ def render(minutes: Minutes) -> bytes:
         if item.actions:
             document.add_paragraph("Actions arising:")
             for entry in item.actions:
-                state = f" ({entry.state})" if entry.state_is_news else ""
+                state = f" · {entry.state}" if entry.state_is_news else ""
                 due = f", due {entry.due}" if entry.due else ""
                 writer.bullet(_text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}"))
         if not (item.notes or item.decisions or item.actions):
@@ -136,9 +170,16 @@ def _template() -> bytes:
     The default holds every built-in style of Word twice over (styles.xml and
     Word 2010's stylesWithEffects.xml, 440 KB each): reading them in for every
     render and writing them back out took a quarter of a long meeting's render,
-    and made each attachment 30 KB larger. Its thumbnail, a blank page, goes too.
+    and made each attachment 30 KB larger. Its thumbnail (a blank page), its Letter
+    paper, its comment ("generated by python-docx") and its application properties
+    (Word for the Mac, and the statistics of an empty page) go too: the page is A4,
+    with Word's margins in the UK.
     """
     document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = A4
+    section.left_margin = section.right_margin = MARGIN
+    document.core_properties.comments = ""
     styles = document.styles.element
     by_id = {style.get(qn("w:styleId")): style for style in styles.iterchildren(qn("w:style"))}
     kept = {document.styles[name].style_id for name in (*STYLES, TABLE_STYLE)}
@@ -154,7 +195,7 @@ def _template() -> bytes:
             styles.remove(style)
     for rels in (document.part.rels, document.part.package.rels):
         for rel_id, rel in list(rels.items()):
-            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail")):
+            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail", "/extended-properties")):
                 del rels[rel_id]
     out = BytesIO()
     document.save(out)
@@ -169,10 +210,7 @@ def _attendance(writer: Writer, people: Sequence[Person]) -> None:
     if not people:
         writer.document.add_paragraph("None recorded.")
         return
-    writer.table(
-        ("Name", "Organisation", "Role"),
-        [(p.name, p.organisation or "", p.role or "") for p in people],
-    )
+    writer.table(ATTENDANCE, [(p.name, p.organisation or "", p.role or "") for p in people])
 
 
 def _matters_arising(writer: Writer, minutes: Minutes) -> None:
@@ -204,7 +242,7 @@ def _action_log(writer: Writer, minutes: Minutes) -> None:
     if not rows:
         writer.document.add_paragraph("No open actions.")
         return
-    writer.table(("Owner", "Organisation", "Action", "Description", "Due", "RAG"), rows)
+    writer.table(ACTION_LOG, rows)
 
 
 def _log_row(owner: str, organisation: str, entry: ActionEntry) -> tuple[str, ...]:

@@ -198,6 +198,15 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     assert "A4 Report on referrals — Lara Stone, due Wed 31 Mar 2027" in bullets
     assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
     assert {table.style.name for table in document.tables} == {"Table Grid"}
+    # On A4, each column as wide as what it holds needs: Organisation, AMBER whole.
+    [page] = document.sections
+    assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
+    widths = {c[0].text: c[0].width.mm for c in zip(*(row.cells for row in log.rows))}
+    assert widths["Organisation"] > widths["Owner"] > widths["RAG"]
+    assert round(sum(widths.values())) == round(page.page_width.mm - 2 * page.left_margin.mm)
+    properties = document.core_properties
+    assert properties.created == properties.modified == running_app.clock.fixed
+    assert (properties.author, properties.comments) == ("Board Bot", "")
     # Of Word's built-in styles only those used (and their bases) come along.
     assert {style.name for style in document.styles} == {
         "Normal",
