@@ -193,6 +193,10 @@ def _template() -> bytes:
     for id_, style in by_id.items():
         if id_ not in kept:
             styles.remove(style)
+    # The bullet and number lists name the styles that use them; only List Bullet is left.
+    for named_style in list(document.part.numbering_part.element.iter(qn("w:pStyle"))):
+        if named_style.get(qn("w:val")) not in kept:
+            named_style.getparent().remove(named_style)
     for rels in (document.part.rels, document.part.package.rels):
         for rel_id, rel in list(rels.items()):
             if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail", "/extended-properties")):
