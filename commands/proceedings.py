@@ -9,7 +9,7 @@ from commands.context import Context
 from commands.dates import say_date
 from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since, not_cancelled
-from commands.replies import Line, Message, Outcome, Strong, line
+from commands.replies import Line, Message, Outcome, Span, Strong, line
 from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
@@ -135,7 +135,7 @@ def _attended(ctx: Context, number_text: str | None, status: str) -> Meeting:
     """The current meeting, or one named for attendance: presence only on or after its
     day, apologies (or taking either back) for any not cancelled."""
     if number_text is None:
-        return current_meeting(ctx)
+        return current_meeting(ctx, sent_ahead=status == "apologies")
     meeting = not_cancelled(find_meeting(ctx, number_text))
     day = ctx.day_of(meeting.starts_at)
     if status == "present" and day > ctx.today:
@@ -281,9 +281,10 @@ def agenda_item(
     return item
 
 
-def current_meeting(ctx: Context) -> Meeting:
+def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
     """The meeting in progress, or the latest that started in the last JUST_HELD_DAYS days;
-    with none, a UsageError that says what to do instead."""
+    with none, a UsageError that says what to do instead (for apologies, `sent_ahead`,
+    how to send them for the next meeting)."""
     board = ctx.the_board()
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:
@@ -297,15 +298,28 @@ def current_meeting(ctx: Context) -> Meeting:
             f"{ctx.command} present @name to M{coming.number}.",
         )
     unheld = "There is no current meeting: none is in progress or started in the last "
+    cmd = ctx.command
+    ahead: tuple[Span, ...] = ()
+    if coming is not None and sent_ahead:
+        number = f"M{coming.number}"
+        ahead = (
+            " Apologies sent ahead for the next, ",
+            Strong(number),
+            f" on {say_date(ctx.day_of(coming.starts_at))}, name it: "
+            f"{cmd} apologies @name to {number}.",
+        )
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
-        cmd, number = ctx.command, f"M{last.number}"
+        number = f"M{last.number}"
         raise UsageError(
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),
             f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
             f"{cmd} note {number} <item#> <text>, {cmd} present @name to {number}.",
+            *ahead,
         )
+    if ahead:
+        raise UsageError(f"{unheld}{JUST_HELD_DAYS} days.", *ahead)
     raise UsageError(
-        f"{unheld}{JUST_HELD_DAYS} days. Enter a meeting just held with {ctx.command} meeting add."
+        f"{unheld}{JUST_HELD_DAYS} days. Enter a meeting just held with {cmd} meeting add."
     )

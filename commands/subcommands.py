@@ -388,7 +388,7 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("apologies",),
-        "<@user> [<@user> …]",
+        "<@user> [<@user> …] [to <M#>]",
         "apologies for the current meeting (or, sent ahead, for one named: … to M2)",
         OFFICER,
         proceedings.apologies,

@@ -1246,6 +1246,15 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
     assert day_before.startswith("There is no current meeting")
+    assert "Apologies sent ahead" not in day_before
+    apologies = core.command(
+        "UCHAIR", "apologies <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
+    )
+    assert apologies.startswith(
+        "There is no current meeting: none is in progress or started in the last 7 days. "
+        "Apologies sent ahead for the next, M1 on Thursday 14 January 2027, name it: "
+        "/board apologies @name to M1.\nUsage:\n/board apologies <@user> [<@user> …] [to <M#>]"
+    )
 
 
 def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_one(

@@ -201,7 +201,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     # On A4, each column as wide as what it holds needs: Organisation, AMBER whole.
     [page] = document.sections
     assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297)
-    widths = {c[0].text: c[0].width.mm for c in zip(*(row.cells for row in log.rows))}
+    widths = {cell.text: cell.width.mm for cell in log.rows[0].cells}
     assert widths["Organisation"] > widths["Owner"] > widths["RAG"]
     assert round(sum(widths.values())) == round(page.page_width.mm - 2 * page.left_margin.mm)
     properties = document.core_properties
