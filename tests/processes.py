@@ -44,10 +44,11 @@ def start(
     cwd: Path,
     stderr: int = subprocess.DEVNULL,
     stdout: int = subprocess.DEVNULL,
+    python: str = sys.executable,
 ) -> subprocess.Popen[str]:
     """`python <argv>` in the background, e.g. `SERVE`."""
     return subprocess.Popen(
-        [sys.executable, *argv], env=env, cwd=cwd, stdout=stdout, stderr=stderr, text=True
+        [python, *argv], env=env, cwd=cwd, stdout=stdout, stderr=stderr, text=True
     )
 
 
@@ -68,10 +69,10 @@ def run(
 
 
 def serving(
-    argv: Sequence[str], env: dict[str, str], cwd: Path
+    argv: Sequence[str], env: dict[str, str], cwd: Path, python: str = sys.executable
 ) -> tuple[subprocess.Popen[str], str]:
     """A server that logs `serving on http://host:port/slack/events`, once it does; its URL."""
-    process = start(argv, env, cwd, stderr=subprocess.PIPE)
+    process = start(argv, env, cwd, stderr=subprocess.PIPE, python=python)
     assert process.stderr is not None
     # A server that never says it is listening is stopped, which ends the reading below.
     give_up = threading.Timer(STARTUP_SECONDS, process.kill)
@@ -90,9 +91,11 @@ def serving(
 
 
 @contextmanager
-def served(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Iterator[str]:
+def served(
+    argv: Sequence[str], env: dict[str, str], cwd: Path, python: str = sys.executable
+) -> Iterator[str]:
     """`serving`, stopped when the block ends; its URL."""
-    server, url = serving(argv, env, cwd)
+    server, url = serving(argv, env, cwd, python)
     try:
         yield url
     finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import sys
+import sysconfig
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from bot.config import Settings
 from commands.reminders import due_reminders
 from storage.database import Database
 from tests.conftest import CHANNEL, Core
-from tests.processes import SERVE, environ, run
+from tests.processes import SERVE, environ, run, served, server_environ
+from tests.slack_requests import get
 
 SESSION = """\
 /board setup Wellingborough CSP Board
@@ -34,6 +37,8 @@ SESSION = """\
 
 
 BOARD_DB = "sqlite:///{}/board.db"
+ROOT = Path(__file__).resolve().parent.parent
+NO_SLACK = "http://127.0.0.1:9/api/"  # nothing listens: the token is checked later
 IN_DECEMBER = {"BOARDBOT_REHEARSE_FROM": "2026-12-01T12:00:00+00:00"}
 
 
@@ -167,6 +172,17 @@ def test_serve_does_not_start_on_a_database_it_cannot_upgrade(tmp_path: Path, sc
     assert served.returncode == 1
     assert "the database upgrade failed (exit status 1); not starting" in served.stderr
     assert "serving on" not in served.stderr
+
+
+def test_a_checkout_not_installed_serves_as_python_m_bot(tmp_path: Path) -> None:
+    """Run from the checkout by a Python that has the dependencies but not the project,
+    the migrations' own process imports the same checkout."""
+    # Python reads no .pth files on PYTHONPATH: the project installed there is not seen.
+    env = server_environ(NO_SLACK, f"sqlite:///{tmp_path / 'board.db'}", "secret")
+    env["PYTHONPATH"] = sysconfig.get_path("purelib")
+    serve = ["-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0"]
+    with served(serve, env, ROOT, python=str(Path(sys.base_prefix, "bin", "python3"))) as url:
+        assert get(url.replace("/slack/events", "/healthz")).body == "ok"
 
 
 def test_the_console_keeps_a_rehearsals_clock(tmp_path: Path) -> None:
