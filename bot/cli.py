@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import signal
+import site
 import subprocess
 import sys
 import textwrap
@@ -296,9 +297,12 @@ def _upgrade_in_a_child() -> int:
     """`boardbot db upgrade` as a short-lived process of its own, and its exit status: a
     server that ran the migrations itself would keep Alembic in memory for as long as
     it runs."""
-    # The packages this process runs, installed or a checkout run as `python -m bot`;
-    # never (-P) another `bot` folder in the working directory.
-    path = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+    # The packages this process runs, never (-P) another `bot` folder in the working
+    # directory: installed, the child finds them too; a checkout run as `python -m bot`
+    # is put on its path (not site-packages, which would go before the standard library).
+    root = Path(__file__).resolve().parent.parent
+    installed = root in {Path(folder).resolve() for folder in site.getsitepackages()}
+    path = ["" if installed else str(root), os.environ.get("PYTHONPATH", "")]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))}
     command = [sys.executable, "-P", "-m", "bot", "db", "upgrade"]
     return subprocess.run(

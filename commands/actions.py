@@ -149,14 +149,29 @@ def _due_day(ctx: Context, text: str, *, numbered: bool = False) -> date:
     text = re.sub(r"^\s*by\s+", "", text, flags=re.I) if numbered else text
     if numbered and (match := MEETING_DUE.match(text)):
         return ctx.day_of(not_cancelled(find_meeting(ctx, match["meeting"])).starts_at)
-    if timed := dates.DAY_AT_A_TIME.match(" ".join(text.split())):
-        raise UsageError(f"A due date is a day, without a time: {timed['day']}, not “{text}”.")
     if not NEXT_MEETING.match(text):
-        return dates.parse_date(text, ctx.today)
+        try:
+            return dates.parse_date(text, ctx.today)
+        except UsageError:
+            if day := _day_before_a_time(ctx, text):
+                raise UsageError(
+                    f"A due date is a day, without a time: {day}, not “{text}”."
+                ) from None
+            raise
     upcoming = queries.next_meeting(ctx.session, ctx.the_board().id, ctx.now)
     if upcoming is None:
         raise UsageError("No meeting is scheduled: give the due date.")
     return ctx.day_of(upcoming.starts_at)
+
+
+def _day_before_a_time(ctx: Context, text: str) -> str | None:
+    """`Friday` of `Friday 5pm`, `7/1/2027 at 10:00`: a day that reads, with a time after it
+    (which a due date has no room for); None if the text is not that."""
+    timed = dates.DAY_AT_A_TIME.match(" ".join(text.split()))
+    try:
+        return timed["day"] if timed and dates.parse_date(timed["day"], ctx.today) else None
+    except UsageError:
+        return None
 
 
 # `A3 : …`, `A3 - …` (not `:warning:`, Slack's emoji, nor `-5%`).

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from docx import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
+from docx.oxml.table import CT_Tc
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.parfmt import CT_PPr
 from docx.shared import Emu, Mm, Pt
@@ -40,7 +41,7 @@ ACTION_LOG = (
     ("Due", 22),
     ("RAG", 18),
 )
-TABLE_TEXT = Pt(10)  # six columns of the body's 12 point break words on a page
+TABLE_TEXT = Pt(10)  # six columns of the body's 11 point break words on an A4 page
 A4 = (Mm(210), Mm(297))
 MARGIN = Mm(25.4)
 TEXT_WIDTH = A4[0] - 2 * MARGIN
@@ -61,8 +62,8 @@ class Writer:
     def __init__(self) -> None:
         self.document = Document(BytesIO(_template()))
         self.properties = {name: _properties(self.document.styles[name]) for name in STYLES}
-        self.table_text = cast(CT_RPr, OxmlElement("w:rPr"))
-        self.table_text.sz_val = TABLE_TEXT
+        self.header_text = _table_text(bold=True)
+        self.cell_text = _table_text(bold=False)
 
     def heading(self, text: str, level: int = 1) -> None:
         self._styled(text, HEADINGS[level])
@@ -75,14 +76,15 @@ class Writer:
 
     def table(self, columns: Sequence[tuple[str, int]], rows: Sequence[Sequence[str]]) -> None:
         """A grid with a bold header row, made at its full size in one step, each
-        column given its share of the page's width (by default all are equal, and a
-        word like Organisation breaks in two).
+        column given its share of the page's width (python-docx makes them equal, and
+        a word like Organisation breaks in two).
 
-        The body's cells are filled through python-docx's XML layer, one run with one
-        text each: `cell.text` clears the cell, makes a new paragraph and copies the
-        text in a character at a time (to turn tabs and line breaks into their own
-        elements, which names, dates and one-line descriptions never hold), and for
-        an action log of a few hundred rows that was a third of the whole render.
+        The cells are filled through python-docx's XML layer, one run with one text
+        each, its properties a copy: `cell.text` clears the cell, makes a new
+        paragraph and copies the text in a character at a time (to turn tabs and line
+        breaks into their own elements, which names, dates and one-line descriptions
+        never hold), and for an action log of a few hundred rows that was a third of
+        the whole render.
         """
         table = self.document.add_table(1 + len(rows), len(columns), TABLE_STYLE)
         shares = [share for _, share in columns]
@@ -92,14 +94,12 @@ class Writer:
             column.set(qn("w:w"), twip)
         for cell_width, twip in zip(table._tbl.iter(qn("w:tcW")), cycle(twips)):
             cell_width.set(qn("w:w"), twip)
-        for cell, (title, _) in zip(table.rows[0].cells, columns, strict=True):
-            run = cell.paragraphs[0].add_run(title)
-            run.bold, run.font.size = True, TABLE_TEXT
-        for row, values in zip(table._tbl.tr_lst[1:], rows, strict=True):
+        header, *body = table._tbl.tr_lst
+        for cell, (title, _) in zip(header.tc_lst, columns, strict=True):
+            _fill(cell, title, self.header_text)
+        for row, values in zip(body, rows, strict=True):
             for cell, value in zip(row.tc_lst, values, strict=True):
-                run = cell.p_lst[0].add_r()
-                run.append(deepcopy(self.table_text))
-                run.add_t(_text(value))
+                _fill(cell, value, self.cell_text)
 
 
 def render(minutes: Minutes) -> bytes:
@@ -139,7 +139,7 @@ def render(minutes: Minutes) -> bytes:
             document.add_paragraph("Actions arising:")
             for entry in item.actions:
                 state = f" · {entry.state}" if entry.state_is_news else ""
-                due = f", due {entry.due}" if entry.due else ""
+                due = f" · due {entry.due}" if entry.due else ""
                 writer.bullet(_text(f"{entry.ref} {entry.description} — {entry.owner}{due}{state}"))
         if not (item.notes or item.decisions or item.actions):
             document.add_paragraph("Nothing recorded.")
@@ -155,6 +155,20 @@ def render(minutes: Minutes) -> bytes:
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _fill(cell: CT_Tc, text: str, properties: CT_RPr) -> None:
+    run = cell.p_lst[0].add_r()
+    run.append(deepcopy(properties))
+    run.add_t(_text(text))
+
+
+def _table_text(*, bold: bool) -> CT_RPr:
+    properties = cast(CT_RPr, OxmlElement("w:rPr"))
+    if bold:
+        properties.get_or_add_b()
+    properties.sz_val = TABLE_TEXT
+    return properties
 
 
 def _properties(style: BaseStyle) -> CT_PPr:

@@ -289,24 +289,24 @@ def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:
         return meeting
+    cmd = ctx.command
+    attendance = f"{cmd} {'apologies' if sent_ahead else 'present'} @name to"
     coming = queries.next_meeting(ctx.session, board.id, ctx.now)
     if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
         raise UsageError(
             Strong(f"M{coming.number}"),
             f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record notes and "
-            "decisions once it has started. Attendance may be taken now, naming it: "
-            f"{ctx.command} present @name to M{coming.number}.",
+            f"decisions once it has started. Attendance may be taken now, naming it: "
+            f"{attendance} M{coming.number}.",
         )
     unheld = "There is no current meeting: none is in progress or started in the last "
-    cmd = ctx.command
     ahead: tuple[Span, ...] = ()
     if coming is not None and sent_ahead:
         number = f"M{coming.number}"
         ahead = (
             " Apologies sent ahead for the next, ",
             Strong(number),
-            f" on {say_date(ctx.day_of(coming.starts_at))}, name it: "
-            f"{cmd} apologies @name to {number}.",
+            f" on {say_date(ctx.day_of(coming.starts_at))}, name it: {attendance} {number}.",
         )
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
@@ -315,7 +315,7 @@ def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),
             f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
-            f"{cmd} note {number} <item#> <text>, {cmd} present @name to {number}.",
+            f"{cmd} note {number} <item#> <text>, {attendance} {number}.",
             *ahead,
         )
     if ahead:

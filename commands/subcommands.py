@@ -167,7 +167,14 @@ def _roles_help(command: str) -> Message:
             Section(
                 (
                     allowed(Access.MEMBER),
-                    line("A member updates, closes and reopens only their own actions."),
+                    line(
+                        "A member updates and closes only their own actions, and reopens only "
+                        "their own done ones (a dropped action, only an officer)."
+                    ),
+                    line(
+                        "A member adds agenda items to meetings ahead, and to the current one "
+                        "until its minutes are published."
+                    ),
                 ),
                 heading="Members: that, and",
             ),
@@ -380,7 +387,7 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("present",),
-        "<@user> [<@user> …]",
+        "<@user> [<@user> …] [to <M#>]",
         "attendance at the current meeting (or at one named: … to M2, on its day)",
         OFFICER,
         proceedings.present,
@@ -396,7 +403,7 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("absent",),
-        "<@user> [<@user> …]",
+        "<@user> [<@user> …] [to <M#>]",
         "take back presence or apologies recorded in error (at the current meeting, or … to M2)",
         OFFICER,
         proceedings.absent,

@@ -311,6 +311,7 @@ def test_iso_dates_am_pm_times_and_relative_due_dates_are_understood(
         ("end of January", "Sunday 31 January 2027"),
         ("the end of the month", "Thursday 31 December 2026"),
         ("end of next quarter", "Wednesday 31 March 2027"),
+        ("Thu 14.01", "Thursday 14 January 2027"),  # a date, though 14.01 could be a time
     ]:
         reply = running_app.command("UPAUL", f"action add <@UPAUL> Report by {typed}")["text"]
         assert f"Due {understood}." in reply.replace("*", ""), (typed, reply)
@@ -622,6 +623,21 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "agenda drop 1", "I don't know “/board agenda drop”"),
         ("UCHAIR", "meeting add 14/1/2027 12am", "“12am” could be midnight or midday."),
         ("UCHAIR", "action add <@UGILL> Report by 45/13/2027", "“45/13/2027” is not a date"),
+        (
+            "UCHAIR",
+            "action add <@UGILL> Report by 45/13/2027 10am",
+            "I couldn't read “45/13/2027 10am”",
+        ),
+        (
+            "UCHAIR",
+            "action add <@UGILL> Report by Friday 5pm",
+            "A due date is a day, without a time: Friday, not “Friday 5pm”.",
+        ),
+        (
+            "UCHAIR",
+            "action due A1 7/1/2027 at 10:00",
+            "A due date is a day, without a time: 7/1/2027, not “7/1/2027 at 10:00”.",
+        ),
         ("UCHAIR", "action add <@UGILL> Report by 31/6/2027", "June 2027 has 30 days."),
         ("UCHAIR", "meeting add 31/6/0000 10:00", "“31/6/0000” is not a date. Dates are day"),
         ("UCHAIR", "action due A1 30 Feb", "“30 Feb” is not a date: February has 29 days."),
@@ -1242,6 +1258,8 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
         "M1 starts at 10:00: record notes and decisions once it has started. Attendance may be "
         "taken now, naming it: /board present @name to M1."
     )
+    sent = core.command("UCHAIR", "apologies <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
+    assert "naming it: /board apologies @name to M1." in sent
     day_before = core.command(
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
@@ -1348,11 +1366,12 @@ def test_help_on_roles_says_who_may_do_what(core: Core) -> None:
     board_set_up(core)
     shown = core.command("UPAUL", "help roles", SET_UP)
     assert core.command("UPAUL", "help permissions", SET_UP) == shown
-    title, _, readers, _, members, own, _, officers, footnote = shown.splitlines()
+    title, _, readers, _, members, own, agenda, _, officers, footnote = shown.splitlines()
     assert title == "Help: roles"
     assert "/board summary" in readers and "/board minutes publish" not in readers
     assert members.startswith("/board agenda add, /board action add, /board action update")
-    assert own == "A member updates, closes and reopens only their own actions."
+    assert own.startswith("A member updates and closes only their own actions")
+    assert agenda.endswith("to the current one until its minutes are published.")
     assert "/board minutes publish" in officers and "/board action add" not in officers
     assert footnote.endswith("/board member add @lara vice-chair.")
 

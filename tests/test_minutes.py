@@ -195,7 +195,7 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     texts = [p.text for p in document.paragraphs]
     assert "RESOLVED: to note the report" in texts and recommended in texts
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert "A4 Report on referrals — Lara Stone, due Wed 31 Mar 2027" in bullets
+    assert "A4 Report on referrals — Lara Stone · due Wed 31 Mar 2027" in bullets
     assert NOTE_WITH_MARKUP in texts  # plain text in Word: verbatim
     assert {table.style.name for table in document.tables} == {"Table Grid"}
     # On A4, each column as wide as what it holds needs: Organisation, AMBER whole.
