@@ -16,6 +16,7 @@ from docx.oxml.parser import OxmlElement
 from docx.oxml.table import CT_Tc
 from docx.oxml.text.font import CT_RPr
 from docx.oxml.text.parfmt import CT_PPr
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu, Mm, Pt
 from docx.styles.style import BaseStyle
 
@@ -64,6 +65,8 @@ class Writer:
         self.properties = {name: _properties(self.document.styles[name]) for name in STYLES}
         self.header_text = _table_text(bold=True)
         self.cell_text = _table_text(bold=False)
+        self.header_row = _row_properties(header=True)
+        self.row = _row_properties(header=False)
 
     def heading(self, text: str, level: int = 1) -> None:
         self._styled(text, HEADINGS[level])
@@ -95,9 +98,11 @@ class Writer:
         for cell_width, twip in zip(table._tbl.iter(qn("w:tcW")), cycle(twips)):
             cell_width.set(qn("w:w"), twip)
         header, *body = table._tbl.tr_lst
+        header.insert(0, deepcopy(self.header_row))
         for cell, (title, _) in zip(header.tc_lst, columns, strict=True):
             _fill(cell, title, self.header_text)
         for row, values in zip(body, rows, strict=True):
+            row.insert(0, deepcopy(self.row))
             for cell, value in zip(row.tc_lst, values, strict=True):
                 _fill(cell, value, self.cell_text)
 
@@ -161,6 +166,15 @@ def _fill(cell: CT_Tc, text: str, properties: CT_RPr) -> None:
     run = cell.p_lst[0].add_r()
     run.append(deepcopy(properties))
     run.add_t(_text(text))
+
+
+def _row_properties(*, header: bool) -> BaseOxmlElement:
+    """A row kept whole on one page; the header row repeated on every page of the table."""
+    properties = OxmlElement("w:trPr")
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+    return properties
 
 
 def _table_text(*, bold: bool) -> CT_RPr:

@@ -204,6 +204,10 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     widths = {cell.text: cell.width.mm for cell in log.rows[0].cells}
     assert widths["Organisation"] > widths["Owner"] > widths["RAG"]
     assert round(sum(widths.values())) == round(page.page_width.mm - 2 * page.left_margin.mm)
+    # Over pages, each row is kept whole and the header row is repeated.
+    assert len(log._tbl.xpath("./w:tr/w:trPr/w:cantSplit")) == len(log.rows)
+    assert len(log._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")) == 1
+    assert len(log._tbl.xpath("./w:tr/w:trPr/w:tblHeader")) == 1
     properties = document.core_properties
     assert properties.created == properties.modified == running_app.clock.fixed
     assert (properties.author, properties.comments) == ("Board Bot", "")
