@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -103,6 +103,17 @@ def read_when(ctx: Context, text: str) -> When:
     return When(dates.typed_time_to_utc(day, clock, ctx.zone), clock)
 
 
+def _when(ctx: Context, text: str, words_after: Callable[[str, str], str]) -> When:
+    """`read_when`, where words typed after the time are explained by `words_after`, given
+    the date and time as typed and those words."""
+    try:
+        return read_when(ctx, text)
+    except UsageError:
+        if split := _after_the_time(text):
+            raise UsageError(words_after(*split)) from None
+        raise
+
+
 def _after_the_time(text: str) -> tuple[str, str] | None:
     """`14/3/2027 10:00 CSP Board` → the date and time, and the words after them; None
     if none follow, or only an end time (`10am to 12`), which the time's reading explains."""
@@ -194,16 +205,15 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     ends = END_TIME.search(text)
     if ends:
         text = text[: ends.start()]
-    try:
-        when = read_when(ctx, text)
-    except UsageError:
-        if split := _after_the_time(text):  # a title without its colon, or a place without at
-            typed, rest = split
-            raise UsageError(
-                f"I don't understand “{rest}” after the time. A title goes after a colon"
-                f" ({typed} : {rest}), a place after at ({typed} at {rest})."
-            ) from None
-        raise
+    when = _when(
+        ctx,
+        text,
+        # A title without its colon, or a place without at.
+        lambda typed, rest: (
+            f"I don't understand “{rest}” after the time. A title goes after"
+            f" a colon ({typed} : {rest}), a place after at ({typed} at {rest})."
+        ),
+    )
     if ends:
         if "for" in options:
             raise UsageError("Give the end time or the length (for 2h), not both.")
@@ -317,15 +327,14 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     number_text, rest = parsing.split_first(args)
     meeting = _not_cancelled(ctx, number_text)
     rest = re.sub(r"^\s*to\s+", "", rest, flags=re.I)  # `move M2 to 21/4/2027 …`
-    try:
-        when = read_when(ctx, rest)
-    except UsageError:
-        if split := _after_the_time(rest):
-            raise UsageError(
-                f"A move changes the date and time only: {ctx.command} meeting move "
-                f"M{meeting.number} {split[0]}"
-            ) from None
-        raise
+    when = _when(
+        ctx,
+        rest,
+        lambda typed, _: (
+            f"A move changes the date and time only: {ctx.command} meeting move "
+            f"M{meeting.number} {typed}"
+        ),
+    )
     if meeting.starts_at <= ctx.now:
         _may_move_held(ctx, meeting, when.starts_at)
     _refuse_long_ago(ctx, when.starts_at)

@@ -343,16 +343,20 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
         [action],
         today,
     )
-    key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
-    return DueReminder(key, f"A{action.number}", board.id, at, message)
+    return DueReminder(_overdue_key(action), f"A{action.number}", board.id, at, message)
 
 
 def told_overdue(ctx: Context, action: Action) -> None:
     """Its owner has been told another way that the action is overdue: no overdue
     notice follows."""
+    deliveries.skip(ctx.session, action.board_id, [_overdue_key(action)], ctx.now)
+
+
+def _overdue_key(action: Action) -> DeliveryKey:
+    """One overdue notice per owner and due date: given away, or given a new date, the
+    action is noticed again."""
     assert action.due_on is not None
-    key = DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
-    deliveries.skip(ctx.session, action.board_id, [key], ctx.now)
+    return DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
 
 
 def owner_message(board: Board, intro: Line, actions: list[Action], today: date) -> Message:
