@@ -92,23 +92,16 @@ def _entry(entry: AuditEntry, ctx: Context) -> Line:
         Mention(entry.actor_id),
         f" {what}",
         *((" (", about, ")") if about else ()),
-        *_changes(entry.before, entry.after, ctx.zone, quiet=_quiet(entry.verb)),
+        *_changes(entry.before, entry.after, ctx.zone, said=entry.verb in SAYS_ITS_STATUS),
     )
 
 
-def _quiet(verb: str) -> set[str]:
-    return QUIET | {"status"} if verb in SAYS_ITS_STATUS else QUIET
-
-
 def _changes(
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    zone: ZoneInfo,
-    *,
-    quiet: set[str] = QUIET,
+    before: dict[str, Any] | None, after: dict[str, Any] | None, zone: ZoneInfo, *, said: bool
 ) -> Line:
     """`: due Thursday 7 January 2027 → Sunday 31 January 2027`, or the new row's words
-    when something was added."""
+    when something was added; the status not again where the verb `said` it."""
+    quiet = QUIET | {"status"} if said else QUIET
     if before and after:
         spans: list[Span] = []
         for key, value in after.items():
