@@ -145,6 +145,7 @@ def signed_by_slack(
 def build_app(
     settings: Settings,
     database: Database,
+    directory: SlackDirectory,
     deliveries: Lane,
     clock: Callable[[], datetime],
     write_ics: Writer,
@@ -171,7 +172,6 @@ def build_app(
         token_verification_enabled=False,
         user_facing_authorize_error_message=str(Unavailable()),
     )
-    directory = SlackDirectory(lookup_client(settings))
     services = Services(settings, database, directory, clock, write_ics, deliveries)
     register_listeners(app, services)
     return app

@@ -14,6 +14,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from datetime import datetime
 from http.client import HTTPException
 from pathlib import Path
@@ -22,10 +23,11 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, web_client
+from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, lookup_client, web_client
 from bot.config import BadSetting, Settings, instant
 from bot.console import Console
 from bot.delivery import Lane, failure_reason
+from bot.directory import SlackDirectory
 from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server, stop_server
@@ -197,34 +199,36 @@ def _listen(verb: str, host: str, port: int, settings: Settings, database: Datab
         ) from None
     # `kill`, as systemd, Docker and Kubernetes stop a service, stops it cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    write_ics = CalendarWriter()
-    deliveries = Lane()
-    clock = settings.clock()
-    app = build_app(settings, database, deliveries, clock, write_ics)
-    # Socket Mode takes Slack's requests over its socket; calendar apps still fetch the
-    # feed over HTTP, so both modes listen, and only `serve` takes Slack's requests there.
-    routes = Routes(
-        app,
-        database,
-        clock,
-        write_ics,
-        slack_events=verb == "serve",
-        signing_secret=settings.signing_secret,
-    )
-    try:
+    with ExitStack() as running:  # stopped in reverse: passes, then deliveries, then the worker
+        write_ics = CalendarWriter()
+        running.callback(write_ics.close)  # deliveries still queued may need calendars written
+        deliveries = Lane()
+        running.callback(deliveries.close)  # what commands left queued is sent
+        clock = settings.clock()
+        directory = SlackDirectory(lookup_client(settings))
+        app = build_app(settings, database, directory, deliveries, clock, write_ics)
+        # Socket Mode takes Slack's requests over its socket; calendar apps still fetch the
+        # feed over HTTP, so both modes listen, and only `serve` takes Slack's requests there.
+        routes = Routes(
+            app,
+            database,
+            clock,
+            write_ics,
+            slack_events=verb == "serve",
+            signing_secret=settings.signing_secret,
+        )
         try:
             server = make_server(routes, host, port)
         except OSError as error:
             raise Misconfigured(
                 f"cannot listen on {host}:{port}: {error.strerror or error}"
             ) from None
-        start_scheduler(database, app.client, settings, clock)
+        scheduler = start_scheduler(database, app.client, directory, settings, clock)
+        running.callback(scheduler.shutdown)  # a pass under way finishes first
         if verb == "socket":
             _socket_mode(app, server, settings.app_token)
         else:
             _serve_http(server)
-    finally:
-        _stop(deliveries, write_ics)
     return 0
 
 
@@ -285,12 +289,6 @@ def _waits(first: float) -> Iterator[float]:
     while True:
         yield wait
         wait = min(wait * 2, RETRY_LONGEST_SECONDS)
-
-
-def _stop(deliveries: Lane, write_ics: CalendarWriter) -> None:
-    """Send what commands left queued (it may still need calendars written), then stop."""
-    deliveries.close()
-    write_ics.close()
 
 
 def _upgrade_in_a_child() -> int:

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
-from bot.app import lookup_client
 from bot.config import Settings
 from bot.delivery import as_member, conversation, failure_reason, post_parts
 from bot.directory import SlackDirectory
@@ -140,11 +139,15 @@ def reminder_pass(
 
 
 def start_scheduler(
-    database: Database, client: WebClient, settings: Settings, clock: Callable[[], datetime]
+    database: Database,
+    client: WebClient,
+    directory: SlackDirectory,
+    settings: Settings,
+    clock: Callable[[], datetime],
 ) -> BackgroundScheduler:
     """A pass every minute (by default) in a background thread; never two at once here.
-    Each also names members Slack did not name when they were added."""
-    directory = SlackDirectory(lookup_client(settings))
+    Each also names members Slack did not name when they were added (looked up through
+    `directory`, the commands' own, so that one cache serves both)."""
 
     def tick() -> None:
         try:

@@ -17,9 +17,10 @@ import pytest
 from alembic import command
 from alembic.config import Config
 
-from bot.app import build_app
+from bot.app import build_app, lookup_client
 from bot.config import Settings
 from bot.delivery import Lane
+from bot.directory import SlackDirectory
 from bot.documents import CalendarWriter
 from bot.server import Routes, make_server, stop_server
 from commands import dispatch
@@ -157,7 +158,8 @@ def serving(settings: Settings, database: Database, slack: FakeSlack) -> Iterato
     """The real Bolt app behind the real WSGI server, on a free loopback port."""
     clock = Clock()
     deliveries = Lane()
-    app = build_app(settings, database, deliveries, clock, calendar_writer())
+    directory = SlackDirectory(lookup_client(settings))
+    app = build_app(settings, database, directory, deliveries, clock, calendar_writer())
     routes = Routes(app, database, clock, calendar_writer(), signing_secret=settings.signing_secret)
     server = make_server(routes, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
