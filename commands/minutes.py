@@ -8,6 +8,7 @@ The same `Minutes` is rendered three ways: as the core's `Message`
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from commands import describe, minutes_docx, minutes_markdown
 from commands.context import Context
 from commands.dates import say_date, say_datetime, say_short_date
 from commands.describe import RAG_LABELS
-from commands.errors import NotFound, UsageError
+from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import find_meeting
 from commands.parsing import MENTION
 from commands.replies import (
@@ -40,6 +41,9 @@ from storage import minutes as stored
 from storage import queries
 from storage.models import Board, Meeting
 from storage.rows import ActionRow, UpdateRow
+
+# `minutes publish M1 version 2`, as the Publish button sends it.
+AS_VERSION = re.compile(r"(?:^|\s)version\s+(?P<version>\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -403,10 +407,12 @@ def minutes(ctx: Context, args: str) -> Outcome:
     if not (collated.held and ctx.is_officer):
         return Outcome(reply=draft)
     version = f"version {published[-1].version + 1} of " if published else ""
+    # The version in the value: a second click, or one on a draft shown before someone
+    # else published, would otherwise publish again as a revision.
     button = Button(
         "Publish",
         "publish_minutes",
-        f"M{meeting.number}",
+        f"M{meeting.number} version {published[-1].version + 1 if published else 1}",
         primary=True,
         confirm=f"This posts {version}the minutes of M{meeting.number} to the channel, with "
         "Markdown and Word copies, for the whole board to see.",
@@ -419,9 +425,11 @@ def _markdown(minutes: Minutes) -> bytes:
 
 
 def minutes_publish(ctx: Context, args: str) -> Outcome:
-    """`[<M#>]`: post the minutes to the channel with .md and .docx copies; again = revised."""
+    """`[<M#>] [version <n>]`: post the minutes to the channel with .md and .docx copies;
+    again = revised. With a version, only if that is the version they would be."""
     board = ctx.the_board()
-    meeting = _chosen_meeting(ctx, args)
+    asked = AS_VERSION.search(args)
+    meeting = _chosen_meeting(ctx, args[: asked.start()] if asked else args)
     if meeting.starts_at > ctx.now:
         raise UsageError(
             Strong(f"M{meeting.number}"),
@@ -434,6 +442,8 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     stored.lock_meeting(ctx.session, meeting.id)
     earlier = stored.publications(ctx.session, board.id, meeting.number)
     version = earlier[-1].version + 1 if earlier else 1
+    if asked and int(asked["version"]) != version:
+        raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
     collated = collate(ctx.session, board, meeting, ctx.now)
     if earlier:
         collated = replace(
@@ -477,6 +487,22 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             "once I can post in the channel.",
         ),
     )
+
+
+def _published_already(
+    ctx: Context, meeting: Meeting, earlier: list[stored.Publication], asked: int
+) -> tuple[str | Strong, ...]:
+    """Why `minutes publish … version <asked>` publishes nothing: that version is out (a
+    second click of the Publish button), or it cannot be next."""
+    ref = Strong(f"M{meeting.number}")
+    again = f" To publish revised minutes, type {ctx.command} minutes publish M{meeting.number}."
+    if not earlier:
+        return ("The minutes of ", ref, f" have not been published yet, so not as version {asked}.")
+    if out := [p for p in earlier if p.version == asked]:
+        said = _said_day(out[-1].at, ctx)
+        return (f"Version {asked} of the minutes of ", ref, f" was published on {said}.", again)
+    latest = earlier[-1].version
+    return ("The minutes of ", ref, f" are at version {latest}, so not {asked}.", again)
 
 
 def _chosen_meeting(ctx: Context, args: str) -> Meeting:

@@ -453,8 +453,9 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("minutes", "publish"),
-        "[<M#>]",
-        "post the minutes to the channel with Markdown and Word copies",
+        "[<M#>] [version <n>]",
+        "post the minutes to the channel with Markdown and Word copies (with a version: "
+        "only if that is the version they would be)",
         OFFICER,
         minutes.minutes_publish,
         ("minutes publish", "minutes publish M1"),

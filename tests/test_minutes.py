@@ -302,9 +302,16 @@ def test_an_officer_publishes_the_draft_with_its_button_after_confirming(
     [post] = running_app.slack.wait_for("chat.postMessage")
     assert post.params["channel"] == CHANNEL and HEADING in post.params["text"]
     published_files(running_app, 2)
+    # A second click on the same draft publishes nothing more: the button carries version 1.
+    assert click_publish(running_app, "UGILL", draft) == 200
+    again = running_app.slack.wait_for("response_url", 2)[-1].params["text"]
+    assert again == (
+        "Version 1 of the minutes of *M1* was published on Thu 14 Jan 2027. "
+        "To publish revised minutes, type /csp minutes publish M1."
+    )
     # A member's click (a draft forwarded, say) is refused as the command would be.
     assert click_publish(running_app, "UPAUL", draft) == 200
-    refused = running_app.slack.wait_for("response_url", 2)[-1].params["text"]
+    refused = running_app.slack.wait_for("response_url", 3)[-1].params["text"]
     assert refused.startswith("Only the chair, vice-chair or secretary")
     assert len(running_app.slack.calls_to("chat.postMessage")) == 1
     with running_app.database.transaction() as session:  # a click names no command
@@ -615,6 +622,32 @@ def test_two_officers_publishing_at_once_get_versions_one_and_two(running_app: R
             )
         )
     assert versions == [1, 2]
+
+
+def test_two_clicks_on_the_same_publish_button_at_once_publish_once(
+    running_app: RunningApp,
+) -> None:
+    hold_first_meeting(running_app)
+    running_app.slack.reset()
+    with ThreadPoolExecutor(max_workers=2) as pool:  # as the button sends it
+        replies = list(
+            pool.map(
+                lambda who: running_app.command(who, "minutes publish M1 version 1"),
+                ["UGILL", "UCHAIR"],
+            )
+        )
+    published, refused = sorted(reply["text"] for reply in replies)
+    assert published.startswith("Published the minutes of *M1* to the channel")
+    assert refused.startswith("Version 1 of the minutes of *M1* was published on Thu 14 Jan 2027.")
+    assert len(running_app.slack.wait_for("chat.postMessage")) == 1
+    skipped = running_app.command("UGILL", "minutes publish M1 version 3")["text"]
+    assert skipped == (
+        "The minutes of *M1* are at version 1, so not 3. "
+        "To publish revised minutes, type /board minutes publish M1."
+    )
+    with running_app.database.transaction() as session:
+        published = session.scalars(select(AuditEntry).where(AuditEntry.verb == "minutes.publish"))
+        assert [entry.after["version"] for entry in published] == [1]
 
 
 EARLY_JANUARY = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
