@@ -130,6 +130,10 @@ def looks_like_date(text: str) -> bool:
 
 MAX_YEARS_AHEAD = 20
 A_WEEK = timedelta(days=7)
+# A day and month with no year that passed this recently is more likely a slip, or the
+# past meant, than next year's: asked about, not guessed. Further back, it is next year's
+# (`14/1` typed in December).
+JUST_PASSED = timedelta(days=92)
 
 
 def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
@@ -204,10 +208,13 @@ def _end_of(match: re.Match[str], today: date) -> date:
     (or the next) month or quarter."""
     if month := match["month"]:
         number = MONTH_NAMES.index(month[:3].lower()) + 1
-        year = int(match["year"] or today.year)
-        if not match["year"] and _last_day(year, number) < today:
-            year += 1
-        return _last_day(year, number)
+        if match["year"]:
+            return _last_day(int(match["year"]), number)
+        this_years = _last_day(today.year, number)
+        if this_years >= today:
+            return this_years
+        _not_just_passed(match[0], this_years, today, f"{match[0]} {today.year + 1}")
+        return _last_day(today.year + 1, number)
     months = 3 if match["period"].lower() == "quarter" else 1
     ahead = months if (match["next"] or "").lower() == "next" else 0
     # The last month of this period (this month, or the quarter's third), counted from 0.
@@ -248,6 +255,9 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
             f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
         )
     chosen = next((d for d in found if d >= earliest), found[-1])
+    if not (year_text or weekday) and chosen.year > earliest.year and found[0] < earliest:
+        ahead = found[0].replace(year=found[0].year + 1)
+        _not_just_passed(words, found[0], earliest, f"{ahead.day}/{ahead.month}/{ahead.year}")
     if weekday and not _is_weekday(weekday, chosen):
         # The weekday chooses between the dates that could be meant: last week's and the
         # next on or after today ("Sat 27 Nov" is next year's, "Fri 27 Nov" typed on
@@ -264,6 +274,16 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
             )
         return named[0]
     return chosen
+
+
+def _not_just_passed(words: str, passed: date, earliest: date, next_years: str) -> None:
+    """Refuse a date typed with no year whose day this year `passed` not long before
+    `earliest`: meant as that past day, or as next year's (typed `next_years`)?"""
+    if earliest - passed <= JUST_PASSED:
+        raise UsageError(
+            f"“{words}” has passed this year ({say_date(passed)}). "
+            f"For next year's, give the year: {next_years}."
+        )
 
 
 def _is_weekday(name: str, day: date) -> bool:

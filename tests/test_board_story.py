@@ -1728,7 +1728,7 @@ def test_a_member_refused_an_officers_command_is_told_whom_to_ask(core: Core) ->
         ("end of next month", "Wednesday 31 March 2027"),
         ("end of the quarter", "Wednesday 31 March 2027"),
         ("end of next quarter", "Wednesday 30 June 2027"),
-        ("end of January", "Monday 31 January 2028"),  # this January's has gone
+        ("end of January 2028", "Monday 31 January 2028"),
     ],
 )
 def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
@@ -1738,6 +1738,42 @@ def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
     february = datetime(2027, 2, 10, 12, 0, tzinfo=UTC)
     added = core.command("UPAUL", f"action add <@UPAUL> Report by {typed}", february)
     assert f"Due {due}." in added
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "action add <@UPAUL> Report by end of January",
+            "“end of January” has passed this year "
+            "(Sunday 31 January 2027). For next year's, give the year: end of January 2028.",
+        ),
+        (
+            "action add <@UPAUL> Report by 3/2",
+            "“3/2” has passed this year "
+            "(Wednesday 3 February 2027). For next year's, give the year: 3/2/2028.",
+        ),
+        (
+            "meeting add 20 Jan 10:00",
+            "“20 Jan” has passed this year "
+            "(Wednesday 20 January 2027). For next year's, give the year: 20/1/2028.",
+        ),
+    ],
+)
+def test_a_date_with_no_year_that_has_just_passed_is_asked_about_not_moved_a_year_on(
+    core: Core, typed: str, said: str
+) -> None:
+    board_with_m1(core)
+    february = datetime(2027, 2, 10, 12, 0, tzinfo=UTC)
+    assert said in core.command("UCHAIR", typed, february)
+    listed = core.command("UCHAIR", "actions all", february) + core.command(
+        "UCHAIR", "meetings", february
+    )
+    assert "2028" not in listed
+    # Long gone this year, it is next year's: January's dates, typed in the autumn.
+    october = datetime(2027, 10, 20, 12, 0, tzinfo=UTC)
+    added = core.command("UCHAIR", "action add <@UPAUL> Report by 14/1", october)
+    assert "Due Friday 14 January 2028." in added
 
 
 def test_a_change_to_published_minutes_says_how_to_publish_it_too(core: Core) -> None:
@@ -1805,7 +1841,9 @@ def test_a_day_and_month_typed_for_a_meeting_just_held_is_this_years(core: Core)
     board_set_up(core)
     held = core.command("UCHAIR", "meeting add 26/11 10:00 : CSP Board", SET_UP)  # 5 days ago
     assert held.startswith("Meeting added\nM1 Thursday 26 November 2026, 10:00")
-    ahead = core.command("UCHAIR", "meeting add 20 Nov 10:00", SET_UP)  # more than a week ago
+    gone = core.command("UCHAIR", "meeting add 20 Nov 10:00", SET_UP)  # more than a week ago
+    assert gone.startswith("“20 Nov” has passed this year (Friday 20 November 2026).")
+    ahead = core.command("UCHAIR", "meeting add 20/11/2027 10:00", SET_UP)
     assert ahead.startswith("Meeting scheduled\nM2 Saturday 20 November 2027, 10:00")
     moved = core.command("UCHAIR", "meeting move M2 27/11 10:00", SET_UP)
     assert "Friday 27 November 2026, 10:00" in moved
@@ -1819,7 +1857,7 @@ def test_words_typed_in_place_of_a_subcommand_are_answered_as_such(core: Core) -
     refused = core.command("UCHAIR", "minutes draft", SET_UP)
     assert refused == (
         "I don't know “/board minutes draft”.\nUsage:\n"
-        "/board minutes [<M#>]\n/board minutes publish [<M#>]"
+        "/board minutes [<M#>]\n/board minutes publish [<M#>] [version <n>]"
     )
 
 
