@@ -139,7 +139,8 @@ JUST_PASSED = timedelta(days=92)
 def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
     """Read a date; `today` is the board's local date, for relative phrases. A day and
     month with no year is the next such date from `earliest` (today unless given: a
-    meeting just held may be entered as `26/11`).
+    meeting just held may be entered as `26/11`), unless that is next year's and this
+    year's is JUST_PASSED.
 
     Raises UsageError for anything unreadable, ambiguous or implausibly far
     ahead; never guesses.
