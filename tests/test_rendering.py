@@ -89,6 +89,30 @@ def test_buttons_become_an_actions_block() -> None:
     assert actions["elements"][0]["style"] == "primary"
 
 
+def test_a_long_message_never_parts_an_action_from_its_buttons() -> None:
+    """An owner's reminder of 60 actions, each with its Mark done and Post update."""
+    sections = tuple(
+        Section(
+            (line(f"A{n} Follow up anti-social behaviour hotspots"),),
+            buttons=(Button("Mark done", "mark_done", f"1:{n}"),),
+        )
+        for n in range(1, 61)
+    )
+    parts = payloads(Message(title="Your actions", sections=sections))
+    assert len(parts) == 3
+    for part in parts:
+        blocks = part["blocks"]
+        assert len(blocks) <= 50 and blocks[0]["type"] != "actions"
+        for before, buttons in zip(blocks, blocks[1:], strict=False):
+            if buttons["type"] == "actions":
+                number = buttons["elements"][0]["value"].split(":")[1]
+                assert before["text"]["text"].startswith(f"A{number} ")
+    values = [
+        b["elements"][0]["value"] for p in parts for b in p["blocks"] if b["type"] == "actions"
+    ]
+    assert values == [f"1:{n}" for n in range(1, 61)]
+
+
 def test_a_title_too_long_for_a_header_is_shown_whole_in_bold() -> None:
     """A header holds 150 characters and a meeting's title may have 200: nothing is cut."""
     short = "Draft agenda: CSP Board"
