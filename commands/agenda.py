@@ -138,7 +138,7 @@ def _overrun(meeting: Meeting, allotted: int) -> list[Line]:
 def agenda_remove(ctx: Context, args: str) -> Outcome:
     """`<item#> [<M#>]`: remove an item from the next meeting's agenda, or M#'s; later items
     move up. An item with notes, decisions or actions against it stays."""
-    words = args.split()
+    words = parsing.ITEM_WORD.sub("", args.strip()).split()
     if len(words) not in (1, 2):
         raise UsageError("Give the item number, and optionally the meeting (M#).")
     position = parsing.item_number(words[0])

@@ -152,7 +152,7 @@ def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
 
 
 def _read_date(text: str, today: date, earliest: date) -> date:
-    words = " ".join(text.split()).rstrip(".,;")  # the end of a sentence or clause
+    words = " ".join(text.split()).rstrip(".,;!")  # the end of a sentence or clause
     if not words:
         raise UsageError("A date is missing.")
     if end := END_OF.match(words):

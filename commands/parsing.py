@@ -18,6 +18,9 @@ MEETING_NUMBER = re.compile(r"^M(\d{1,9})$", re.I)
 ACTION_NUMBER = re.compile(r"^A(\d{1,9})$", re.I)
 LIST_GLUE = re.compile(r"(?:[\s,.]|\band\b|&)+", re.I)  # between the names of a list
 ITEM_NUMBER = re.compile(r"^#?(\d{1,9})$")
+# `item 2`, as the agenda is spoken of: the word before an item's number.
+ITEM_WORD = re.compile(r"^item\s+(?=#?\d)", re.I)
+SENTENCE_PUNCTUATION = ",;:.…!"  # after a number written in a sentence: `A3:`, `M2.`
 # Control characters (but tab and newline) carry no meaning in a command, and
 # PostgreSQL cannot store NUL at all.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -66,8 +69,9 @@ def mentions(text: str) -> list[str]:
 
 
 def meeting_number(token: str) -> int:
-    """The number of an `M#` token (`M2` → 2), or a clear error."""
-    match = MEETING_NUMBER.match(token.strip())
+    """The number of an `M#` token (`M2` → 2; `M2.` as written in a sentence), or a
+    clear error."""
+    match = MEETING_NUMBER.match(token.strip().rstrip(SENTENCE_PUNCTUATION))
     if not token.strip():
         raise UsageError("Give the meeting's number, e.g. M2.")
     if not match:
@@ -81,7 +85,7 @@ def meeting_number(token: str) -> int:
 def action_number(token: str) -> int:
     """The number of an `A#` token (`A3` → 3; `A3:` and `A3,` as written in a sentence),
     or a clear error."""
-    match = ACTION_NUMBER.match(token.strip().rstrip(",;:.…"))
+    match = ACTION_NUMBER.match(token.strip().rstrip(SENTENCE_PUNCTUATION))
     if not token.strip():
         raise UsageError("Give the action's number, e.g. A3.")
     if not match:
@@ -93,8 +97,9 @@ def action_number(token: str) -> int:
 
 
 def item_number(token: str) -> int:
-    """The number of an agenda item token (`2` or `#2`), or a clear error."""
-    match = ITEM_NUMBER.match(token.strip())
+    """The number of an agenda item token (`2` or `#2`; `2:` and `2.` as written in a
+    sentence), or a clear error."""
+    match = ITEM_NUMBER.match(token.strip().rstrip(SENTENCE_PUNCTUATION))
     if not token.strip():
         raise UsageError("Give the agenda item's number, e.g. 2.")
     if not match or int(match[1]) == 0:

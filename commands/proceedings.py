@@ -247,10 +247,10 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 
 def _item_reference(args: str) -> tuple[str | None, int, str]:
     """`[<M#>] <item#> …`: the meeting named, if any, the item's number and the rest."""
-    first, rest = parsing.split_first(args)
+    first, rest = parsing.split_first(parsing.ITEM_WORD.sub("", args.strip()))
     if not parsing.MEETING_NUMBER.match(first):
         return None, parsing.item_number(first), rest
-    position_text, rest = parsing.split_first(rest)
+    position_text, rest = parsing.split_first(parsing.ITEM_WORD.sub("", rest))
     return first, parsing.item_number(position_text), rest
 
 
@@ -301,13 +301,20 @@ def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
         )
     unheld = "There is no current meeting: none is in progress or started in the last "
     ahead: tuple[Span, ...] = ()
-    if coming is not None and sent_ahead:
-        number = f"M{coming.number}"
-        ahead = (
-            " Apologies sent ahead for the next, ",
-            Strong(number),
-            f" on {say_date(ctx.day_of(coming.starts_at))}, name it: {attendance} {number}.",
-        )
+    if coming is not None:
+        number, day = f"M{coming.number}", say_date(ctx.day_of(coming.starts_at))
+        if sent_ahead:
+            ahead = (
+                " Apologies sent ahead for the next, ",
+                Strong(number),
+                f" on {day}, name it: {attendance} {number}.",
+            )
+        else:
+            ahead = (
+                " The next, ",
+                Strong(number),
+                f", is on {day}: attendance, notes and decisions are recorded once it has started.",
+            )
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
         number = f"M{last.number}"

@@ -561,9 +561,9 @@ TABLE = LISTED + tuple(_alias(alias, meant) for alias, meant in ALIASES.items())
 
 
 def find(text: str) -> tuple[Subcommand | None, str]:
-    """The subcommand whose words start the text (longest match), and the rest."""
-    words = text.split()
-    lowered = [word.lower() for word in words]
+    """The subcommand whose words start the text (longest match), and the rest. A full
+    stop typed after it is no part of it: `summary.`"""
+    lowered = [word.lower().rstrip(".!?") for word in text.split()]
     best: Subcommand | None = None
     for sub in TABLE:
         size = len(sub.words)

@@ -1263,8 +1263,11 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
     day_before = core.command(
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
-    assert day_before.startswith("There is no current meeting")
-    assert "Apologies sent ahead" not in day_before
+    assert day_before.startswith(
+        "There is no current meeting: none is in progress or started in the last 7 days. "
+        "The next, M1, is on Thursday 14 January 2027: attendance, notes and decisions are "
+        "recorded once it has started.\nUsage:"
+    )
     apologies = core.command(
         "UCHAIR", "apologies <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
@@ -2114,3 +2117,21 @@ def test_a_dm_to_a_new_owner_that_fails_is_explained_to_the_caller(
     [told] = running_app.slack.wait_for("response_url")
     assert told.params["response_type"] == "ephemeral"
     assert told.params["text"] == "I couldn't deliver a message to <@USAM> (channel_not_found)."
+
+
+def test_commands_and_numbers_written_as_in_a_sentence_are_read(core: Core) -> None:
+    board_set_up(
+        core,
+        "meeting add 14/01/2027 10:00",
+        "agenda add Opening",
+        "agenda add SSNP",
+        "agenda add AOB",
+    )
+    listed = core.command("UCHAIR", "meetings", SET_UP)
+    assert core.command("UCHAIR", "meetings.", SET_UP) == listed
+    removed = core.command("UCHAIR", "agenda remove item 3", SET_UP)
+    assert removed.startswith("Removed agenda item 3 (AOB) from M1.")
+    for typed in ("note 2: Strategy agreed by partners", "note item 1 Welcome and introductions"):
+        assert "I don't" not in core.command("UCHAIR", typed, DURING_THE_MEETING)
+    draft = core.command("UCHAIR", "minutes M1.", DURING_THE_MEETING)
+    assert "Strategy agreed by partners" in draft and "Welcome and introductions" in draft
