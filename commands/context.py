@@ -147,18 +147,17 @@ class Context:
             return
         raise NotAllowed(
             f"Only the chair, vice-chair or secretary of {self.the_board().name} can {what}.",
-            *self._ask_an_officer(),
+            *self.ask_an_officer(),
         )
 
-    def _ask_an_officer(self) -> tuple[Span, ...]:
-        """` Ask @gill, the secretary.`, for a member; nothing for someone not on the board."""
-        if self.member is None:
-            return ()
+    def ask_an_officer(self, to: str = "") -> tuple[Span, ...]:
+        """` Ask @gill, the secretary.` (with what `to` do); nothing if the board has no
+        officer."""
         officers = [m for m in queries.members(self.session, self.the_board().id) if m.is_officer]
         if not officers:
             return ()
         first = min(officers, key=lambda m: ASKING_ORDER.index(m.role))
-        return (" Ask ", Mention(first.user_id), f", the {first.role}.")
+        return (" Ask ", Mention(first.user_id), f", the {first.role}", f", {to}." if to else ".")
 
     def require_owner_or_officer(self, owner_id: str, what: str) -> None:
         """Members may change their own actions; officers any."""

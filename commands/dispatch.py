@@ -128,8 +128,11 @@ def _check_access(access: Access, ctx: Context, usage: str | None) -> None:
     try:
         if access is Access.MEMBER and ctx.member is None:
             raise NotAllowed(
-                f"Only members of {board.name} can do that. An officer can add you "
-                f"with {ctx.command} member add."
+                f"Only members of {board.name} can do that.",
+                *(
+                    ctx.ask_an_officer("to add you")
+                    or (f" An officer can add you with {ctx.command} member add.",)
+                ),
             )
         if access is Access.OFFICER:
             ctx.require_officer("do that")

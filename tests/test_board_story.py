@@ -1721,7 +1721,12 @@ def test_a_member_refused_an_officers_command_is_told_whom_to_ask(core: Core) ->
     core.command("UCHAIR", "member add <@UGILL> secretary", SET_UP)
     assert "Ask @UGILL, the secretary." in core.command("UPAUL", "meeting cancel M1", SET_UP)
     outsider = core.command("UOUT", "meeting cancel M1", SET_UP)
-    assert "Only the chair" in outsider and "Ask" not in outsider  # not on the board
+    assert "Only the chair" in outsider and "Ask @UGILL, the secretary." in outsider
+    joining = core.command("UOUT", "agenda add Street lighting", SET_UP)
+    assert joining.startswith(
+        "Only members of Wellingborough CSP Board can do that. "
+        "Ask @UGILL, the secretary, to add you."
+    )
 
 
 @pytest.mark.parametrize(
