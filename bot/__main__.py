@@ -1,6 +1,6 @@
 """`python -m bot` and the `boardbot` script.
 
-Kept to this: the calendar worker (bot/documents.py) starts by re-importing the
+Kept to this: the calendar worker (bot/calendar_worker.py) starts by re-importing the
 script that started the server, and must not load the whole server with it.
 """
 

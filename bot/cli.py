@@ -24,11 +24,11 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 
 from bot.app import WRONG_TOKEN, TokenRefused, build_app, check_token, lookup_client, web_client
+from bot.calendar_worker import CalendarWriter
 from bot.config import BadSetting, Settings, instant
 from bot.console import Console
 from bot.delivery import Lane, failure_reason
 from bot.directory import SlackDirectory
-from bot.documents import CalendarWriter
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server, stop_server
 from commands.board_export import export_board, import_board

@@ -1,4 +1,5 @@
-"""Posting what a command announces: to the board's channel and by DM."""
+"""What goes to Slack after a reply, one at a time on the delivery lane: the rest of a
+long reply, channel posts, DMs and files; and publishing a Home tab."""
 
 from __future__ import annotations
 
@@ -7,20 +8,32 @@ from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
 from bot import rendering
+from bot.apology import apologising
 from commands import documents
 from commands.calendar_feed import Writer
+from commands.context import Invocation
 from commands.errors import Unavailable
+from commands.home import home
 from commands.replies import File, Message, Outcome
 from storage.database import Database
 
+if TYPE_CHECKING:
+    from bot.app import Services
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# Slack takes five posts to a command's response_url: of a reply longer than the first
+# part and three more (two posts are kept for what the deliveries after it may have to
+# say), the rest goes as ephemeral messages in the channel instead, still private.
+FOLLOW_UPS = 3
 
 
 class Lane:
@@ -50,6 +63,45 @@ def _log_failure(done: Future[None]) -> None:
     """An executor keeps what a job raises to itself: log it, as Bolt would."""
     if error := done.exception():
         log.error("delivery failed", exc_info=error)
+
+
+def send_the_rest(
+    services: Services,
+    client: WebClient,
+    respond: Respond,
+    invocation: Invocation,
+    rest: list[dict[str, Any]],
+    outcome: Outcome,
+) -> None:
+    """The rest of a long reply, then channel posts, DMs and files (made as of the
+    command, as its reply was); a sentence to the caller for each that failed."""
+    what = f"after {invocation.command or 'a click:'} {invocation.text}"  # for the log
+    say = partial(respond, response_type="ephemeral", replace_original=False)
+    with apologising(respond, client, invocation.user_id, what):  # the reply's rest
+        for part in rest:
+            if len(rest) <= FOLLOW_UPS:
+                say(**part)
+                continue
+            # Slack posts an ephemeral message only where the bot is: a public channel
+            # it posts in without joining (chat:write.public), it joins.
+            privately = partial(
+                client.chat_postEphemeral,
+                channel=invocation.channel_id,
+                user=invocation.user_id,
+                **part,
+            )
+            as_member(client, invocation.channel_id, privately)
+    with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
+        failures = deliver(
+            client,
+            invocation.channel_id,
+            outcome,
+            services.database,
+            invocation.now,
+            services.write_ics,
+        )
+        for failure in failures:
+            say(text=failure)
 
 
 def deliver(
@@ -202,3 +254,11 @@ def _explain(target: str, reason: str) -> str:
     where = f"<@{target}>" if person else f"<#{target}>"
     # The reason may quote urllib (`<urlopen error …>`): Slack would read that as markup.
     return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."
+
+
+def publish_home(
+    client: WebClient, database: Database, now: datetime, team_id: str, user_id: str
+) -> None:
+    """Publish the user's Home tab: their open actions on every board of the workspace."""
+    message = home(database, team_id, user_id, now)
+    client.views_publish(user_id=user_id, view=View(type="home", blocks=rendering.blocks(message)))

@@ -13,14 +13,29 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     HeaderBlock,
+    InputBlock,
     MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
+from slack_sdk.models.views import View
 
 from commands import parsing
 from commands.describe import shortened
-from commands.replies import Button, Channel, Code, Line, Mention, Message, Section, Strong
+from commands.replies import (
+    Button,
+    Channel,
+    Code,
+    Line,
+    Mention,
+    Message,
+    Section,
+    Strong,
+    line,
+)
 
 SECTION_LIMIT = 3000  # characters in a section's text
 HEADER_LIMIT = 150
@@ -254,3 +269,39 @@ def _safe_cut(text: str, limit: int) -> int:
 def _clip(text: str, limit: int) -> str:
     """mrkdwn shortened to `limit` with an ellipsis."""
     return text if len(text) <= limit else text[: _safe_cut(text, limit - 1)] + "…"
+
+
+# The Post update form, opened from an owner's DM or the Home tab.
+FORM_CALLBACK_ID = "post_update"
+FORM_TEXT_BLOCK = "update"
+RAG_OPTIONS = (("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track"))
+
+
+def update_form(action_title: str, reference: str) -> View:
+    """The modal; `reference` (JSON) says which board, action and DM it came from."""
+    return View(
+        type="modal",
+        callback_id=FORM_CALLBACK_ID,
+        private_metadata=reference,
+        title="Post an update",
+        submit="Post update",
+        close="Cancel",
+        blocks=[
+            *blocks(Message.of(line(action_title))),  # split if long, never cut
+            InputBlock(
+                block_id=FORM_TEXT_BLOCK,
+                label="Update",
+                element=PlainTextInputElement(action_id="text", multiline=True, max_length=3000),
+            ),
+            InputBlock(
+                block_id="rag",
+                label="Status",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id="status",
+                    placeholder="Red, amber or green",
+                    options=[Option(value=value, text=label) for value, label in RAG_OPTIONS],
+                ),
+            ),
+        ],
+    )

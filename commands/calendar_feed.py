@@ -20,7 +20,7 @@ from storage import calendar as stored
 from storage.calendar_rows import FeedRows
 from storage.database import Database, StorageUnavailable
 
-# Writes a board's rows out as .ics: in this process, or handed to another (bot/documents.py).
+# Writes a board's rows out as .ics: in this process, or handed to another (bot/calendar_worker.py).
 Writer = Callable[[FeedRows, datetime], bytes]
 
 

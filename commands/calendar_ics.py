@@ -1,7 +1,7 @@
 """A board's calendar written out as RFC 5545 text, from its plain rows.
 
 Kept apart from the commands and the database so that a separate process can
-write a decade of meetings out (`bot/documents.py`) with only icalendar loaded.
+write a decade of meetings out (`bot/calendar_worker.py`) with only icalendar loaded.
 """
 
 from __future__ import annotations

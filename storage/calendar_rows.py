@@ -1,7 +1,7 @@
 """A board's calendar as plain rows: everything its feed shows, and nothing of SQLAlchemy.
 
 Plain frozen dataclasses, so the rows can be handed to the separate process that
-writes the .ics (`bot/documents.py`) without that process loading the ORM.
+writes the .ics (`bot/calendar_worker.py`) without that process loading the ORM.
 """
 
 from __future__ import annotations

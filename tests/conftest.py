@@ -18,10 +18,10 @@ from alembic import command
 from alembic.config import Config
 
 from bot.app import build_app, lookup_client
+from bot.calendar_worker import CalendarWriter
 from bot.config import Settings
 from bot.delivery import Lane
 from bot.directory import SlackDirectory
-from bot.documents import CalendarWriter
 from bot.server import Routes, make_server, stop_server
 from commands import dispatch
 from commands.context import Invocation, PersonInfo

@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot import rendering
-from bot.listeners.apology import SORRY
+from bot.apology import SORRY
 from commands import dispatch
 from commands.context import Invocation, PersonInfo
 from commands.replies import Message, Outcome

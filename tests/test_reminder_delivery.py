@@ -20,9 +20,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from bot import rendering
+from bot.apology import SORRY
 from bot.app import web_client
 from bot.config import Settings
-from bot.listeners.apology import SORRY
 from bot.scheduler import METADATA_EVENT, SlackOutbox
 from commands.reminders import DeliveryFailed, Sent, run_pass
 from commands.replies import Message, Section, line

@@ -3,8 +3,7 @@
 from slack_sdk.models.blocks import Block
 
 from bot import rendering
-from bot.listeners.views.update_modal import update_form
-from bot.rendering import payloads, text_of
+from bot.rendering import payloads, text_of, update_form
 from commands.replies import Button, Code, Mention, Message, Section, Strong, line
 from tests.fake_slack import BLOCKS_TEXT_LIMIT, blocks_text_length
 

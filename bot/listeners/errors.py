@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
-from bot.listeners.apology import SORRY, tell
+from bot.apology import SORRY, tell
 
 log = logging.getLogger(__name__)
 

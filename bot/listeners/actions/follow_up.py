@@ -12,10 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import rendering
+from bot.apology import reported, tell
 from bot.app import Services
-from bot.listeners.apology import reported, tell
-from bot.listeners.events.app_home import publish_home
-from bot.listeners.views.update_modal import update_form
+from bot.delivery import publish_home
 from commands import dispatch, follow_up
 from commands.context import Context
 from commands.errors import BoardError
@@ -116,7 +115,13 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         """Refresh the DM in place (or the Home tab)."""
         if on_home_tab(body):
-            publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
+            publish_home(
+                client,
+                services.database,
+                services.clock(),
+                body.get("team", {}).get("id", ""),
+                body["user"]["id"],
+            )
             return
         refresh(client, body, outcome.reply.sections[0])
 
@@ -144,7 +149,7 @@ def register(app: App, services: Services) -> None:
         }
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=update_form(outcome.reply.title or "", json.dumps(reference)),
+            view=rendering.update_form(outcome.reply.title or "", json.dumps(reference)),
         )
 
     app.action(rendering.BUTTON_ACTIONS["mark_done"])(

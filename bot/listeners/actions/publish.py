@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import rendering
 from bot.app import Services
-from bot.listeners.commands.board import send_the_rest
+from bot.delivery import send_the_rest
 from commands import dispatch
 
 ACTION_ID = rendering.BUTTON_ACTIONS["publish_minutes"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,17 +11,10 @@ from slack_sdk import WebClient
 
 from bot import rendering
 from bot.app import Services
-from bot.delivery import as_member, deliver
-from bot.listeners.apology import apologising
+from bot.delivery import send_the_rest
 from commands import dispatch
-from commands.context import Invocation
-from commands.replies import Outcome
 
 ANY_COMMAND = re.compile(r"^/")
-# Slack takes five posts to a command's response_url: of a reply longer than the first
-# part and three more (two posts are kept for what the deliveries after it may have to
-# say), the rest goes as ephemeral messages in the channel instead, still private.
-FOLLOW_UPS = 3
 
 
 def in_direct_message(command: dict[str, Any]) -> bool:
@@ -60,42 +52,3 @@ def register(app: App, services: Services) -> None:
             )
 
     app.command(ANY_COMMAND)(answer)
-
-
-def send_the_rest(
-    services: Services,
-    client: WebClient,
-    respond: Respond,
-    invocation: Invocation,
-    rest: list[dict[str, Any]],
-    outcome: Outcome,
-) -> None:
-    """The rest of a long reply, then channel posts, DMs and files (made as of the
-    command, as its reply was); a sentence to the caller for each that failed."""
-    what = f"after {invocation.command or 'a click:'} {invocation.text}"  # for the log
-    say = partial(respond, response_type="ephemeral", replace_original=False)
-    with apologising(respond, client, invocation.user_id, what):  # the reply's rest
-        for part in rest:
-            if len(rest) <= FOLLOW_UPS:
-                say(**part)
-                continue
-            # Slack posts an ephemeral message only where the bot is: a public channel
-            # it posts in without joining (chat:write.public), it joins.
-            privately = partial(
-                client.chat_postEphemeral,
-                channel=invocation.channel_id,
-                user=invocation.user_id,
-                **part,
-            )
-            as_member(client, invocation.channel_id, privately)
-    with apologising(respond, client, invocation.user_id, what):  # whatever befalls it
-        failures = deliver(
-            client,
-            invocation.channel_id,
-            outcome,
-            services.database,
-            invocation.now,
-            services.write_ics,
-        )
-        for failure in failures:
-            say(text=failure)
