@@ -296,10 +296,7 @@ class ReminderDelivery(Base):
     """
 
     __tablename__ = "reminder_deliveries"
-    __table_args__ = (
-        UniqueConstraint("kind", "subject_id", "recipient", "occasion"),
-        Index("ix_reminder_deliveries_state_claimed", "state", "claimed_at"),
-    )
+    __table_args__ = (UniqueConstraint("kind", "subject_id", "recipient", "occasion"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
