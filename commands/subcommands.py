@@ -105,7 +105,7 @@ def help_(ctx: Context, args: str) -> Outcome:
         sections.append(Section((unknown,)))
     by_topic: dict[str, list[Line]] = {}
     for sub in LISTED:
-        by_topic.setdefault(TOPIC_TITLES[sub.topic], []).append(
+        by_topic.setdefault(TOPIC_TITLES[sub.words[0]], []).append(
             line(Code(sub.usage(command)), f" — {sub.summary}")
         )
     by_topic["Examples"] = [
@@ -191,23 +191,27 @@ def _roles_help(command: str) -> Message:
 
 # The full help's examples, the first of each of these: a board's first quarter.
 EXAMPLES = ("setup", "member add", "meeting add", "agenda add", "action add", "action update")
+# Help's headings, by each subcommand's first word.
 TOPIC_TITLES = {
     "help": "Board",
     "setup": "Board",
     "member": "Members",
+    "members": "Members",
     "meeting": "Meetings",
+    "meetings": "Meetings",
     "agenda": "Agenda",
     "action": "Actions",
+    "actions": "Actions",
     "present": "At the meeting",
-    "apologie": "At the meeting",
+    "apologies": "At the meeting",
     "absent": "At the meeting",
     "note": "At the meeting",
     "decision": "At the meeting",
-    "minute": "Minutes and summary",
+    "minutes": "Minutes and summary",
     "summary": "Minutes and summary",
-    "calendar": "Calendar and reminders",
-    "reminder": "Calendar and reminders",
     "history": "Minutes and summary",
+    "calendar": "Calendar and reminders",
+    "reminders": "Calendar and reminders",
 }
 
 ANYONE, READ, MEMBER, OFFICER = Access.ANYONE, Access.READ, Access.MEMBER, Access.OFFICER
