@@ -314,9 +314,10 @@ def _next_meeting(ctx: Context, naming: str) -> Meeting:
         # Most likely the one under way or just held: name it in the example.
         last = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
         after = f" after M{last.number}" if last else ""
-        example = naming.format(meeting=f"M{last.number}" if last else "M2")
-        raise NotFound(
-            f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>, "
-            f"or name a meeting: {command} {example}."
-        )
+        add = f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>"
+        held = last or queries.current_meeting(ctx.session, board.id, ctx.now)
+        if held is None:  # none ever held: none to name
+            raise NotFound(f"{add}.")
+        example = naming.format(meeting=f"M{held.number}")
+        raise NotFound(f"{add}, or name a meeting: {command} {example}.")
     return meeting

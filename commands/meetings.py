@@ -317,7 +317,9 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
-        raise NotFound("No meeting is scheduled.")
+        raise NotFound(
+            f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>."
+        )
     return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
 
 

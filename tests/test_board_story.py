@@ -1541,8 +1541,12 @@ def test_a_meeting_on_a_weekend_is_pointed_out(core: Core) -> None:
 def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     set_up_board(running_app)
     assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
-    assert "No meeting is scheduled" in running_app.command("UPAUL", "meeting next")["text"]
-    assert "or name a meeting: /board agenda M2." in running_app.command("UPAUL", "agenda")["text"]
+    assert running_app.command("UPAUL", "meeting next")["text"].startswith(
+        "No meeting is scheduled. Add one with /board meeting add &lt;date&gt; &lt;time&gt;."
+    )
+    assert running_app.command("UPAUL", "agenda")["text"].startswith(
+        "No meeting is scheduled. Add one with /board meeting add &lt;date&gt; &lt;time&gt;.\n"
+    )
     assert "Open actions: none." in running_app.command("UPAUL", "actions")["text"]
 
 
