@@ -28,6 +28,9 @@ def action_ref(action: Action) -> Strong:
 
 
 CANCELLED = " (cancelled)"
+# Characters of an update shown in a list of actions (`history A3` shows it whole): one
+# long update would otherwise make the list many messages long.
+IN_A_LIST = 300
 
 
 def meeting_line(meeting: Meeting, zone: ZoneInfo) -> Line:
@@ -116,10 +119,10 @@ def due_text(action: Action, today: date) -> str | None:
 
 
 def action_line(
-    action: Action, today: date, *, show_status: bool = False, longest: int | None = None
+    action: Action, today: date, *, show_status: bool = False, longest: int = IN_A_LIST
 ) -> Line:
     """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`,
-    the description and the update each cut to `longest` characters if given."""
+    the description and the update each cut to `longest` characters."""
     latest = action.updates[-1] if action.updates else None
     return line(
         action_ref(action),

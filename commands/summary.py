@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Context
 from commands.dates import say_short_date
-from commands.describe import RAG_LABELS, current_rag, due_by, is_overdue
+from commands.describe import IN_A_LIST, RAG_LABELS, current_rag, due_by, is_overdue, shortened
 from commands.minutes import MeetingRef, Update
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from commands.roster import Person, Roster
@@ -232,7 +232,9 @@ def _open_action(action: OpenAction) -> Line:
         Strong("due before the next meeting") if action.before_next_meeting else None,
         " · latest: " if latest else " · no update yet",
         f"[{latest.rag_label}] " if latest and latest.rag_label else None,
-        f"{latest.text} ({say_short_date(latest.posted_on)})" if latest else None,
+        f"{shortened(latest.text, IN_A_LIST)} ({say_short_date(latest.posted_on)})"
+        if latest
+        else None,
     )
 
 

@@ -2144,3 +2144,16 @@ def test_commands_and_numbers_written_as_in_a_sentence_are_read(core: Core) -> N
         assert "I don't" not in core.command("UCHAIR", typed, DURING_THE_MEETING)
     draft = core.command("UCHAIR", "minutes M1.", DURING_THE_MEETING)
     assert "Strategy agreed by partners" in draft and "Welcome and introductions" in draft
+
+
+def test_a_long_update_is_cut_short_in_lists_and_shown_whole_in_the_history(core: Core) -> None:
+    board_with_m1(core)
+    core.command("UCHAIR", "action add <@UPAUL> Hotspot review by 7/1/2027", SET_UP)
+    report = " ".join(
+        f"Ward {n} patrols reviewed with housing and youth services." for n in range(50)
+    )
+    core.command("UPAUL", f"action update A1 amber {report}", SET_UP)
+    for listing in ("actions", "summary"):
+        shown = core.command("UCHAIR", listing, SET_UP)
+        assert "Ward 0 patrols" in shown and "Ward 49" not in shown and "…" in shown
+    assert report in core.command("UCHAIR", "history A1", SET_UP)
