@@ -8,7 +8,7 @@ from datetime import date
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
-from commands.meetings import find_meeting, not_cancelled
+from commands.meetings import after_publication, find_meeting, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import queries
 from storage.audit import snapshot
@@ -98,7 +98,7 @@ def action_add(ctx: Context, args: str) -> Outcome:
                 if item and meeting
                 else []
             ),
-            footnote=proceedings.after_publication(ctx, meeting) if meeting else None,
+            footnote=after_publication(ctx, meeting) if meeting else None,
         )
     )
 
@@ -434,7 +434,7 @@ def action_edit(ctx: Context, args: str) -> Outcome:
     return Outcome(
         reply=Message.of(
             line("Reworded ", describe.action_ref(action), ": ", description),
-            footnote=proceedings.after_publication(ctx, meeting) if meeting else None,
+            footnote=after_publication(ctx, meeting) if meeting else None,
         )
     )
 

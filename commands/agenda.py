@@ -7,8 +7,8 @@ import re
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
-from commands.meetings import find_meeting, held_since, not_cancelled
-from commands.proceedings import after_publication, agenda_item
+from commands.meetings import after_publication, find_meeting, held_since, not_cancelled
+from commands.proceedings import agenda_item
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
 from storage import queries

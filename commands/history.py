@@ -28,6 +28,7 @@ VERBS = {
     "action.edit": "reworded it",
     "meeting.add": "scheduled the meeting",
     "meeting.move": "moved the meeting",
+    "meeting.edit": "changed the meeting",
     "meeting.cancel": "cancelled the meeting",
     "agenda.add": "added an agenda item",
     "agenda.remove": "removed an agenda item",

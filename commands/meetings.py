@@ -183,13 +183,10 @@ def _refuse_unread_options(text: str, where: str) -> None:
         raise UsageError(f"Say {UNFINISHED[match[1].lower()]}.")
 
 
-def meeting_add(ctx: Context, args: str) -> Outcome:
-    """`<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]`:
-    schedule a meeting, or a quarterly series; one held up to a week ago may be entered."""
-    board = ctx.the_board()
-    text, *given_title = TITLE_SEPARATOR.split(args.strip(), maxsplit=1)
-    title = parsing.title(given_title[0], "meeting title") if given_title else board.name
-    # `for`, `at` and `quarterly` in any order: those after the place, the place, those before.
+def _options_and_place(text: str) -> tuple[str, dict[str, str], str | None]:
+    """`for`, `at` and `quarterly` in any order at the end of `text` (those after the
+    place, the place, those before): what is left before them, the options by their
+    word, and the place."""
     options: dict[str, str] = {}
     text = _trailing_options(text, options)
     location = None
@@ -198,6 +195,16 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         location = parsing.title(match["location"].rstrip(" ,;."), "location")
         text = _trailing_options(text[: match.start()], options)
     _refuse_unread_options(text, "time")
+    return text, options, location
+
+
+def meeting_add(ctx: Context, args: str) -> Outcome:
+    """`<date> <time> [for <duration>] [at <location>] [quarterly [<count>]] [: <title>]`:
+    schedule a meeting, or a quarterly series; one held up to a week ago may be entered."""
+    board = ctx.the_board()
+    text, *given_title = TITLE_SEPARATOR.split(args.strip(), maxsplit=1)
+    title = parsing.title(given_title[0], "meeting title") if given_title else board.name
+    text, options, location = _options_and_place(text)
     count = int(options["quarterly"] or 4) if "quarterly" in options else 1
     if not 1 <= count <= MAX_SERIES:
         raise UsageError(f"A quarterly series can have 1 to {MAX_SERIES} meetings.")
@@ -334,7 +341,8 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
         rest,
         lambda typed, _: (
             f"A move changes the date and time only: {ctx.command} meeting move "
-            f"M{meeting.number} {typed}"
+            f"M{meeting.number} {typed}. The place, length or title: {ctx.command} meeting "
+            f"edit M{meeting.number} at …"
         ),
     )
     if meeting.starts_at <= ctx.now:
@@ -363,6 +371,60 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
             ),
         ),
         announcement=Message.of(line("Meeting moved: ", *moved, was)),
+    )
+
+
+def meeting_edit(ctx: Context, args: str) -> Outcome:
+    """`<M#> [for <duration>] [at <location>] [: <title>]`: change a meeting's length,
+    place or title (its time is `meeting move`'s)."""
+    number_text, rest = parsing.split_first(args)
+    meeting = _not_cancelled(ctx, number_text)
+    text, *given_title = TITLE_SEPARATOR.split(" " + rest.strip(), maxsplit=1)
+    text, options, location = _options_and_place(text)
+    move = f"{ctx.command} meeting move M{meeting.number} <date> <time>"
+    if "quarterly" in options:
+        raise UsageError("A meeting's series is made when it is added; edit each meeting itself.")
+    if text.strip():
+        raise UsageError(
+            f"I don't understand “{text.strip()}”. An edit changes the length (for 2h), the "
+            f"place (at …) or the title (: …); the date and time, {move}."
+        )
+    changes: dict[str, object] = {}
+    if given_title:
+        changes["title"] = parsing.title(given_title[0], "meeting title")
+    if location is not None:
+        changes["location"] = location
+    if "for" in options:
+        changes["ends_at"] = meeting.starts_at + dates.parse_duration(options["for"])
+    if not changes:
+        raise UsageError(
+            "Say what to change: the length (for 2h), the place (at …) or the title (: …)."
+        )
+    if all(getattr(meeting, column) == value for column, value in changes.items()):
+        raise Unchanged(Strong(f"M{meeting.number}"), " is already so.")
+    was = describe.meeting_line(meeting, ctx.zone)
+    _revise(ctx, meeting, "meeting.edit", **changes)
+    changed = describe.meeting_line(meeting, ctx.zone)
+    return Outcome(
+        reply=Message(
+            title="Meeting changed",
+            sections=(Section((line("Now ", *changed), line("Was ", *was))),),
+            footnote=after_publication(ctx, meeting),
+        ),
+        announcement=Message.of(line("Meeting changed: ", *changed), line("Was ", *was)),
+    )
+
+
+def after_publication(ctx: Context, meeting: Meeting) -> str | None:
+    """For a change to a meeting whose minutes are out: how to publish it too."""
+    published = stored.publications(ctx.session, meeting.board_id, meeting.number)
+    if not published:
+        return None
+    version = published[-1].version
+    return (
+        f"M{meeting.number}'s minutes are published (version {version}): "
+        f"{ctx.command} minutes publish M{meeting.number} posts this change "
+        f"as version {version + 1}."
     )
 
 

@@ -8,9 +8,14 @@ from commands import describe, parsing
 from commands.context import Context
 from commands.dates import say_date
 from commands.errors import NotFound, Unchanged, UsageError
-from commands.meetings import JUST_HELD_DAYS, find_meeting, held_since, not_cancelled
+from commands.meetings import (
+    JUST_HELD_DAYS,
+    after_publication,
+    find_meeting,
+    held_since,
+    not_cancelled,
+)
 from commands.replies import Line, Message, Outcome, Span, Strong, line
-from storage import minutes as stored
 from storage import queries
 from storage.audit import snapshot
 from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
@@ -223,19 +228,6 @@ def _on_item(ctx: Context, done: str, meeting: Meeting, item: AgendaItem, shown:
             shown,
             footnote=after_publication(ctx, meeting),
         )
-    )
-
-
-def after_publication(ctx: Context, meeting: Meeting) -> str | None:
-    """For a change to a meeting whose minutes are out: how to publish it too."""
-    published = stored.publications(ctx.session, meeting.board_id, meeting.number)
-    if not published:
-        return None
-    version = published[-1].version
-    return (
-        f"M{meeting.number}'s minutes are published (version {version}): "
-        f"{ctx.command} minutes publish M{meeting.number} posts this change "
-        f"as version {version + 1}."
     )
 
 

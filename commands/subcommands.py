@@ -270,6 +270,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("meeting move M2 21/04/2027 14:00",),
     ),
     Subcommand(
+        ("meeting", "edit"),
+        "<M#> [for <duration>] [at <location>] [: <title>]",
+        "change a meeting's length, place or title",
+        OFFICER,
+        meetings.meeting_edit,
+        ("meeting edit M2 at Council Chamber, Swanspool House", "meeting edit M2 for 90m"),
+    ),
+    Subcommand(
         ("meeting", "cancel"),
         "<M#> [<M#> …]",
         "cancel a meeting (or several: M5 M6, M5-M8)",

@@ -238,6 +238,40 @@ def test_meetings_are_moved_and_cancelled_by_officers(running_app: RunningApp) -
     assert "M2" in running_app.command("UPAUL", "meeting next")["text"]
 
 
+def test_a_meetings_place_length_and_title_are_changed_and_the_board_told(
+    running_app: RunningApp,
+) -> None:
+    set_up_board(running_app)
+    running_app.command("UGILL", "meeting add 14/01/2027 10:00 at Swanspool House : CSP Board")
+    running_app.slack.reset()
+    changed = running_app.command(
+        "UGILL", "meeting edit M1 for 90m at Council Chamber, Swanspool House"
+    )["text"]
+    assert changed == (
+        "*Meeting changed*\n"
+        "Now *M1* Thursday 14 January 2027, 10:00–11:30 · CSP Board · "
+        "Council Chamber, Swanspool House\n"
+        "Was *M1* Thursday 14 January 2027, 10:00–12:00 · CSP Board · Swanspool House"
+    )
+    [told] = running_app.slack.wait_for("chat.postMessage")
+    assert told.params["text"].startswith("Meeting changed: *M1* Thursday 14 January 2027")
+    running_app.command("UGILL", "meeting edit M1 : Extraordinary CSP Board")
+    [meeting] = rows(running_app, Meeting)
+    assert (meeting.title, meeting.location, meeting.revision) == (
+        "Extraordinary CSP Board",
+        "Council Chamber, Swanspool House",
+        2,  # calendars see each change
+    )
+    assert meeting.ends_at == datetime(2027, 1, 14, 11, 30, tzinfo=UTC)
+    same = running_app.command("UGILL", "meeting edit M1 at Council Chamber, Swanspool House")
+    assert same["text"] == "*M1* is already so."
+    when = running_app.command("UGILL", "meeting edit M1 15/1/2027 10:00")["text"]
+    assert "the date and time, /board meeting move M1 &lt;date&gt; &lt;time&gt;." in when
+    assert "Only the chair" in running_app.command("UPAUL", "meeting edit M1 at Home")["text"]
+    history = running_app.command("UPAUL", "history M1")["text"]
+    assert "changed the meeting: title CSP Board → Extraordinary CSP Board" in history
+
+
 def test_agenda_from_a_member_and_an_officer(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "meeting add 14/01/2027 10:00 quarterly 2 : CSP Board")

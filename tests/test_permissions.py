@@ -37,6 +37,7 @@ WRITES: dict[str, str] = {
     "member add": "member add <@UNEW> org Wellingborough Homes",
     "meeting add": "meeting add 1/6/2027 10:00 : Extra meeting",
     "meeting move": "meeting move M2 21/4/2027 14:00",
+    "meeting edit": "meeting edit M2 at Council Chamber",
     "agenda add": "agenda add Fire service update to M2",
     "agenda move": "agenda move 2 to 1 M2",
     "agenda rename": "agenda rename 1 M2 Fire and rescue service update",
