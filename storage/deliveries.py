@@ -162,7 +162,7 @@ def open_dated_actions(
             Action.due_on <= due_by,
         )
         .options(selectinload(Action.updates))
-        .order_by(Action.owner_id, Action.due_on, Action.number)
+        .order_by(Action.due_on, Action.number)  # as the draft agenda lists them
     ).all()
 
 

@@ -73,6 +73,7 @@ def test_a_quarter_call_draft_and_eve_each_once_at_nine(core: Core, database: Da
     assert "Actions due before the meeting" in channel
     assert "A1" in channel and "Share hotspot data" in channel and "@UPAUL" in channel
     assert "Circulate strategy" in channel and "Review the plan" not in channel  # due after
+    assert channel.index("Share hotspot data") < channel.index("Circulate strategy")  # by date
     assert "Owners still on the board have been sent a message" in channel
     # An action given after the draft went out: its owner is not asked there and then.
     given = at("2027-01-09T15:00")
