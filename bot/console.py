@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
-from commands import dispatch, documents, parsing
+from commands import calendar_ics, dispatch, parsing
 from commands.context import Invocation, PersonInfo
 from commands.errors import Unavailable
 from commands.reminders import Sent, run_pass
@@ -147,7 +147,7 @@ class Console:
         it), made as of the command as Slack's would be; or why it was not."""
         path = FILES / Path(file.filename).name
         try:
-            data = documents.content(self.database, file, invocation.now)
+            data = file.made(self.database, invocation.now, calendar_ics.ics)
             if data is None:  # its source went before it was made (a calendar link reset)
                 return file.filename
             FILES.mkdir(exist_ok=True)

@@ -17,7 +17,6 @@ from slack_sdk.models.views import View
 
 from bot import rendering
 from bot.apology import apologising
-from commands import documents
 from commands.calendar_feed import Writer
 from commands.context import Invocation
 from commands.errors import Unavailable
@@ -135,7 +134,7 @@ def deliver(
     for file in outcome.files:
         target = file.recipient or channel_id
         try:
-            data = documents.content(database, file, now, write_ics)
+            data = file.made(database, now, write_ics)
         except Unavailable as error:
             failures.append(f"I couldn't make {file.filename}: {error}")
             continue

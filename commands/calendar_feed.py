@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from commands import calendar_ics, describe
 from commands.context import Context
@@ -55,7 +56,7 @@ def calendar(ctx: Context, args: str) -> Outcome:
             # Made after the reply: a decade of meetings takes longer than a reply should.
             File(
                 filename,
-                Later("calendar", board.calendar_token or ""),
+                Later(partial(_feed_of, board.calendar_token or "")),
                 f"{board.name} calendar",
                 recipient=ctx.caller,
             ),
@@ -92,6 +93,10 @@ def calendar_reset(ctx: Context, args: str) -> Outcome:
         )
     )
     return Outcome(reply=reply, announcement=announcement if replaced else None)
+
+
+def _feed_of(token: str, database: Database, now: datetime, write: Writer) -> bytes | None:
+    return feed(database, token, now, write)
 
 
 def feed(

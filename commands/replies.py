@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from commands.calendar_feed import Writer
     from storage.database import Database
 
 
@@ -121,10 +122,10 @@ def render_plain(spans: Line, name_of: Callable[[str], str] = str) -> str:
 
 @dataclass(frozen=True)
 class Later:
-    """A document made after the reply, because it takes a while: see `commands.documents`."""
+    """A document made when it is sent rather than with the reply, because it takes a
+    while: from the database as it is then, written out by the given calendar writer."""
 
-    document: str  # "calendar"
-    key: str  # what to make it from, e.g. the calendar's token
+    make: Callable[[Database, datetime, Writer], bytes | None]
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,13 @@ class File:
     content: bytes | Later | Callable[[], bytes]
     title: str
     recipient: str | None = None
+
+    def made(self, database: Database, now: datetime, write_ics: Writer) -> bytes | None:
+        """The file's bytes: as given, or made now; None if what it is made from has gone
+        (a calendar link reset in the meantime)."""
+        if isinstance(self.content, Later):
+            return self.content.make(database, now, write_ics)
+        return self.content() if callable(self.content) else self.content
 
 
 @dataclass(frozen=True)
