@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
-from functools import partial
 
 from commands import calendar_ics, describe
 from commands.context import Context
@@ -31,7 +30,7 @@ def calendar(ctx: Context, args: str) -> Outcome:
     if stored.ensure_token(ctx.session, board):
         ctx.audit("calendar.create", "calendar")
     filename = f"{describe.file_stem(board.name)}.ics"
-    command = ctx.command
+    token, command = board.calendar_token or "", ctx.command
     return Outcome(
         reply=Message.of(
             line(
@@ -56,7 +55,7 @@ def calendar(ctx: Context, args: str) -> Outcome:
             # Made after the reply: a decade of meetings takes longer than a reply should.
             File(
                 filename,
-                Later(partial(_feed_of, board.calendar_token or "")),
+                Later(lambda database, now, write: feed(database, token, now, write)),
                 f"{board.name} calendar",
                 recipient=ctx.caller,
             ),
@@ -93,10 +92,6 @@ def calendar_reset(ctx: Context, args: str) -> Outcome:
         )
     )
     return Outcome(reply=reply, announcement=announcement if replaced else None)
-
-
-def _feed_of(token: str, database: Database, now: datetime, write: Writer) -> bytes | None:
-    return feed(database, token, now, write)
 
 
 def feed(
