@@ -2195,3 +2195,23 @@ def test_a_long_update_is_cut_short_in_lists_and_shown_whole_in_the_history(core
         shown = core.command("UCHAIR", listing, SET_UP)
         assert "Ward 0 patrols" in shown and "Ward 49" not in shown and "…" in shown
     assert report in core.command("UCHAIR", "history A1", SET_UP)
+
+
+def test_a_due_date_in_brackets_or_after_a_colon_is_read_and_one_said_otherwise_is_offered(
+    core: Core,
+) -> None:
+    board_with_m1(core)
+    for typed in ("(by 7/1/2027)", "by: 7/1/2027"):
+        added = core.command("UCHAIR", f"action add <@UPAUL> Circulate strategy {typed}", SET_UP)
+        assert "Circulate strategy\nDue Thursday 7 January 2027." in added, typed
+    said = core.command("UCHAIR", "action add <@UPAUL> Circulate strategy due 7/1/2027", SET_UP)
+    assert said.endswith(
+        "Circulate strategy due 7/1/2027\nNo due date, so no reminders: if it is due "
+        "7/1/2027, /board action due A3 7/1/2027 sets it."
+    )
+    member = core.command("UPAUL", "action add <@UPAUL> Chase returns before 14 Jan 2027", SET_UP)
+    assert member.endswith(
+        "if it is due 14 Jan 2027, an officer can set it with /board action due A4 14 Jan 2027."
+    )
+    plain = core.command("UPAUL", "action add <@UPAUL> Chase reports due from partners", SET_UP)
+    assert plain.endswith("an officer can set one with /board action due A5 <date>.")
