@@ -10,7 +10,7 @@ from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
 from commands.meetings import after_publication, find_meeting, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
-from storage import queries
+from storage import audit, queries
 from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
 
@@ -419,7 +419,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
     if date_text.strip().lower().rstrip(".") == "none":
         if action.due_on is None:
             raise Unchanged(describe.action_ref(action), " has no due date.")
-        ctx.change(action, "action.due", f"A{action.number}", due_on=None)
+        ctx.change(action, audit.ACTION_DUE, f"A{action.number}", due_on=None)
         return Outcome(
             reply=Message.of(
                 line(describe.action_ref(action), " now has no due date, so no reminders.")
@@ -429,7 +429,7 @@ def action_due(ctx: Context, args: str) -> Outcome:
     _not_past(ctx, due_on)
     if due_on == action.due_on:
         raise Unchanged(describe.action_ref(action), f" is already due {dates.say_date(due_on)}.")
-    ctx.change(action, "action.due", f"A{action.number}", due_on=due_on)
+    ctx.change(action, audit.ACTION_DUE, f"A{action.number}", due_on=due_on)
     return Outcome(
         reply=Message.of(
             line(describe.action_ref(action), " is now due ", dates.say_date(due_on), ".")
@@ -480,7 +480,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
             describe.action_ref(action), " is already ", Mention(owner), "'s.", hint if due else ""
         )
     new_due = {"due_on": due_on} if due_on else {}
-    ctx.change(action, "action.reassign", f"A{action.number}", owner_id=owner, **new_due)
+    ctx.change(action, audit.ACTION_REASSIGN, f"A{action.number}", owner_id=owner, **new_due)
     told = [Notice(owner, _given_to_you(ctx, action))]
     # Not someone who has left the board: reassigning their actions is the way to tidy up.
     if queries.membership(ctx.session, action.board_id, previous) is not None:

@@ -10,7 +10,7 @@ from commands import describe, parsing
 from commands.context import Context, Directory
 from commands.errors import NotAllowed, NotFound, Unchanged, UsageError
 from commands.replies import Line, Mention, Message, Outcome, Section, Strong, line
-from storage import queries
+from storage import audit, queries
 from storage.audit import snapshot
 from storage.database import Database
 from storage.models import ROLES, Board, Member
@@ -150,7 +150,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
         )
         ctx.session.add(member)
         ctx.session.flush()
-        ctx.audit("member.add", f"member {user_id}", None, snapshot(member))
+        ctx.audit(audit.MEMBER_ADD, f"member {user_id}", None, snapshot(member))
         verb = "Added"
     elif (role or existing.role, organisation or existing.organisation) == (
         existing.role,
@@ -162,7 +162,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
             _keep_an_officer(ctx, existing)
         ctx.change(
             existing,
-            "member.update",
+            audit.MEMBER_UPDATE,
             f"member {user_id}",
             role=role or existing.role,
             organisation=organisation or existing.organisation,
@@ -221,7 +221,7 @@ def member_remove(ctx: Context, args: str) -> Outcome:
     member = ctx.board_member(user_id, suggest_adding=False)
     if member.is_officer:
         _keep_an_officer(ctx, member)
-    ctx.audit("member.remove", f"member {user_id}", snapshot(member), None)
+    ctx.audit(audit.MEMBER_REMOVE, f"member {user_id}", snapshot(member), None)
     ctx.session.delete(member)
     removed = line(
         "Removed ",

@@ -12,8 +12,8 @@ from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
 from commands.replies import Line, Message, Outcome, Section, Strong, line
+from storage import audit, queries
 from storage import minutes as stored
-from storage import queries
 from storage.audit import snapshot
 from storage.calendar import next_revision
 from storage.models import Meeting
@@ -250,7 +250,7 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
         )
         ctx.session.add(meeting)
         ctx.session.flush()
-        ctx.audit("meeting.add", f"M{meeting.number}", None, snapshot(meeting))
+        ctx.audit(audit.MEETING_ADD, f"M{meeting.number}", None, snapshot(meeting))
         created.append(meeting)
     lines = tuple(describe.meeting_line(m, ctx.zone) for m in created)
     cmd, first = ctx.command, created[0]
@@ -359,7 +359,7 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
         )
         if m.id != meeting.id
     ]
-    _revise(ctx, meeting, "meeting.move", starts_at=when.starts_at, ends_at=ends_at)
+    _revise(ctx, meeting, audit.MEETING_MOVE, starts_at=when.starts_at, ends_at=ends_at)
     moved = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
         reply=Message(

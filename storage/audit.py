@@ -10,6 +10,16 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, Base
 
+# Verbs the rows are read back by (a meeting's reminder schedule, an action's calendar
+# item, the roles people attended in): written and read under one spelling.
+MEETING_ADD = "meeting.add"
+MEETING_MOVE = "meeting.move"
+ACTION_DUE = "action.due"
+ACTION_REASSIGN = "action.reassign"
+MEMBER_ADD = "member.add"
+MEMBER_UPDATE = "member.update"
+MEMBER_REMOVE = "member.remove"
+
 
 def snapshot(row: Base | None) -> dict[str, Any] | None:
     """A row's column values as JSON-ready data (dates as ISO text)."""

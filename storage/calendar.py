@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import audit
 from storage.calendar_rows import (
     FeedAction,
     FeedBoard,
@@ -48,7 +49,7 @@ from storage.models import (
 SECRET_BYTES = 32  # 256 bits from the OS's CSPRNG; the spec asks for at least 128
 TOKEN = re.compile(r"(?P<board_id>[1-9][0-9]{0,17})-[A-Za-z0-9_-]{43}")
 # Changes to an action that move its calendar item, each one a new SEQUENCE.
-RESCHEDULING_VERBS = ("action.due", "action.reassign")
+RESCHEDULING_VERBS = (audit.ACTION_DUE, audit.ACTION_REASSIGN)
 
 
 def new_token(board_id: int) -> str:

@@ -29,13 +29,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
+from storage import audit
 from storage.database import Database
 from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery, UTCDateTime
 from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
 SWITCHED_ON_VERB = "reminders.on"
-SCHEDULING_VERBS = ("meeting.add", "meeting.move")  # what starts a meeting's reminder schedule
+SCHEDULING_VERBS = (audit.MEETING_ADD, audit.MEETING_MOVE)  # start a reminder schedule
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
 # A failed post is tried again on the next pass, then every five minutes for about an
@@ -111,7 +112,7 @@ _SWITCHED_ON = _last_audited(
 
 # When an action's owner was given it: its last reassignment, or its creation.
 _GIVEN = func.coalesce(
-    _last_audited(Action, literal("A") + cast(Action.number, String), "action.reassign"),
+    _last_audited(Action, literal("A") + cast(Action.number, String), audit.ACTION_REASSIGN),
     Action.created_at,
     type_=UTCDateTime,
 )

@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from storage import audit
 from storage.database import Database
 from storage.models import (
     OFFICER_ROLES,
@@ -340,7 +341,7 @@ def roles_at(
         .where(
             AuditEntry.board_id == board_id,
             AuditEntry.subject.in_(subjects),
-            AuditEntry.verb.in_(("member.add", "member.update", "member.remove")),
+            AuditEntry.verb.in_((audit.MEMBER_ADD, audit.MEMBER_UPDATE, audit.MEMBER_REMOVE)),
             AuditEntry.at >= at,
         )
         .order_by(AuditEntry.at, AuditEntry.id)
