@@ -139,8 +139,8 @@ JUST_PASSED = timedelta(days=92)
 def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
     """Read a date; `today` is the board's local date, for relative phrases. A day and
     month with no year is the next such date from `earliest` (today unless given: a
-    meeting just held may be entered as `26/11`), unless that is next year's and this
-    year's is JUST_PASSED.
+    meeting just held may be entered as `26/11`), refused if its last such day passed
+    within JUST_PASSED: meant as that day, or a year on?
 
     Raises UsageError for anything unreadable, ambiguous or implausibly far
     ahead; never guesses.
@@ -211,11 +211,11 @@ def _end_of(match: re.Match[str], today: date) -> date:
         number = MONTH_NAMES.index(month[:3].lower()) + 1
         if match["year"]:
             return _last_day(int(match["year"]), number)
-        this_years = _last_day(today.year, number)
-        if this_years >= today:
-            return this_years
-        _not_just_passed(match[0], this_years, today, f"{match[0]} {today.year + 1}")
-        return _last_day(today.year + 1, number)
+        ends = [_last_day(today.year + ahead, number) for ahead in (-1, 0, 1)]
+        coming = next(end for end in ends if end >= today)
+        gone = max(end for end in ends if end < today)
+        _not_just_passed(match[0], gone, today, f"{match[0]} {coming.year}")
+        return coming
     months = 3 if match["period"].lower() == "quarter" else 1
     ahead = months if (match["next"] or "").lower() == "next" else 0
     # The last month of this period (this month, or the quarter's third), counted from 0.
@@ -256,9 +256,12 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
             f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
         )
     chosen = next((d for d in found if d >= earliest), found[-1])
-    if not (year_text or weekday) and chosen.year > earliest.year and found[0] < earliest:
-        ahead = found[0].replace(year=found[0].year + 1)
-        _not_just_passed(words, found[0], earliest, f"{ahead.day}/{ahead.month}/{ahead.year}")
+    if not (year_text or weekday):
+        years = (earliest.year - 1, earliest.year)
+        gone = [date(y, month_number, day) for y in years if _valid(y, month_number, day)]
+        if gone := [d for d in gone if d < earliest]:
+            typed = f"{chosen.day}/{chosen.month}/{chosen.year}"
+            _not_just_passed(words, gone[-1], earliest, typed)
     if weekday and not _is_weekday(weekday, chosen):
         # The weekday chooses between the dates that could be meant: last week's and the
         # next on or after today ("Sat 27 Nov" is next year's, "Fri 27 Nov" typed on
@@ -277,13 +280,13 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
     return chosen
 
 
-def _not_just_passed(words: str, passed: date, earliest: date, next_years: str) -> None:
-    """Refuse a date typed with no year whose day this year `passed` not long before
-    `earliest`: meant as that past day, or as next year's (typed `next_years`)?"""
+def _not_just_passed(words: str, passed: date, earliest: date, coming: str) -> None:
+    """Refuse a date typed with no year whose last day `passed` not long before
+    `earliest`: meant as that past day, or as the next (typed in full, `coming`)?"""
     if earliest - passed <= JUST_PASSED:
         raise UsageError(
-            f"“{words}” has passed this year ({say_date(passed)}). "
-            f"For next year's, give the year: {next_years}."
+            f"“{words}” has just passed ({say_date(passed)}). "
+            f"For the next, give the year: {coming}."
         )
 
 

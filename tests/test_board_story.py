@@ -1795,18 +1795,18 @@ def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
     [
         (
             "action add <@UPAUL> Report by end of January",
-            "“end of January” has passed this year "
-            "(Sunday 31 January 2027). For next year's, give the year: end of January 2028.",
+            "“end of January” has just passed "
+            "(Sunday 31 January 2027). For the next, give the year: end of January 2028.",
         ),
         (
             "action add <@UPAUL> Report by 3/2",
-            "“3/2” has passed this year "
-            "(Wednesday 3 February 2027). For next year's, give the year: 3/2/2028.",
+            "“3/2” has just passed "
+            "(Wednesday 3 February 2027). For the next, give the year: 3/2/2028.",
         ),
         (
             "meeting add 20 Jan 10:00",
-            "“20 Jan” has passed this year "
-            "(Wednesday 20 January 2027). For next year's, give the year: 20/1/2028.",
+            "“20 Jan” has just passed "
+            "(Wednesday 20 January 2027). For the next, give the year: 20/1/2028.",
         ),
     ],
 )
@@ -1824,6 +1824,10 @@ def test_a_date_with_no_year_that_has_just_passed_is_asked_about_not_moved_a_yea
     october = datetime(2027, 10, 20, 12, 0, tzinfo=UTC)
     added = core.command("UCHAIR", "action add <@UPAUL> Report by 14/1", october)
     assert "Due Friday 14 January 2028." in added
+    # Across the new year too: December's day, typed in the first days of January.
+    new_year = datetime(2028, 1, 5, 12, 0, tzinfo=UTC)
+    late = core.command("UCHAIR", "action add <@UPAUL> Report by 20/12", new_year)
+    assert "“20/12” has just passed (Monday 20 December 2027)." in late
 
 
 def test_a_change_to_published_minutes_says_how_to_publish_it_too(core: Core) -> None:
@@ -1892,7 +1896,7 @@ def test_a_day_and_month_typed_for_a_meeting_just_held_is_this_years(core: Core)
     held = core.command("UCHAIR", "meeting add 26/11 10:00 : CSP Board", SET_UP)  # 5 days ago
     assert held.startswith("Meeting added\nM1 Thursday 26 November 2026, 10:00")
     gone = core.command("UCHAIR", "meeting add 20 Nov 10:00", SET_UP)  # more than a week ago
-    assert gone.startswith("“20 Nov” has passed this year (Friday 20 November 2026).")
+    assert gone.startswith("“20 Nov” has just passed (Friday 20 November 2026).")
     ahead = core.command("UCHAIR", "meeting add 20/11/2027 10:00", SET_UP)
     assert ahead.startswith("Meeting scheduled\nM2 Saturday 20 November 2027, 10:00")
     moved = core.command("UCHAIR", "meeting move M2 27/11 10:00", SET_UP)
