@@ -195,7 +195,8 @@ def _parts(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         length = sum(map(len, _texts(block)))
         if not parts or len(parts[-1]) == MAX_BLOCKS or size + length > BLOCKS_TEXT_LIMIT:
             # Buttons go with what they act on: a row of them never starts a part alone.
-            moved = [parts[-1].pop()] if block["type"] == "actions" and len(parts[-1]) > 1 else []
+            buttons = block["type"] == "actions"
+            moved = [parts[-1].pop()] if buttons and parts and len(parts[-1]) > 1 else []
             parts.append(moved)
             size = sum(len(text) for earlier in moved for text in _texts(earlier))
         parts[-1].append(block)

@@ -14,11 +14,11 @@ from storage import audit, queries
 from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
 
-ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)\s*$", re.I)
+ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+(?P<open>\()?by:?\s+", re.I)  # also `(by 7/1/2027)`, `by: 7/1/2027`
 # A due date said some other way, which stays in the description: asked about.
-SAID_DUE = re.compile(r"\s(?:due|before|deadline:?)\s+(?P<day>[^()]+?)[.)]?$", re.I)
+SAID_DUE = re.compile(r"\s\(?(?:due|before|deadline:?)\s+(?P<day>[^()]+?)[.)!]?$", re.I)
 # `action add @paul @gill …`, `@paul and @gill …`: two owners named, where an action has one
 # (not `@paul @gill's team …`).
 JOINT_OWNER = re.compile(
@@ -109,20 +109,13 @@ def _no_due_date(ctx: Context, action: Action) -> Line:
     """Said so that it is set: an action with no date is never chased. A date said in the
     description some other way (`due 7/1/2027`) is offered."""
     said = SAID_DUE.search(action.description)
-    day = said["day"] if said and _date_or_none(ctx, said["day"]) else None
+    day = said["day"] if said and dates.date_or_none(said["day"], ctx.today) else None
     sets = f"{ctx.command} action due A{action.number} {day or '<date>'}"
     one = "it" if day else "one"
     sets = f"{sets} sets {one}" if ctx.is_officer else f"an officer can set {one} with {sets}"
     if day:
         return line(f"No due date, so no reminders: if it is due {day}, {sets}.")
     return line(f"No due date, so no reminders: {sets}.")
-
-
-def _date_or_none(ctx: Context, text: str) -> date | None:
-    try:
-        return dates.parse_date(text, ctx.today)
-    except UsageError:
-        return None
 
 
 def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:

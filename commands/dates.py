@@ -151,6 +151,14 @@ def parse_date(text: str, today: date, *, earliest: date | None = None) -> date:
     return day
 
 
+def date_or_none(text: str, today: date) -> date | None:
+    """`parse_date`, or None where it would refuse."""
+    try:
+        return parse_date(text, today)
+    except UsageError:
+        return None
+
+
 def _read_date(text: str, today: date, earliest: date) -> date:
     words = " ".join(text.split()).rstrip(".,;!")  # the end of a sentence or clause
     if not words:

@@ -119,10 +119,11 @@ def due_text(action: Action, today: date) -> str | None:
 
 
 def action_line(
-    action: Action, today: date, *, show_status: bool = False, longest: int = IN_A_LIST
+    action: Action, today: date, *, show_status: bool = False, longest: int | None = None
 ) -> Line:
     """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`,
-    the description and the update each cut to `longest` characters."""
+    the update cut to IN_A_LIST characters; with `longest`, it and the description each
+    cut to that."""
     latest = action.updates[-1] if action.updates else None
     return line(
         action_ref(action),
@@ -134,7 +135,7 @@ def action_line(
         f" · {action.status}" if show_status else None,
         " · latest: " if latest else None,
         rag(latest.rag) if latest else None,
-        shortened(latest.text, longest) if latest else None,
+        shortened(latest.text, longest or IN_A_LIST) if latest else None,
     )
 
 

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from commands import dates, describe, parsing
 from commands.context import Context
@@ -93,7 +93,7 @@ def read_when(ctx: Context, text: str) -> When:
         clock = dates.parse_time(words[-1])
     except UsageError:
         # `14 Jan 2027`, `next Thursday`; not `7 Jan 10`, a time misread as 2010.
-        day = _date_or_none(" ".join(words), ctx.today)
+        day = dates.date_or_none(" ".join(words), ctx.today)
         if day is not None and day >= ctx.today - timedelta(days=JUST_HELD_DAYS):
             raise UsageError(f"Give the time too, e.g. {' '.join(words)} 10:00.") from None
         raise
@@ -140,13 +140,6 @@ def _until(start: time, end: time) -> timedelta:
             "give a later one, or the length, e.g. for 2h."
         )
     return length
-
-
-def _date_or_none(text: str, today: date) -> date | None:
-    try:
-        return dates.parse_date(text, today)
-    except UsageError:
-        return None
 
 
 def _trailing_options(text: str, options: dict[str, str]) -> str:
@@ -378,6 +371,8 @@ def meeting_edit(ctx: Context, args: str) -> Outcome:
     """`<M#> [for <duration>] [at <location>] [: <title>]`: change a meeting's length,
     place or title (its time is `meeting move`'s)."""
     number_text, rest = parsing.split_first(args)
+    if number_text.endswith(":"):  # `M2: New title`
+        rest = f": {rest}"
     meeting = _not_cancelled(ctx, number_text)
     text, *given_title = TITLE_SEPARATOR.split(" " + rest.strip(), maxsplit=1)
     text, options, location = _options_and_place(text)
@@ -394,8 +389,9 @@ def meeting_edit(ctx: Context, args: str) -> Outcome:
         changes["title"] = parsing.title(given_title[0], "meeting title")
     if location is not None:
         changes["location"] = location
-    if "for" in options:
-        changes["ends_at"] = meeting.starts_at + dates.parse_duration(options["for"])
+    ends_at = meeting.starts_at + dates.parse_duration(options["for"]) if "for" in options else None
+    if ends_at is not None:
+        changes["ends_at"] = ends_at
     if not changes:
         raise UsageError(
             "Say what to change: the length (for 2h), the place (at …) or the title (: …)."
@@ -403,12 +399,23 @@ def meeting_edit(ctx: Context, args: str) -> Outcome:
     if all(getattr(meeting, column) == value for column, value in changes.items()):
         raise Unchanged(Strong(f"M{meeting.number}"), " is already so.")
     was = describe.meeting_line(meeting, ctx.zone)
+    clashes: list[Meeting] = []
+    if ends_at is not None:  # a longer meeting may run into the next
+        span = [(meeting.starts_at, ends_at)]
+        clashes = [
+            m
+            for m in queries.meetings_overlapping(ctx.session, meeting.board_id, span)
+            if m.id != meeting.id
+        ]
     _revise(ctx, meeting, "meeting.edit", **changes)
     changed = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
         reply=Message(
             title="Meeting changed",
-            sections=(Section((line("Now ", *changed), line("Was ", *was))),),
+            sections=(
+                Section((line("Now ", *changed), line("Was ", *was))),
+                *_already_then(ctx, clashes),
+            ),
             footnote=after_publication(ctx, meeting),
         ),
         announcement=Message.of(line("Meeting changed: ", *changed), line("Was ", *was)),

@@ -240,7 +240,7 @@ def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
 def _item_reference(args: str) -> tuple[str | None, int, str]:
     """`[<M#>] <item#> …`: the meeting named, if any, the item's number and the rest."""
     first, rest = parsing.split_first(parsing.ITEM_WORD.sub("", args.strip()))
-    if not parsing.MEETING_NUMBER.match(first):
+    if not parsing.MEETING_NUMBER.match(first.rstrip(parsing.SENTENCE_PUNCTUATION)):
         return None, parsing.item_number(first), rest
     position_text, rest = parsing.split_first(parsing.ITEM_WORD.sub("", rest))
     return first, parsing.item_number(position_text), rest

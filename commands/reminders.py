@@ -370,9 +370,9 @@ def owner_message(board: Board, intro: Line, actions: list[Action], today: date)
     )
 
 
-def action_section(action: Action, today: date, longest: int = describe.IN_A_LIST) -> Section:
+def action_section(action: Action, today: date, longest: int | None = None) -> Section:
     """One action with its buttons; the value says which board and which A#. Its texts
-    are cut to `longest` characters."""
+    are cut as `describe.action_line` cuts them."""
     value = f"{action.board_id}:{action.number}"
     buttons = (
         (

@@ -260,13 +260,20 @@ def test_a_meetings_place_length_and_title_are_changed_and_the_board_told(
         "Meeting changed",
     ]
     running_app.command("UGILL", "meeting edit M1 : Extraordinary CSP Board")
-    [meeting] = rows(running_app, Meeting)
+    meeting = rows(running_app, Meeting)[0]
     assert (meeting.title, meeting.location, meeting.revision) == (
         "Extraordinary CSP Board",
         "Council Chamber, Swanspool House",
         2,  # calendars see each change
     )
-    assert meeting.ends_at == datetime(2027, 1, 14, 11, 30, tzinfo=UTC)
+    renamed = running_app.command("UGILL", "meeting edit M1: CSP Board")["text"]
+    assert renamed.startswith(
+        "*Meeting changed*\nNow *M1* Thursday 14 January 2027, 10:00–11:30 · CSP Board"
+    )
+    running_app.command("UGILL", "meeting add 14/01/2027 14:00 : Safer Streets sub-group")
+    longer = running_app.command("UGILL", "meeting edit M1 for 5h")["text"]
+    assert "Overlapping (if one was typed twice" in longer and "*M2* Thursday 14 January" in longer
+    running_app.command("UGILL", "meeting edit M1 for 90m : Extraordinary CSP Board")
     same = running_app.command("UGILL", "meeting edit M1 at Council Chamber, Swanspool House")
     assert same["text"] == "*M1* is already so."
     when = running_app.command("UGILL", "meeting edit M1 15/1/2027 10:00")["text"]
@@ -1828,6 +1835,11 @@ def test_a_date_with_no_year_that_has_just_passed_is_asked_about_not_moved_a_yea
     new_year = datetime(2028, 1, 5, 12, 0, tzinfo=UTC)
     late = core.command("UCHAIR", "action add <@UPAUL> Report by 20/12", new_year)
     assert "“20/12” has just passed (Monday 20 December 2027)." in late
+    leap = core.command("UCHAIR", "action add <@UPAUL> Report by 29/2", new_year.replace(month=3))
+    assert (
+        "“29/2” has just passed (Tuesday 29 February 2028). For the next, give the year: " in leap
+    )
+    assert "29/2/2032." in leap
 
 
 def test_a_change_to_published_minutes_says_how_to_publish_it_too(core: Core) -> None:
@@ -2184,8 +2196,14 @@ def test_commands_and_numbers_written_as_in_a_sentence_are_read(core: Core) -> N
     assert removed.startswith("Removed agenda item 3 (AOB) from M1.")
     for typed in ("note 2: Strategy agreed by partners", "note item 1 Welcome and introductions"):
         assert "I don't" not in core.command("UCHAIR", typed, DURING_THE_MEETING)
+    core.command("UCHAIR", "note M1. 2 Hotspots remain", DURING_THE_MEETING)
+    arising = core.command(
+        "UCHAIR", "action add <@UCHAIR> Write to the PCC item 2.", DURING_THE_MEETING
+    )
+    assert "Arising from agenda item 2 of M1." in arising
     draft = core.command("UCHAIR", "minutes M1.", DURING_THE_MEETING)
     assert "Strategy agreed by partners" in draft and "Welcome and introductions" in draft
+    assert "Hotspots remain" in draft
 
 
 def test_a_long_update_is_cut_short_in_lists_and_shown_whole_in_the_history(core: Core) -> None:
@@ -2198,6 +2216,9 @@ def test_a_long_update_is_cut_short_in_lists_and_shown_whole_in_the_history(core
     for listing in ("actions", "summary"):
         shown = core.command("UCHAIR", listing, SET_UP)
         assert "Ward 0 patrols" in shown and "Ward 49" not in shown and "…" in shown
+    long_title = "Hotspot review covering " + ", ".join(f"ward {n}" for n in range(60))
+    core.command("UCHAIR", f"action add <@UPAUL> {long_title}", SET_UP)
+    assert long_title in core.command("UCHAIR", "actions", SET_UP)  # only updates are cut
     assert report in core.command("UCHAIR", "history A1", SET_UP)
 
 
@@ -2217,5 +2238,7 @@ def test_a_due_date_in_brackets_or_after_a_colon_is_read_and_one_said_otherwise_
     assert member.endswith(
         "if it is due 14 Jan 2027, an officer can set it with /board action due A4 14 Jan 2027."
     )
+    bracketed = core.command("UCHAIR", "action add <@UPAUL> Report (due 7/1/2027)", SET_UP)
+    assert "if it is due 7/1/2027, /board action due A5 7/1/2027 sets it." in bracketed
     plain = core.command("UPAUL", "action add <@UPAUL> Chase reports due from partners", SET_UP)
-    assert plain.endswith("an officer can set one with /board action due A5 <date>.")
+    assert plain.endswith("an officer can set one with /board action due A6 <date>.")

@@ -131,3 +131,9 @@ def test_the_update_form_shows_a_long_action_whole_within_slacks_limits() -> Non
     sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert len(sections) > 1 and all(len(text) <= 3000 for text in sections)
     assert " ".join(sections).count("R&amp;D &lt;x&gt;") == 371
+
+
+def test_a_message_of_buttons_alone_is_one_part() -> None:
+    section = Section((), buttons=(Button("Publish", "publish_minutes", "M1 version 1"),))
+    [part] = payloads(Message(sections=(section,)))
+    assert [block["type"] for block in part["blocks"]] == ["actions"]
