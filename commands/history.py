@@ -13,8 +13,7 @@ from commands.describe import rag
 from commands.errors import NotFound, UsageError
 from commands.meetings import find_meeting
 from commands.replies import Line, Mention, Message, Outcome, Section, Span, line
-from storage import queries
-from storage.minutes import PUBLISH_VERB, WITHDRAW_VERB
+from storage import audit, queries
 from storage.models import AuditEntry
 
 VERBS = {
@@ -41,8 +40,8 @@ VERBS = {
     "item.decision": "recorded a decision",
     "item.note.remove": "removed a note",
     "item.decision.remove": "removed a decision",
-    PUBLISH_VERB: "published the minutes",
-    WITHDRAW_VERB: "published the minutes, but they could not be posted",
+    audit.MINUTES_PUBLISH: "published the minutes",
+    audit.MINUTES_WITHDRAW: "published the minutes, but they could not be posted",
 }
 # Changes whose verb says the new status already: "marked it done", not "…: status open → done".
 SAYS_ITS_STATUS = {"action.done", "action.drop", "meeting.cancel"}

@@ -37,8 +37,8 @@ from commands.replies import (
     line,
 )
 from commands.roster import Person, Roster
+from storage import audit, queries
 from storage import minutes as stored
-from storage import queries
 from storage.models import Board, Meeting
 from storage.rows import ActionRow, UpdateRow
 
@@ -451,7 +451,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
             notice=f"Revised minutes (version {version}), replacing the version published on "
             f"{_said_day(earlier[-1].at, ctx)}.",
         )
-    ctx.audit(stored.PUBLISH_VERB, f"M{meeting.number}", None, {"version": version})
+    ctx.audit(audit.MINUTES_PUBLISH, f"M{meeting.number}", None, {"version": version})
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
         f"-v{version}" if earlier else ""
     )

@@ -24,7 +24,7 @@ from commands import dates, describe
 from commands.context import Context
 from commands.errors import UsageError
 from commands.replies import Button, Code, Line, Message, Outcome, Section, Strong, line
-from storage import deliveries, queries
+from storage import audit, deliveries, queries
 from storage.database import Database
 from storage.deliveries import DeliveryKey
 from storage.models import Action, Board, Meeting
@@ -457,7 +457,7 @@ def switch_on(ctx: Context, args: str) -> Outcome:
     are skipped (a burst of DMs about old deadlines helps no one)."""
     board = ctx.the_board()
     if not board.reminders_enabled:
-        ctx.change(board, deliveries.SWITCHED_ON_VERB, f"board {board.id}", reminders_enabled=True)
+        ctx.change(board, audit.REMINDERS_ON, f"board {board.id}", reminders_enabled=True)
         tomorrow = (ctx.now + timedelta(days=1)).date()
         fell_due = [
             reminder.key

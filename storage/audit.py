@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, Base
 
-# Verbs the rows are read back by (a meeting's reminder schedule, an action's calendar
-# item, the roles people attended in): written and read under one spelling.
+# Verbs the trail is read back by (a meeting's reminder schedule, an action's calendar
+# item, the roles people attended in, the minutes' versions): one spelling for writing
+# and reading.
 MEETING_ADD = "meeting.add"
 MEETING_MOVE = "meeting.move"
 ACTION_DUE = "action.due"
@@ -19,6 +20,9 @@ ACTION_REASSIGN = "action.reassign"
 MEMBER_ADD = "member.add"
 MEMBER_UPDATE = "member.update"
 MEMBER_REMOVE = "member.remove"
+MINUTES_PUBLISH = "minutes.publish"  # the minutes' versions
+MINUTES_WITHDRAW = "minutes.withdraw"  # a version Slack did not take
+REMINDERS_ON = "reminders.on"  # a meeting's schedule restarts
 
 
 def snapshot(row: Base | None) -> dict[str, Any] | None:

@@ -35,7 +35,6 @@ from storage.models import Action, AuditEntry, Board, Meeting, ReminderDelivery,
 from storage.queries import OWNER_IS_MEMBER
 
 MEETING_KINDS = ("agenda_call", "draft_agenda", "eve", "owner_update")
-SWITCHED_ON_VERB = "reminders.on"
 SCHEDULING_VERBS = (audit.MEETING_ADD, audit.MEETING_MOVE)  # start a reminder schedule
 # A claim not marked sent or failed within this long belongs to a pass that died.
 DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -106,7 +105,7 @@ def _last_audited(
 # imported without its audit trail has the meeting's creation.
 _SCHEDULED = _last_audited(Meeting, literal("M") + cast(Meeting.number, String), *SCHEDULING_VERBS)
 _SWITCHED_ON = _last_audited(
-    Meeting, literal("board ") + cast(Meeting.board_id, String), SWITCHED_ON_VERB
+    Meeting, literal("board ") + cast(Meeting.board_id, String), audit.REMINDERS_ON
 )
 
 

@@ -28,10 +28,6 @@ from storage.models import (
 )
 from storage.rows import ACTION_COLUMNS, ActionRow, actions_in, with_updates
 
-PUBLISH_VERB = "minutes.publish"
-# A publication the chat service did not take: it never reached the board.
-WITHDRAW_VERB = "minutes.withdraw"
-
 
 @dataclass(frozen=True)
 class LoadedAction:
@@ -196,7 +192,7 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
     rows = session.execute(_PUBLICATIONS, {"board_id": board_id, "subject": f"M{meeting_number}"})
     published: list[Publication] = []
     for verb, after, at in rows:
-        if verb == PUBLISH_VERB:
+        if verb == audit.MINUTES_PUBLISH:
             published.append(Publication(after["version"], at))
         else:  # withdrawn: the latest publication of that version never reached the board
             same = [i for i, p in enumerate(published) if p.version == after["version"]]
@@ -210,7 +206,7 @@ _PUBLICATIONS = (
     .where(
         AuditEntry.board_id == bindparam("board_id"),
         AuditEntry.subject == bindparam("subject"),
-        AuditEntry.verb.in_((PUBLISH_VERB, WITHDRAW_VERB)),
+        AuditEntry.verb.in_((audit.MINUTES_PUBLISH, audit.MINUTES_WITHDRAW)),
     )
     .order_by(AuditEntry.at, AuditEntry.id)
 )
@@ -232,7 +228,7 @@ def withdraw(
             board_id=board_id,
             actor_id=actor_id,
             at=now,
-            verb=WITHDRAW_VERB,
+            verb=audit.MINUTES_WITHDRAW,
             subject=f"M{meeting_number}",
             before=None,
             after={"version": version},
