@@ -255,9 +255,7 @@ def _explain(target: str, reason: str) -> str:
     return f"I couldn't deliver a message to {where} ({rendering.escape(reason)})."
 
 
-def publish_home(
-    client: WebClient, database: Database, now: datetime, team_id: str, user_id: str
-) -> None:
+def publish_home(client: WebClient, services: Services, team_id: str, user_id: str) -> None:
     """Publish the user's Home tab: their open actions on every board of the workspace."""
-    message = home(database, team_id, user_id, now)
+    message = home(services.database, team_id, user_id, services.clock())
     client.views_publish(user_id=user_id, view=View(type="home", blocks=rendering.blocks(message)))

@@ -115,13 +115,7 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         """Refresh the DM in place (or the Home tab)."""
         if on_home_tab(body):
-            publish_home(
-                client,
-                services.database,
-                services.clock(),
-                body.get("team", {}).get("id", ""),
-                body["user"]["id"],
-            )
+            publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
             return
         refresh(client, body, outcome.reply.sections[0])
 

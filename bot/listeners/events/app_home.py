@@ -17,8 +17,6 @@ def register(app: App, services: Services) -> None:
 
     def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") == "home":
-            publish_home(
-                client, services.database, services.clock(), body.get("team_id", ""), event["user"]
-            )
+            publish_home(client, services, body.get("team_id", ""), event["user"])
 
     app.event("app_home_opened")(ack=lambda ack: ack(), lazy=[reported(opened)])

@@ -57,12 +57,6 @@ def register(app: App, services: Services) -> None:
         confirmation = Message(title="Update posted", sections=outcome.reply.sections)
         post(client, context["channel"], confirmation)
         if context["home"]:
-            publish_home(
-                client,
-                services.database,
-                services.clock(),
-                body.get("team", {}).get("id", ""),
-                body["user"]["id"],
-            )
+            publish_home(client, services, body.get("team", {}).get("id", ""), body["user"]["id"])
 
     app.view(rendering.FORM_CALLBACK_ID)(ack=submit, lazy=[reported(confirm, after_outcome=True)])
