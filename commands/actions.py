@@ -14,7 +14,8 @@ from storage import audit, queries
 from storage.audit import snapshot
 from storage.models import Action, ActionUpdate
 
-ITEM = re.compile(r"\s+item\s*(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
+# `item 2`, of the current meeting; `item M1 2`, of one held before it.
+ITEM = re.compile(r"\s+item\s*(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+(?P<open>\()?by:?\s+", re.I)  # also `(by 7/1/2027)`, `by: 7/1/2027`
 # A due date said some other way, which stays in the description: asked about.
@@ -60,7 +61,8 @@ def action_add(ctx: Context, args: str) -> Outcome:
     item = meeting = None
     if match := ITEM.search(text):
         text = text[: match.start()]
-        meeting, item = proceedings.current_item(ctx, parsing.item_number(match["item"]))
+        position = parsing.item_number(match["item"])
+        meeting, item = proceedings.referred_item(ctx, match["meeting"], position)
     elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
         parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such
     due_on, text = _due_date(ctx, text)

@@ -172,7 +172,7 @@ def _record(ctx: Context, args: str, kind: str) -> Outcome:
         if not decision.text.strip():
             raise UsageError(f"Say what was {decision.label.lower()}.")
         shown = decision.said()
-    meeting, item = _referred_item(ctx, meeting_text, position)
+    meeting, item = referred_item(ctx, meeting_text, position)
     record = ItemRecord(
         item_id=item.id, kind=kind, text=body, author_id=ctx.caller, created_at=ctx.now
     )
@@ -198,7 +198,7 @@ def _unrecord(ctx: Context, args: str, kind: str) -> Outcome:
     meeting_text, position, rest = _item_reference(args)
     if rest:
         raise UsageError(f"Give only the agenda item's number, e.g. {kind} remove 2.")
-    meeting, item = _referred_item(ctx, meeting_text, position)
+    meeting, item = referred_item(ctx, meeting_text, position)
     record = queries.latest_record(ctx.session, item.id, kind)
     if record is None:
         raise NotFound(
@@ -246,7 +246,7 @@ def _item_reference(args: str) -> tuple[str | None, int, str]:
     return first, parsing.item_number(position_text), rest
 
 
-def _referred_item(
+def referred_item(
     ctx: Context, meeting_text: str | None, position: int
 ) -> tuple[Meeting, AgendaItem]:
     """The item of the current meeting or, named, of a meeting that has started (a

@@ -2242,3 +2242,15 @@ def test_a_due_date_in_brackets_or_after_a_colon_is_read_and_one_said_otherwise_
     assert "if it is due 7/1/2027, /board action due A5 7/1/2027 sets it." in bracketed
     plain = core.command("UPAUL", "action add <@UPAUL> Chase reports due from partners", SET_UP)
     assert plain.endswith("an officer can set one with /board action due A6 <date>.")
+
+
+def test_an_action_written_up_after_the_week_names_the_meeting_it_arose_at(core: Core) -> None:
+    board_set_up(core, "meeting add 14/01/2027 10:00", "agenda add Opening", "agenda add SSNP")
+    weeks_later = datetime(2027, 2, 10, 12, 0, tzinfo=UTC)
+    arising = core.command(
+        "UCHAIR", "action add <@UCHAIR> Write to the PCC by 1/3/2027 item M1 2", weeks_later
+    )
+    assert arising.endswith("Due Monday 1 March 2027.\nArising from agenda item 2 of M1.")
+    assert "Write to the PCC" in core.command("UCHAIR", "minutes M1", weeks_later)
+    ahead = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M9 1", weeks_later)
+    assert ahead.startswith("There is no meeting M9 on this board.")
