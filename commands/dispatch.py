@@ -27,20 +27,16 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     sub, args = find(invocation.text if invocation.text.strip() else "help")
     if sub is None or _slipped(sub, args):
         return _refusal(_unknown(command, invocation.text))
-    if args.strip() and (meant := _singular(sub, args)):  # `members add`, `meetings cancel`
-        error = UsageError(
-            f"I don't know “{command} {sub.name} {args.split()[0]}”. "
-            f"Did you mean “{command} {meant.name}”?"
-        )
-        error.usage = meant.usage(command)
-        return _refusal(error)
+    meant = _singular(sub, args) if args.strip() else None  # `members add`, `meetings cancel`
+    if meant is not None and not sub.arguments:
+        return _refusal(_did_you_mean(command, sub, args, meant))
     if args.strip() and not sub.arguments:
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
         error.usage = _usages(command, family(sub.words[0]))
         return _refusal(error)
     if sub.looks_up is not None:
         directory = LookedUp.ahead(directory, sub.looks_up(invocation, args))
-    return execute(
+    outcome = execute(
         invocation,
         database,
         directory,
@@ -48,6 +44,18 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         lambda ctx: sub.run(ctx, args),
         usage=sub.usage(command),
     )
+    if meant is not None and outcome.refused:  # a list that takes words, not these ones
+        return _refusal(_did_you_mean(command, sub, args, meant))
+    return outcome
+
+
+def _did_you_mean(command: str, sub: Subcommand, args: str, meant: Subcommand) -> UsageError:
+    error = UsageError(
+        f"I don't know “{command} {sub.name} {args.split()[0]}”. "
+        f"Did you mean “{command} {meant.name}”?"
+    )
+    error.usage = meant.usage(command)
+    return error
 
 
 def _slipped(sub: Subcommand, args: str) -> bool:
@@ -74,9 +82,9 @@ def _nearest(word: str, seconds: set[str]) -> str | None:
 
 
 def _singular(sub: Subcommand, args: str) -> Subcommand | None:
-    """The command meant by a list's name, which takes nothing after it, followed by a
-    command's second word: the singular's (`members add @sam` for `member add @sam`)."""
-    if sub.arguments or len(sub.words) > 1 or not sub.words[0].endswith("s"):
+    """The command meant by a list's name followed by a command's second word: the
+    singular's (`members add @sam` for `member add @sam`)."""
+    if len(sub.words) > 1 or not sub.words[0].endswith("s"):
         return None
     meant, _ = find(f"{sub.words[0].removesuffix('s')} {args}")
     return meant if meant is not None and len(meant.words) > 1 and meant.run != sub.run else None

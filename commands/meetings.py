@@ -294,8 +294,20 @@ def _already_then(ctx: Context, clashes: Sequence[Meeting]) -> list[Section]:
 
 
 def meetings(ctx: Context, args: str) -> Outcome:
-    """The board's upcoming meetings, soonest first."""
+    """`[all]`: the board's upcoming meetings, soonest first; or all of them, the M# of one
+    held long ago included."""
     board = ctx.the_board()
+    if args.strip():
+        if args.strip().lower().rstrip(".") != "all":
+            raise UsageError(f"I don't understand “{args.strip()}” after meetings.")
+        every = queries.all_meetings(ctx.session, board.id)
+        lines = tuple(describe.meeting_line(m, ctx.zone) for m in every)
+        return Outcome(
+            reply=Message(
+                title=f"{board.name}: every meeting ({len(every)})",
+                sections=(Section(lines or (line("None yet."),)),),
+            )
+        )
     upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
     if not upcoming:
         return Outcome(

@@ -257,7 +257,14 @@ LISTED: tuple[Subcommand, ...] = (
             "meeting add next Thursday 2.30pm at Council Chamber",
         ),
     ),
-    Subcommand(("meetings",), "", "upcoming meetings", READ, meetings.meetings),
+    Subcommand(
+        ("meetings",),
+        "[all]",
+        "upcoming meetings (all: those held and cancelled too)",
+        READ,
+        meetings.meetings,
+        ("meetings", "meetings all"),
+    ),
     Subcommand(
         ("meeting", "next"), "", "the next meeting and its agenda", READ, meetings.meeting_next
     ),

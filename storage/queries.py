@@ -245,6 +245,15 @@ UPCOMING = (
 _NEXT_MEETING = UPCOMING.limit(1).options(joinedload(Meeting.items))
 
 
+def all_meetings(session: Session, board_id: int) -> Sequence[Meeting]:
+    """Every meeting of the board, held, to come or cancelled, in order."""
+    return session.scalars(
+        select(Meeting)
+        .where(Meeting.board_id == board_id)
+        .order_by(Meeting.starts_at, Meeting.number)
+    ).all()
+
+
 def upcoming_meetings(session: Session, board_id: int, now: datetime) -> Sequence[Meeting]:
     """The board's scheduled meetings that have not started, soonest first."""
     return session.scalars(UPCOMING, {"board_id": board_id, "starts_at": now}).all()

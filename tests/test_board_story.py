@@ -2254,3 +2254,17 @@ def test_an_action_written_up_after_the_week_names_the_meeting_it_arose_at(core:
     assert "Write to the PCC" in core.command("UCHAIR", "minutes M1", weeks_later)
     ahead = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M9 1", weeks_later)
     assert ahead.startswith("There is no meeting M9 on this board.")
+
+
+def test_every_meeting_is_listed_with_all_held_and_cancelled_too(core: Core) -> None:
+    board_set_up(core, "meeting add 14/01/2027 10:00 quarterly 3", "meeting cancel M2")
+    spring = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
+    upcoming = core.command("UCHAIR", "meetings", spring)
+    assert "M3" in upcoming and "M1" not in upcoming
+    every = core.command("UCHAIR", "meetings all", spring)
+    assert every.startswith("Wellingborough CSP Board: every meeting (3)\nM1 Thursday 14 January")
+    assert "M2 Wednesday 14 April 2027, 10:00–12:00 · Wellingborough CSP Board (cancelled)" in every
+    refused = core.command("UCHAIR", "meetings soon", spring)
+    assert refused.startswith(
+        "I don't understand “soon” after meetings.\nUsage:\n/board meetings [all]"
+    )
