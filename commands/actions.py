@@ -7,7 +7,7 @@ from datetime import date
 
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
-from commands.errors import NotFound, Unchanged, UsageError
+from commands.errors import NotFound, Unchanged, UnknownWord, UsageError
 from commands.meetings import after_publication, find_meeting, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import audit, queries
@@ -16,7 +16,7 @@ from storage.models import Action, ActionUpdate
 
 # `item 2`, of the current meeting; `item M1 2`, of one held before it.
 ITEM = re.compile(r"\s+item\s*(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
-STRAY_ITEM = re.compile(r"\s+item\s+(?P<item>\S+)\s*$", re.I)
+STRAY_ITEM = re.compile(r"\s+item\s+(?:M\d{1,9}\s+)?(?P<item>\S+)\s*$", re.I)
 BY = re.compile(r"\s+(?P<open>\()?by:?\s+", re.I)  # also `(by 7/1/2027)`, `by: 7/1/2027`
 # A due date said some other way, which stays in the description: asked about.
 SAID_DUE = re.compile(r"\s\(?(?:due|before|deadline:?)\s+(?P<day>[^()]+?)[.)!]?$", re.I)
@@ -62,7 +62,9 @@ def action_add(ctx: Context, args: str) -> Outcome:
     if match := ITEM.search(text):
         text = text[: match.start()]
         position = parsing.item_number(match["item"])
-        meeting, item = proceedings.referred_item(ctx, match["meeting"], position)
+        meeting, item = proceedings.referred_item(
+            ctx, match["meeting"], position, "link actions to its items"
+        )
     elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
         parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such
     due_on, text = _due_date(ctx, text)
@@ -213,7 +215,7 @@ def actions(ctx: Context, args: str) -> Outcome:
         if word.startswith("@"):
             parsing.mention(word, "owner")  # says how to name someone
         if word.lower() not in {*LISTS, "mine", "me", "for", "of"}:  # `actions for @paul`
-            raise UsageError(
+            raise UnknownWord(
                 f"I don't know “{word}” here. Give an owner (@gill or mine), a list "
                 f"({', '.join(LISTS)}), or one of each (@gill overdue)."
             )

@@ -9,7 +9,14 @@ from dataclasses import replace
 
 from commands import describe, parsing
 from commands.context import Context, Directory, Invocation, LookedUp
-from commands.errors import BoardError, NotAllowed, NotFound, Unavailable, UsageError
+from commands.errors import (
+    BoardError,
+    NotAllowed,
+    NotFound,
+    Unavailable,
+    UnknownWord,
+    UsageError,
+)
 from commands.replies import Code, Message, Outcome, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
@@ -36,17 +43,16 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         return _refusal(error)
     if sub.looks_up is not None:
         directory = LookedUp.ahead(directory, sub.looks_up(invocation, args))
-    outcome = execute(
-        invocation,
-        database,
-        directory,
-        sub.access,
-        lambda ctx: sub.run(ctx, args),
-        usage=sub.usage(command),
-    )
-    if meant is not None and outcome.refused:  # a list that takes words, not these ones
-        return _refusal(_did_you_mean(command, sub, args, meant))
-    return outcome
+
+    def handle(ctx: Context) -> Outcome:
+        try:
+            return sub.run(ctx, args)
+        except UnknownWord:  # a list that takes words, not these: `meetings cancel M1`
+            if meant is None:
+                raise
+            raise _did_you_mean(command, sub, args, meant) from None
+
+    return execute(invocation, database, directory, sub.access, handle, usage=sub.usage(command))
 
 
 def _did_you_mean(command: str, sub: Subcommand, args: str, meant: Subcommand) -> UsageError:

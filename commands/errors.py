@@ -26,6 +26,10 @@ class UsageError(BoardError):
     """The command was malformed, incomplete or unknown."""
 
 
+class UnknownWord(UsageError):
+    """A word a list does not take (`meetings cancel M1`): another command may be meant."""
+
+
 class NotFound(BoardError):
     """A meeting, action, item or person named in the command does not exist."""
 

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 
 from commands import dates, describe, parsing
 from commands.context import Context
-from commands.errors import NotFound, Unchanged, UsageError
+from commands.errors import NotFound, Unchanged, UnknownWord, UsageError
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import audit, queries
 from storage import minutes as stored
@@ -299,7 +299,7 @@ def meetings(ctx: Context, args: str) -> Outcome:
     board = ctx.the_board()
     if args.strip():
         if args.strip().lower().rstrip(".") != "all":
-            raise UsageError(f"I don't understand “{args.strip()}” after meetings.")
+            raise UnknownWord(f"I don't understand “{args.strip()}” after meetings.")
         every = queries.all_meetings(ctx.session, board.id)
         lines = tuple(describe.meeting_line(m, ctx.zone) for m in every)
         return Outcome(

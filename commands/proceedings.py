@@ -247,18 +247,16 @@ def _item_reference(args: str) -> tuple[str | None, int, str]:
 
 
 def referred_item(
-    ctx: Context, meeting_text: str | None, position: int
+    ctx: Context, meeting_text: str | None, position: int, done: str = "record notes and decisions"
 ) -> tuple[Meeting, AgendaItem]:
     """The item of the current meeting or, named, of a meeting that has started (a
-    write-up after the week is out), and its meeting."""
+    write-up after the week is out), and its meeting; what is `done` against it waits
+    for a meeting to start."""
     if meeting_text is None:
         return current_item(ctx, position)
     meeting = not_cancelled(find_meeting(ctx, meeting_text))
     if meeting.starts_at > ctx.now:
-        raise UsageError(
-            Strong(f"M{meeting.number}"),
-            " has not started: record notes and decisions once it has.",
-        )
+        raise UsageError(Strong(f"M{meeting.number}"), f" has not started: {done} once it has.")
     return meeting, agenda_item(ctx, meeting, position)
 
 

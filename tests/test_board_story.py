@@ -2252,8 +2252,13 @@ def test_an_action_written_up_after_the_week_names_the_meeting_it_arose_at(core:
     )
     assert arising.endswith("Due Monday 1 March 2027.\nArising from agenda item 2 of M1.")
     assert "Write to the PCC" in core.command("UCHAIR", "minutes M1", weeks_later)
-    ahead = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M9 1", weeks_later)
-    assert ahead.startswith("There is no meeting M9 on this board.")
+    missing = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M9 1", weeks_later)
+    assert missing.startswith("There is no meeting M9 on this board.")
+    core.command("UCHAIR", "meeting add 14/04/2027 10:00", weeks_later)
+    ahead = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M2 1", weeks_later)
+    assert ahead.startswith("M2 has not started: link actions to its items once it has.")
+    odd = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M1 2.5", weeks_later)
+    assert odd.startswith("“2.5” is not an agenda item number.")
 
 
 def test_every_meeting_is_listed_with_all_held_and_cancelled_too(core: Core) -> None:
@@ -2264,6 +2269,11 @@ def test_every_meeting_is_listed_with_all_held_and_cancelled_too(core: Core) -> 
     every = core.command("UCHAIR", "meetings all", spring)
     assert every.startswith("Wellingborough CSP Board: every meeting (3)\nM1 Thursday 14 January")
     assert "M2 Wednesday 14 April 2027, 10:00–12:00 · Wellingborough CSP Board (cancelled)" in every
+    # A list refuses a word it does not take; one of the singular command's is pointed at it.
+    meant = core.command("UCHAIR", "meetings cancel M3", spring)
+    assert meant.startswith("I don't know “/board meetings cancel”. Did you mean “/board meeting")
+    done = core.command("UCHAIR", "actions done all", spring)
+    assert done.startswith("Give at most one owner and one of")  # its own reason, not a guess
     refused = core.command("UCHAIR", "meetings soon", spring)
     assert refused.startswith(
         "I don't understand “soon” after meetings.\nUsage:\n/board meetings [all]"
