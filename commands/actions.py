@@ -63,7 +63,11 @@ def action_add(ctx: Context, args: str) -> Outcome:
         text = text[: match.start()]
         position = parsing.item_number(match["item"])
         meeting, item = proceedings.referred_item(
-            ctx, match["meeting"], position, "link actions to its items"
+            ctx,
+            match["meeting"],
+            position,
+            "link actions to its items",
+            f"… item {{}} {position}",
         )
     elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
         parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such

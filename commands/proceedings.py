@@ -231,9 +231,12 @@ def _on_item(ctx: Context, done: str, meeting: Meeting, item: AgendaItem, shown:
     )
 
 
-def current_item(ctx: Context, position: int) -> tuple[Meeting, AgendaItem]:
-    """Agenda item `position` of the current meeting, and that meeting."""
-    meeting = current_meeting(ctx)
+def current_item(
+    ctx: Context, position: int, naming: str | None = None
+) -> tuple[Meeting, AgendaItem]:
+    """Agenda item `position` of the current meeting, and that meeting (with none, how
+    to name an earlier one: `naming`, as `current_meeting` takes it)."""
+    meeting = current_meeting(ctx, naming=naming)
     return meeting, agenda_item(ctx, meeting, position, f"The current meeting, M{meeting.number},")
 
 
@@ -247,13 +250,17 @@ def _item_reference(args: str) -> tuple[str | None, int, str]:
 
 
 def referred_item(
-    ctx: Context, meeting_text: str | None, position: int, done: str = "record notes and decisions"
+    ctx: Context,
+    meeting_text: str | None,
+    position: int,
+    done: str = "record notes and decisions",
+    naming: str | None = None,
 ) -> tuple[Meeting, AgendaItem]:
     """The item of the current meeting or, named, of a meeting that has started (a
     write-up after the week is out), and its meeting; what is `done` against it waits
-    for a meeting to start."""
+    for a meeting to start, and `naming` says how to name one (as `current_meeting`)."""
     if meeting_text is None:
-        return current_item(ctx, position)
+        return current_item(ctx, position, naming)
     meeting = not_cancelled(find_meeting(ctx, meeting_text))
     if meeting.starts_at > ctx.now:
         raise UsageError(Strong(f"M{meeting.number}"), f" has not started: {done} once it has.")
@@ -271,10 +278,13 @@ def agenda_item(
     return item
 
 
-def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
+def current_meeting(
+    ctx: Context, *, sent_ahead: bool = False, naming: str | None = None
+) -> Meeting:
     """The meeting in progress, or the latest that started in the last JUST_HELD_DAYS days;
     with none, a UsageError that says what to do instead (for apologies, `sent_ahead`,
-    how to send them for the next meeting)."""
+    how to send them for the next meeting; `naming`, given the M#, how this command
+    names the last one, by default as note and present do)."""
     board = ctx.the_board()
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:
@@ -312,7 +322,12 @@ def current_meeting(ctx: Context, *, sent_ahead: bool = False) -> Meeting:
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),
             f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
-            f"{cmd} note {number} <item#> <text>, {attendance} {number}.",
+            + (
+                naming.format(number)
+                if naming
+                else f"{cmd} note {number} <item#> <text>, {attendance} {number}"
+            )
+            + ".",
             *ahead,
         )
     if ahead:

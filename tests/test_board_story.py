@@ -2251,6 +2251,11 @@ def test_an_action_written_up_after_the_week_names_the_meeting_it_arose_at(core:
         "UCHAIR", "action add <@UCHAIR> Write to the PCC by 1/3/2027 item M1 2", weeks_later
     )
     assert arising.endswith("Due Monday 1 March 2027.\nArising from agenda item 2 of M1.")
+    unnamed = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item 2", weeks_later)
+    assert (
+        "To record against the last, M1 on Thursday 14 January 2027, name it: … item M1 2.\n"
+        in (unnamed)
+    )
     assert "Write to the PCC" in core.command("UCHAIR", "minutes M1", weeks_later)
     missing = core.command("UCHAIR", "action add <@UCHAIR> Brief the PCC item M9 1", weeks_later)
     assert missing.startswith("There is no meeting M9 on this board.")
