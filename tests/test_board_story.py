@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ BEFORE_THE_QUARTER = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 DURING_THE_MEETING = datetime(2027, 1, 14, 10, 45, tzinfo=UTC)
 
 
-def rows(app: RunningApp, model: type) -> list:  # type: ignore[type-arg]
+def rows(app: RunningApp, model: Any) -> list[Any]:
     with app.database.transaction() as session:
         return list(session.scalars(select(model).order_by(model.id)))
 

@@ -160,18 +160,20 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     meetings = by_uid(expanded, "meeting")
     assert sorted(meetings) == ["M1", "M2", "M3", "M4"]
     starts = {number: item.start for number, item in meetings.items()}
+    january, april = starts["M1"], starts["M2"]
+    assert isinstance(january, datetime) and isinstance(april, datetime)  # not all-day
     # 10:00 on the clock in January (GMT) and in April (BST), 14:30 BST after the move.
     assert starts["M1"] == datetime(2027, 1, 14, 10, 0, tzinfo=LONDON)
-    assert starts["M1"].utcoffset() == timedelta(0)
+    assert january.utcoffset() == timedelta(0)
     assert starts["M2"] == datetime(2027, 4, 14, 10, 0, tzinfo=LONDON)
-    assert starts["M2"].utcoffset() == timedelta(hours=1)
+    assert april.utcoffset() == timedelta(hours=1)
     assert starts["M3"] == datetime(2027, 7, 21, 14, 30, tzinfo=LONDON)
     assert starts["M4"] == datetime(2027, 10, 14, 10, 0, tzinfo=LONDON)
     assert all(str(item["DTSTART"].params["TZID"]) == "Europe/London" for item in cal.events[:4])
     assert meetings["M1"].end - meetings["M1"].start == timedelta(hours=2)
 
     # M1's agenda (in its DESCRIPTION) changed twice; M3 was moved and M4 cancelled.
-    assert [int(meetings[n]["SEQUENCE"]) for n in ("M1", "M2", "M3", "M4")] == [2, 0, 1, 1]
+    assert [meetings[n].decoded("SEQUENCE") for n in ("M1", "M2", "M3", "M4")] == [2, 0, 1, 1]
     assert [str(meetings[n]["STATUS"]) for n in ("M1", "M2", "M3", "M4")] == [
         "CONFIRMED",
         "CONFIRMED",
@@ -185,7 +187,7 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     assert "1. Drugs, supply and violent crime update — Paul Valentine (20 min)" in agenda
     assert "2. Domestic abuse in the local context — Lara Stone (15 min)" in agenda
     assert str(first["ORGANIZER"]) == "mailto:liz.elliott@wellingborough.gov.uk"
-    assert {str(a) for a in first["ATTENDEE"]} == {
+    assert {str(a) for a in first.get("ATTENDEE")} == {
         "mailto:liz.elliott@wellingborough.gov.uk",
         "mailto:gill.harris@wellingborough.gov.uk",
         "mailto:lara.stone@northants.police.uk",
@@ -193,7 +195,7 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
         "mailto:sam.reid@nhs.net",
     }
     [alarm] = first.walk("VALARM")
-    assert (str(alarm["ACTION"]), alarm["TRIGGER"].dt) == ("DISPLAY", timedelta(days=-1))
+    assert (str(alarm["ACTION"]), alarm.decoded("TRIGGER")) == ("DISPLAY", timedelta(days=-1))
     assert meetings["M4"].walk("VALARM") == []
 
     # Open actions with a due date are all-day items; undated and done ones are not.
@@ -201,7 +203,7 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     assert sorted(actions) == ["A1", "A2"]
     assert (actions["A1"].start, actions["A1"].end) == (date(2027, 1, 7), date(2027, 1, 8))
     assert actions["A2"].start == date(2027, 3, 8)
-    assert int(actions["A2"]["SEQUENCE"]) == 1  # its due date moved once
+    assert actions["A2"].decoded("SEQUENCE") == 1  # its due date moved once
     assert "Report knife crime figures" in str(actions["A2"]["SUMMARY"])
     assert "Paul Valentine" in str(actions["A2"]["SUMMARY"])
 
@@ -211,7 +213,7 @@ def test_every_meeting_at_its_local_time_across_the_clocks_changing(
     held = by_uid(read_feed(running_app, path).events, "meeting")["M1"]
     assert str(held["ORGANIZER"]) == "mailto:liz.elliott@wellingborough.gov.uk"
     assert "ATTENDEE" not in held
-    assert [alarm["TRIGGER"].dt for alarm in held.walk("VALARM")] == [timedelta(days=-1)]
+    assert [alarm.decoded("TRIGGER") for alarm in held.walk("VALARM")] == [timedelta(days=-1)]
 
 
 def test_a_member_slack_names_later_is_invited_by_the_feed_already_built(
@@ -252,7 +254,7 @@ def test_the_timezone_is_the_yearly_rule_outlook_reads(running_app: RunningApp) 
     # No floating times: every date-time carries its zone or is UTC.
     for item in cal.events:
         for name in ("DTSTART", "DTEND", "DTSTAMP"):
-            value = item[name].dt
+            value = item.decoded(name)
             assert not isinstance(value, datetime) or value.tzinfo is not None
 
 
@@ -314,8 +316,8 @@ def test_an_agenda_change_is_a_new_revision_of_the_meeting(running_app: RunningA
     running_app.command("UGILL", "agenda remove 1 M1")
 
     after = by_uid(read_feed(running_app, path).events, "meeting")["M1"]
-    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
-    assert after["LAST-MODIFIED"].dt == changed
+    assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE") + 1
+    assert after.decoded("LAST-MODIFIED") == changed
     assert "Drugs, supply" not in str(after["DESCRIPTION"])
 
 
@@ -550,7 +552,7 @@ def test_a_caldav_server_accepts_every_event(running_app: RunningApp, radicale: 
     assert set(events) == {str(e["UID"]) for e in feed.events}
     moved = by_uid(list(events.values()), "meeting")["M3"]
     assert moved.start == datetime(2027, 7, 21, 14, 30, tzinfo=LONDON)
-    assert int(moved["SEQUENCE"]) == 1
+    assert moved.decoded("SEQUENCE") == 1
 
     # The whole feed in one PUT to a collection, as a calendar import does.
     status, body = radicale.request(

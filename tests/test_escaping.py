@@ -127,6 +127,8 @@ def test_typed_text_is_never_live_anywhere_the_bot_shows_it(core: Core, text: st
         token = session.scalars(
             select(Board.calendar_token).where(Board.channel_id == channel)
         ).one()
-    feed = Calendar.from_ical(calendar_feed.feed(core.database, token or "", SET_UP))
+    written = calendar_feed.feed(core.database, token or "", SET_UP)
+    assert written is not None
+    feed = Calendar.from_ical(written)
     [event] = [e for e in feed.walk("VEVENT") if str(e["UID"]).startswith("meeting")]
     assert str(event["SUMMARY"]) == title

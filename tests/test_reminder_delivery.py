@@ -212,7 +212,11 @@ def passes_from_the_draft_day(app: RunningApp, minutes: Iterable[int]) -> list[s
     first = datetime(2027, 1, 7, 9, 0, tzinfo=UTC)
     for minute in minutes:
         now = first + timedelta(minutes=minute)
-        run_pass(app.database, now, outbox, clock=lambda now=now: now)
+
+        def claimed_at(moment: datetime = now) -> datetime:
+            return moment
+
+        run_pass(app.database, now, outbox, clock=claimed_at)
     return [title.split(":")[0] for _, title in posts(app.slack)]
 
 
