@@ -561,6 +561,11 @@ ALIASES = {
     "my actions": "actions mine",
     "my action": "actions mine",
     "reopen": "action reopen",
+    "agenda next": "agenda",
+    "action show": "history",
+    "action history": "history",
+    "meeting history": "history",
+    "meeting rename": "meeting edit",
 }
 
 

@@ -2284,3 +2284,15 @@ def test_every_meeting_is_listed_with_all_held_and_cancelled_too(core: Core) -> 
     assert refused.startswith(
         "I don't understand “soon” after meetings.\nUsage:\n/board meetings [all]"
     )
+
+
+def test_words_an_officer_reaches_for_run_the_command_meant(core: Core) -> None:
+    board_set_up(core, "meeting add 14/01/2027 10:00", "agenda add Opening")
+    core.command("UCHAIR", "action add <@UCHAIR> Circulate the strategy by 7/1/2027", SET_UP)
+    assert core.command("UCHAIR", "agenda next", SET_UP) == core.command("UCHAIR", "agenda", SET_UP)
+    history = core.command("UCHAIR", "history A1", SET_UP)
+    for typed in ("action show A1", "action history A1"):
+        assert core.command("UCHAIR", typed, SET_UP) == history
+    assert core.command("UCHAIR", "meeting history M1", SET_UP).startswith("History of M1")
+    renamed = core.command("UCHAIR", "meeting rename M1 : CSP Board", SET_UP)
+    assert renamed.startswith("Meeting changed\nNow M1 Thursday 14 January 2027, 10:00–12:00 · CSP")
