@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What lint checks.
+CODE := bot commands storage bench tests
 
 .PHONY: run test fuzz bench bench-quick lint upgrade clean
 
@@ -28,9 +30,9 @@ bench-quick: $(STAMP)  ## the same with 50 boards (under 3 minutes)
 	$(BIN)/python -m bench.run --quick
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot commands storage bench tests
-	$(BIN)/ruff format --check bot commands storage bench tests
-	$(BIN)/mypy
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/mypy $(CODE)
 
 upgrade: $(STAMP)
 	$(BIN)/boardbot db upgrade

@@ -17,6 +17,8 @@ from storage.models import Action, ActionUpdate
 # `item 2`, of the current meeting; `item M1 2`, of one held before it.
 ITEM = re.compile(r"\s+item\s*(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?:M\d{1,9}\s+)?(?P<item>\S+)\s*$", re.I)
+# `item M1` with no number, `item 2 M1` the other way round: meant as an item, not words.
+ITEM_SLIP = re.compile(r"\s+item\s+(?:#?(?P<item>\d+)\s+)?(?P<meeting>M\d{1,9})[.,;:!]?\s*$", re.I)
 BY = re.compile(r"\s+(?P<open>\()?by:?\s+", re.I)  # also `(by 7/1/2027)`, `by: 7/1/2027`
 # A due date said some other way, which stays in the description: asked about.
 SAID_DUE = re.compile(r"\s\(?(?:due|before|deadline:?)\s+(?P<day>[^()]+?)[.)!]?$", re.I)
@@ -66,9 +68,14 @@ def action_add(ctx: Context, args: str) -> Outcome:
             ctx,
             match["meeting"],
             position,
-            "link actions to its items",
-            f"… item {{}} {position}",
+            done="link actions to its items",
+            naming=lambda number: (
+                f"{ctx.command} action add <@owner> <description> item {number} {position}"
+            ),
         )
+    elif slip := ITEM_SLIP.search(text):
+        meeting_ref, position_text = slip["meeting"].upper(), slip["item"] or "2"
+        raise UsageError(f"Name the meeting, then the item: … item {meeting_ref} {position_text}.")
     elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
         parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such
     due_on, text = _due_date(ctx, text)

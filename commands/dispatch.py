@@ -47,10 +47,12 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     def handle(ctx: Context) -> Outcome:
         try:
             return sub.run(ctx, args)
-        except UnknownWord:  # a list that takes words, not these: `meetings cancel M1`
+        except UnknownWord as refused:  # a list that takes words, not these: `meetings cancel M1`
             if meant is None:
                 raise
-            raise _did_you_mean(command, sub, args, meant) from None
+            error = UsageError(*refused.message, f" Did you mean “{command} {meant.name}”?")
+            error.usage = meant.usage(command)
+            raise error from None
 
     return execute(invocation, database, directory, sub.access, handle, usage=sub.usage(command))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from commands import describe, parsing
 from commands.context import Context
@@ -21,6 +22,10 @@ from storage.audit import snapshot
 from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
 
 ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
+# What is recorded against a meeting, said of one not yet started; and how a command
+# names an earlier meeting, given its M# (`note M1 <item#> <text>`).
+RECORDED = "record notes and decisions"
+Naming = Callable[[str], str]
 
 
 def present(ctx: Context, args: str) -> Outcome:
@@ -232,11 +237,11 @@ def _on_item(ctx: Context, done: str, meeting: Meeting, item: AgendaItem, shown:
 
 
 def current_item(
-    ctx: Context, position: int, naming: str | None = None
+    ctx: Context, position: int, *, done: str = RECORDED, naming: Naming | None = None
 ) -> tuple[Meeting, AgendaItem]:
-    """Agenda item `position` of the current meeting, and that meeting (with none, how
-    to name an earlier one: `naming`, as `current_meeting` takes it)."""
-    meeting = current_meeting(ctx, naming=naming)
+    """Agenda item `position` of the current meeting, and that meeting (`done` and
+    `naming` as `current_meeting` takes them)."""
+    meeting = current_meeting(ctx, done=done, naming=naming)
     return meeting, agenda_item(ctx, meeting, position, f"The current meeting, M{meeting.number},")
 
 
@@ -253,14 +258,15 @@ def referred_item(
     ctx: Context,
     meeting_text: str | None,
     position: int,
-    done: str = "record notes and decisions",
-    naming: str | None = None,
+    *,
+    done: str = RECORDED,
+    naming: Naming | None = None,
 ) -> tuple[Meeting, AgendaItem]:
     """The item of the current meeting or, named, of a meeting that has started (a
-    write-up after the week is out), and its meeting; what is `done` against it waits
-    for a meeting to start, and `naming` says how to name one (as `current_meeting`)."""
+    write-up after the week is out), and its meeting (`done` and `naming` as
+    `current_meeting` takes them)."""
     if meeting_text is None:
-        return current_item(ctx, position, naming)
+        return current_item(ctx, position, done=done, naming=naming)
     meeting = not_cancelled(find_meeting(ctx, meeting_text))
     if meeting.starts_at > ctx.now:
         raise UsageError(Strong(f"M{meeting.number}"), f" has not started: {done} once it has.")
@@ -279,12 +285,17 @@ def agenda_item(
 
 
 def current_meeting(
-    ctx: Context, *, sent_ahead: bool = False, naming: str | None = None
+    ctx: Context,
+    *,
+    sent_ahead: bool = False,
+    done: str = RECORDED,
+    naming: Naming | None = None,
 ) -> Meeting:
     """The meeting in progress, or the latest that started in the last JUST_HELD_DAYS days;
-    with none, a UsageError that says what to do instead (for apologies, `sent_ahead`,
-    how to send them for the next meeting; `naming`, given the M#, how this command
-    names the last one, by default as note and present do)."""
+    with none, a UsageError that says what to do instead: what is `done` waits for a
+    meeting to start; `naming`, given an M#, is how the command names an earlier one
+    (by default, as note and present do); with `sent_ahead`, how apologies are sent
+    for the next meeting."""
     board = ctx.the_board()
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:
@@ -295,9 +306,11 @@ def current_meeting(
     if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
         raise UsageError(
             Strong(f"M{coming.number}"),
-            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: record notes and "
-            f"decisions once it has started. Attendance may be taken now, naming it: "
-            f"{attendance} M{coming.number}.",
+            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: {done} once it has "
+            "started.",
+            ""
+            if naming
+            else f" Attendance may be taken now, naming it: {attendance} M{coming.number}.",
         )
     unheld = "There is no current meeting: none is in progress or started in the last "
     ahead: tuple[Span, ...] = ()
@@ -323,7 +336,7 @@ def current_meeting(
             Strong(number),
             f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
             + (
-                naming.format(number)
+                naming(number)
                 if naming
                 else f"{cmd} note {number} <item#> <text>, {attendance} {number}"
             )

@@ -565,7 +565,6 @@ ALIASES = {
     "action show": "history",
     "action history": "history",
     "meeting history": "history",
-    "meeting rename": "meeting edit",
 }
 
 
