@@ -304,14 +304,11 @@ def current_meeting(
     attendance = f"{cmd} {'apologies' if sent_ahead else 'present'} @name to"
     coming = queries.next_meeting(ctx.session, board.id, ctx.now)
     if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
-        raise UsageError(
-            Strong(f"M{coming.number}"),
-            f" starts at {coming.starts_at.astimezone(ctx.zone):%H:%M}: {done} once it has "
-            "started.",
-            ""
-            if naming
-            else f" Attendance may be taken now, naming it: {attendance} M{coming.number}.",
-        )
+        at = coming.starts_at.astimezone(ctx.zone)
+        said = f" starts at {at:%H:%M}: {done} once it has started."
+        if naming is None:  # note, decision, attendance: attendance is taken on the day
+            said += f" Attendance may be taken now, naming it: {attendance} M{coming.number}."
+        raise UsageError(Strong(f"M{coming.number}"), said)
     unheld = "There is no current meeting: none is in progress or started in the last "
     ahead: tuple[Span, ...] = ()
     if coming is not None:
@@ -331,16 +328,15 @@ def current_meeting(
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
         number = f"M{last.number}"
+        how = (
+            naming(number)
+            if naming
+            else f"{cmd} note {number} <item#> <text>, {attendance} {number}"
+        )
         raise UsageError(
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),
-            f" on {say_date(ctx.day_of(last.starts_at))}, name it: "
-            + (
-                naming(number)
-                if naming
-                else f"{cmd} note {number} <item#> <text>, {attendance} {number}"
-            )
-            + ".",
+            f" on {say_date(ctx.day_of(last.starts_at))}, name it: {how}.",
             *ahead,
         )
     if ahead:
