@@ -193,10 +193,7 @@ def _day_before_a_time(ctx: Context, text: str) -> str | None:
     """`Friday` of `Friday 5pm`, `7/1/2027 at 10:00`: a day that reads, with a time after it
     (which a due date has no room for); None if the text is not that."""
     timed = dates.DAY_AT_A_TIME.match(" ".join(text.split()))
-    try:
-        return timed["day"] if timed and dates.parse_date(timed["day"], ctx.today) else None
-    except UsageError:
-        return None
+    return timed["day"] if timed and dates.date_or_none(timed["day"], ctx.today) else None
 
 
 # `A3 : …`, `A3 - …` (not `:warning:`, Slack's emoji, nor `-5%`).
