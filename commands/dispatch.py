@@ -17,7 +17,7 @@ from commands.errors import (
     UnknownWord,
     UsageError,
 )
-from commands.replies import Code, Message, Outcome, line
+from commands.replies import Code, Message, Outcome, Span, line
 from commands.subcommands import LISTED, Access, Subcommand, family, find
 from storage import queries
 from storage.database import Database, StorageUnavailable
@@ -36,7 +36,8 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         return _refusal(_unknown(command, invocation.text))
     meant = _singular(sub, args) if args.strip() else None  # `members add`, `meetings cancel`
     if meant is not None and not sub.arguments:
-        return _refusal(_did_you_mean(command, sub, args, meant))
+        typed = f"I don't know “{command} {sub.name} {args.split()[0]}”."
+        return _refusal(_did_you_mean(command, meant, typed))
     if args.strip() and not sub.arguments:
         error = UsageError(f"I don't understand “{args.strip()}” after {sub.name}.")
         error.usage = _usages(command, family(sub.words[0]))
@@ -50,18 +51,15 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
         except UnknownWord as refused:  # a list that takes words, not these: `meetings cancel M1`
             if meant is None:
                 raise
-            error = UsageError(*refused.message, f" Did you mean “{command} {meant.name}”?")
-            error.usage = meant.usage(command)
-            raise error from None
+            raise _did_you_mean(command, meant, *refused.message) from None
 
     return execute(invocation, database, directory, sub.access, handle, usage=sub.usage(command))
 
 
-def _did_you_mean(command: str, sub: Subcommand, args: str, meant: Subcommand) -> UsageError:
-    error = UsageError(
-        f"I don't know “{command} {sub.name} {args.split()[0]}”. "
-        f"Did you mean “{command} {meant.name}”?"
-    )
+def _did_you_mean(command: str, meant: Subcommand, *refusal: Span) -> UsageError:
+    """The refusal of a list followed by another command's word, pointing at that command
+    and showing its usage."""
+    error = UsageError(*refusal, f" Did you mean “{command} {meant.name}”?")
     error.usage = meant.usage(command)
     return error
 
