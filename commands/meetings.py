@@ -357,13 +357,7 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
         raise Unchanged(Strong(f"M{meeting.number}"), " is already at that time.")
     was = f" (was {describe.say_hours(meeting, ctx.zone)})"
     ends_at = when.starts_at + (meeting.ends_at - meeting.starts_at)
-    clashes = [
-        m
-        for m in queries.meetings_overlapping(
-            ctx.session, meeting.board_id, [(when.starts_at, ends_at)]
-        )
-        if m.id != meeting.id
-    ]
+    clashes = _others_then(ctx, meeting, when.starts_at, ends_at)
     _revise(ctx, meeting, audit.MEETING_MOVE, starts_at=when.starts_at, ends_at=ends_at)
     moved = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
@@ -411,14 +405,8 @@ def meeting_edit(ctx: Context, args: str) -> Outcome:
     if all(getattr(meeting, column) == value for column, value in changes.items()):
         raise Unchanged(Strong(f"M{meeting.number}"), " is already so.")
     was = describe.meeting_line(meeting, ctx.zone)
-    clashes: list[Meeting] = []
-    if ends_at is not None:  # a longer meeting may run into the next
-        span = [(meeting.starts_at, ends_at)]
-        clashes = [
-            m
-            for m in queries.meetings_overlapping(ctx.session, meeting.board_id, span)
-            if m.id != meeting.id
-        ]
+    # A longer meeting may run into the next.
+    clashes = _others_then(ctx, meeting, meeting.starts_at, ends_at) if ends_at else []
     _revise(ctx, meeting, "meeting.edit", **changes)
     changed = describe.meeting_line(meeting, ctx.zone)
     return Outcome(
@@ -432,6 +420,16 @@ def meeting_edit(ctx: Context, args: str) -> Outcome:
         ),
         announcement=Message.of(line("Meeting changed: ", *changed), line("Was ", *was)),
     )
+
+
+def _others_then(
+    ctx: Context, meeting: Meeting, starts_at: datetime, ends_at: datetime
+) -> Sequence[Meeting]:
+    """The board's other meetings overlapping the time the meeting is to take."""
+    overlapping = queries.meetings_overlapping(
+        ctx.session, meeting.board_id, [(starts_at, ends_at)]
+    )
+    return [m for m in overlapping if m.id != meeting.id]
 
 
 def after_publication(ctx: Context, meeting: Meeting) -> str | None:
