@@ -381,6 +381,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
     meeting = _chosen_meeting(ctx, args)
     collated = collate(ctx.session, board, meeting, ctx.now)
     published = stored.publications(ctx.session, board.id, meeting.number)
+    coming = stored.next_version(published)
     # Only officers publish: anyone else is told who can.
     publish, posts = (
         (f"{ctx.command} minutes publish M{meeting.number}", "posts")
@@ -396,7 +397,7 @@ def minutes(ctx: Context, args: str) -> Outcome:
         latest = published[-1]
         footnote = (
             f"Published as version {latest.version} on {_said_day(latest.at, ctx)}. "
-            f"{publish} {posts} version {latest.version + 1} as revised minutes."
+            f"{publish} {posts} version {coming} as revised minutes."
         )
     else:
         footnote = (
@@ -406,13 +407,13 @@ def minutes(ctx: Context, args: str) -> Outcome:
     draft = as_message(collated, footnote=footnote)
     if not (collated.held and ctx.is_officer):
         return Outcome(reply=draft)
-    version = f"version {published[-1].version + 1} of " if published else ""
+    version = f"version {coming} of " if published else ""
     # The version in the value: a second click, or one on a draft shown before someone
     # else published, would otherwise publish again as a revision.
     button = Button(
         "Publish",
         "publish_minutes",
-        f"M{meeting.number} version {published[-1].version + 1 if published else 1}",
+        f"M{meeting.number} version {coming}",
         primary=True,
         confirm=f"This posts {version}the minutes of M{meeting.number} to the channel, with "
         "Markdown and Word copies, for the whole board to see.",
@@ -441,7 +442,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     # row is locked until this one is recorded (SQLite's write lock already does this).
     stored.lock_meeting(ctx.session, meeting.id)
     earlier = stored.publications(ctx.session, board.id, meeting.number)
-    version = earlier[-1].version + 1 if earlier else 1
+    version = stored.next_version(earlier)
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
     collated = collate(ctx.session, board, meeting, ctx.now)

@@ -186,6 +186,11 @@ class Publication:
     at: datetime
 
 
+def next_version(published: list[Publication]) -> int:
+    """The version the meeting's minutes would be published as next."""
+    return published[-1].version + 1 if published else 1
+
+
 def publications(session: Session, board_id: int, meeting_number: int) -> list[Publication]:
     """The versions of a meeting's minutes published so far, oldest first; those the chat
     service did not take (withdrawn) are left out."""
