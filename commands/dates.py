@@ -251,8 +251,8 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
     weekday = parts.get("weekday")
     if year_text := parts["year"]:
         candidates = [int(year_text) + (2000 if len(year_text) == 2 else 0)]
-    else:  # the next such date: within four years, for 29 February
-        candidates = [earliest.year + ahead for ahead in range(5)]
+    else:  # last year's (just gone at new year), and the next within four (29 February)
+        candidates = [earliest.year + ahead for ahead in range(-1, 5)]
     found = [date(y, month_number, day) for y in candidates if _valid(y, month_number, day)]
     if not found and _valid(candidates[0], month_number, 1) and 1 <= day <= 31:  # `31/6`
         month_said = f"{date(candidates[0], month_number, 1):%B}"
@@ -264,12 +264,10 @@ def _from_parts(words: str, match: re.Match[str], today: date, earliest: date) -
             f"“{words}” is not a date. Dates are day first: 14/1/2027 is 14 January 2027."
         )
     chosen = next((d for d in found if d >= earliest), found[-1])
-    if not (year_text or weekday):
-        years = (earliest.year - 1, earliest.year)
-        gone = [date(y, month_number, day) for y in years if _valid(y, month_number, day)]
-        if gone := [d for d in gone if d < earliest]:
-            typed = f"{chosen.day}/{chosen.month}/{chosen.year}"
-            _not_just_passed(words, gone[-1], earliest, typed)
+    gone = [d for d in found if d < earliest]
+    if gone and not (year_text or weekday):
+        typed = f"{chosen.day}/{chosen.month}/{chosen.year}"
+        _not_just_passed(words, gone[-1], earliest, typed)
     if weekday and not _is_weekday(weekday, chosen):
         # The weekday chooses between the dates that could be meant: last week's and the
         # next on or after today ("Sat 27 Nov" is next year's, "Fri 27 Nov" typed on
