@@ -312,10 +312,10 @@ def _next_meeting(ctx: Context, naming: str) -> Meeting:
     if meeting is None:
         command = ctx.command
         # Most likely the one under way or just held: name it in the example.
-        last = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
-        after = f" after M{last.number}" if last else ""
+        held = queries.current_meeting(ctx.session, board.id, ctx.now)
+        recent = held is not None and held.starts_at >= held_since(ctx)
+        after = f" after M{held.number}" if held and recent else ""
         add = f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>"
-        held = last or queries.current_meeting(ctx.session, board.id, ctx.now)
         if held is None:  # none ever held: none to name
             raise NotFound(f"{add}.")
         example = naming.format(meeting=f"M{held.number}")
