@@ -277,6 +277,12 @@ def test_a_meetings_place_length_and_title_are_changed_and_the_board_told(
     longer = running_app.command("UGILL", "meeting edit M1 for 5h")["text"]
     assert "Overlapping (if one was typed twice" in longer and "*M2* Thursday 14 January" in longer
     running_app.command("UGILL", "meeting edit M1 for 90m : Extraordinary CSP Board")
+    nothing = running_app.command("UGILL", "meeting edit M1")["text"]
+    assert nothing.startswith(
+        "Say what to change: the length (for 2h), the place (at …) or the title (: …).\nUsage:"
+    )
+    series = running_app.command("UGILL", "meeting edit M1 quarterly 4")["text"]
+    assert series.startswith("A meeting's series is made when it is added; edit each meeting")
     same = running_app.command("UGILL", "meeting edit M1 at Council Chamber, Swanspool House")
     assert same["text"] == "*M1* is already so."
     when = running_app.command("UGILL", "meeting edit M1 15/1/2027 10:00")["text"]
@@ -1589,6 +1595,8 @@ def test_a_meeting_on_a_weekend_is_pointed_out(core: Core) -> None:
 def test_a_new_board_says_there_is_nothing_yet(running_app: RunningApp) -> None:
     set_up_board(running_app)
     assert "No meetings are scheduled" in running_app.command("UPAUL", "meetings")["text"]
+    every = running_app.command("UPAUL", "meetings all")["text"]
+    assert every == "*Wellingborough CSP Board: every meeting (0)*\nNone yet."
     assert running_app.command("UPAUL", "meeting next")["text"].startswith(
         "No meeting is scheduled. Add one with /board meeting add &lt;date&gt; &lt;time&gt;."
     )

@@ -632,6 +632,8 @@ def test_two_clicks_on_the_same_publish_button_at_once_publish_once(
     running_app: RunningApp,
 ) -> None:
     hold_first_meeting(running_app)
+    early = running_app.command("UGILL", "minutes publish M1 version 2")["text"]
+    assert early == "The minutes of *M1* have not been published yet, so not as version 2."
     running_app.slack.reset()
     with ThreadPoolExecutor(max_workers=2) as pool:  # as the button sends it
         replies = list(
