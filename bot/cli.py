@@ -112,8 +112,6 @@ def _run(args: argparse.Namespace) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     at = None
     if verb == "reminders":  # checked before anything is opened
-        if not settings.bot_token:
-            raise Misconfigured("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
         at = _pass_instant(args.at, settings.board_timezone)
     if verb == "run":
         verb = "console" if not settings.has_slack else "socket" if settings.app_token else "serve"
@@ -170,11 +168,21 @@ def _upgrade_on_start(database: Database, verb: str) -> int:
 
 
 def _reminders(database: Database, settings: Settings, now: datetime) -> int:
+    local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` is read
+    if not settings.bot_token:
+        # No Slack to post to: the console board's, printed as the console prints them.
+        printed = Console(database, settings).reminders(now)
+        for reminder in printed:
+            print(reminder)
+        print(
+            f"{len(printed)} reminder(s) posted to the console as of {local.isoformat()}"
+            " (SLACK_BOT_TOKEN is not set: other boards' wait for the bot)"
+        )
+        return 0
     posted = reminder_pass(database, web_client(settings), now, settings)
     for reminder in posted:
         print(f"posted {reminder.summary}")
         print(textwrap.indent(reminder.message.plain_text(), "    "))
-    local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` is read
     print(f"{len(posted)} reminder(s) posted as of {local.isoformat()}")
     return 0
 

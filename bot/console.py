@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -140,7 +141,7 @@ class Console:
             else f"[file in channel] {self._saved(file, invocation)}"
             for file in outcome.files
         ]
-        return "\n".join(shown + self._reminders())
+        return "\n".join(shown + self.reminders(self.clock()))
 
     def _saved(self, file: File, invocation: Invocation) -> str:
         """The file's name, and where it was saved (a later one of the same name replaces
@@ -156,13 +157,14 @@ class Console:
             return f"{file.filename} (not saved: {error})"
         return f"{file.filename} (saved as {path})"
 
-    def _reminders(self) -> list[str]:
-        """What the console board's reminders would post now: serve's pass, run after
-        each command and printed. Other boards' are left to the bot that posts them.
-        With the database out of reach, the command's reply has said so."""
+    def reminders(self, now: datetime) -> list[str]:
+        """What the console board's reminders post as of `now`: serve's pass, run after
+        each command (and by `reminders run` with no Slack) and printed. Other boards'
+        are left to the bot that posts them. With the database out of reach, the
+        command's reply has said so."""
         outbox = PrintedOutbox(self._show, self.directory.name_of)
         with suppress(StorageUnavailable):
-            run_pass(self.database, self.clock(), outbox, board_at=(TEAM, CHANNEL))
+            run_pass(self.database, now, outbox, board_at=(TEAM, CHANNEL))
         return outbox.printed
 
     def _show(self, message: Message, prefix: str = "") -> str:

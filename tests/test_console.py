@@ -285,6 +285,35 @@ def test_the_console_prints_its_boards_reminders_and_leaves_other_boards_theirs(
     assert (slack_draft.key.kind, slack_draft.key.recipient) == ("draft_agenda", CHANNEL)
 
 
+def test_reminders_run_without_slack_prints_the_console_boards_once(
+    database: Database, core: Core, tmp_path: Path
+) -> None:
+    at = datetime(2030, 6, 1, 12, tzinfo=UTC)
+    core.command("UCHAIR", "setup Slack Board", at)
+    core.command("UCHAIR", "meeting add 20/6/2030 10:00", at)
+    typed = "/board setup Console Board\n/board meeting add 20/6/2030 10:00 at Swanspool House\n"
+    env = environ(DATABASE_URL=database.url, BOARDBOT_REHEARSE_FROM=at.isoformat())
+    run(["-m", "bot", "console"], env, tmp_path, typed)
+
+    def reminders_run(at: str) -> str:
+        result = run(["-m", "bot", "reminders", "run", "--at", at], env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    call = reminders_run("2030-06-06T09:00")
+    assert call.startswith("[channel] Call for agenda items: Console Board\n")
+    assert "propose items for M1 (Thursday 20 June 2030, 10:00)" in call
+    assert call.endswith(
+        "1 reminder(s) posted to the console as of 2030-06-06T09:00:00+01:00"
+        " (SLACK_BOT_TOKEN is not set: other boards' wait for the bot)\n"
+    )
+    again = reminders_run("2030-06-06T09:05")
+    assert again.startswith("0 reminder(s) posted to the console")
+    # The Slack board's call is still to be posted, by the bot.
+    [slack_call] = due_reminders(database, at.replace(day=6, hour=8, minute=5))
+    assert (slack_call.key.kind, slack_call.key.recipient) == ("agenda_call", CHANNEL)
+
+
 def test_the_console_reads_mentions_as_slack_sends_them(database_url: str, tmp_path: Path) -> None:
     typed = (
         "/board setup Wellingborough CSP Board\n"
