@@ -172,8 +172,8 @@ def _reminders(database: Database, settings: Settings, now: datetime) -> int:
     if not settings.bot_token:
         # No Slack to post to: the console board's, printed as the console prints them.
         printed = Console(database, settings).reminders(now)
-        for reminder in printed:
-            print(reminder)
+        for text in printed:
+            print(text)
         print(
             f"{len(printed)} reminder(s) posted to the console as of {local.isoformat()}"
             " (SLACK_BOT_TOKEN is not set: other boards' wait for the bot)"
