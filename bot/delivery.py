@@ -9,10 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.error import HTTPError
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.models.views import View
 
 from bot import rendering
@@ -148,23 +149,26 @@ def deliver(
 
 
 def failure_reason(error: Exception) -> str:
-    """Why Slack did not take a call, in a few words: its error, or why it was not reached
-    (connection refused, reset, timed out)."""
+    """Why Slack did not take a call, in a few words: its error, why its upload host
+    refused a file, or why it was not reached (connection refused, reset, timed out)."""
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    if isinstance(error, HTTPError | SlackRequestError):  # the upload host's answer
+        return "Slack did not take the file"
     return f"Slack could not be reached: {error}"
 
 
 def _attempt(target: str, send: Callable[[], object]) -> list[str]:
-    """Send; if Slack refused or could not be reached, the sentence that says so."""
+    """Send; if Slack refused (the upload host too) or could not be reached, the sentence
+    that says so."""
     try:
         send()
-    except (SlackApiError, OSError) as error:
+    except (SlackApiError, SlackRequestError, OSError) as error:
         return [_failure(target, error)]
     return []
 
 
-def _failure(target: str, error: SlackApiError | OSError) -> str:
+def _failure(target: str, error: SlackApiError | SlackRequestError | OSError) -> str:
     reason = failure_reason(error)
     log.warning("delivering to %s failed: %s", target, reason)
     return _explain(target, reason)

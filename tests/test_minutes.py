@@ -450,6 +450,22 @@ def test_minutes_published_in_a_public_channel_the_bot_is_not_in_bring_their_fil
     assert running_app.slack.calls_to("response_url") == []
 
 
+def test_a_file_slack_does_not_take_is_said_and_the_other_still_attached(
+    running_app: RunningApp,
+) -> None:
+    hold_first_meeting(running_app)
+    running_app.slack.fail_next("upload", status=500)  # the upload host, for the Markdown
+    published = running_app.command("UGILL", "minutes publish")["text"]
+    assert "Published the minutes of *M1*" in published
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["text"] == (
+        f"I couldn't deliver a message to <#{CHANNEL}> (Slack did not take the file)."
+    )
+    [attached] = running_app.slack.wait_for("files.completeUploadExternal")
+    [word] = json.loads(attached.params["files"])
+    assert word["title"] == "Minutes of M1, Thursday 14 January 2027 (Word)"
+
+
 def test_only_officers_publish_and_only_meetings_that_have_started(
     running_app: RunningApp,
 ) -> None:
