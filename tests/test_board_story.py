@@ -2116,6 +2116,11 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
             "Add an item to one meeting at a time, e.g. … to M2."
         ), several
     assert chair("agenda add Lorry parking on the A14 to M1 M6").endswith("A14 to M1 M6")
+    for meeting_left_out in ("SSNP update 10m to", "SSNP update <@UPAUL> to."):
+        assert chair(f"agenda add {meeting_left_out}").startswith(
+            "Say which meeting the item is for after “to”, e.g. … to M2.\nUsage:"
+        ), meeting_left_out
+    assert chair("agenda add Things to look forward to").endswith("Things to look forward to")
     assert chair("agenda add Domestic abuse update <@UPAUL> 10m to M 1").endswith(
         "Domestic abuse update — @UPAUL (10 min)"
     )
