@@ -184,6 +184,7 @@ class Publication:
 
     version: int
     at: datetime
+    digest: str | None  # of what was published (none recorded before it was kept)
 
 
 def next_version(published: list[Publication]) -> int:
@@ -198,7 +199,7 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
     published: list[Publication] = []
     for verb, after, at in rows:
         if verb == audit.MINUTES_PUBLISH:
-            published.append(Publication(after["version"], at))
+            published.append(Publication(after["version"], at, after.get("digest")))
         else:  # withdrawn: the latest publication of that version never reached the board
             same = [i for i, p in enumerate(published) if p.version == after["version"]]
             if same:
