@@ -137,7 +137,10 @@ def member_add(ctx: Context, args: str) -> Outcome:
     user_id = ctx.picked(parsing.mention(match["who"]))
     role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None
-    if organisation and parsing.MENTION.search(organisation):
+    if organisation and any(
+        named not in ctx.invocation.typed_mentions
+        for named in parsing.MENTION.findall(organisation)
+    ):  # a mention picked in Slack; one typed out as text is the organisation's words
         raise UsageError("Add one person at a time: an organisation names no one.")
     board = ctx.the_board()
     _remember(ctx, user_id)

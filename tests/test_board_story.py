@@ -578,6 +578,13 @@ def test_a_mention_typed_out_as_text_names_no_one(running_app: RunningApp) -> No
     running_app.command("UGILL", "action add <@UPAUL> Tell &lt;@UPAUL&gt; the plan")
     [action] = rows(running_app, Action)
     assert (action.owner_id, action.description) == ("UPAUL", "Tell <@UPAUL> the plan")
+    # An organisation may hold one typed out; one picked from Slack's list is a slip.
+    added = running_app.command("UGILL", "member add <@USAM> org NHS &lt;@U999&gt; &amp; Co")
+    assert added["text"] == (
+        "Updated <@USAM>: Member, NHS &lt;@U999&gt; &amp; Co (was Member, NHS Northamptonshire)."
+    )
+    picked = running_app.command("UGILL", "member add <@USAM> org NHS <@ULARA>")["text"]
+    assert picked.startswith("Add one person at a time: an organisation names no one.")
 
 
 def test_a_link_slack_marked_up_is_stored_and_shown_as_typed(running_app: RunningApp) -> None:
