@@ -15,7 +15,7 @@ from commands.context import Context
 from commands.dates import say_short_date
 from commands.describe import IN_A_LIST, RAG_LABELS, current_rag, due_by, is_overdue, shortened
 from commands.minutes import MeetingRef, Update
-from commands.replies import Line, Message, Outcome, Section, Strong, line
+from commands.replies import Channel, Line, Message, Outcome, Section, Strong, line
 from commands.roster import Person, Roster
 from storage.models import Board
 from storage.rows import ActionRow
@@ -64,6 +64,17 @@ class Completed:
 
 
 @dataclass(frozen=True)
+class SubGroup:
+    """A sub-group, as the board it reports to sees it."""
+
+    name: str
+    channel_id: str
+    open_actions: int
+    overdue: int
+    next_meeting_on: date | None
+
+
+@dataclass(frozen=True)
 class Summary:
     """A board's actions as of one moment."""
 
@@ -72,6 +83,7 @@ class Summary:
     last_meeting: MeetingRef | None
     next_meeting: MeetingRef | None
     completed: tuple[Completed, ...]
+    sub_groups: tuple[SubGroup, ...]
 
     @property
     def open_actions(self) -> tuple[OpenAction, ...]:
@@ -92,7 +104,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
     """
     zone = ZoneInfo(board.timezone)
     today = now.astimezone(zone).date()
-    record = summary_record(session, board.id, now)
+    record = summary_record(session, board.id, now, today)
     roster = Roster(record.members, record.names)
     next_day = (
         record.next_meeting.starts_at.astimezone(zone).date() if record.next_meeting else None
@@ -135,6 +147,16 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
             )
             for action in record.completed
             if action.closed_at is not None
+        ),
+        sub_groups=tuple(
+            SubGroup(
+                group.name,
+                group.channel_id,
+                group.open_actions,
+                group.overdue,
+                group.next_meeting_at.astimezone(zone).date() if group.next_meeting_at else None,
+            )
+            for group in record.sub_groups
         ),
     )
 
@@ -197,8 +219,29 @@ def as_message(summary: Summary) -> Message:
                 if last
                 else "Completed so far",
             ),
+            *_sub_groups(summary),
         ),
     )
+
+
+def _sub_groups(summary: Summary) -> tuple[Section, ...]:
+    """How each sub-group stands, for the board it reports to: its own summary, in its
+    channel, says more."""
+    if not summary.sub_groups:
+        return ()
+    lines = tuple(
+        line(
+            Strong(group.name),
+            " (",
+            Channel(group.channel_id),
+            f") · {group.open_actions} open action{'' if group.open_actions == 1 else 's'}",
+            f", {group.overdue} overdue" if group.open_actions else None,
+            " · next meeting ",
+            say_short_date(group.next_meeting_on) if group.next_meeting_on else "not scheduled",
+        )
+        for group in summary.sub_groups
+    )
+    return (Section(lines, heading="Sub-groups"),)
 
 
 def _needing_attention(actions: tuple[OpenAction, ...]) -> tuple[Line, ...]:

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Action, Meeting, Member
+from storage.models import Action, Board, Meeting, Member
 from storage.rows import ACTION_COLUMNS, ActionRow, actions_in, with_updates
+
+
+@dataclass(frozen=True)
+class SubGroupRow:
+    """A sub-group as its parent board's summary shows it."""
+
+    name: str
+    channel_id: str
+    open_actions: int
+    overdue: int
+    next_meeting_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -24,11 +35,12 @@ class SummaryRecord:
     next_meeting: Meeting | None
     members: Sequence[Member]
     names: dict[str, str]
+    sub_groups: Sequence[SubGroupRow]  # by name
 
 
-def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRecord:
+def summary_record(session: Session, board_id: int, now: datetime, today: date) -> SummaryRecord:
     """The board's open actions and what was done since the last meeting that started by `now`
-    (the one in progress, if any).
+    (the one in progress, if any), and how its sub-groups stand (overdue: due before `today`).
 
     Without a meeting held yet, every action done so far counts as completed.
     """
@@ -51,6 +63,12 @@ def summary_record(session: Session, board_id: int, now: datetime) -> SummaryRec
         next_meeting=session.scalars(_NEXT, {"board_id": board_id, "starts_at": now}).first(),
         members=members,
         names=queries.names(session, people),
+        sub_groups=[
+            SubGroupRow(*row)
+            for row in session.execute(
+                _SUB_GROUPS, {"board_id": board_id, "today": today, "now": now}
+            )
+        ],
     )
 
 
@@ -66,4 +84,25 @@ _OPEN = with_updates(
     select(*ACTION_COLUMNS)
     .where(Action.board_id == bindparam("board_id"), Action.status == "open")
     .order_by(Action.due_on.is_(None), Action.due_on, Action.number)
+)
+
+_OPEN_OF_BOARD = (Action.board_id == Board.id, Action.status == "open")
+_SUB_GROUPS = (
+    select(
+        Board.name,
+        Board.channel_id,
+        select(func.count()).where(*_OPEN_OF_BOARD).scalar_subquery(),
+        select(func.count())
+        .where(*_OPEN_OF_BOARD, Action.due_on < bindparam("today"))
+        .scalar_subquery(),
+        select(func.min(Meeting.starts_at))
+        .where(
+            Meeting.board_id == Board.id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > bindparam("now"),
+        )
+        .scalar_subquery(),
+    )
+    .where(Board.parent_id == bindparam("board_id"))
+    .order_by(Board.name)
 )

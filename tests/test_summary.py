@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import RunningApp
-from tests.csp_quarter import between_meetings, set_up_board
+from tests.csp_quarter import FEBRUARY, MID_MARCH, between_meetings, set_up_board
 from tests.snapshots import dump
 
 
@@ -97,3 +97,32 @@ def test_an_owner_who_has_left_the_board_is_marked_for_reassigning(running_app: 
 
     assert paul.startswith("*Paul Valentine, Northamptonshire Police*\n")
     assert sam.startswith("*Sam Reid (no longer on the board: reassign)*\n*A1* Share A&amp;E data")
+
+
+def test_the_board_a_sub_group_reports_to_sees_how_it_stands(running_app: RunningApp) -> None:
+    """The SSNP reports to the CSP board: its chair sees each sub-group's open and overdue
+    actions and its next meeting, with a link to its channel."""
+    between_meetings(running_app)
+    ssnp, hate_crime = "CSSNP", "CHATE"
+    running_app.clock.fixed = FEBRUARY
+    running_app.command(
+        "UPAUL", "setup SSNP Management Group parent Wellingborough CSP Board", ssnp
+    )
+    running_app.command("UPAUL", "action add <@UPAUL> Patrol plan for Queensway by 1/3/2027", ssnp)
+    running_app.command("UPAUL", "action add <@UPAUL> Walkabout in Hemmingwell", ssnp)
+    running_app.command("UPAUL", "meeting add 21/4/2027 14:00", ssnp)
+    running_app.clock.fixed = MID_MARCH
+    running_app.command(
+        "USAM", "setup Hate Crime Task Group parent Wellingborough CSP Board", hate_crime
+    )
+
+    reply = running_app.command("UCHAIR", "summary")
+
+    assert sections(reply)[-1].splitlines() == [
+        "*Sub-groups*",
+        f"*Hate Crime Task Group* (<#{hate_crime}>) · 0 open actions · next meeting not scheduled",
+        f"*SSNP Management Group* (<#{ssnp}>) · 2 open actions, 1 overdue · next meeting "
+        "Wed 21 Apr 2027",
+    ]
+    # A sub-group's own summary has none.
+    assert "Sub-groups" not in running_app.command("UPAUL", "summary", ssnp)["text"]
