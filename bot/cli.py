@@ -169,21 +169,28 @@ def _upgrade_on_start(database: Database, verb: str) -> int:
 
 def _reminders(database: Database, settings: Settings, now: datetime) -> int:
     local = now.astimezone(ZoneInfo(settings.board_timezone))  # as `--at` is read
-    if not settings.bot_token:
+    try:
+        if settings.bot_token:
+            posted = reminder_pass(database, web_client(settings), now, settings)
+            for reminder in posted:
+                print(f"posted {reminder.summary}")
+                print(textwrap.indent(reminder.message.plain_text(), "    "))
+            print(f"{len(posted)} reminder(s) posted as of {local.isoformat()}")
+            return 0
         # No Slack to post to: the console board's, printed as the console prints them.
-        printed = Console(database, settings).reminders(now)
-        for text in printed:
-            print(text)
-        print(
-            f"{len(printed)} reminder(s) posted to the console as of {local.isoformat()}"
-            " (SLACK_BOT_TOKEN is not set: other boards' wait for the bot)"
-        )
-        return 0
-    posted = reminder_pass(database, web_client(settings), now, settings)
-    for reminder in posted:
-        print(f"posted {reminder.summary}")
-        print(textwrap.indent(reminder.message.plain_text(), "    "))
-    print(f"{len(posted)} reminder(s) posted as of {local.isoformat()}")
+        console = Console(database, settings)
+        if not console.has_board():  # cron on a server whose token went missing
+            raise Misconfigured("SLACK_BOT_TOKEN is not set; reminders are posted to Slack.")
+        printed = console.reminders(now)
+    except StorageUnavailable as error:
+        print(f"boardbot reminders: the database could not be reached: {error}", file=sys.stderr)
+        return TRY_AGAIN_LATER
+    for text in printed:
+        print(text)
+    print(
+        f"{len(printed)} reminder(s) posted to the console as of {local.isoformat()}"
+        " (SLACK_BOT_TOKEN is not set: other boards' wait for the bot)"
+    )
     return 0
 
 

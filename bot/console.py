@@ -22,6 +22,7 @@ from commands.context import Invocation, PersonInfo
 from commands.errors import Unavailable
 from commands.reminders import Sent, run_pass
 from commands.replies import File, Message
+from storage import queries
 from storage.database import Database, StorageUnavailable
 
 TEAM = "TCONSOLE"
@@ -141,7 +142,10 @@ class Console:
             else f"[file in channel] {self._saved(file, invocation)}"
             for file in outcome.files
         ]
-        return "\n".join(shown + self.reminders(self.clock()))
+        # With the database out of reach, the command's reply has said so.
+        with suppress(StorageUnavailable):
+            shown += self.reminders(self.clock())
+        return "\n".join(shown)
 
     def _saved(self, file: File, invocation: Invocation) -> str:
         """The file's name, and where it was saved (a later one of the same name replaces
@@ -157,14 +161,16 @@ class Console:
             return f"{file.filename} (not saved: {error})"
         return f"{file.filename} (saved as {path})"
 
+    def has_board(self) -> bool:
+        with self.database.transaction() as session:
+            return queries.board_for_channel(session, TEAM, CHANNEL) is not None
+
     def reminders(self, now: datetime) -> list[str]:
-        """What the console board's reminders post as of `now`: serve's pass, run after
-        each command (and by `reminders run` with no Slack) and printed. Other boards'
-        are left to the bot that posts them. With the database out of reach, the
-        command's reply has said so."""
+        """The console board's reminders due as of `now`, printed and recorded as sent:
+        serve's pass, run after each command (and by `reminders run` with no Slack).
+        Other boards' are left to the bot that posts them."""
         outbox = PrintedOutbox(self._show, self.directory.name_of)
-        with suppress(StorageUnavailable):
-            run_pass(self.database, now, outbox, board_at=(TEAM, CHANNEL))
+        run_pass(self.database, now, outbox, board_at=(TEAM, CHANNEL))
         return outbox.printed
 
     def _show(self, message: Message, prefix: str = "") -> str:

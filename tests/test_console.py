@@ -291,8 +291,12 @@ def test_reminders_run_without_slack_prints_the_console_boards_once(
     at = datetime(2030, 6, 1, 12, tzinfo=UTC)
     core.command("UCHAIR", "setup Slack Board", at)
     core.command("UCHAIR", "meeting add 20/6/2030 10:00", at)
-    typed = "/board setup Console Board\n/board meeting add 20/6/2030 10:00 at Swanspool House\n"
     env = environ(DATABASE_URL=database.url, BOARDBOT_REHEARSE_FROM=at.isoformat())
+    # A server's database, its token gone: cron must fail, not pass quietly.
+    no_token = run(["-m", "bot", "reminders", "run"], env, tmp_path)
+    assert no_token.returncode == 2
+    assert "SLACK_BOT_TOKEN is not set; reminders are posted to Slack." in no_token.stderr
+    typed = "/board setup Console Board\n/board meeting add 20/6/2030 10:00 at Swanspool House\n"
     run(["-m", "bot", "console"], env, tmp_path, typed)
 
     def reminders_run(at: str) -> str:
