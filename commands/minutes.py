@@ -394,6 +394,15 @@ def minutes(ctx: Context, args: str) -> Outcome:
             f"Draft: M{meeting.number} has not been held yet. "
             "Its minutes can be published once it has started."
         )
+    elif published and published[-1].digest == _digest(collated):
+        latest = published[-1]
+        return Outcome(
+            reply=as_message(
+                collated,
+                footnote=f"Published as version {latest.version} on "
+                f"{_said_day(latest.at, ctx)}, and unchanged since.",
+            )
+        )
     elif published:
         latest = published[-1]
         footnote = (
@@ -426,6 +435,13 @@ def _markdown(minutes: Minutes) -> bytes:
     return minutes_markdown.render(minutes).encode()
 
 
+def _digest(minutes: Minutes) -> str:
+    """What the minutes read (their Markdown, before any revision notice), to tell a
+    revision from the version out. Whether an action is overdue is part of it, so the
+    same record reads differently the day an action falls overdue."""
+    return hashlib.sha256(_markdown(minutes)).hexdigest()
+
+
 def minutes_publish(ctx: Context, args: str) -> Outcome:
     """`[<M#>] [version <n>]`: post the minutes to the channel with .md and .docx copies;
     again = revised. With a version, only if that is the version they would be."""
@@ -447,7 +463,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
     collated = collate(ctx.session, board, meeting, ctx.now)
-    digest = hashlib.sha256(_markdown(collated)).hexdigest()
+    digest = _digest(collated)
     if earlier:
         if not asked and earlier[-1].digest == digest:  # typed twice: not a revision
             raise Unchanged(*_as_published(ctx, meeting, earlier[-1], version))
