@@ -394,15 +394,6 @@ def minutes(ctx: Context, args: str) -> Outcome:
             f"Draft: M{meeting.number} has not been held yet. "
             "Its minutes can be published once it has started."
         )
-    elif published and published[-1].digest == _digest(collated):
-        latest = published[-1]
-        return Outcome(
-            reply=as_message(
-                collated,
-                footnote=f"Published as version {latest.version} on "
-                f"{_said_day(latest.at, ctx)}, and unchanged since.",
-            )
-        )
     elif published:
         latest = published[-1]
         footnote = (
@@ -435,13 +426,6 @@ def _markdown(minutes: Minutes) -> bytes:
     return minutes_markdown.render(minutes).encode()
 
 
-def _digest(minutes: Minutes) -> str:
-    """What the minutes read (their Markdown, before any revision notice), to tell a
-    revision from the version out. Whether an action is overdue is part of it, so the
-    same record reads differently the day an action falls overdue."""
-    return hashlib.sha256(_markdown(minutes)).hexdigest()
-
-
 def minutes_publish(ctx: Context, args: str) -> Outcome:
     """`[<M#>] [version <n>]`: post the minutes to the channel with .md and .docx copies;
     again = revised. With a version, only if that is the version they would be."""
@@ -463,7 +447,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
     collated = collate(ctx.session, board, meeting, ctx.now)
-    digest = _digest(collated)
+    digest = hashlib.sha256(_markdown(collated)).hexdigest()
     if earlier:
         if not asked and earlier[-1].digest == digest:  # typed twice: not a revision
             raise Unchanged(*_as_published(ctx, meeting, earlier[-1], version))

@@ -184,7 +184,7 @@ class Publication:
 
     version: int
     at: datetime
-    digest: str | None  # of what the minutes read (none recorded before it was kept)
+    digest: str | None  # of what was published (none recorded before it was kept)
 
 
 def next_version(published: list[Publication]) -> int:
