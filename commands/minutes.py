@@ -8,7 +8,6 @@ The same `Minutes` is rendered three ways: as the core's `Message`
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -447,18 +446,13 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
     collated = collate(ctx.session, board, meeting, ctx.now)
-    digest = hashlib.sha256(_markdown(collated)).hexdigest()
     if earlier:
-        if not asked and earlier[-1].digest == digest:  # typed twice: not a revision
-            raise Unchanged(*_as_published(ctx, meeting, earlier[-1], version))
         collated = replace(
             collated,
             notice=f"Revised minutes (version {version}), replacing the version published on "
             f"{_said_day(earlier[-1].at, ctx)}.",
         )
-    ctx.audit(
-        audit.MINUTES_PUBLISH, f"M{meeting.number}", None, {"version": version, "digest": digest}
-    )
+    ctx.audit(audit.MINUTES_PUBLISH, f"M{meeting.number}", None, {"version": version})
     stem = f"{describe.file_stem(board.name)}-m{meeting.number}-minutes" + (
         f"-v{version}" if earlier else ""
     )
@@ -510,20 +504,6 @@ def _published_already(
         return (f"Version {asked} of the minutes of ", ref, f" was published on {said}.", again)
     latest = earlier[-1].version
     return ("The minutes of ", ref, f" are at version {latest}, so not {asked}.", again)
-
-
-def _as_published(
-    ctx: Context, meeting: Meeting, latest: stored.Publication, version: int
-) -> tuple[str | Strong, ...]:
-    """Why `minutes publish` posts nothing when the minutes read as the version out does."""
-    ref = f"M{meeting.number}"
-    return (
-        "The minutes of ",
-        Strong(ref),
-        f" read just as version {latest.version}, published on {_said_day(latest.at, ctx)}, "
-        "did: nothing was posted. To post them again all the same, type "
-        f"{ctx.command} minutes publish {ref} version {version}.",
-    )
 
 
 def _chosen_meeting(ctx: Context, args: str) -> Meeting:

@@ -184,7 +184,6 @@ class Publication:
 
     version: int
     at: datetime
-    digest: str | None  # of what was published (none recorded before it was kept)
 
 
 def next_version(published: list[Publication]) -> int:
@@ -199,7 +198,7 @@ def publications(session: Session, board_id: int, meeting_number: int) -> list[P
     published: list[Publication] = []
     for verb, after, at in rows:
         if verb == audit.MINUTES_PUBLISH:
-            published.append(Publication(after["version"], at, after.get("digest")))
+            published.append(Publication(after["version"], at))
         else:  # withdrawn: the latest publication of that version never reached the board
             same = [i for i, p in enumerate(published) if p.version == after["version"]]
             if same:
