@@ -19,7 +19,7 @@ from commands.replies import Channel, Line, Message, Outcome, Section, Strong, l
 from commands.roster import Person, Roster
 from storage.models import Board
 from storage.rows import ActionRow
-from storage.summary import summary_record
+from storage.summary import SubGroupRow, summary_record
 
 NOT_RATED = "not rated"  # no update gave a RAG status
 NO_UPDATE = "no update"
@@ -64,17 +64,6 @@ class Completed:
 
 
 @dataclass(frozen=True)
-class SubGroup:
-    """A sub-group, as the board it reports to sees it."""
-
-    name: str
-    channel_id: str
-    open_actions: int
-    overdue: int
-    next_meeting_on: date | None
-
-
-@dataclass(frozen=True)
 class Summary:
     """A board's actions as of one moment."""
 
@@ -83,7 +72,7 @@ class Summary:
     last_meeting: MeetingRef | None
     next_meeting: MeetingRef | None
     completed: tuple[Completed, ...]
-    sub_groups: tuple[SubGroup, ...]
+    sub_groups: tuple[SubGroupRow, ...]  # with their open and overdue actions counted
 
     @property
     def open_actions(self) -> tuple[OpenAction, ...]:
@@ -148,16 +137,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
             for action in record.completed
             if action.closed_at is not None
         ),
-        sub_groups=tuple(
-            SubGroup(
-                group.name,
-                group.channel_id,
-                group.open_actions,
-                group.overdue,
-                group.next_meeting_at.astimezone(zone).date() if group.next_meeting_at else None,
-            )
-            for group in record.sub_groups
-        ),
+        sub_groups=tuple(record.sub_groups),
     )
 
 
@@ -235,9 +215,11 @@ def _sub_groups(summary: Summary) -> tuple[Section, ...]:
             " (",
             Channel(group.channel_id),
             f") · {group.open_actions} open action{'' if group.open_actions == 1 else 's'}",
-            f", {group.overdue} overdue" if group.open_actions else None,
+            f", {group.overdue} overdue" if group.overdue else None,
             " · next meeting ",
-            say_short_date(group.next_meeting_on) if group.next_meeting_on else "not scheduled",
+            say_short_date(group.next_meeting_at.astimezone(ZoneInfo(group.timezone)).date())
+            if group.next_meeting_at
+            else "not scheduled",
         )
         for group in summary.sub_groups
     )

@@ -73,7 +73,10 @@ class Board(Base):
     counters."""
 
     __tablename__ = "boards"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id"),
+        Index("ix_boards_parent", "parent_id"),  # a board's sub-groups (its summary)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -20,6 +20,7 @@ class SubGroupRow:
 
     name: str
     channel_id: str
+    timezone: str
     open_actions: int
     overdue: int
     next_meeting_at: datetime | None
@@ -35,7 +36,7 @@ class SummaryRecord:
     next_meeting: Meeting | None
     members: Sequence[Member]
     names: dict[str, str]
-    sub_groups: Sequence[SubGroupRow]  # by name
+    sub_groups: Sequence[SubGroupRow]  # as they were set up
 
 
 def summary_record(session: Session, board_id: int, now: datetime, today: date) -> SummaryRecord:
@@ -64,9 +65,9 @@ def summary_record(session: Session, board_id: int, now: datetime, today: date) 
         members=members,
         names=queries.names(session, people),
         sub_groups=[
-            SubGroupRow(*row)
+            SubGroupRow(**row._mapping)
             for row in session.execute(
-                _SUB_GROUPS, {"board_id": board_id, "today": today, "now": now}
+                SUB_GROUPS, {"board_id": board_id, "today": today, "now": now}
             )
         ],
     )
@@ -87,22 +88,25 @@ _OPEN = with_updates(
 )
 
 _OPEN_OF_BOARD = (Action.board_id == Board.id, Action.status == "open")
-_SUB_GROUPS = (
+SUB_GROUPS = (
     select(
         Board.name,
         Board.channel_id,
-        select(func.count()).where(*_OPEN_OF_BOARD).scalar_subquery(),
+        Board.timezone,
+        select(func.count()).where(*_OPEN_OF_BOARD).scalar_subquery().label("open_actions"),
         select(func.count())
         .where(*_OPEN_OF_BOARD, Action.due_on < bindparam("today"))
-        .scalar_subquery(),
+        .scalar_subquery()
+        .label("overdue"),
         select(func.min(Meeting.starts_at))
         .where(
             Meeting.board_id == Board.id,
             Meeting.status == "scheduled",
             Meeting.starts_at > bindparam("now"),
         )
-        .scalar_subquery(),
+        .scalar_subquery()
+        .label("next_meeting_at"),
     )
     .where(Board.parent_id == bindparam("board_id"))
-    .order_by(Board.name)
+    .order_by(Board.id)  # as they were set up, as `members` lists them
 )

@@ -13,6 +13,7 @@ from bench.run import COMMANDS, statements_per_command
 from storage import queries
 from storage.database import Database
 from storage.models import Base
+from storage.summary import SUB_GROUPS
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 MOST = 10
@@ -50,3 +51,22 @@ def test_a_boards_upcoming_meetings_are_found_through_its_own_index_without_stat
     assert [row[-1] for row in plan][0].startswith(
         "SEARCH meetings USING INDEX ix_meetings_board_status_starts (board_id=? AND status=?"
     ), plan
+
+
+def test_a_boards_sub_groups_are_found_through_the_parent_index(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Every summary looks its board's sub-groups up: never by scanning every board."""
+    database = Database(f"sqlite:///{tmp_path / 'board.db'}")
+    database.upgrade()
+    statement = SUB_GROUPS.compile(database.engine)
+    values = {"board_id": 1, "today": "2026-11-28", "now": str(NOW.replace(tzinfo=None))}
+    assert statement.positiontup is not None
+    with database.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}",
+            tuple(values.get(name, statement.params[name]) for name in statement.positiontup),
+        ).all()
+    database.dispose()
+    steps = [row[-1] for row in plan]
+    assert "SEARCH boards USING INDEX ix_boards_parent (parent_id=?)" in steps, steps

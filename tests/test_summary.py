@@ -120,9 +120,9 @@ def test_the_board_a_sub_group_reports_to_sees_how_it_stands(running_app: Runnin
 
     assert sections(reply)[-1].splitlines() == [
         "*Sub-groups*",
-        f"*Hate Crime Task Group* (<#{hate_crime}>) · 0 open actions · next meeting not scheduled",
         f"*SSNP Management Group* (<#{ssnp}>) · 2 open actions, 1 overdue · next meeting "
         "Wed 21 Apr 2027",
+        f"*Hate Crime Task Group* (<#{hate_crime}>) · 0 open actions · next meeting not scheduled",
     ]
     # A sub-group's own summary has none.
     assert "Sub-groups" not in running_app.command("UPAUL", "summary", ssnp)["text"]
