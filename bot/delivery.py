@@ -170,7 +170,7 @@ def _attempt(target: str, send: Callable[[], object]) -> list[str]:
 
 def _failure(target: str, error: SlackApiError | SlackRequestError | OSError) -> str:
     reason = failure_reason(error)
-    log.warning("delivering to %s failed: %s", target, reason)
+    log.warning("delivering to %s failed: %s (%s)", target, reason, error)
     return _explain(target, reason)
 
 

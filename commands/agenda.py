@@ -22,7 +22,7 @@ TARGET = re.compile(r"\s+to\s+(?P<meeting>M ?\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*
 TO_SEVERAL = re.compile(r"\s+to\s+M\d+\s*(?:[-–,&]|and)\s*M?\d+[.,;]?\s*$", re.I)
 ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\s*$", re.I)
 PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)\s*$")
-DANGLING_TO = re.compile(r"\s+to\s*$", re.I)  # `… 20m to`: the meeting left out
+DANGLING_TO = re.compile(r"\s+to[.,;:]?\s*$", re.I)  # `… 20m to`: the meeting left out
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
 PRESENTER_MINUTES = re.compile(r"\s+(?P<who><@[^>]+>)\s+(?P<minutes>\d{1,3})\s*$")
@@ -52,7 +52,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     if TO_SEVERAL.search(text):
         raise UsageError("Add an item to one meeting at a time, e.g. … to M2.")
     if (to := DANGLING_TO.search(text)) and any(
-        option.search(text[: to.start()]) for option in (ITEM_LENGTH, PRESENTER)
+        option.search(text[: to.start()]) for option in (ITEM_LENGTH, PRESENTER, PRESENTER_MINUTES)
     ):
         raise UsageError("Say which meeting the item is for after “to”, e.g. … to M2.")
     target = presenter = length = None

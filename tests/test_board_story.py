@@ -2123,7 +2123,11 @@ def test_review_cases_of_presenters_meeting_numbers_weekdays_and_closed_actions(
             "Add an item to one meeting at a time, e.g. … to M2."
         ), several
     assert chair("agenda add Lorry parking on the A14 to M1 M6").endswith("A14 to M1 M6")
-    for meeting_left_out in ("SSNP update 10m to", "SSNP update <@UPAUL> to."):
+    for meeting_left_out in (
+        "SSNP update 10m to",
+        "SSNP update <@UPAUL> to.",
+        "SSNP <@UPAUL> 20 to,",
+    ):
         assert chair(f"agenda add {meeting_left_out}").startswith(
             "Say which meeting the item is for after “to”, e.g. … to M2.\nUsage:"
         ), meeting_left_out
