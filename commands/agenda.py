@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from commands import dates, describe, parsing
 from commands.context import Context
@@ -40,9 +41,22 @@ UNREAD_LENGTH = re.compile(
 
 
 def agenda(ctx: Context, args: str) -> Outcome:
-    """`[<M#>]`: the agenda of the next meeting, or of M#."""
-    meeting = find_meeting(ctx, args) if args.strip() else _next_meeting(ctx, "agenda {meeting}")
-    return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
+    """`[<M#>]`: the agenda of the next meeting, or of M#. During a meeting, the next is
+    the one after it: said, with how to see the one under way (its items are what notes,
+    decisions and actions name)."""
+    if args.strip():
+        return Outcome(reply=describe.meeting_message(find_meeting(ctx, args), ctx.zone))
+    meeting = _next_meeting(ctx, "agenda {meeting}")
+    under_way = _in_progress(ctx)
+    return Outcome(
+        reply=replace(
+            describe.meeting_message(meeting, ctx.zone),
+            footnote=f"M{under_way.number} is in progress: its agenda is "
+            f"{ctx.command} agenda M{under_way.number}."
+            if under_way
+            else None,
+        )
+    )
 
 
 def agenda_add(ctx: Context, args: str) -> Outcome:
@@ -300,11 +314,15 @@ def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
         setattr(meeting, name, value)
 
 
-def _in_progress_note(ctx: Context) -> str | None:
-    """With a meeting going on now (the next meeting is the one after it): how to add an
-    item to that one instead."""
+def _in_progress(ctx: Context) -> Meeting | None:
+    """The meeting going on now, if any (the next meeting is the one after it)."""
     found = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
-    if found is None or found.ends_at <= ctx.now:
+    return found if found is not None and found.ends_at > ctx.now else None
+
+
+def _in_progress_note(ctx: Context) -> str | None:
+    """With a meeting going on now: how to add an item to that one instead."""
+    if (found := _in_progress(ctx)) is None:
         return None
     return f"M{found.number} is in progress: to add an item to it, end with to M{found.number}."
 

@@ -1348,6 +1348,14 @@ def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_on
     assert added.endswith("M1 is in progress: to add an item to it, end with to M1.")
     named = core.command("UCHAIR", "agenda add Any other business to M1", DURING_THE_MEETING)
     assert named.startswith("Added agenda item 1 to M1:") and "in progress" not in named
+    # Asked for the agenda then, the next meeting's is shown (SPEC) and the one under way named.
+    shown = core.command("UCHAIR", "agenda", DURING_THE_MEETING)
+    assert shown.startswith("M2: Wellingborough CSP Board\n")
+    assert shown.endswith("M1 is in progress: its agenda is /board agenda M1.")
+    assert "in progress" not in core.command("UCHAIR", "agenda M2", DURING_THE_MEETING)
+    assert "in progress" not in core.command(
+        "UCHAIR", "agenda", DURING_THE_MEETING + timedelta(hours=3)
+    )
     moved = core.command("UCHAIR", "meeting move M2 to 21/04/2027 14:00", DURING_THE_MEETING)
     assert "Moved M2 Wednesday 21 April 2027, 14:00" in moved
 
