@@ -374,10 +374,18 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
     """One action with its buttons; the value says which board and which A#. Its texts
     are cut as `describe.action_line` cuts them."""
     value = f"{action.board_id}:{action.number}"
+    # Asked for updates, the owner posts one; closing is asked about first (a slip on a
+    # phone would take the action off every list).
     buttons = (
         (
-            Button("Mark done", "mark_done", value, primary=True),
-            Button("Post update", "post_update", value),
+            Button(
+                "Mark done",
+                "mark_done",
+                value,
+                confirm=f"This marks A{action.number} done: it leaves the open actions and "
+                "their reminders.",
+            ),
+            Button("Post update", "post_update", value, primary=True),
         )
         if action.status == "open"
         else ()

@@ -305,6 +305,18 @@ def test_the_owner_marks_an_action_done_from_the_dm(running_app: RunningApp) -> 
     board(running_app)
     message = owner_dm(running_app)
     running_app.clock.fixed = datetime(2027, 1, 7, 9, 30, tzinfo=UTC)
+    # Asked for an update, the owner posts one; closing asks first.
+    [done, update] = [
+        element
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert (done["text"]["text"], done.get("style")) == ("Mark done", None)
+    assert done["confirm"]["text"]["text"] == (
+        "This marks A1 done: it leaves the open actions and their reminders."
+    )
+    assert (update["text"]["text"], update["style"]) == ("Post update", "primary")
 
     assert click(running_app, "UGILL", "action_mark_done", message) == 200  # an officer may
     [update] = running_app.slack.wait_for("chat.update")
