@@ -526,7 +526,9 @@ def _given_to_you(ctx: Context, action: Action) -> Message:
     """The DM to an action's new owner, who was not there when it was agreed, perhaps: as
     the reminders' DMs are, with its buttons."""
     intro = line(Mention(ctx.caller), " has given you this action.")
-    return reminders.owner_message(ctx.the_board(), intro, [action], ctx.today)
+    return reminders.owner_message(
+        ctx.the_board(), f"A{action.number} is yours now", intro, [action], ctx.today
+    )
 
 
 def _not_past(ctx: Context, due_on: date) -> None:

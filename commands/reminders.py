@@ -176,6 +176,7 @@ def _meeting_messages(
             mine = [a for a in actions if a.owner_id == key.recipient and describe.due_by(a, day)]
             message = owner_message(
                 meeting.board,
+                f"Please update your actions before M{meeting.number}",
                 line(
                     f"M{meeting.number} {meeting.title} is on "
                     f"{dates.say_datetime(meeting.starts_at, zone)}. "
@@ -339,7 +340,12 @@ def _overdue(action: Action, board: Board, now: datetime) -> DueReminder | None:
     today = now.astimezone(zone).date()
     message = owner_message(
         board,
-        line(f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open."),
+        f"Overdue: A{action.number}",
+        line(
+            f"A{action.number} was due on {dates.say_date(action.due_on)} and is still open. "
+            "Post an update on where it stands; if it needs more time, say so, and an officer "
+            "can give it a new date."
+        ),
         [action],
         today,
     )
@@ -359,12 +365,15 @@ def _overdue_key(action: Action) -> DeliveryKey:
     return DeliveryKey("overdue", action.id, action.owner_id, action.due_on)
 
 
-def owner_message(board: Board, intro: Line, actions: list[Action], today: date) -> Message:
-    """A DM to an action owner: each action with Mark done and Post update buttons. It
-    names the board: someone may own actions on several."""
+def owner_message(
+    board: Board, title: str, intro: Line, actions: list[Action], today: date
+) -> Message:
+    """A DM to an action owner: `title` (what it is about, as a notification shows it,
+    naming the board: someone may own actions on several), then each action with Mark
+    done and Post update buttons."""
     ref = f"A{actions[0].number}" if len(actions) == 1 else "A#"
     return Message(
-        title=f"Your actions on {board.name}",
+        title=f"{title}: {board.name}",
         sections=(Section((intro,)),) + tuple(action_section(action, today) for action in actions),
         footnote=f"Or type {board.command} action update {ref} <text> in the board's channel.",
     )
