@@ -125,21 +125,21 @@ class Context:
     def the_board(self) -> Board:
         if self.board is not None:
             return self.board
-        if self.invocation.in_direct_message:
-            where = "Board commands work in a board's channel, not in direct messages."
-        else:
-            where = (
-                f"This channel has no board yet. Set one up with {self.command} setup <board name>."
-            )
         boards = queries.boards_of(self.session, self.invocation.team_id, self.caller)
-        yours: list[Span] = []
-        if boards:
-            named = describe.listed([(f"{b.name} (", Channel(b.channel_id), ")") for b in boards])
-            channels = "its channel" if len(boards) == 1 else "their channels"
-            yours = [" You are on ", *named, f": use {channels}."]
-        if boards and self.invocation.in_direct_message:
+        setup = f"{self.command} setup <board name>"
+        if not boards:
+            if self.invocation.in_direct_message:
+                raise UsageError("Board commands work in a board's channel, not in direct messages.")
+            raise UsageError(f"This channel has no board yet. Set one up with {setup}.")
+        # A member somewhere else most likely meant that board: said first.
+        named = describe.listed([(f"{b.name} (", Channel(b.channel_id), ")") for b in boards])
+        channels = "its channel" if len(boards) == 1 else "their channels"
+        yours: list[Span] = ["You are on ", *named, f": type board commands in {channels}."]
+        if self.invocation.in_direct_message:
             yours.append(" Your open actions on every board are on my Home tab.")
-        raise UsageError(where, *yours)
+        else:
+            yours.append(f" This channel has no board; {setup} would set one up here.")
+        raise UsageError(*yours)
 
     def require_officer(self, what: str) -> None:
         """Officers only; a member is told whom to ask."""

@@ -1671,10 +1671,14 @@ def test_members_name_sub_groups_and_a_dm_points_to_the_boards(running_app: Runn
     assert running_app.command("UPAUL", "members")["text"].endswith("Its sub-groups: SSNP.")
     reply = running_app.command("UPAUL", "actions mine", channel="DPAUL")["text"]
     assert reply.startswith(
-        "Board commands work in a board's channel, not in direct messages. You are on "
-        "Wellingborough CSP Board (<#CBOARD>) and SSNP (<#CSSNP>): use their channels. Your open "
-        "actions on every "
-        "board are on my Home tab."
+        "You are on Wellingborough CSP Board (<#CBOARD>) and SSNP (<#CSSNP>): type board "
+        "commands in their channels. Your open actions on every board are on my Home tab."
+    )
+    elsewhere = running_app.command("UPAUL", "actions mine", channel="COTHER")["text"]
+    assert elsewhere.startswith(
+        "You are on Wellingborough CSP Board (<#CBOARD>) and SSNP (<#CSSNP>): type board "
+        "commands in their channels. This channel has no board; /board setup &lt;board name&gt; "
+        "would set one up here."
     )
     refused = running_app.command("UPAUL", "setup My board", channel="DPAUL")["text"]
     assert refused.startswith("Set a board up in the channel it will meet in")
