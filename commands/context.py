@@ -129,7 +129,9 @@ class Context:
         setup = f"{self.command} setup <board name>"
         if not boards:
             if self.invocation.in_direct_message:
-                raise UsageError("Board commands work in a board's channel, not in direct messages.")
+                raise UsageError(
+                    "Board commands work in a board's channel, not in direct messages."
+                )
             raise UsageError(f"This channel has no board yet. Set one up with {setup}.")
         # A member somewhere else most likely meant that board: said first.
         named = describe.listed([(f"{b.name} (", Channel(b.channel_id), ")") for b in boards])
