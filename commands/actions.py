@@ -250,7 +250,10 @@ def actions(ctx: Context, args: str) -> Outcome:
         ctx.board_member(named[0], suggest_adding=False)  # off the board, owning nothing
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
-    lines = tuple(describe.action_line(a, ctx.today, show_status=len(statuses) > 1) for a in found)
+    lines = tuple(
+        describe.action_line(a, ctx.today, show_status=len(statuses) > 1, owner=whose is None)
+        for a in found
+    )
     return Outcome(reply=Message(title=f"{title} ({len(found)})", sections=(Section(lines),)))
 
 

@@ -401,8 +401,8 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
     )
     return Section(
         (
-            describe.action_line(
-                action, today, show_status=action.status != "open", longest=longest
+            describe.action_line(  # the owner's own: their name would only ping them
+                action, today, show_status=action.status != "open", longest=longest, owner=False
             ),
         ),
         buttons=buttons,

@@ -1410,7 +1410,7 @@ def test_actions_done_and_dropped_list_only_those(core: Core) -> None:
     assert core.command("UCHAIR", "actions open", SET_UP) == core.command(
         "UCHAIR", "actions", SET_UP
     )
-    assert "A3 @UPAUL Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
+    assert "Your open actions (1)\nA3 Brief the PCC" in core.command("UPAUL", "actions me", SET_UP)
 
 
 def test_an_owner_and_a_list_combine(core: Core) -> None:
@@ -1424,7 +1424,7 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
     )
     later = SET_UP + timedelta(days=3)
     paul = core.command("UCHAIR", "actions <@UPAUL> overdue", later)
-    assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
+    assert paul.startswith("Overdue actions of upaul (1)\nA1 Map hotspots")
     assert core.command("UCHAIR", "actions <@UPAUL>.", later).startswith("Open actions of upaul")
     mine = core.command("UPAUL", "actions all mine", later)
     assert mine.startswith("All your actions (2)\n") and "Share data · done" in mine
@@ -2031,7 +2031,7 @@ def test_slips_a_busy_officer_makes_are_read_or_answered_with_the_command_meant(
         "Marked A4 done: Brief the PCSOs\nMarked A5 done: Brief the leader"
     )
     paul = partial(core.command, "UPAUL", at=SET_UP)
-    assert paul("my actions").startswith("Your open actions (1)\nA1 @UPAUL Map the hotspots")
+    assert paul("my actions").startswith("Your open actions (1)\nA1 Map the hotspots")
     assert paul("update A1 amber Halfway").startswith("Update posted on A1 (Map the hotspots)")
     assert paul("done A1") == "Marked A1 done: Map the hotspots"
     assert paul("help done").startswith("Help: done\n/board action done <A#> [<update>]")
@@ -2181,7 +2181,7 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
     assert dm.params["channel"] == "USAM"
     assert dm.params["text"] == (
         "*A1 is yours now: Wellingborough CSP Board*\n<@UGILL> has given you this action.\n"
-        "*A1* <@USAM> Map ASB hotspots · due Sun 28 Feb 2027\n"
+        "*A1* Map ASB hotspots · due Sun 28 Feb 2027\n"
         "Or type /board action update A1 &lt;text&gt; in the board's channel."
     )
     buttons = [

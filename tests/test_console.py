@@ -103,7 +103,7 @@ def test_the_console_prints_the_dm_a_reassigned_owner_gets(tmp_path: Path) -> No
         "A1 reassigned from @lara to @paul.\n"
         "[DM to @paul] A1 is yours now: Wellingborough CSP Board\n"
         "@me has given you this action.\n"
-        "A1 @paul Share data · due Thu 24 Dec 2026\n"
+        "A1 Share data · due Thu 24 Dec 2026\n"
         "[Mark done]  [Post update]\n"
         "Or type /board action update A1 <text> in the board's channel.\n"
         "[DM to @lara] Your actions on Wellingborough CSP Board\n"
@@ -278,7 +278,7 @@ def test_the_console_prints_its_boards_reminders_and_leaves_other_boards_theirs(
     # Its agenda is empty: the draft asks for items again.
     propose = "Nothing is on the agenda yet: propose items with /board agenda add <title> to M1."
     assert draft < out.index(propose) < asked
-    assert "A1 @gill Share the hotspot data · due Tue 4 Jun 2030\n[Mark done]  [Post update]" in out
+    assert "A1 Share the hotspot data · due Tue 4 Jun 2030\n[Mark done]  [Post update]" in out
     assert out.count("Draft agenda") == 1  # sent, so not again after the next command
     # The Slack board's draft agenda is left for the bot that posts to its channel.
     [slack_draft] = due_reminders(database, at + timedelta(minutes=5))
