@@ -34,7 +34,6 @@ from commands.replies import (
     Message,
     Section,
     Strong,
-    line,
 )
 
 SECTION_LIMIT = 3000  # characters in a section's text
@@ -278,8 +277,9 @@ FORM_TEXT_BLOCK = "update"
 RAG_OPTIONS = (("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track"))
 
 
-def update_form(action_title: str, reference: str) -> View:
-    """The modal; `reference` (JSON) says which board, action and DM it came from."""
+def update_form(about: Message, reference: str) -> View:
+    """The modal, under `about` (the action, when it is due, its last update);
+    `reference` (JSON) says which board, action and DM it came from."""
     return View(
         type="modal",
         callback_id=FORM_CALLBACK_ID,
@@ -288,11 +288,17 @@ def update_form(action_title: str, reference: str) -> View:
         submit="Post update",
         close="Cancel",
         blocks=[
-            *blocks(Message.of(line(action_title))),  # split if long, never cut
+            *blocks(about),  # split if long, never cut
             InputBlock(
                 block_id=FORM_TEXT_BLOCK,
                 label="Update",
-                element=PlainTextInputElement(action_id="text", multiline=True, max_length=3000),
+                hint="It goes in the action's history, which the board and the minutes read.",
+                element=PlainTextInputElement(
+                    action_id="text",
+                    multiline=True,
+                    max_length=3000,
+                    placeholder="Where it stands now, and what happens next",
+                ),
             ),
             InputBlock(
                 block_id="rag",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from commands import actions
+from commands import actions, describe
 from commands.context import Context
+from commands.dates import say_short_date
 from commands.errors import UsageError
 from commands.reminders import action_section
-from commands.replies import Message, Outcome
+from commands.replies import Message, Outcome, Strong, line
 from storage.models import Action
 
 # What the bot writes into a button; a number longer than it ever writes is not one.
@@ -41,10 +42,23 @@ def if_closed(ctx: Context, number: int) -> Outcome:
 
 
 def check_may_update(ctx: Context, number: int) -> Outcome:
-    """Whether the caller may post an update; the reply names the action for the form."""
+    """Whether the caller may post an update; the reply is what the form shows above it:
+    the action, when it is due and the last update (the one to follow on from)."""
     action = actions.find_action(ctx, f"A{number}", to_change=False)
     actions.require_updatable(ctx, action)
-    return Outcome(reply=Message(title=f"A{action.number}: {action.description}"))
+    latest = action.updates[-1] if action.updates else None
+    standing = line(
+        f"Due {say_short_date(action.due_on)}" if action.due_on else "No due date",
+        " (overdue)" if describe.is_overdue(action, ctx.today) else None,
+        " · last update " if latest else " · no update yet",
+        say_short_date(latest.created_at.astimezone(ctx.zone).date()) if latest else None,
+        ": " if latest else None,
+        describe.rag(latest.rag) if latest else None,
+        describe.shortened(latest.text, describe.IN_A_LIST) if latest else None,
+    )
+    return Outcome(
+        reply=Message.of(line(Strong(f"A{action.number}"), " ", action.description), standing)
+    )
 
 
 def post_update(ctx: Context, number: int, text: str, rag: str | None) -> Outcome:

@@ -143,7 +143,7 @@ def register(app: App, services: Services) -> None:
         }
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=rendering.update_form(outcome.reply.title or "", json.dumps(reference)),
+            view=rendering.update_form(outcome.reply, json.dumps(reference)),
         )
 
     app.action(rendering.BUTTON_ACTIONS["mark_done"])(
