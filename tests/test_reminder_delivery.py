@@ -375,9 +375,7 @@ def test_post_update_opens_a_form_and_the_update_lands_in_history(running_app: R
     view = json.loads(view) if isinstance(view, str) else view
     assert view["callback_id"] == "post_update"
     about = [block["text"]["text"] for block in view["blocks"] if block["type"] == "section"]
-    assert about == [
-        "*A1* Share hotspot data with housing\nDue Fri 8 Jan 2027 · no update yet"
-    ]
+    assert about == ["*A1* Share hotspot data with housing\nDue Fri 8 Jan 2027 · no update yet"]
     [text] = [block for block in view["blocks"] if block.get("block_id") == "update"]
     assert text["element"]["placeholder"]["text"] == "Where it stands now, and what happens next"
 
