@@ -127,7 +127,7 @@ def test_a_title_too_long_for_a_header_is_shown_whole_in_bold() -> None:
 def test_the_update_form_shows_a_long_action_whole_within_slacks_limits() -> None:
     """Escaping can make a description five times longer: split, never cut or refused."""
     title = "A3 Share R&D <x> with housing " + "R&D <x> " * 370
-    view = update_form(title, '{"board": 1, "number": 3}').to_dict()
+    view = update_form(Message.of(line(title)), '{"board": 1, "number": 3}').to_dict()
     sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
     assert len(sections) > 1 and all(len(text) <= 3000 for text in sections)
     assert " ".join(sections).count("R&amp;D &lt;x&gt;") == 371
