@@ -305,9 +305,13 @@ def current_meeting(
     coming = queries.next_meeting(ctx.session, board.id, ctx.now)
     if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
         at = coming.starts_at.astimezone(ctx.zone)
-        said = f" starts at {at:%H:%M}: {done} once it has started."
         if naming is None:  # note, decision, attendance: attendance is taken on the day
-            said += f" Attendance may be taken now, naming it: {attendance} M{coming.number}."
+            said = (
+                f" starts at {at:%H:%M}. To take attendance now, name it: "
+                f"{attendance} M{coming.number} ({done} once it has started)."
+            )
+        else:
+            said = f" starts at {at:%H:%M}: {done} once it has started."
         raise UsageError(Strong(f"M{coming.number}"), said)
     unheld = "There is no current meeting: none is in progress or started in the last "
     ahead: tuple[Span, ...] = ()

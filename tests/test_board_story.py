@@ -1316,11 +1316,11 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
     board_with_m1(core)
     early = core.command("UCHAIR", "present <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
     assert early.startswith(
-        "M1 starts at 10:00: record notes and decisions once it has started. Attendance may be "
-        "taken now, naming it: /board present @name to M1."
+        "M1 starts at 10:00. To take attendance now, name it: /board present @name to M1 "
+        "(record notes and decisions once it has started)."
     )
     sent = core.command("UCHAIR", "apologies <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
-    assert "naming it: /board apologies @name to M1." in sent
+    assert "name it: /board apologies @name to M1 (" in sent
     day_before = core.command(
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
