@@ -265,6 +265,22 @@ def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | No
     return found.unique().first()
 
 
+def next_meetings(session: Session, board_ids: Sequence[int], now: datetime) -> dict[int, Meeting]:
+    """Each of these boards' first scheduled meeting that has not started (no agendas)."""
+    found: dict[int, Meeting] = {}
+    for meeting in session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.board_id.in_(board_ids),
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.number)
+    ):
+        found.setdefault(meeting.board_id, meeting)
+    return found
+
+
 def current_meeting(
     session: Session, board_id: int, now: datetime, since: datetime | None = None
 ) -> Meeting | None:

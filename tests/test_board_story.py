@@ -1732,7 +1732,10 @@ def test_an_app_installed_under_another_command_name_says_that_name(
     tab = home(running_app.database, TEAM, "UPAUL", BEFORE_THE_QUARTER).plain_text()
     assert "Type /csp help in a board's channel" in tab
     owns_nothing = home(running_app.database, TEAM, "UCHAIR", BEFORE_THE_QUARTER).plain_text()
-    assert "You have no open actions on any board." in owns_nothing
+    assert owns_nothing.startswith(
+        "Your open actions\nYou have no open actions on any board.\n"
+        "Wellingborough CSP Board\nIn #CBOARD · next meeting M1, Thursday 14 January 2027, 10:00\n"
+    )
     assert "/board" not in "".join(said) + tab + owns_nothing
 
 

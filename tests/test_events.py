@@ -42,12 +42,20 @@ def test_the_home_tab_lists_my_open_actions_with_buttons(running_app: RunningApp
     assert view["type"] == "home"
     assert "Share hotspot data &lt;!here&gt;" in shown and "Chair's own action" not in shown
     assert "action_mark_done" in shown and "action_post_update" in shown
-    assert "*Wellingborough CSP Board*\\nIn <#CBOARD>" in shown  # the board's channel, linked
+    # The board's channel, linked, and its next meeting.
+    assert "*Wellingborough CSP Board*\nIn <#CBOARD> · no meeting scheduled" in texts(view)
+    running_app.command("UCHAIR", "meeting add 14/01/2027 10:00 at Swanspool House")
+    assert home_opened(running_app, "UCHAIR", "Ev005") == 200
+    chair = texts(published_home(running_app, 2))
+    assert "You have no open actions on any board." not in chair  # the chair's own action
+    assert (
+        "In <#CBOARD> · next meeting M1, Thursday 14 January 2027, 10:00, Swanspool House"
+    ) in chair
 
     # Off the board, Paul is offered no buttons that would only refuse him.
     running_app.command("UCHAIR", "member remove <@UPAUL>")
     assert home_opened(running_app, "UPAUL", "Ev002") == 200
-    assert "Share hotspot data" not in json.dumps(published_home(running_app, 2))
+    assert "Share hotspot data" not in json.dumps(published_home(running_app, 3))
 
 
 def test_a_long_list_of_actions_fits_the_home_tab_and_says_how_many_more(
@@ -79,6 +87,11 @@ def test_a_retried_event_is_acknowledged_and_changes_nothing(running_app: Runnin
     assert len(running_app.slack.calls_to("views.publish")) == 1
     with running_app.database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+def texts(view: dict[str, Any]) -> str:
+    """The sections' texts, one after another, as Slack shows them."""
+    return "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
 
 
 def published_home(app: RunningApp, count: int = 1) -> dict[str, Any]:
