@@ -103,6 +103,13 @@ def help_(ctx: Context, args: str) -> Outcome:
     if topic:
         unknown = line(f"I have no help on “{args.strip()}”; these are all the commands.")
         sections.append(Section((unknown,)))
+    elif ctx.member is not None and not ctx.is_officer:  # the few a partner needs, first
+        sections.append(
+            Section(
+                tuple(line(Code(f"{command} {typed}"), f" — {what}") for typed, what in MOST_USED),
+                heading="What members use most",
+            )
+        )
     by_topic: dict[str, list[Line]] = {}
     for sub in LISTED:
         by_topic.setdefault(TOPIC_TITLES[sub.words[0]], []).append(
@@ -125,6 +132,13 @@ def help_(ctx: Context, args: str) -> Outcome:
     )
 
 
+MOST_USED = (
+    ("actions mine", "your open actions"),
+    ("action update A3 <text>", "post an update on one (red, amber or green first, if you like)"),
+    ("action done A3", "mark one done"),
+    ("agenda", "the next meeting's agenda"),
+    ("agenda add <title>", "propose an item for it"),
+)
 DATES_HELP = Message(
     title="Help: dates and times",
     sections=(

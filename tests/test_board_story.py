@@ -1704,6 +1704,17 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     assert "I have no help on “frobnicate”" in unknown and "/board meeting add" in unknown
     at_the_meeting = everything.split("*At the meeting*")[1].split("*Minutes and summary*")[0]
     assert "/board absent" in at_the_meeting
+    assert "What members use most" not in everything  # not on a board here
+
+    set_up_board(running_app)  # Paul a member, Gill the secretary
+    member = running_app.command("UPAUL", "help")["text"]
+    first = member.split("*What members use most*\n")[1].split("\n*Board*")[0]
+    assert first.splitlines()[:2] == [
+        "`/board actions mine` — your open actions",
+        "`/board action update A3 &lt;text&gt;` — post an update on one (red, amber or green "
+        "first, if you like)",
+    ]
+    assert "What members use most" not in running_app.command("UGILL", "help")["text"]
 
 
 def test_an_app_installed_under_another_command_name_says_that_name(
