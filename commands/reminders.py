@@ -373,7 +373,7 @@ def owner_message(
     done and Post update buttons."""
     ref = f"A{actions[0].number}" if len(actions) == 1 else "A#"
     return Message(
-        title=f"{title}: {board.name}",
+        title=f"{title} — {board.name}",
         sections=(Section((intro,)),) + tuple(action_section(action, today) for action in actions),
         footnote=f"Or type {board.command} action update {ref} <text> in the board's channel.",
     )

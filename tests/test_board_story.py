@@ -2194,7 +2194,7 @@ def test_an_action_given_to_someone_else_is_sent_to_them(running_app: RunningApp
     ]  # the taken one may follow
     assert dm.params["channel"] == "USAM"
     assert dm.params["text"] == (
-        "*A1 is yours now: Wellingborough CSP Board*\n<@UGILL> has given you this action.\n"
+        "*A1 is yours now — Wellingborough CSP Board*\n<@UGILL> has given you this action.\n"
         "*A1* Map ASB hotspots · due Sun 28 Feb 2027\n"
         "Or type /board action update A1 &lt;text&gt; in the board's channel."
     )

@@ -101,7 +101,7 @@ def test_the_console_prints_the_dm_a_reassigned_owner_gets(tmp_path: Path) -> No
     out = run_console(BOARD_DB.format(tmp_path), typed, tmp_path, **IN_DECEMBER).stdout
     assert (
         "A1 reassigned from @lara to @paul.\n"
-        "[DM to @paul] A1 is yours now: Wellingborough CSP Board\n"
+        "[DM to @paul] A1 is yours now — Wellingborough CSP Board\n"
         "@me has given you this action.\n"
         "A1 Share data · due Thu 24 Dec 2026\n"
         "[Mark done]  [Post update]\n"
@@ -273,7 +273,7 @@ def test_the_console_prints_its_boards_reminders_and_leaves_other_boards_theirs(
 
     meeting_added = out.index("[channel] Console Board: meeting scheduled")
     draft = out.index("[channel] Draft agenda: Console Board, Thursday 6 June 2030, 10:00")
-    asked = out.index("[DM to @gill] Please update your actions before M1: Console Board")
+    asked = out.index("[DM to @gill] Please update your actions before M1 — Console Board")
     assert meeting_added < draft < asked < out.index("Open actions (1)")
     # Its agenda is empty: the draft asks for items again.
     propose = "Nothing is on the agenda yet: propose items with /board agenda add <title> to M1."

@@ -81,12 +81,12 @@ def test_a_quarter_of_reminders_each_posted_once(running_app: RunningApp) -> Non
             "2027-01-07T09:00:00+00:00",
             [
                 ("CBOARD", "Draft agenda: CSP Board, Thursday 14 January 2027, 10:00"),
-                ("UPAUL", "Please update your actions before M1: Wellingborough CSP Board"),
+                ("UPAUL", "Please update your actions before M1 — Wellingborough CSP Board"),
             ],
         ),
         (
             "2027-01-09T09:00:00+00:00",
-            [("UPAUL", "Overdue: A1: Wellingborough CSP Board")],
+            [("UPAUL", "Overdue: A1 — Wellingborough CSP Board")],
         ),
         ("2027-01-13T09:00:00+00:00", [("CBOARD", "Tomorrow: M1: CSP Board")]),
         ("2027-01-13T09:01:00+00:00", []),
@@ -152,8 +152,8 @@ def test_two_passes_at_the_same_instant_post_each_reminder_once(running_app: Run
         [
             ("CBOARD", "Call for agenda items: CSP Board"),
             ("CBOARD", "Draft agenda: CSP Board, Thursday 14 January 2027, 10:00"),
-            ("UPAUL", "Please update your actions before M1: Wellingborough CSP Board"),
-            ("UPAUL", "Overdue: A1: Wellingborough CSP Board"),
+            ("UPAUL", "Please update your actions before M1 — Wellingborough CSP Board"),
+            ("UPAUL", "Overdue: A1 — Wellingborough CSP Board"),
             ("CBOARD", "Tomorrow: M1: CSP Board"),
         ]
     )
