@@ -8,7 +8,7 @@ from datetime import date
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UnknownWord, UsageError
-from commands.meetings import after_publication, find_meeting, not_cancelled
+from commands.meetings import after_publication, find_meeting, held_since, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import audit, queries
 from storage.audit import snapshot
@@ -18,6 +18,9 @@ from storage.models import Action, ActionUpdate
 ITEM = re.compile(r"\s+item\s*(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
 STRAY_ITEM = re.compile(r"\s+item\s+(?:M\d{1,9}\s+)?(?P<item>\S+)\s*$", re.I)
 # `item M1` with no number, `item 2 M1` the other way round: meant as an item, not words.
+LINK = re.compile(
+    r"(?:to\s+)?(?:item\s*)?(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?", re.I
+)
 ITEM_SLIP = re.compile(r"\s+item\s+(?:#?(?P<item>\d+)\s+)?(?P<meeting>M\d{1,9})[.,;:!]?\s*$", re.I)
 BY = re.compile(r"\s+(?P<open>\()?by:?\s+", re.I)  # also `(by 7/1/2027)`, `by: 7/1/2027`
 # A due date said some other way, which stays in the description: asked about.
@@ -113,9 +116,66 @@ def action_add(ctx: Context, args: str) -> Outcome:
                     )
                 ]
                 if item and meeting
-                else []
+                else _item_in_the_description(ctx, action)
             ),
             footnote=after_publication(ctx, meeting) if meeting else None,
+        )
+    )
+
+
+def _item_in_the_description(ctx: Context, action: Action) -> list[Line]:
+    """`… item 1 by 7/1/2027`: the item, put before the date, was read as words. Whether
+    it was meant as the link only the typist knows: how to make it is said."""
+    if not (slip := ITEM.search(action.description)) or slip["meeting"]:
+        return []
+    current = queries.current_meeting(ctx.session, action.board_id, ctx.now, held_since(ctx))
+    position = int(slip["item"].lstrip("#"))
+    if current is None or queries.agenda_item(ctx.session, current.id, position) is None:
+        return []
+    link = f"{ctx.command} action link A{action.number} item {position}"
+    link = link if ctx.is_officer else f"an officer can link it with {link}"
+    return [line(f"Not linked to an agenda item (item comes last, after the date): {link}.")]
+
+
+def action_link(ctx: Context, args: str) -> Outcome:
+    """`<A#> [to] item [<M#>] <item#>`: say which agenda item an action arose from, for
+    one recorded without it (the item typed before its date, say); of the current
+    meeting or, named, of one held earlier."""
+    number_text, rest = parsing.split_first(args)
+    action = find_action(ctx, number_text)
+    _require_open(ctx, action)
+    if not (match := LINK.fullmatch(rest.strip())):
+        raise UsageError("Give the agenda item, e.g. action link A3 item 2 (or item M1 2).")
+    position = parsing.item_number(match["item"])
+    meeting, item = proceedings.referred_item(
+        ctx,
+        match["meeting"],
+        position,
+        done="link actions to its items",
+        naming=lambda number: (
+            f"{ctx.command} action link A{action.number} item {number} {position}"
+        ),
+    )
+    linked = f"M{meeting.number} item {item.position}"
+    if action.item_id == item.id:
+        raise Unchanged(describe.action_ref(action), f" already arises from {linked}.")
+    # The trail says which item, before and after, in words: the ids say nothing to a reader.
+    was = (queries.item_ref(ctx.session, action.item_id) if action.item_id else None) or "no item"
+    action.meeting_id, action.item_id = meeting.id, item.id
+    ctx.audit(
+        audit.ACTION_LINK, f"A{action.number}", {"arising from": was}, {"arising from": linked}
+    )
+    return Outcome(
+        reply=Message.of(
+            line(
+                describe.action_ref(action),
+                " now arises from ",
+                Strong(f"agenda item {item.position}"),
+                f" ({item.title}) of ",
+                Strong(f"M{meeting.number}"),
+                ": the minutes show it under that item.",
+            ),
+            footnote=after_publication(ctx, meeting),
         )
     )
 

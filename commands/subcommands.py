@@ -403,6 +403,14 @@ LISTED: tuple[Subcommand, ...] = (
         ("action edit A3 Circulate the SSNP strategy to all partners",),
     ),
     Subcommand(
+        ("action", "link"),
+        "<A#> item <item#>",
+        "say which agenda item an action arose from (of the current meeting, or item M1 2)",
+        OFFICER,
+        actions.action_link,
+        ("action link A3 item 2", "action link A3 item M1 2"),
+    ),
+    Subcommand(
         ("action", "drop"),
         "<A#>",
         "drop an action that is no longer needed",

@@ -315,6 +315,16 @@ def agenda_item(session: Session, meeting_id: int, position: int) -> AgendaItem 
     ).one_or_none()
 
 
+def item_ref(session: Session, item_id: int) -> str | None:
+    """`M1 item 2`: an agenda item as the board names it (None if it has gone)."""
+    found = session.execute(
+        select(Meeting.number, AgendaItem.position)
+        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+        .where(AgendaItem.id == item_id)
+    ).first()
+    return f"M{found.number} item {found.position}" if found else None
+
+
 def latest_record(session: Session, item_id: int, kind: str) -> ItemRecord | None:
     """The note (or decision) recorded last against the agenda item."""
     return session.scalars(

@@ -2354,3 +2354,48 @@ def test_words_an_officer_reaches_for_run_the_command_meant(core: Core) -> None:
     for typed in ("action show A1", "action history A1"):
         assert core.command("UCHAIR", typed, SET_UP) == history
     assert core.command("UCHAIR", "meeting history M1", SET_UP).startswith("History of M1")
+
+
+def test_an_action_recorded_without_its_item_is_linked_to_it_afterwards(core: Core) -> None:
+    """`… item 1 by 1/2/2027`: the item typed before the date is read as words (SPEC's
+    order puts it last). The reply says so, and `action link` makes the link, for the
+    minutes, without dropping the action and burning its number."""
+    board_with_m1(core)
+    core.command("UCHAIR", "agenda add SSNP report to M1", SET_UP)
+    core.command("UCHAIR", "agenda add Housing to M1", SET_UP)
+    chair = partial(core.command, "UCHAIR", at=DURING_THE_MEETING)
+    added = chair("action add <@UPAUL> Circulate Op Sceptre dates item 1 by 1/2/2027")
+    assert added.endswith(
+        "Not linked to an agenda item (item comes last, after the date): "
+        "/board action link A1 item 1."
+    )
+    member = core.command(
+        "UPAUL", "action add <@UPAUL> Walk item 2 by 1/2/2027", DURING_THE_MEETING
+    )
+    assert member.endswith("an officer can link it with /board action link A2 item 2.")
+    assert "Not linked" not in chair("action add <@UPAUL> Review item 9 by 1/2/2027")  # no item 9
+
+    before = dump(core.database)
+    for typed, refusal in [
+        ("action link A1", "Give the agenda item, e.g. action link A3 item 2 (or item M1 2)."),
+        ("action link A1 item 5", "The current meeting, M1, has no agenda item 5."),
+        ("action link A9 item 1", "There is no action A9 on this board."),
+    ]:
+        assert chair(typed).startswith(refusal + "\nUsage:\n/board action link <A#> item <item#>")
+    assert core.command("UPAUL", "action link A1 item 1", DURING_THE_MEETING).startswith(
+        "Only the chair, vice-chair or secretary"
+    )
+    assert dump(core.database) == before
+
+    assert chair("action link A1 item 1") == (
+        "A1 now arises from agenda item 1 (SSNP report) of M1: the minutes show it under that item."
+    )
+    assert chair("action link A1 item 1") == "A1 already arises from M1 item 1."
+    assert chair("action link A1 to item M1 2").startswith("A1 now arises from agenda item 2")
+    minutes = chair("minutes")
+    assert "2. Housing\nActions arising:\n    A1 Circulate Op Sceptre dates item 1" in minutes
+    assert chair("history A1").endswith(
+        "@UCHAIR linked it to an agenda item: arising from no item → M1 item 1\n"
+        "Thu 14 Jan 2027 10:45 @UCHAIR linked it to an agenda item: arising from M1 item 1 → "
+        "M1 item 2"
+    )

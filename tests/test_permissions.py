@@ -48,6 +48,7 @@ WRITES: dict[str, str] = {
     "action due": "action due A3 1/4/2027",
     "action reassign": "action reassign A4 <@USAM>",
     "action edit": "action edit A6 Share the hotspot data with housing",
+    "action link": "action link A7 item 1",
     "action drop": "action drop A5",
     "action reopen": "action reopen A2",
     "present": "present <@UPAUL>",
