@@ -311,7 +311,7 @@ def actions(ctx: Context, args: str) -> Outcome:
     if not found:
         return Outcome(reply=Message.of(line(f"{title}: none."), title=board.name))
     lines = tuple(
-        describe.action_line(a, ctx.today, show_status=len(statuses) > 1, owner=whose is None)
+        describe.action_line(a, ctx.today, show_status=len(statuses) > 1, show_owner=not mine)
         for a in found
     )
     return Outcome(reply=Message(title=f"{title} ({len(found)})", sections=(Section(lines),)))

@@ -124,17 +124,17 @@ def action_line(
     *,
     show_status: bool = False,
     longest: int | None = None,
-    owner: bool = True,
+    show_owner: bool = True,
 ) -> Line:
     """`A3 @gill Circulate the strategy · due Thu 7 Jan 2027 · latest: [AMBER] Draft sent`,
     the update cut to IN_A_LIST characters; with `longest`, it and the description each
-    cut to that. Without the `owner` in a list of one person's (theirs, or named above)."""
+    cut to that. `show_owner=False` for the reader's own actions, whose heading says so."""
     latest = action.updates[-1] if action.updates else None
     return line(
         action_ref(action),
         " ",
-        Mention(action.owner_id) if owner else None,
-        " " if owner else None,
+        Mention(action.owner_id) if show_owner else None,
+        " " if show_owner else None,
         shortened(action.description, longest),
         due_text(action, today),
         f" · {action.status}" if show_status else None,

@@ -39,6 +39,7 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
             for action, board in owned[:MOST_SHOWN]:
                 by_board[board].append(action)
             boards = list(by_board) or list(queries.boards_of(session, team_id, user_id))
+            unshown = len(boards) - MOST_BOARDS
             boards = boards[:MOST_BOARDS]
             coming = queries.next_meetings(session, [board.id for board in boards], now)
             sections: list[Section] = (
@@ -63,6 +64,9 @@ def home(database: Database, team_id: str, user_id: str, now: datetime) -> Messa
         sections.append(
             Section((line(f"…and {more} more. Type {command} actions mine in a board's channel."),))
         )
+    elif unshown > 0:
+        boards_word = "board" if unshown == 1 else "boards"
+        sections.append(Section((line(f"…and {unshown} more {boards_word}."),)))
     return Message(
         title=TITLE,
         sections=tuple(sections),

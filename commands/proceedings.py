@@ -145,7 +145,7 @@ def _attended(ctx: Context, number_text: str | None, status: str) -> Meeting:
     """The current meeting, or one named for attendance: presence only on or after its
     day, apologies (or taking either back) for any not cancelled."""
     if number_text is None:
-        return current_meeting(ctx, sent_ahead=status == "apologies")
+        return current_meeting(ctx, sent_ahead=status == "apologies", attendance=True)
     meeting = not_cancelled(find_meeting(ctx, number_text))
     day = ctx.day_of(meeting.starts_at)
     if status == "present" and day > ctx.today:
@@ -288,6 +288,7 @@ def current_meeting(
     ctx: Context,
     *,
     sent_ahead: bool = False,
+    attendance: bool = False,
     done: str = RECORDED,
     naming: Naming | None = None,
 ) -> Meeting:
@@ -295,23 +296,24 @@ def current_meeting(
     with none, a UsageError that says what to do instead: what is `done` waits for a
     meeting to start; `naming`, given an M#, is how the command names an earlier one
     (by default, as note and present do); with `sent_ahead`, how apologies are sent
-    for the next meeting."""
+    for the next meeting; for `attendance`, how to take it before the meeting starts."""
     board = ctx.the_board()
     meeting = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     if meeting is not None:
         return meeting
     cmd = ctx.command
-    attendance = f"{cmd} {'apologies' if sent_ahead else 'present'} @name to"
+    taking = f"{cmd} {'apologies' if sent_ahead else 'present'} @name to"
     coming = queries.next_meeting(ctx.session, board.id, ctx.now)
     if coming is not None and ctx.day_of(coming.starts_at) == ctx.today:
         at = coming.starts_at.astimezone(ctx.zone)
-        if naming is None:  # note, decision, attendance: attendance is taken on the day
+        said = f" starts at {at:%H:%M}: {done} once it has started."
+        if attendance:  # what was typed, taken on the day when named
             said = (
                 f" starts at {at:%H:%M}. To take attendance now, name it: "
-                f"{attendance} M{coming.number} ({done} once it has started)."
+                f"{taking} M{coming.number} ({done} once it has started)."
             )
-        else:
-            said = f" starts at {at:%H:%M}: {done} once it has started."
+        elif naming is None:  # note, decision: attendance is taken on the day
+            said += f" Attendance may be taken now, naming it: {taking} M{coming.number}."
         raise UsageError(Strong(f"M{coming.number}"), said)
     unheld = "There is no current meeting: none is in progress or started in the last "
     ahead: tuple[Span, ...] = ()
@@ -321,7 +323,7 @@ def current_meeting(
             ahead = (
                 " Apologies sent ahead for the next, ",
                 Strong(number),
-                f" on {day}, name it: {attendance} {number}.",
+                f" on {day}, name it: {taking} {number}.",
             )
         else:
             ahead = (
@@ -332,11 +334,7 @@ def current_meeting(
     last = queries.current_meeting(ctx.session, board.id, ctx.now)
     if last is not None:
         number = f"M{last.number}"
-        how = (
-            naming(number)
-            if naming
-            else f"{cmd} note {number} <item#> <text>, {attendance} {number}"
-        )
+        how = naming(number) if naming else f"{cmd} note {number} <item#> <text>, {taking} {number}"
         raise UsageError(
             f"{unheld}{JUST_HELD_DAYS} days. To record against the last, ",
             Strong(number),

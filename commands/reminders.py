@@ -391,8 +391,7 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
                 "Mark done",
                 "mark_done",
                 value,
-                confirm=f"This marks A{action.number} done: it leaves the open actions and "
-                "their reminders.",
+                confirm=f"A{action.number} will be closed and get no more reminders.",
             ),
             Button("Post update", "post_update", value, primary=True),
         )
@@ -402,7 +401,11 @@ def action_section(action: Action, today: date, longest: int | None = None) -> S
     return Section(
         (
             describe.action_line(  # the owner's own: their name would only ping them
-                action, today, show_status=action.status != "open", longest=longest, owner=False
+                action,
+                today,
+                show_status=action.status != "open",
+                longest=longest,
+                show_owner=False,
             ),
         ),
         buttons=buttons,

@@ -104,9 +104,10 @@ def help_(ctx: Context, args: str) -> Outcome:
         unknown = line(f"I have no help on “{args.strip()}”; these are all the commands.")
         sections.append(Section((unknown,)))
     elif ctx.member is not None and not ctx.is_officer:  # the few a partner needs, first
+        most_used = (s for name in MOST_USED for s in LISTED if s.name == name)
         sections.append(
             Section(
-                tuple(line(Code(f"{command} {typed}"), f" — {what}") for typed, what in MOST_USED),
+                tuple(line(Code(s.usage(command)), f" — {s.summary}") for s in most_used),
                 heading="What members use most",
             )
         )
@@ -132,13 +133,7 @@ def help_(ctx: Context, args: str) -> Outcome:
     )
 
 
-MOST_USED = (
-    ("actions mine", "your open actions"),
-    ("action update A3 <text>", "post an update on one (red, amber or green first, if you like)"),
-    ("action done A3", "mark one done"),
-    ("agenda", "the next meeting's agenda"),
-    ("agenda add <title>", "propose an item for it"),
-)
+MOST_USED = ("actions", "action update", "action done", "agenda", "agenda add")
 DATES_HELP = Message(
     title="Help: dates and times",
     sections=(

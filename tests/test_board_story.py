@@ -16,7 +16,7 @@ from bot.app import lookup_client
 from bot.config import Settings
 from bot.directory import SlackDirectory
 from commands.boards import name_the_unnamed
-from commands.home import home
+from commands.home import MOST_BOARDS, home
 from commands.reminders import due_reminders
 from storage.models import (
     Action,
@@ -1321,6 +1321,12 @@ def test_attendance_typed_before_the_meeting_starts_says_when_it_starts(core: Co
     )
     sent = core.command("UCHAIR", "apologies <@UPAUL>", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
     assert "name it: /board apologies @name to M1 (" in sent
+    core.command("UCHAIR", "agenda add SSNP report", datetime(2027, 1, 14, 9, 0, tzinfo=UTC))
+    note = core.command("UCHAIR", "note 1 Early", datetime(2027, 1, 14, 9, 50, tzinfo=UTC))
+    assert note.startswith(
+        "M1 starts at 10:00: record notes and decisions once it has started. Attendance may be "
+        "taken now, naming it: /board present @name to M1."
+    )
     day_before = core.command(
         "UCHAIR", "present <@UPAUL>", datetime(2027, 1, 13, 9, 50, tzinfo=UTC)
     )
@@ -1424,7 +1430,7 @@ def test_an_owner_and_a_list_combine(core: Core) -> None:
     )
     later = SET_UP + timedelta(days=3)
     paul = core.command("UCHAIR", "actions <@UPAUL> overdue", later)
-    assert paul.startswith("Overdue actions of upaul (1)\nA1 Map hotspots")
+    assert paul.startswith("Overdue actions of upaul (1)\nA1 @UPAUL Map hotspots")
     assert core.command("UCHAIR", "actions <@UPAUL>.", later).startswith("Open actions of upaul")
     mine = core.command("UPAUL", "actions all mine", later)
     assert mine.startswith("All your actions (2)\n") and "Share data · done" in mine
@@ -1709,10 +1715,12 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     set_up_board(running_app)  # Paul a member, Gill the secretary
     member = running_app.command("UPAUL", "help")["text"]
     first = member.split("*What members use most*\n")[1].split("\n*Board*")[0]
-    assert first.splitlines()[:2] == [
-        "`/board actions mine` — your open actions",
-        "`/board action update A3 &lt;text&gt;` — post an update on one (red, amber or green "
-        "first, if you like)",
+    assert [usage.split(" — ")[0] for usage in first.splitlines()] == [
+        "`/board actions [mine | &lt;@user&gt; | overdue | all]`",
+        "`/board action update &lt;A#&gt; [red | amber | green] &lt;text&gt;`",
+        "`/board action done &lt;A#&gt; [&lt;update&gt;]`",
+        "`/board agenda [&lt;M#&gt;]`",
+        "`/board agenda add &lt;title&gt; [&lt;@presenter&gt;] [&lt;minutes&gt;m] [to &lt;M#&gt;]`",
     ]
     assert "What members use most" not in running_app.command("UGILL", "help")["text"]
 
@@ -2398,4 +2406,16 @@ def test_an_action_recorded_without_its_item_is_linked_to_it_afterwards(core: Co
         "@UCHAIR linked it to an agenda item: arising from no item → M1 item 1\n"
         "Thu 14 Jan 2027 10:45 @UCHAIR linked it to an agenda item: arising from M1 item 1 → "
         "M1 item 2"
+    )
+
+
+def test_someone_on_more_boards_than_the_home_tab_holds_is_told_how_many_more(
+    core: Core,
+) -> None:
+    for n in range(1, MOST_BOARDS + 2):
+        core.command("UCHAIR", f"setup Board {n}", SET_UP, channel=f"CB{n}")
+    tab = home(core.database, TEAM, "UCHAIR", SET_UP).plain_text()
+    assert tab.count("no meeting scheduled") == MOST_BOARDS
+    assert tab.endswith(
+        "…and 1 more board.\nType /board help in a board's channel for everything else."
     )

@@ -313,9 +313,7 @@ def test_the_owner_marks_an_action_done_from_the_dm(running_app: RunningApp) -> 
         for element in block["elements"]
     ]
     assert (done["text"]["text"], done.get("style")) == ("Mark done", None)
-    assert done["confirm"]["text"]["text"] == (
-        "This marks A1 done: it leaves the open actions and their reminders."
-    )
+    assert done["confirm"]["text"]["text"] == "A1 will be closed and get no more reminders."
     assert (update["text"]["text"], update["style"]) == ("Post update", "primary")
 
     assert click(running_app, "UGILL", "action_mark_done", message) == 200  # an officer may
