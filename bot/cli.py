@@ -32,9 +32,9 @@ from bot.directory import SlackDirectory
 from bot.scheduler import reminder_pass, start_scheduler
 from bot.server import Routes, make_server, stop_server
 from commands.board_export import export_board, import_board
-from commands.reminders import due_reminders
 from commands.dates import utc_now, warm_up
 from commands.errors import BoardError
+from commands.reminders import due_reminders
 from storage.database import Database, StorageUnavailable
 
 if TYPE_CHECKING:
