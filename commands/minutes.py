@@ -81,6 +81,9 @@ class ActionEntry:
     overdue: bool
     rag: str | None  # the status the updates last gave
     updates: tuple[Update, ...] = ()
+    # In the action log, of an action not among the matters arising (their updates are
+    # there): where it stands, as last said.
+    latest: Update | None = None
 
     @property
     def ref(self) -> str:
@@ -89,6 +92,15 @@ class ActionEntry:
     @property
     def due(self) -> str | None:
         return say_short_date(self.due_on) if self.due_on else None
+
+    @property
+    def latest_said(self) -> str | None:
+        """`latest Thu 11 Feb 2027: Protocol awaiting sign-off` (its first IN_A_LIST
+        characters: matters arising give updates whole)."""
+        if self.latest is None:
+            return None
+        said = describe.shortened(self.latest.text, describe.IN_A_LIST)
+        return f"latest {say_short_date(self.latest.posted_on)}: {said}"
 
     @property
     def state(self) -> str:
@@ -194,7 +206,9 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     roster = Roster(record.members, record.names | _mentioned_names(session, record))
     since = record.previous.starts_at if record.previous else None
 
-    def entry(action: ActionRow, *, with_updates: bool = False) -> ActionEntry:
+    def entry(
+        action: ActionRow, *, with_updates: bool = False, with_latest: bool = False
+    ) -> ActionEntry:
         updates: tuple[Update, ...] = ()
         if with_updates and since is not None:
             updates = tuple(
@@ -210,17 +224,23 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             overdue=describe.is_overdue(action, today),
             rag=describe.current_rag(update.rag for update in action.updates),
             updates=updates,
+            latest=Update.of(action.updates[-1], zone, roster)
+            if with_latest and action.updates
+            else None,
         )
 
     item_ids = {item.id for item in record.items}
     by_item: defaultdict[int, list[ActionEntry]] = defaultdict(list)
     by_owner: defaultdict[str, list[ActionRow]] = defaultdict(list)
+    arising: set[int] = set()
     for loaded in record.actions:
         action = loaded.action
         if action.item_id in item_ids:
             by_item[action.item_id].append(entry(action))
         if action.status == "open":
             by_owner[action.owner_id].append(action)
+        if loaded.matter_arising:
+            arising.add(action.number)
     return Minutes(
         board=board.name,
         meeting=MeetingRef.of(meeting, zone),
@@ -250,7 +270,11 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             for item in record.items
         ),
         action_log=tuple(
-            OwnerActions(roster.person(owner), tuple(entry(a) for a in _by_due_date(actions)))
+            OwnerActions(
+                roster.person(owner),
+                # Where one not among the matters arising stands: said nowhere else.
+                tuple(entry(a, with_latest=a.number not in arising) for a in _by_due_date(actions)),
+            )
             for owner, actions in sorted(by_owner.items(), key=lambda o: roster.name(o[0]).lower())
         ),
         next_meeting=MeetingRef.of(record.following, zone) if record.following else None,
@@ -329,6 +353,7 @@ def _action(
         f" · due {entry.due}" if entry.due else None,
         f" · {entry.state}" if state or entry.state_is_news else None,
         f" · [{entry.rag_label}]" if not owner and entry.rag_label else None,
+        f" · {entry.latest_said}" if entry.latest else None,
     )
 
 

@@ -279,4 +279,5 @@ def _action_log(writer: Writer, minutes: Minutes) -> None:
 
 def _log_row(owner: str, organisation: str, entry: ActionEntry) -> tuple[str, ...]:
     due = (entry.due or "") + (" (overdue)" if entry.overdue else "")
-    return (owner, organisation, entry.ref, entry.description, due, entry.rag_label or "")
+    described = f"{entry.description} ({entry.latest_said})" if entry.latest else entry.description
+    return (owner, organisation, entry.ref, described, due, entry.rag_label or "")

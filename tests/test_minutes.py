@@ -576,7 +576,7 @@ def test_a_long_preview_arrives_whole_in_several_private_messages(
     that (Slack takes five posts there) the rest comes as ephemeral messages in the
     channel, seen by the caller alone: a preview leaves nothing in anyone's DMs."""
     with running_app.database.transaction() as session:
-        meeting = build_board(session, items=items, actions=200, channel="CBIG")
+        meeting = build_board(session, items=items, actions=120, channel="CBIG")
         board = session.get_one(Board, meeting.board_id)
         parts = len(payloads(as_message(collate(session, board, meeting, DURING_THE_SECOND))))
     assert (parts - 1 <= 3) == (items == 5)
@@ -855,3 +855,22 @@ def test_attendance_roles_when_the_board_or_the_member_came_after_the_meeting_be
     core.command("UCLERK", "present <@USAM> <@UPAUL> to M2", starts + timedelta(hours=1))
     held = present_at(core.command("UCLERK", "minutes M2", starts + timedelta(hours=1)))
     assert held == "Present\nupaul (Member)\nusam (Member)\n"
+
+
+def test_the_action_log_says_where_an_action_not_among_the_matters_arising_stands(
+    running_app: RunningApp,
+) -> None:
+    """A5 was given between the meetings: its update is in no matters arising, so the
+    action log gives it; A3's are under matters arising, so the log does not repeat them."""
+    between_meetings(running_app)
+    running_app.command("USAM", "action update A5 red Data-sharing agreement not yet signed")
+    running_app.clock.fixed = DURING_THE_SECOND
+
+    log = section_headed(running_app.command("UCHAIR", "minutes")["blocks"], "Action log")
+
+    assert (
+        "*A5* Share A&amp;E assault data · due Wed 30 Jun 2027 · [RED] · latest Mon 15 Mar 2027: "
+        "Data-sharing agreement not yet signed"
+    ) in log
+    [a3] = [entry for entry in log.splitlines() if "*A3*" in entry]
+    assert "latest" not in a3
