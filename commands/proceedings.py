@@ -102,9 +102,18 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
                 )
                 for was, who in switched.items()
             ),
+            *_still_to_record(ctx, meeting),
             footnote=after_publication(ctx, meeting),
         )
     )
+
+
+def _still_to_record(ctx: Context, meeting: Meeting) -> list[Line]:
+    """Taking the register on the day: who is yet to be marked either way."""
+    if ctx.day_of(meeting.starts_at) != ctx.today:
+        return []
+    missing = queries.unrecorded(ctx.session, meeting)
+    return [line("Not yet recorded: ", *describe.mentions(missing), ".")] if missing else []
 
 
 def absent(ctx: Context, args: str) -> Outcome:

@@ -357,6 +357,19 @@ def agenda_so_far(session: Session, meeting_id: int) -> tuple[int, int]:
     return last or 0, allotted or 0
 
 
+def unrecorded(session: Session, meeting: Meeting) -> list[str]:
+    """The board's members neither present nor sending apologies at the meeting, in the
+    order they were added."""
+    recorded = select(Attendance.user_id).where(Attendance.meeting_id == meeting.id)
+    return list(
+        session.scalars(
+            select(Member.user_id)
+            .where(Member.board_id == meeting.board_id, Member.user_id.not_in(recorded))
+            .order_by(Member.id)
+        )
+    )
+
+
 def attendance(session: Session, meeting_id: int, user_id: str) -> Attendance | None:
     """The person's attendance at the meeting (present or apologies), or None."""
     return session.scalars(

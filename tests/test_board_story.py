@@ -2419,3 +2419,21 @@ def test_someone_on_more_boards_than_the_home_tab_holds_is_told_how_many_more(
     assert tab.endswith(
         "…and 1 more board.\nType /board help in a board's channel for everything else."
     )
+
+
+def test_taking_the_register_says_who_is_yet_to_be_marked(core: Core) -> None:
+    """On the meeting's day each attendance reply names those marked neither way; a
+    record put right afterwards does not."""
+    board_with_m1(core)
+    core.command("UCHAIR", "member add <@USAM>", SET_UP)
+    chair = partial(core.command, "UCHAIR", at=DURING_THE_MEETING)
+    assert chair("present <@UPAUL>").endswith(
+        "as present: @UPAUL.\nNot yet recorded: @UCHAIR, @USAM."
+    )
+    assert chair("apologies <@USAM>").endswith("Not yet recorded: @UCHAIR.")
+    assert "Not yet recorded" not in chair("present <@UCHAIR>")
+    later = core.command("UCHAIR", "absent <@USAM>", DURING_THE_MEETING + timedelta(days=2))
+    assert "Not yet recorded" not in later
+    assert "Not yet recorded" not in core.command(
+        "UCHAIR", "apologies <@USAM>", DURING_THE_MEETING + timedelta(days=2)
+    )
