@@ -8,7 +8,14 @@ from dataclasses import replace
 from commands import dates, describe, parsing
 from commands.context import Context
 from commands.errors import NotFound, Unchanged, UsageError
-from commands.meetings import after_publication, find_meeting, held_since, not_cancelled
+from commands.meetings import (
+    after_publication,
+    find_meeting,
+    held_since,
+    in_progress,
+    not_cancelled,
+    under_way_note,
+)
 from commands.proceedings import agenda_item
 from commands.replies import Line, Message, Outcome, Section, Strong, line
 from storage import minutes as stored
@@ -47,15 +54,8 @@ def agenda(ctx: Context, args: str) -> Outcome:
     if args.strip():
         return Outcome(reply=describe.meeting_message(find_meeting(ctx, args), ctx.zone))
     meeting = _next_meeting(ctx, "agenda {meeting}")
-    under_way = _in_progress(ctx)
     return Outcome(
-        reply=replace(
-            describe.meeting_message(meeting, ctx.zone),
-            footnote=f"M{under_way.number} is in progress: its agenda is "
-            f"{ctx.command} agenda M{under_way.number}."
-            if under_way
-            else None,
-        )
+        reply=replace(describe.meeting_message(meeting, ctx.zone), footnote=under_way_note(ctx))
     )
 
 
@@ -314,15 +314,9 @@ def _agenda_changed(ctx: Context, meeting: Meeting) -> None:
         setattr(meeting, name, value)
 
 
-def _in_progress(ctx: Context) -> Meeting | None:
-    """The meeting going on now, if any (the next meeting is the one after it)."""
-    found = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
-    return found if found is not None and found.ends_at > ctx.now else None
-
-
 def _in_progress_note(ctx: Context) -> str | None:
     """With a meeting going on now: how to add an item to that one instead."""
-    if (found := _in_progress(ctx)) is None:
+    if (found := in_progress(ctx)) is None:
         return None
     return f"M{found.number} is in progress: to add an item to it, end with to M{found.number}."
 

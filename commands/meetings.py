@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from commands import dates, describe, parsing
@@ -332,7 +332,23 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
         raise NotFound(
             f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>."
         )
-    return Outcome(reply=describe.meeting_message(meeting, ctx.zone))
+    return Outcome(
+        reply=replace(describe.meeting_message(meeting, ctx.zone), footnote=under_way_note(ctx))
+    )
+
+
+def in_progress(ctx: Context) -> Meeting | None:
+    """The meeting going on now, if any (the next meeting is the one after it)."""
+    found = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
+    return found if found is not None and found.ends_at > ctx.now else None
+
+
+def under_way_note(ctx: Context) -> str | None:
+    """Asked for the next meeting during one: how to see the one under way, whose items
+    notes, decisions and actions name."""
+    if (found := in_progress(ctx)) is None:
+        return None
+    return f"M{found.number} is in progress: its agenda is {ctx.command} agenda M{found.number}."
 
 
 def meeting_move(ctx: Context, args: str) -> Outcome:

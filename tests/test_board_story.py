@@ -1358,6 +1358,8 @@ def test_on_the_day_an_item_added_to_the_next_meeting_says_how_to_add_to_this_on
     shown = core.command("UCHAIR", "agenda", DURING_THE_MEETING)
     assert shown.startswith("M2: Wellingborough CSP Board\n")
     assert shown.endswith("M1 is in progress: its agenda is /board agenda M1.")
+    following = core.command("UCHAIR", "meeting next", DURING_THE_MEETING)
+    assert following.startswith("M2: ") and following.endswith("its agenda is /board agenda M1.")
     assert "in progress" not in core.command("UCHAIR", "agenda M2", DURING_THE_MEETING)
     assert "in progress" not in core.command(
         "UCHAIR", "agenda", DURING_THE_MEETING + timedelta(hours=3)
