@@ -210,6 +210,9 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
         action: ActionRow, *, with_updates: bool = False, with_latest: bool = False
     ) -> ActionEntry:
         updates: tuple[Update, ...] = ()
+        # The latest by the meeting's end: the record of a meeting held is not rewritten
+        # by what owners say later.
+        said = [u for u in action.updates if u.created_at <= meeting.ends_at]
         if with_updates and since is not None:
             updates = tuple(
                 Update.of(u, zone, roster) for u in action.updates if u.created_at > since
@@ -224,9 +227,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             overdue=describe.is_overdue(action, today),
             rag=describe.current_rag(update.rag for update in action.updates),
             updates=updates,
-            latest=Update.of(action.updates[-1], zone, roster)
-            if with_latest and action.updates
-            else None,
+            latest=Update.of(said[-1], zone, roster) if with_latest and said else None,
         )
 
     item_ids = {item.id for item in record.items}

@@ -874,3 +874,8 @@ def test_the_action_log_says_where_an_action_not_among_the_matters_arising_stand
     ) in log
     [a3] = [entry for entry in log.splitlines() if "*A3*" in entry]
     assert "latest" not in a3
+    # Said after the meeting, an update is not written into its record.
+    running_app.clock.fixed = DURING_THE_SECOND + timedelta(days=2)
+    running_app.command("USAM", "action update A5 green Agreement signed")
+    later = section_headed(running_app.command("UCHAIR", "minutes M2")["blocks"], "Action log")
+    assert "latest Mon 15 Mar 2027: Data-sharing agreement not yet signed" in later
