@@ -70,6 +70,7 @@ class Summary:
     board: str
     owners: tuple[OwnerSummary, ...]  # owners with overdue actions first
     last_meeting: MeetingRef | None
+    under_way: MeetingRef | None
     next_meeting: MeetingRef | None
     completed: tuple[Completed, ...]
     sub_groups: tuple[SubGroupRow, ...]  # with their open and overdue actions counted
@@ -126,6 +127,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
         board=board.name,
         owners=tuple(owners),
         last_meeting=MeetingRef.of(record.last_meeting, zone) if record.last_meeting else None,
+        under_way=MeetingRef.of(record.under_way, zone) if record.under_way else None,
         next_meeting=MeetingRef.of(record.next_meeting, zone) if record.next_meeting else None,
         completed=tuple(
             Completed(
@@ -156,7 +158,19 @@ def as_message(summary: Summary) -> Message:
             Strong(f"{len(actions)} open action{'' if len(actions) == 1 else 's'}"),
             f": {overdue} overdue, {soon} due before the next meeting.",
         ),
-        *_needing_attention(actions),
+        *_needing_attention(summary),
+        *(
+            [
+                line(
+                    Strong(summary.under_way.ref),
+                    " is in progress: it began ",
+                    summary.under_way.when,
+                    ".",
+                )
+            ]
+            if summary.under_way
+            else []
+        ),
         line("Next meeting: ", Strong(following.ref), f" {following.said}.")
         if following
         else line("No next meeting is scheduled."),
@@ -226,20 +240,30 @@ def _sub_groups(summary: Summary) -> tuple[Section, ...]:
     return (Section(lines, heading="Sub-groups"),)
 
 
-def _needing_attention(actions: tuple[OpenAction, ...]) -> tuple[Line, ...]:
-    """`Needs attention: A1 (RED, overdue), A4 (RED), A2 (overdue)`: what the chair
-    reads first, red before late, then by due date."""
+def _needing_attention(summary: Summary) -> tuple[Line, ...]:
+    """`Needs attention: A1 Paul Valentine (RED, overdue), A4 Sam Reid (RED)`: what the
+    chair reads first, red before late, then by due date, each with whom to chase."""
     chosen = sorted(
-        (a for a in actions if a.rag == "red" or a.overdue),
-        key=lambda a: (a.rag != "red", not a.overdue, a.due_on or date.max, a.number),
+        (
+            (action, group.owner.name)
+            for group in summary.owners
+            for action in group.actions
+            if action.rag == "red" or action.overdue
+        ),
+        key=lambda pair: (
+            pair[0].rag != "red",
+            not pair[0].overdue,
+            pair[0].due_on or date.max,
+            pair[0].number,
+        ),
     )
     if not chosen:
         return ()
     spans: list[str | Strong] = ["Needs attention: "]
-    for index, action in enumerate(chosen):
+    for index, (action, owner) in enumerate(chosen):
         reasons = (("RED", action.rag == "red"), ("overdue", action.overdue))
         why = ", ".join(word for word, applies in reasons if applies)
-        spans += [", " if index else "", Strong(f"A{action.number}"), f" ({why})"]
+        spans += [", " if index else "", Strong(f"A{action.number}"), f" {owner} ({why})"]
     spans.append(".")
     return (line(*spans),)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -32,7 +32,8 @@ class SummaryRecord:
 
     open_actions: Sequence[ActionRow]  # soonest due first, undated last, with their updates
     completed: Sequence[Action]  # done since the last meeting started
-    last_meeting: Meeting | None
+    last_meeting: Meeting | None  # the last that has ended
+    under_way: Meeting | None
     next_meeting: Meeting | None
     members: Sequence[Member]
     names: dict[str, str]
@@ -40,12 +41,18 @@ class SummaryRecord:
 
 
 def summary_record(session: Session, board_id: int, now: datetime, today: date) -> SummaryRecord:
-    """The board's open actions and what was done since the last meeting that started by `now`
-    (the one in progress, if any), and how its sub-groups stand (overdue: due before `today`).
+    """The board's open actions and what was done since the last meeting held by `now` (the
+    one before a meeting in progress), and how its sub-groups stand (overdue: due before
+    `today`, the board's day).
 
     Without a meeting held yet, every action done so far counts as completed.
     """
     last = queries.current_meeting(session, board_id, now)
+    under_way = last if last is not None and last.ends_at > now else None
+    if under_way is not None:  # what was done is counted from the meeting before it
+        last = queries.current_meeting(
+            session, board_id, under_way.starts_at - timedelta(microseconds=1)
+        )
     open_actions = [
         action for action, _ in actions_in(session.execute(_OPEN, {"board_id": board_id}))
     ]
@@ -61,6 +68,7 @@ def summary_record(session: Session, board_id: int, now: datetime, today: date) 
         open_actions=open_actions,
         completed=done,
         last_meeting=last,
+        under_way=under_way,
         next_meeting=session.scalars(_NEXT, {"board_id": board_id, "starts_at": now}).first(),
         members=members,
         names=queries.names(session, people),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import RunningApp
-from tests.csp_quarter import FEBRUARY, MID_MARCH, between_meetings, set_up_board
+from tests.csp_quarter import DURING_THE_SECOND, FEBRUARY, MID_MARCH, between_meetings, set_up_board
 from tests.snapshots import dump
 
 
@@ -29,7 +29,7 @@ def test_open_actions_by_owner_overdue_first_with_rag_counts_and_what_was_done(
     overview, paul, gill, lara, sam, completed = sections(reply)
     assert overview.splitlines() == [
         "*4 open actions*: 1 overdue, 1 due before the next meeting.",
-        "Needs attention: *A5* (RED), *A3* (overdue).",
+        "Needs attention: *A5* Sam Reid (RED), *A3* Paul Valentine (overdue).",
         "Next meeting: *M2* Wednesday 14 April 2027, 10:00, Swanspool House.",
         "By RAG status, as last given: 1 RED, 1 AMBER, 0 GREEN, 1 no update, 1 not rated.",
     ]
@@ -126,3 +126,20 @@ def test_the_board_a_sub_group_reports_to_sees_how_it_stands(running_app: Runnin
     ]
     # A sub-group's own summary has none.
     assert "Sub-groups" not in running_app.command("UPAUL", "summary", ssnp)["text"]
+
+
+def test_during_a_meeting_the_summary_counts_from_the_one_before(
+    running_app: RunningApp,
+) -> None:
+    """Opened as the meeting starts, when a chair most wants it: what was done since the
+    last meeting held, not since this one began a minute ago."""
+    between_meetings(running_app)
+    running_app.clock.fixed = DURING_THE_SECOND
+
+    overview, *_, completed = sections(running_app.command("UCHAIR", "summary"))
+
+    assert "*M2* is in progress: it began Wednesday 14 April 2027, 10:00." in overview
+    assert completed.splitlines()[0] == (
+        "*Completed since the last meeting (M1, Thursday 14 January 2027, 10:00)*"
+    )
+    assert "*A1* Circulate the SSNP strategy to partners" in completed
