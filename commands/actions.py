@@ -469,12 +469,20 @@ def mark_done(ctx: Context, action: Action) -> None:
 
 
 def action_drop(ctx: Context, args: str) -> Outcome:
-    """`<A#>`: drop an open action that is no longer needed."""
-    action = find_action(ctx, args)
+    """`<A#> [<reason>]`: drop an open action that is no longer needed; the reason, if
+    given, is its last update (as `action done`'s), so the minutes say why."""
+    number_text, reason = parsing.split_first(args)
+    if parsing.ACTION_NUMBER.match(reason.strip()):
+        raise UsageError("Drop one action at a time, giving why after its number if you like.")
+    action = find_action(ctx, number_text)
     _require_open(ctx, action)
+    update = post_update(ctx, action, reason, None) if reason.strip() else None
     ctx.change(action, "action.drop", f"A{action.number}", status="dropped", closed_at=ctx.now)
     return Outcome(
-        reply=Message.of(line("Dropped ", describe.action_ref(action), ": ", action.description))
+        reply=Message.of(
+            line("Dropped ", describe.action_ref(action), ": ", action.description),
+            *([describe.update_line(update, ctx.zone)] if update else []),
+        )
     )
 
 

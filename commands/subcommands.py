@@ -407,11 +407,11 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("action", "drop"),
-        "<A#>",
-        "drop an action that is no longer needed",
+        "<A#> [<reason>]",
+        "drop an action that is no longer needed (with why, if given)",
         OFFICER,
         actions.action_drop,
-        ("action drop A3",),
+        ("action drop A3", "action drop A3 Superseded by the county licensing review"),
     ),
     Subcommand(
         ("action", "reopen"),

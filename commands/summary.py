@@ -55,11 +55,12 @@ class OwnerSummary:
 
 @dataclass(frozen=True)
 class Completed:
-    """An action done since the last meeting."""
+    """An action closed since the last meeting: done, or dropped (the chair should know)."""
 
     number: int
     description: str
     owner: str
+    status: str  # done | dropped
     closed_on: date
 
 
@@ -134,6 +135,7 @@ def summarise(session: Session, board: Board, now: datetime) -> Summary:
                 action.number,
                 action.description,
                 roster.name(action.owner_id),
+                action.status,
                 action.closed_at.astimezone(zone).date(),
             )
             for action in record.completed
@@ -197,7 +199,7 @@ def as_message(summary: Summary) -> Message:
         line(
             Strong(f"A{done.number}"),
             f" {done.description} — {done.owner}",
-            " · done ",
+            f" · {done.status} ",
             say_short_date(done.closed_on),
         )
         for done in summary.completed
@@ -209,9 +211,9 @@ def as_message(summary: Summary) -> Message:
             *owners,
             Section(
                 completed,
-                heading=f"Completed since the last meeting ({last.ref}, {last.when})"
+                heading=f"Done or dropped since the last meeting ({last.ref}, {last.when})"
                 if last
-                else "Completed so far",
+                else "Done or dropped so far",
             ),
             *_sub_groups(summary),
         ),

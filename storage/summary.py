@@ -31,7 +31,7 @@ class SummaryRecord:
     """The rows behind one board's action summary."""
 
     open_actions: Sequence[ActionRow]  # soonest due first, undated last, with their updates
-    completed: Sequence[Action]  # done since the last meeting started
+    completed: Sequence[Action]  # done or dropped since the last meeting started
     last_meeting: Meeting | None  # the last that has ended
     under_way: Meeting | None
     next_meeting: Meeting | None
@@ -82,9 +82,9 @@ def summary_record(session: Session, board_id: int, now: datetime, today: date) 
 
 
 # Built once, with bound parameters, as storage.queries' are.
-_DONE = (
+_DONE = (  # and dropped: closed either way
     select(Action)
-    .where(Action.board_id == bindparam("board_id"), Action.status == "done")
+    .where(Action.board_id == bindparam("board_id"), Action.status.in_(("done", "dropped")))
     .order_by(Action.closed_at, Action.number)
 )
 _DONE_SINCE = _DONE.where(Action.closed_at > bindparam("since"))

@@ -2439,3 +2439,30 @@ def test_taking_the_register_says_who_is_yet_to_be_marked(core: Core) -> None:
     assert "Not yet recorded" not in core.command(
         "UCHAIR", "apologies <@USAM>", DURING_THE_MEETING + timedelta(days=2)
     )
+
+
+def test_an_action_dropped_with_a_reason_says_why_where_the_board_reads(core: Core) -> None:
+    """The reason is its last update (as `action done`'s is), so history and minutes say
+    why; the chair's summary lists it beside the actions done."""
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    chair("action add <@UPAUL> Licensing review of the Hemmingwell shops")
+    chair("action add <@UPAUL> Map the hotspots")
+    before = dump(core.database)
+    assert chair("action drop A1 A2").startswith(
+        "Drop one action at a time, giving why after its number if you like.\nUsage:\n"
+        "/board action drop <A#> [<reason>]"
+    )
+    assert dump(core.database) == before
+    dropped = chair("action drop A1 Superseded by the county licensing review")
+    assert dropped == (
+        "Dropped A1: Licensing review of the Hemmingwell shops\n"
+        "Tue 1 Dec 2026 @UCHAIR: Superseded by the county licensing review"
+    )
+    assert chair("action drop A2") == "Dropped A2: Map the hotspots"
+    summary = chair("summary")
+    assert summary.endswith(
+        "Done or dropped so far\n"
+        "A1 Licensing review of the Hemmingwell shops — upaul · dropped Tue 1 Dec 2026\n"
+        "A2 Map the hotspots — upaul · dropped Tue 1 Dec 2026"
+    )

@@ -48,7 +48,7 @@ def test_open_actions_by_owner_overdue_first_with_rag_counts_and_what_was_done(
     )
     assert sam.startswith("*Sam Reid, NHS Northamptonshire*\n*A5* Share A&amp;E assault data")
     assert completed.splitlines() == [
-        "*Completed since the last meeting (M1, Thursday 14 January 2027, 10:00)*",
+        "*Done or dropped since the last meeting (M1, Thursday 14 January 2027, 10:00)*",
         "*A1* Circulate the SSNP strategy to partners — Gill Harris · done Mon 1 Mar 2027",
     ]
     assert "Map ASB hotspots" not in reply["text"]  # done before M1
@@ -69,7 +69,7 @@ def test_before_any_meeting_everything_done_so_far_counts(running_app: RunningAp
     overview, completed = sections(reply)
     assert overview.startswith("*0 open actions*: 0 overdue, 0 due before the next meeting.")
     assert completed.splitlines() == [
-        "*Completed so far*",
+        "*Done or dropped so far*",
         "*A1* Map ASB hotspots — Paul Valentine · done Tue 1 Dec 2026",
     ]
 
@@ -140,6 +140,6 @@ def test_during_a_meeting_the_summary_counts_from_the_one_before(
 
     assert "*M2* is in progress: it began Wednesday 14 April 2027, 10:00." in overview
     assert completed.splitlines()[0] == (
-        "*Completed since the last meeting (M1, Thursday 14 January 2027, 10:00)*"
+        "*Done or dropped since the last meeting (M1, Thursday 14 January 2027, 10:00)*"
     )
     assert "*A1* Circulate the SSNP strategy to partners" in completed
