@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from commands import dates, describe, parsing
 from commands.context import Context
@@ -372,6 +372,7 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
     if when.starts_at == meeting.starts_at:
         raise Unchanged(Strong(f"M{meeting.number}"), " is already at that time.")
     was = f" (was {describe.say_hours(meeting, ctx.zone)})"
+    old_day = ctx.day_of(meeting.starts_at)
     ends_at = when.starts_at + (meeting.ends_at - meeting.starts_at)
     clashes = _others_then(ctx, meeting, when.starts_at, ends_at)
     _revise(ctx, meeting, audit.MEETING_MOVE, starts_at=when.starts_at, ends_at=ends_at)
@@ -383,10 +384,34 @@ def meeting_move(ctx: Context, args: str) -> Outcome:
                 Section((line("Moved ", *moved, was),)),
                 *_already_then(ctx, clashes),
                 *_at_weekends(ctx, [meeting]),
+                *_due_on_the_old_day(ctx, meeting, old_day),
             ),
         ),
         announcement=Message.of(line("Meeting moved: ", *moved, was)),
     )
+
+
+def _due_on_the_old_day(ctx: Context, meeting: Meeting, day: date) -> list[Section]:
+    """Actions due `by the meeting` kept its old day: said, with how to move each, or they
+    fall overdue before the meeting they were for."""
+    if ctx.day_of(meeting.starts_at) == day:
+        return []
+    due = queries.open_actions_due_on(ctx.session, meeting.board_id, day)
+    if not due:
+        return []
+    named = describe.in_words([f"A{number}" for number in due])
+    were = "was" if len(due) == 1 else "were"
+    return [
+        Section(
+            (
+                line(
+                    f"{named} {were} due on its old day, {dates.say_date(day)}. To keep "
+                    f"{'it' if len(due) == 1 else 'them'} due at the meeting: "
+                    f"{ctx.command} action due A{due[0]} M{meeting.number}.",
+                ),
+            )
+        )
+    ]
 
 
 def meeting_edit(ctx: Context, args: str) -> Outcome:

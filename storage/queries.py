@@ -478,6 +478,17 @@ def action_numbered(
     return session.scalars(query).one_or_none()
 
 
+def open_actions_due_on(session: Session, board_id: int, day: date) -> list[int]:
+    """The numbers of the board's open actions due on that day."""
+    return list(
+        session.scalars(
+            select(Action.number)
+            .where(Action.board_id == board_id, Action.status == "open", Action.due_on == day)
+            .order_by(Action.number)
+        )
+    )
+
+
 def actions(
     session: Session,
     board_id: int,

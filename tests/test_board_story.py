@@ -2466,3 +2466,19 @@ def test_an_action_dropped_with_a_reason_says_why_where_the_board_reads(core: Co
         "A1 Licensing review of the Hemmingwell shops — upaul · dropped Tue 1 Dec 2026\n"
         "A2 Map the hotspots — upaul · dropped Tue 1 Dec 2026"
     )
+
+
+def test_moving_a_meeting_says_which_actions_were_due_on_its_old_day(core: Core) -> None:
+    """`by the next meeting` is the meeting's day: moved later, those actions would fall
+    overdue before the meeting they were for."""
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    chair("action add <@UPAUL> Bring the county lines profile by the next meeting")
+    chair("action add <@UPAUL> Map the hotspots by 13/1/2027")
+    moved = chair("meeting move M1 28/1/2027 10:00")
+    assert moved.endswith(
+        "A1 was due on its old day, Thursday 14 January 2027. To keep it due at the meeting: "
+        "/board action due A1 M1."
+    )
+    assert chair("action due A1 M1") == "A1 is now due Thursday 28 January 2027."
+    assert "due on its old day" not in chair("meeting move M1 28/1/2027 14:00")  # same day
