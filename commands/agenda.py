@@ -203,25 +203,37 @@ RENAME = re.compile(r"^(?:(?P<meeting>M\d+)\s+)?(?:item\s*)?(?P<item>\S+)", re.I
 
 
 def agenda_rename(ctx: Context, args: str) -> Outcome:
-    """`[<M#>] <item#> <title>`: put right an item's title on the next meeting's agenda,
-    or M#'s (a typo, a better name); its number, presenter and time stay."""
+    """`[<M#>] <item#> [<title>] [<@presenter>]`: put right an item's title or who presents
+    it, on the next meeting's agenda or M#'s (a typo, a better name, another speaker); its
+    number and time stay."""
     match = RENAME.match(args.strip())
     if not match:
         raise UsageError(
             "Give the item number and its new title, e.g. agenda rename 2 SSNP update."
         )
     position = parsing.item_number(match["item"])
-    title = parsing.title(args.strip()[match.end() :], "new title")
+    text = " " + args.strip()[match.end() :]
+    presenter = None
+    if (named := PRESENTER.search(text)) and (
+        who := parsing.mention(named["who"])
+    ) not in ctx.invocation.typed_mentions:
+        presenter, text = who, text[: named.start()]
+    title = parsing.title(text, "new title") if text.strip() or presenter is None else None
     meeting = (
         not_cancelled(find_meeting(ctx, match["meeting"]))
         if match["meeting"]
         else _next_meeting(ctx, f"agenda rename {{meeting}} {position} <title>")
     )
+    if presenter is not None:
+        ctx.board_member(presenter)
     stored.lock_meeting(ctx.session, meeting.id)
     item = agenda_item(ctx, meeting, position)
-    if title == item.title:
-        raise Unchanged(Strong(f"Agenda item {position}"), " already has that title.")
-    ctx.change(item, "agenda.rename", f"M{meeting.number} item {position}", title=title)
+    changes = {"title": title, "presenter_id": presenter}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    if all(getattr(item, name) == value for name, value in changes.items()):
+        said = " already has that title." if presenter is None else " is already so."
+        raise Unchanged(Strong(f"Agenda item {position}"), said)
+    ctx.change(item, "agenda.rename", f"M{meeting.number} item {position}", **changes)
     _agenda_changed(ctx, meeting)
     return Outcome(
         reply=Message.of(

@@ -47,7 +47,13 @@ VERBS = {
 # Changes whose verb says the new status already: "marked it done", not "…: status open → done".
 SAYS_ITS_STATUS = {"action.done", "action.drop", "meeting.cancel"}
 # Columns shown under a plainer name.
-FIELDS = {"due_on": "due", "owner_id": "owner", "starts_at": "start", "ends_at": "end"}
+FIELDS = {
+    "due_on": "due",
+    "owner_id": "owner",
+    "presenter_id": "presenter",
+    "starts_at": "start",
+    "ends_at": "end",
+}
 # Bookkeeping columns that say nothing to a reader of the history.
 QUIET = {
     "id",

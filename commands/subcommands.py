@@ -335,11 +335,11 @@ LISTED: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         ("agenda", "rename"),
-        "[<M#>] <item#> <title>",
-        "put right an agenda item's title",
+        "[<M#>] <item#> [<title>] [<@presenter>]",
+        "put right an agenda item's title, or who presents it",
         OFFICER,
         agenda.agenda_rename,
-        ("agenda rename 2 SSNP annual report",),
+        ("agenda rename 2 SSNP annual report", "agenda rename M2 2 @sam"),
     ),
     Subcommand(
         ("action", "add"),

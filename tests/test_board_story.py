@@ -1571,6 +1571,19 @@ def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
         "1. M1 junction 15 roadworks — @UPAUL (20 min)"
     )
     chair("agenda rename 1 SSNP annual report")
+    # Another speaker: the presenter, with or without a new title.
+    chair("member add <@USAM>")
+    assert chair("agenda rename 1 <@USAM>").endswith("1. SSNP annual report — @USAM (20 min)")
+    assert chair("agenda rename M1 1 SSNP report <@UPAUL>").endswith(
+        "1. SSNP report — @UPAUL (20 min)"
+    )
+    assert chair("history M1").endswith(
+        "renamed an agenda item (item 1): title SSNP annual report → SSNP report; "
+        "presenter @USAM → @UPAUL"
+    )
+    assert chair("agenda rename 1 <@UPAUL>").startswith("Agenda item 1 is already so.")
+    assert chair("agenda rename 1 <@UOUT>").startswith("@UOUT is not on this board.")
+    chair("agenda rename 1 SSNP annual report")
     assert chair("action edit A1 Circulate the strategy") == "Reworded A1: Circulate the strategy"
     assert chair("action rename A1 Circulate the SSNP strategy").startswith("Reworded A1")
     assert chair("actions").endswith("A1 @UPAUL Circulate the SSNP strategy · due Thu 7 Jan 2027")
