@@ -118,7 +118,8 @@ def _changes(
             spans += [_value(key, before.get(key), zone), " → ", _value(key, value, zone)]
         return tuple(spans)
     row = after or before or {}
-    words = row.get("text") or row.get("description") or row.get("title")
+    version = f"version {row['version']}" if "version" in row else None  # the minutes'
+    words = row.get("text") or row.get("description") or row.get("title") or version
     return (": ", rag(row.get("rag")) or "", words) if words else ()
 
 

@@ -432,7 +432,8 @@ def test_minutes_slack_would_not_post_are_not_counted_as_published(
     revised = running_app.command("UGILL", "minutes publish")["text"]
     assert "Published revised minutes (version 2) of *M1*" in revised
     history = running_app.command("UGILL", "history M1")["text"]
-    assert "published the minutes, but they could not be posted" in history
+    assert "published the minutes, but they could not be posted: version 1" in history
+    assert "<@UGILL> published the minutes: version 2" in history
 
 
 def test_minutes_published_in_a_public_channel_the_bot_is_not_in_bring_their_files(
