@@ -184,6 +184,7 @@ class Minutes:
     next_meeting: MeetingRef | None
     as_of: datetime  # when collated: the date of the Word copy
     notice: str | None = None  # e.g. that these are revised minutes
+    version: int | None = None  # as published (the Word copy's footer says it)
 
     @property
     def heading(self) -> str:
@@ -471,7 +472,7 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     version = stored.next_version(earlier)
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
-    collated = collate(ctx.session, board, meeting, ctx.now)
+    collated = replace(collate(ctx.session, board, meeting, ctx.now), version=version)
     if earlier:
         collated = replace(
             collated,

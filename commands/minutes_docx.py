@@ -24,6 +24,8 @@ from commands.dates import say_short_date
 from commands.roster import Person
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+
     from commands.minutes import ActionEntry, Minutes
 
 # Characters XML 1.0 cannot hold; python-docx refuses them rather than dropping them.
@@ -107,6 +109,23 @@ class Writer:
                 _fill(cell, value, self.cell_text)
 
 
+def _footer(document: DocumentObject, minutes: Minutes) -> None:
+    """On every page, what a printed page is part of: the board, the meeting, the version
+    and the date published, and the page number (Word's PAGE field)."""
+    said = f"{minutes.board} · minutes of {minutes.meeting.ref}"
+    if minutes.version is not None:
+        said += f" · version {minutes.version}, {say_short_date(minutes.as_of.date())}"
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.add_run(_text(said) + " · page ")
+    page = OxmlElement("w:fldSimple", {qn("w:instr"): "PAGE"})
+    shown = OxmlElement("w:r")
+    number = OxmlElement("w:t")
+    number.text = "1"
+    shown.append(number)
+    page.append(shown)
+    paragraph._p.append(page)
+
+
 def render(minutes: Minutes) -> bytes:
     """The minutes as a .docx: headings, attendance and action-log tables, decisions."""
     writer = Writer()
@@ -115,6 +134,7 @@ def render(minutes: Minutes) -> bytes:
     properties.title = _text(f"{minutes.board}: minutes of {minutes.meeting.ref}")
     properties.author = properties.last_modified_by = "Board Bot"
     properties.created = properties.modified = minutes.as_of
+    _footer(document, minutes)
     writer.heading(_text(minutes.board), level=0)
     if minutes.notice:
         document.add_paragraph().add_run(_text(minutes.notice)).bold = True

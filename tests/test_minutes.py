@@ -161,6 +161,11 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     assert "<!channel>" not in markdown and "<@" not in markdown
 
     document = Document(BytesIO(files["Minutes of M1, Thursday 14 January 2027 (Word)"]))
+    [footer] = document.sections[0].footer.paragraphs
+    assert footer.text == (
+        "Wellingborough CSP Board · minutes of M1 · version 1, Thu 14 Jan 2027 · page "
+    )
+    assert 'w:instr="PAGE"' in footer._p.xml  # Word puts each page's number there
     headings = [
         p.text for p in document.paragraphs if style_name(p).startswith(("Heading", "Title"))
     ]
@@ -244,7 +249,9 @@ def test_publishing_posts_the_minutes_with_markdown_and_word_copies_and_revision
     revised_markdown = files["Minutes of M1, Thursday 14 January 2027, version 2 (Markdown)"]
     assert f"**{notice}.**" in revised_markdown.decode()
     revised_document = files["Minutes of M1, Thursday 14 January 2027, version 2 (Word)"]
-    assert notice + "." in [p.text for p in Document(BytesIO(revised_document)).paragraphs]
+    revised_word = Document(BytesIO(revised_document))
+    assert notice + "." in [p.text for p in revised_word.paragraphs]
+    assert "· version 2, Thu 14 Jan 2027 ·" in revised_word.sections[0].footer.paragraphs[0].text
     uploads = running_app.slack.calls_to("files.getUploadURLExternal")
     assert [c.params["filename"] for c in uploads] == [
         "wellingborough-csp-board-m1-minutes.md",
