@@ -165,6 +165,17 @@ def action_link(ctx: Context, args: str) -> Outcome:
     ctx.audit(
         audit.ACTION_LINK, f"A{action.number}", {"arising from": was}, {"arising from": linked}
     )
+    # `Circulate dates item 1`, linked to item 1: the words were the link, typed early.
+    typed = ITEM.search(" " + action.description)
+    shorter = action.description[: max(typed.start() - 1, 0)].strip() if typed else ""
+    reworded = bool(
+        typed
+        and shorter
+        and not typed["meeting"]
+        and parsing.item_number(typed["item"]) == position
+    )
+    if reworded:
+        ctx.change(action, "action.edit", f"A{action.number}", description=shorter)
     return Outcome(
         reply=Message.of(
             line(
@@ -175,6 +186,7 @@ def action_link(ctx: Context, args: str) -> Outcome:
                 Strong(f"M{meeting.number}"),
                 ": the minutes show it under that item.",
             ),
+            *([line("Its description now reads: ", action.description)] if reworded else []),
             footnote=after_publication(ctx, meeting),
         )
     )

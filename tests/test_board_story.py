@@ -2411,14 +2411,17 @@ def test_an_action_recorded_without_its_item_is_linked_to_it_afterwards(core: Co
     assert dump(core.database) == before
 
     assert chair("action link A1 item 1") == (
-        "A1 now arises from agenda item 1 (SSNP report) of M1: the minutes show it under that item."
+        "A1 now arises from agenda item 1 (SSNP report) of M1: the minutes show it under that "
+        "item.\nIts description now reads: Circulate Op Sceptre dates"
     )
     assert chair("action link A1 item 1") == "A1 already arises from M1 item 1."
     assert chair("action link A1 to item M1 2").startswith("A1 now arises from agenda item 2")
     minutes = chair("minutes")
-    assert "2. Housing\nActions arising:\n    A1 Circulate Op Sceptre dates item 1" in minutes
+    assert "2. Housing\nActions arising:\n    A1 Circulate Op Sceptre dates — " in minutes
     assert chair("history A1").endswith(
         "@UCHAIR linked it to an agenda item: arising from no item → M1 item 1\n"
+        "Thu 14 Jan 2027 10:45 @UCHAIR reworded it: description Circulate Op Sceptre dates "
+        "item 1 → Circulate Op Sceptre dates\n"
         "Thu 14 Jan 2027 10:45 @UCHAIR linked it to an agenda item: arising from M1 item 1 → "
         "M1 item 2"
     )
