@@ -483,12 +483,14 @@ def mark_done(ctx: Context, action: Action) -> None:
 def action_drop(ctx: Context, args: str) -> Outcome:
     """`<A#> [<reason>]`: drop an open action that is no longer needed; the reason, if
     given, is its last update (as `action done`'s), so the minutes say why."""
-    number_text, reason = parsing.split_first(args)
-    if parsing.ACTION_NUMBER.match(reason.strip()):
-        raise UsageError("Drop one action at a time, giving why after its number if you like.")
-    action = find_action(ctx, number_text)
+    action, rag, reason = _action_and_words(
+        ctx,
+        args,
+        another="Drop one action at a time, giving why after its number if you like.",
+        wordless="Say why after {rag}, e.g. drop A3 {rag} Superseded by the county plan.",
+    )
     _require_open(ctx, action)
-    update = post_update(ctx, action, reason, None) if reason.strip() else None
+    update = post_update(ctx, action, reason, rag) if reason.strip() else None
     ctx.change(action, "action.drop", f"A{action.number}", status="dropped", closed_at=ctx.now)
     return Outcome(
         reply=Message.of(

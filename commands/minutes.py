@@ -94,13 +94,19 @@ class ActionEntry:
         return say_short_date(self.due_on) if self.due_on else None
 
     @property
-    def latest_said(self) -> str | None:
-        """`latest Thu 11 Feb 2027: Protocol awaiting sign-off` (its first IN_A_LIST
-        characters: matters arising give updates whole)."""
-        if self.latest is None:
-            return None
+    def standing(self) -> str | None:
+        """The RAG status to show beside the action, unless its latest update, shown with
+        its own, gives it (the last status given stands until another is)."""
+        return None if self.latest and self.latest.rag else self.rag_label
+
+    def latest_said(self, *, rag: bool = True) -> str:
+        """`latest Thu 11 Feb 2027: [AMBER] Protocol awaiting sign-off`, with the update's
+        own RAG status unless a column shows it (its first IN_A_LIST characters: matters
+        arising give updates whole)."""
+        assert self.latest is not None
+        status = f"[{self.latest.rag_label}] " if rag and self.latest.rag_label else ""
         said = describe.shortened(self.latest.text, describe.IN_A_LIST)
-        return f"latest {say_short_date(self.latest.posted_on)}: {said}"
+        return f"latest {say_short_date(self.latest.posted_on)}: {status}{said}"
 
     @property
     def state(self) -> str:
@@ -199,7 +205,9 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
     posted during it is in no earlier minutes if the action was agreed there, or
     if that meeting was the board's first. There is no upper bound: the status
     shown is the status now (SPEC §6), so the updates run to now as well,
-    including any posted during this meeting.
+    including any posted during this meeting. The action log's latest update, of
+    an action not among them, is the latest by the meeting's end, with the RAG
+    status then: what the board heard.
     """
     zone = ZoneInfo(board.timezone)
     today = now.astimezone(zone).date()
@@ -213,7 +221,11 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
         updates: tuple[Update, ...] = ()
         # The latest by the meeting's end: the record of a meeting held is not rewritten
         # by what owners say later.
-        said = [u for u in action.updates if u.created_at <= meeting.ends_at]
+        said = (
+            [u for u in action.updates if u.created_at <= meeting.ends_at]
+            if with_latest
+            else action.updates
+        )
         if with_updates and since is not None:
             updates = tuple(
                 Update.of(u, zone, roster) for u in action.updates if u.created_at > since
@@ -226,7 +238,7 @@ def collate(session: Session, board: Board, meeting: Meeting, now: datetime) -> 
             status=action.status,
             closed_on=action.closed_at.astimezone(zone).date() if action.closed_at else None,
             overdue=describe.is_overdue(action, today),
-            rag=describe.current_rag(update.rag for update in action.updates),
+            rag=describe.current_rag(update.rag for update in said),
             updates=updates,
             latest=Update.of(said[-1], zone, roster) if with_latest and said else None,
         )
@@ -354,8 +366,8 @@ def _action(
         f" — {entry.owner}" if owner else None,
         f" · due {entry.due}" if entry.due else None,
         f" · {entry.state}" if state or entry.state_is_news else None,
-        f" · [{entry.rag_label}]" if not owner and entry.rag_label else None,
-        f" · {entry.latest_said}" if entry.latest else None,
+        f" · [{entry.standing}]" if not owner and entry.standing else None,
+        f" · {entry.latest_said()}" if entry.latest else None,
     )
 
 

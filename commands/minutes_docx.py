@@ -299,5 +299,6 @@ def _action_log(writer: Writer, minutes: Minutes) -> None:
 
 def _log_row(owner: str, organisation: str, entry: ActionEntry) -> tuple[str, ...]:
     due = (entry.due or "") + (" (overdue)" if entry.overdue else "")
-    described = f"{entry.description} ({entry.latest_said})" if entry.latest else entry.description
+    latest = f" ({entry.latest_said(rag=False)})" if entry.latest else ""  # RAG: its column
+    described = entry.description + latest
     return (owner, organisation, entry.ref, described, due, entry.rag_label or "")

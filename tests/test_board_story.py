@@ -2465,12 +2465,13 @@ def test_an_action_dropped_with_a_reason_says_why_where_the_board_reads(core: Co
     chair("action add <@UPAUL> Licensing review of the Hemmingwell shops")
     chair("action add <@UPAUL> Map the hotspots")
     before = dump(core.database)
-    assert chair("action drop A1 A2").startswith(
-        "Drop one action at a time, giving why after its number if you like.\nUsage:\n"
-        "/board action drop <A#> [<reason>]"
-    )
+    for several in ("A1 A2", "A1 and A2", "A1, A2 gone"):
+        assert chair(f"action drop {several}").startswith(
+            "Drop one action at a time, giving why after its number if you like.\nUsage:\n"
+            "/board action drop <A#> [<reason>]"
+        ), several
     assert dump(core.database) == before
-    dropped = chair("action drop A1 Superseded by the county licensing review")
+    dropped = chair("action drop A1 - Superseded by the county licensing review")
     assert dropped == (
         "Dropped A1: Licensing review of the Hemmingwell shops\n"
         "Tue 1 Dec 2026 @UCHAIR: Superseded by the county licensing review"

@@ -877,8 +877,8 @@ def test_the_action_log_says_where_an_action_not_among_the_matters_arising_stand
     log = section_headed(running_app.command("UCHAIR", "minutes")["blocks"], "Action log")
 
     assert (
-        "*A5* Share A&amp;E assault data · due Wed 30 Jun 2027 · [RED] · latest Mon 15 Mar 2027: "
-        "Data-sharing agreement not yet signed"
+        "*A5* Share A&amp;E assault data · due Wed 30 Jun 2027 · latest Mon 15 Mar 2027: "
+        "[RED] Data-sharing agreement not yet signed"
     ) in log
     [a3] = [entry for entry in log.splitlines() if "*A3*" in entry]
     assert "latest" not in a3
@@ -886,4 +886,5 @@ def test_the_action_log_says_where_an_action_not_among_the_matters_arising_stand
     running_app.clock.fixed = DURING_THE_SECOND + timedelta(days=2)
     running_app.command("USAM", "action update A5 green Agreement signed")
     later = section_headed(running_app.command("UCHAIR", "minutes M2")["blocks"], "Action log")
-    assert "latest Mon 15 Mar 2027: Data-sharing agreement not yet signed" in later
+    assert "latest Mon 15 Mar 2027: [RED] Data-sharing agreement not yet signed" in later
+    assert "GREEN" not in later  # nor the status it gave
