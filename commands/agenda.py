@@ -231,14 +231,19 @@ def agenda_rename(ctx: Context, args: str) -> Outcome:
     changes = {"title": title, "presenter_id": presenter}
     changes = {name: value for name, value in changes.items() if value is not None}
     if all(getattr(item, name) == value for name, value in changes.items()):
-        said = " already has that title." if presenter is None else " is already so."
-        raise Unchanged(Strong(f"Agenda item {position}"), said)
+        said = {"title": "that title", "presenter_id": "that presenter"}
+        raise Unchanged(
+            Strong(f"Agenda item {position}"),
+            " already has ",
+            " and ".join(said[name] for name in changes),
+            ".",
+        )
     ctx.change(item, "agenda.rename", f"M{meeting.number} item {position}", **changes)
     _agenda_changed(ctx, meeting)
     return Outcome(
         reply=Message.of(
             line(
-                "Renamed ",
+                "Renamed " if "title" in changes else "Changed the presenter of ",
                 Strong(f"agenda item {position}"),
                 " of ",
                 Strong(f"M{meeting.number}"),

@@ -330,7 +330,8 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
     meeting = queries.next_meeting(ctx.session, board.id, ctx.now)
     if meeting is None:
         raise NotFound(
-            f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>."
+            f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>.",
+            *((" ", note) if (note := under_way_note(ctx)) else ()),
         )
     return Outcome(
         reply=replace(describe.meeting_message(meeting, ctx.zone), footnote=under_way_note(ctx))
@@ -401,14 +402,15 @@ def _due_on_the_old_day(ctx: Context, meeting: Meeting, day: date) -> list[Secti
         return []
     named = describe.in_words([f"A{number}" for number in due])
     were = "was" if len(due) == 1 else "were"
+    keep = "it" if len(due) == 1 else "each"
     return [
         Section(
             (
                 line(
-                    f"{named} {were} due on its old day, {dates.say_date(day)}. To keep "
-                    f"{'it' if len(due) == 1 else 'them'} due at the meeting: "
-                    f"{ctx.command} action due A{due[0]} M{meeting.number}.",
+                    f"{named} {were} due on its old day, {dates.say_date(day)}. To keep {keep} "
+                    "due at the meeting:"
                 ),
+                *(line(f"{ctx.command} action due A{number} M{meeting.number}") for number in due),
             )
         )
     ]

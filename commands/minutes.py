@@ -190,7 +190,8 @@ class Minutes:
     next_meeting: MeetingRef | None
     as_of: datetime  # when collated: the date of the Word copy
     notice: str | None = None  # e.g. that these are revised minutes
-    version: int | None = None  # as published (the Word copy's footer says it)
+    version: int | None = None  # as published (the Word copy's footer says it, and the day)
+    published_on: date | None = None  # the board's day
 
     @property
     def heading(self) -> str:
@@ -484,7 +485,9 @@ def minutes_publish(ctx: Context, args: str) -> Outcome:
     version = stored.next_version(earlier)
     if asked and int(asked["version"]) != version:
         raise Unchanged(*_published_already(ctx, meeting, earlier, int(asked["version"])))
-    collated = replace(collate(ctx.session, board, meeting, ctx.now), version=version)
+    collated = replace(
+        collate(ctx.session, board, meeting, ctx.now), version=version, published_on=ctx.today
+    )
     if earlier:
         collated = replace(
             collated,

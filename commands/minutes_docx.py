@@ -113,8 +113,8 @@ def _footer(document: DocumentObject, minutes: Minutes) -> None:
     """On every page, what a printed page is part of: the board, the meeting, the version
     and the date published, and the page number (Word's PAGE field)."""
     said = f"{minutes.board} · minutes of {minutes.meeting.ref}"
-    if minutes.version is not None:
-        said += f" · version {minutes.version}, {say_short_date(minutes.as_of.date())}"
+    if minutes.version is not None and minutes.published_on is not None:
+        said += f" · version {minutes.version}, {say_short_date(minutes.published_on)}"
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.add_run(_text(said) + " · page ")
     page = OxmlElement("w:fldSimple", {qn("w:instr"): "PAGE"})

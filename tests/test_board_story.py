@@ -1581,7 +1581,7 @@ def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
         "renamed an agenda item (item 1): title SSNP annual report → SSNP report; "
         "presenter @USAM → @UPAUL"
     )
-    assert chair("agenda rename 1 <@UPAUL>").startswith("Agenda item 1 is already so.")
+    assert chair("agenda rename 1 <@UPAUL>").startswith("Agenda item 1 already has that presenter.")
     assert chair("agenda rename 1 <@UOUT>").startswith("@UOUT is not on this board.")
     chair("agenda rename 1 SSNP annual report")
     assert chair("action edit A1 Circulate the strategy") == "Reworded A1: Circulate the strategy"
@@ -2450,6 +2450,10 @@ def test_taking_the_register_says_who_is_yet_to_be_marked(core: Core) -> None:
     )
     assert chair("apologies <@USAM>").endswith("Not yet recorded: @UCHAIR.")
     assert "Not yet recorded" not in chair("present <@UCHAIR>")
+    assert chair("meeting next").startswith(
+        "No meeting is scheduled. Add one with /board meeting add <date> <time>. M1 is in "
+        "progress: its agenda is /board agenda M1."
+    )
     later = core.command("UCHAIR", "absent <@USAM>", DURING_THE_MEETING + timedelta(days=2))
     assert "Not yet recorded" not in later
     assert "Not yet recorded" not in core.command(
@@ -2492,10 +2496,11 @@ def test_moving_a_meeting_says_which_actions_were_due_on_its_old_day(core: Core)
     chair = partial(core.command, "UCHAIR", at=SET_UP)
     chair("action add <@UPAUL> Bring the county lines profile by the next meeting")
     chair("action add <@UPAUL> Map the hotspots by 13/1/2027")
+    chair("action add <@UPAUL> Bring the hotspot maps by 14/1/2027")
     moved = chair("meeting move M1 28/1/2027 10:00")
     assert moved.endswith(
-        "A1 was due on its old day, Thursday 14 January 2027. To keep it due at the meeting: "
-        "/board action due A1 M1."
+        "A1 and A3 were due on its old day, Thursday 14 January 2027. To keep each due at the "
+        "meeting:\n/board action due A1 M1\n/board action due A3 M1"
     )
     assert chair("action due A1 M1") == "A1 is now due Thursday 28 January 2027."
     assert "due on its old day" not in chair("meeting move M1 28/1/2027 14:00")  # same day
