@@ -12,7 +12,7 @@ from commands.meetings import after_publication, find_meeting, held_since, not_c
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import audit, queries
 from storage.audit import snapshot
-from storage.models import Action, ActionUpdate
+from storage.models import Action, ActionUpdate, AgendaItem, Meeting
 
 # `item 2`, of the current meeting; `item M1 2`, of one held before it.
 ITEM = re.compile(r"\s+item\s*(?:(?P<meeting>M\d{1,9})\s+)?(?P<item>#?\d+)[.,;:!]?\s*$", re.I)
@@ -66,16 +66,7 @@ def action_add(ctx: Context, args: str) -> Outcome:
     item = meeting = None
     if match := ITEM.search(text):
         text = text[: match.start()]
-        position = parsing.item_number(match["item"])
-        meeting, item = proceedings.referred_item(
-            ctx,
-            match["meeting"],
-            position,
-            done="link actions to its items",
-            naming=lambda number: (
-                f"{ctx.command} action add <@owner> <description> item {number} {position}"
-            ),
-        )
+        meeting, item = _item_named(ctx, match, "action add <@owner> <description>")
     elif slip := ITEM_SLIP.search(text):
         meeting_ref, position_text = slip["meeting"].upper(), slip["item"] or "2"
         raise UsageError(f"Name the meeting, then the item: … item {meeting_ref} {position_text}.")
@@ -137,6 +128,19 @@ def _item_in_the_description(ctx: Context, action: Action) -> list[Line]:
     return [line(f"Not linked to an agenda item (item comes last, after the date): {link}.")]
 
 
+def _item_named(ctx: Context, match: re.Match[str], typed: str) -> tuple[Meeting, AgendaItem]:
+    """The agenda item `item [<M#>] <item#>` names, of the current meeting or one held
+    earlier; `typed` is the command as it would name an earlier meeting's."""
+    position = parsing.item_number(match["item"])
+    return proceedings.referred_item(
+        ctx,
+        match["meeting"],
+        position,
+        done="link actions to its items",
+        naming=lambda number: f"{ctx.command} {typed} item {number} {position}",
+    )
+
+
 def action_link(ctx: Context, args: str) -> Outcome:
     """`<A#> [to] item [<M#>] <item#>`: say which agenda item an action arose from, for
     one recorded without it (the item typed before its date, say); of the current
@@ -146,16 +150,8 @@ def action_link(ctx: Context, args: str) -> Outcome:
     _require_open(ctx, action)
     if not (match := LINK.fullmatch(rest.strip())):
         raise UsageError("Give the agenda item, e.g. action link A3 item 2 (or item M1 2).")
-    position = parsing.item_number(match["item"])
-    meeting, item = proceedings.referred_item(
-        ctx,
-        match["meeting"],
-        position,
-        done="link actions to its items",
-        naming=lambda number: (
-            f"{ctx.command} action link A{action.number} item {number} {position}"
-        ),
-    )
+    meeting, item = _item_named(ctx, match, f"action link A{action.number}")
+    position = item.position
     linked = f"M{meeting.number} item {item.position}"
     if action.item_id == item.id:
         raise Unchanged(describe.action_ref(action), f" already arises from {linked}.")
