@@ -158,9 +158,7 @@ def action_link(ctx: Context, args: str) -> Outcome:
     # The trail says which item, before and after, in words: the ids say nothing to a reader.
     was = (queries.item_ref(ctx.session, action.item_id) if action.item_id else None) or "no item"
     action.meeting_id, action.item_id = meeting.id, item.id
-    ctx.audit(
-        audit.ACTION_LINK, f"A{action.number}", {"arising from": was}, {"arising from": linked}
-    )
+    ctx.audit("action.link", f"A{action.number}", {"arising from": was}, {"arising from": linked})
     # `Circulate dates item 1`, linked to item 1: the words were the link, typed early.
     typed = ITEM.search(" " + action.description)
     shorter = action.description[: max(typed.start() - 1, 0)].strip() if typed else ""

@@ -24,7 +24,7 @@ VERBS = {
     "action.reopen": "reopened it",
     audit.ACTION_DUE: "changed the due date",
     audit.ACTION_REASSIGN: "reassigned it",
-    audit.ACTION_LINK: "linked it to an agenda item",
+    "action.link": "linked it to an agenda item",
     "action.edit": "reworded it",
     audit.MEETING_ADD: "scheduled the meeting",
     audit.MEETING_MOVE: "moved the meeting",

@@ -480,11 +480,10 @@ def after_publication(ctx: Context, meeting: Meeting) -> str | None:
     published = stored.publications(ctx.session, meeting.board_id, meeting.number)
     if not published:
         return None
-    version = published[-1].version
     return (
-        f"M{meeting.number}'s minutes are published (version {version}): "
+        f"M{meeting.number}'s minutes are published (version {published[-1].version}): "
         f"{ctx.command} minutes publish M{meeting.number} posts this change "
-        f"as version {version + 1}."
+        f"as version {stored.next_version(published)}."
     )
 
 
