@@ -341,7 +341,7 @@ def meeting_next(ctx: Context, args: str) -> Outcome:
 def in_progress(ctx: Context) -> Meeting | None:
     """The meeting going on now, if any (the next meeting is the one after it)."""
     found = queries.current_meeting(ctx.session, ctx.the_board().id, ctx.now)
-    return found if found is not None and found.ends_at > ctx.now else None
+    return found if found is not None and found.under_way(ctx.now) else None
 
 
 def under_way_note(ctx: Context) -> str | None:

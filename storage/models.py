@@ -169,6 +169,10 @@ class Meeting(Base):
         back_populates="meeting", cascade="all, delete-orphan"
     )
 
+    def under_way(self, now: datetime) -> bool:
+        """Started and not yet ended: the next meeting is the one after it."""
+        return self.starts_at <= now < self.ends_at
+
 
 class AgendaItem(Base):
     """An item on a meeting's agenda, at its position, with an optional presenter and minutes

@@ -48,7 +48,7 @@ def summary_record(session: Session, board_id: int, now: datetime, today: date) 
     Without a meeting held yet, every action done so far counts as completed.
     """
     last = queries.current_meeting(session, board_id, now)
-    under_way = last if last is not None and last.ends_at > now else None
+    under_way = last if last is not None and last.under_way(now) else None
     if under_way is not None:  # what was done is counted from the meeting before it
         last = queries.current_meeting(
             session, board_id, under_way.starts_at - timedelta(microseconds=1)
