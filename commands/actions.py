@@ -114,13 +114,22 @@ def action_add(ctx: Context, args: str) -> Outcome:
     )
 
 
+def _item_left_in(description: str) -> tuple[str, int] | None:
+    """`Circulate dates item 1`: the words before an `item <n>` (of the current meeting)
+    left at the end of a description, and n; None if it ends otherwise."""
+    typed = ITEM.search(" " + description)
+    if typed is None or typed["meeting"]:
+        return None
+    return description[: max(typed.start() - 1, 0)].strip(), parsing.item_number(typed["item"])
+
+
 def _item_in_the_description(ctx: Context, action: Action) -> list[Line]:
     """`… item 1 by 7/1/2027`: the item, put before the date, was read as words. Whether
     it was meant as the link only the typist knows: how to make it is said."""
-    if not (slip := ITEM.search(action.description)) or slip["meeting"]:
+    if (left := _item_left_in(action.description)) is None:
         return []
+    position = left[1]
     current = queries.current_meeting(ctx.session, action.board_id, ctx.now, held_since(ctx))
-    position = int(slip["item"].lstrip("#"))
     if current is None or queries.agenda_item(ctx.session, current.id, position) is None:
         return []
     link = f"{ctx.command} action link A{action.number} item {position}"
@@ -151,7 +160,6 @@ def action_link(ctx: Context, args: str) -> Outcome:
     if not (match := LINK.fullmatch(rest.strip())):
         raise UsageError("Give the agenda item, e.g. action link A3 item 2 (or item M1 2).")
     meeting, item = _item_named(ctx, match, f"action link A{action.number}")
-    position = item.position
     linked = f"M{meeting.number} item {item.position}"
     if action.item_id == item.id:
         raise Unchanged(describe.action_ref(action), f" already arises from {linked}.")
@@ -160,16 +168,10 @@ def action_link(ctx: Context, args: str) -> Outcome:
     action.meeting_id, action.item_id = meeting.id, item.id
     ctx.audit("action.link", f"A{action.number}", {"arising from": was}, {"arising from": linked})
     # `Circulate dates item 1`, linked to item 1: the words were the link, typed early.
-    typed = ITEM.search(" " + action.description)
-    shorter = action.description[: max(typed.start() - 1, 0)].strip() if typed else ""
-    reworded = bool(
-        typed
-        and shorter
-        and not typed["meeting"]
-        and parsing.item_number(typed["item"]) == position
-    )
-    if reworded:
-        ctx.change(action, "action.edit", f"A{action.number}", description=shorter)
+    left = _item_left_in(action.description)
+    reworded = left is not None and bool(left[0]) and left[1] == item.position
+    if left is not None and reworded:
+        ctx.change(action, "action.edit", f"A{action.number}", description=left[0])
     return Outcome(
         reply=Message.of(
             line(
