@@ -1573,7 +1573,10 @@ def test_a_typo_in_a_title_or_description_is_put_right(core: Core) -> None:
     chair("agenda rename 1 SSNP annual report")
     # Another speaker: the presenter, with or without a new title.
     chair("member add <@USAM>")
-    assert chair("agenda rename 1 <@USAM>").endswith("1. SSNP annual report — @USAM (20 min)")
+    presenter = chair("agenda rename 1 <@USAM>")
+    assert presenter == (
+        "Changed the presenter of agenda item 1 of M1:\n1. SSNP annual report — @USAM (20 min)"
+    )
     assert chair("agenda rename M1 1 SSNP report <@UPAUL>").endswith(
         "1. SSNP report — @UPAUL (20 min)"
     )

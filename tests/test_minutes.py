@@ -16,11 +16,21 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.rendering import payloads
-from commands import minutes_docx, minutes_markdown
+from commands import dispatch, minutes_docx, minutes_markdown
+from commands.calendar_ics import ics
+from commands.context import Invocation
 from commands.minutes import Minutes, as_message, collate
 from storage.database import Database
 from storage.models import Action, Attendance, AuditEntry, Board, Meeting
-from tests.conftest import CHANNEL, SIGNING_SECRET, Core, RunningApp, migrated_again
+from tests.conftest import (
+    CHANNEL,
+    SIGNING_SECRET,
+    TEAM,
+    Core,
+    Everyone,
+    RunningApp,
+    migrated_again,
+)
 from tests.csp_quarter import (
     DURING_THE_FIRST,
     DURING_THE_SECOND,
@@ -888,3 +898,15 @@ def test_the_action_log_says_where_an_action_not_among_the_matters_arising_stand
     later = section_headed(running_app.command("UCHAIR", "minutes M2")["blocks"], "Action log")
     assert "latest Mon 15 Mar 2027: [RED] Data-sharing agreement not yet signed" in later
     assert "GREEN" not in later  # nor the status it gave
+
+
+def test_the_word_footer_dates_a_publication_by_the_boards_day(core: Core) -> None:
+    """Published at 00:30 on 1 July, London time (still 30 June in UTC): the footer says
+    1 July, as the revision notice and the history do."""
+    board_with_paul(core, "meeting add 14/01/2027 10:00 : CSP Board")
+    just_after_midnight = datetime(2027, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 BST
+    invocation = Invocation(TEAM, CHANNEL, "UCHAIR", "minutes publish M1", just_after_midnight)
+    outcome = dispatch.run(invocation, core.database, Everyone())
+    [word] = [file for file in outcome.files if file.filename.endswith(".docx")]
+    document = Document(BytesIO(word.made(core.database, just_after_midnight, ics) or b""))
+    assert "· version 1, Thu 1 Jul 2027 ·" in document.sections[0].footer.paragraphs[0].text
