@@ -35,6 +35,12 @@ class SlackDirectory:
                 self._cache[user_id] = (time.monotonic() + CACHE_SECONDS, found)
         return found
 
+    def name_of(self, user_id: str) -> str:
+        """The person's name, where only text can name them (a form's fields and errors);
+        their id if Slack does not know them."""
+        found = self.lookup(user_id)
+        return found.name if found else user_id
+
     def _fetch(self, user_id: str) -> PersonInfo | None:
         try:
             user = self._client.users_info(user=user_id)["user"]

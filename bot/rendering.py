@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
+    DatePickerElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -20,10 +21,12 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from commands import parsing
+from commands.actions import Draft
 from commands.describe import shortened
 from commands.replies import (
     Button,
@@ -64,6 +67,26 @@ def unescape(text: str) -> str:
     last, so a typed `&lt;` stays as typed). Mentions stay as Slack sent them."""
     text = LINK.sub(_typed_link, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+# What Slack writes into a message for a mention of a person (`<@U…>`), a channel
+# (`<#C…|name>`), a group (`<!subteam^S…|@name>`) or everyone (`<!here>`).
+SPECIAL = re.compile(r"<([@#!])([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def readable(text: str, name_of: Callable[[str], str]) -> str:
+    """Text with mentions in it as someone would type it into a form: people as @ and
+    their name, channels and groups by name, `<!here>` as @here."""
+
+    def named(token: re.Match[str]) -> str:
+        kind, target, label = token[1], token[2], token[3]
+        if kind == "@":
+            return f"@{label or name_of(target)}"
+        if kind == "#":
+            return f"#{label}" if label else "#channel"
+        return label or f"@{target.split('^')[0]}"
+
+    return SPECIAL.sub(named, text)
 
 
 def typed_mentions(text: str) -> frozenset[str]:
@@ -203,10 +226,10 @@ def _parts(blocks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return parts
 
 
-def plain(message: Message, limit: int) -> str:
+def plain(message: Message, limit: int, name_of: Callable[[str], str] = str) -> str:
     """The message as plain text (where Slack shows text as written, such as a form's
-    error), cut at a word to `limit`."""
-    return shortened(message.plain_text(), limit - 1)
+    error), people by `name_of`, cut at a word to `limit`."""
+    return shortened(message.plain_text(name_of), limit - 1)
 
 
 def text_of(part: list[dict[str, Any]]) -> str:
@@ -309,6 +332,78 @@ def update_form(about: Message, reference: str) -> View:
                     placeholder="Red, amber or green",
                     options=[Option(value=value, text=label) for value, label in RAG_OPTIONS],
                 ),
+            ),
+        ],
+    )
+
+
+# The Record as an action shortcut on a message (its callback id is the manifest's), and
+# the form it opens, whose blocks are named as the core names the fields it refuses.
+RECORD_SHORTCUT = "record_action"
+RECORD_FORM = "record_action_form"
+OPTION_TEXT_LIMIT = 75
+MAX_OPTIONS = 100
+
+
+def record_form(draft: Draft, board: str, description: str, reference: str) -> View:
+    """The form a message opens as an action of `board`, filled in as the message reads
+    (`description` with its mentions as names); `reference` (JSON) says where it came from."""
+    items = [
+        Option(value=value, text=_clip(f"{value.split()[1]}. {title}", OPTION_TEXT_LIMIT))
+        for value, title in draft.items[:MAX_OPTIONS]
+    ]
+    return View(
+        type="modal",
+        callback_id=RECORD_FORM,
+        private_metadata=reference,
+        title="Record an action",
+        submit="Record",
+        close="Cancel",
+        blocks=[
+            ContextBlock(elements=[PlainTextObject(text=f"An action of {board}")]),
+            InputBlock(
+                block_id="owner",
+                label="Owner",
+                element=UserSelectElement(
+                    action_id="owner", placeholder="Who will do it", initial_user=draft.owner
+                ),
+            ),
+            InputBlock(
+                block_id="description",
+                label="Action",
+                element=PlainTextInputElement(
+                    action_id="text",
+                    multiline=True,
+                    max_length=parsing.MAX_TEXT,
+                    initial_value=description[: parsing.MAX_TEXT] or None,
+                    placeholder="What is to be done",
+                ),
+            ),
+            InputBlock(
+                block_id="due",
+                label="Due",
+                optional=True,
+                hint="The owner is reminded before it falls due, and told when it is overdue.",
+                element=DatePickerElement(
+                    action_id="date",
+                    initial_date=draft.due_on.isoformat() if draft.due_on else None,
+                    placeholder="Pick a date",
+                ),
+            ),
+            *(
+                [
+                    InputBlock(
+                        block_id="item",
+                        label=f"Agenda item of {draft.items[0][0].split()[0]}",
+                        optional=True,
+                        hint="The minutes show the action under the item it arose from.",
+                        element=StaticSelectElement(
+                            action_id="item", placeholder="Pick an item", options=items
+                        ),
+                    )
+                ]
+                if items
+                else []
             ),
         ],
     )

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from commands import dates, describe, parsing, proceedings, reminders
 from commands.context import Context
-from commands.errors import NotFound, Unchanged, UnknownWord, UsageError
+from commands.errors import (
+    BoardError,
+    NotFound,
+    Unchanged,
+    UnknownWord,
+    UsageError,
+    about_field,
+)
 from commands.meetings import after_publication, find_meeting, held_since, not_cancelled
 from commands.replies import Line, Mention, Message, Notice, Outcome, Section, Strong, line
 from storage import audit, queries
@@ -73,9 +81,20 @@ def action_add(ctx: Context, args: str) -> Outcome:
     elif (stray := STRAY_ITEM.search(text)) and stray["item"][0] in "#-0123456789":
         parsing.item_number(stray["item"])  # `item 1.5`: meant as one, and refused as such
     due_on, text = _due_date(ctx, text)
-    # `Collate figures by ward, by 14/1/2027`: the comma went with the date.
-    description = parsing.free_text(text.rstrip(" ,;") if due_on else text, "action description")
+    description = parsing.free_text(text, "action description")
     ctx.board_member(owner)
+    return _added(ctx, owner, description, due_on, meeting, item)
+
+
+def _added(
+    ctx: Context,
+    owner: str,
+    description: str,
+    due_on: date | None,
+    meeting: Meeting | None,
+    item: AgendaItem | None,
+) -> Outcome:
+    """Record the action, as read from `action add` or the Record as an action form."""
     board = ctx.the_board()
     action = Action(
         board_id=board.id,
@@ -112,6 +131,74 @@ def action_add(ctx: Context, args: str) -> Outcome:
             footnote=after_publication(ctx, meeting) if meeting else None,
         )
     )
+
+
+# `<@gill> to circulate …`, `<@gill>: circulate …`: whom a message gives an action to.
+LEADING_OWNER = re.compile(rf"^\s*{parsing.MENTION.pattern}[\s,:;\-–—]*(?:to\s+)?")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An action as a message in the board's channel reads, for the Record as an action
+    form to start from, and the agenda items it may arise from: the current meeting's,
+    as `<M#> <item#>` and title."""
+
+    owner: str | None
+    description: str
+    due_on: date | None
+    items: tuple[tuple[str, str], ...]
+
+
+def draft(ctx: Context, text: str) -> Draft:
+    """Read a message by `action add`'s rules, taking nothing it cannot: a board member
+    mentioned first owns it, and a readable date after the last ` by ` is its due date (one
+    that cannot be read, or is past, stays in the words for the form to show)."""
+    board = ctx.the_board()
+    owner = None
+    lead = LEADING_OWNER.match(text)
+    if lead and queries.membership(ctx.session, board.id, lead[1]) is not None:
+        owner, text = lead[1], text[lead.end() :]
+        text = text[:1].upper() + text[1:]
+    try:
+        due_on, words = _due_date(ctx, " " + text)
+    except BoardError:
+        due_on, words = None, text
+    current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
+    items = (
+        tuple(
+            (f"M{current.number} {item.position}", item.title)
+            for item in queries.agenda(ctx.session, current.id)
+        )
+        if current
+        else ()
+    )
+    return Draft(owner=owner, description=words.strip(), due_on=due_on, items=items)
+
+
+def record(
+    ctx: Context, owner: str | None, description: str, due: str | None, item: str | None
+) -> Outcome:
+    """`action add` from the Record as an action form: the same rules, each refusal about
+    the field it concerns; `due` is a date as the form's picker gives it (`2027-01-14`),
+    `item` is `<M#> <item#>`, as the form offers it."""
+    with about_field("description"):
+        description = parsing.free_text(description, "action description")
+    with about_field("owner"):
+        if not owner:
+            raise UsageError("Pick the owner.")
+        ctx.board_member(owner)
+    due_on = None
+    if due:
+        with about_field("due"):
+            due_on = dates.parse_date(due, ctx.today)
+            _not_past(ctx, due_on)
+    meeting = arising = None
+    if item is not None:
+        with about_field("item"):
+            if not (match := LINK.fullmatch(item)):
+                raise UsageError("Pick the agenda item from the list.")
+            meeting, arising = _item_named(ctx, match, "action add <@owner> <description>")
+    return _added(ctx, owner, description, due_on, meeting, arising)
 
 
 def _item_left_in(description: str) -> tuple[str, int] | None:
@@ -223,7 +310,8 @@ def _due_date(ctx: Context, text: str) -> tuple[date | None, str]:
             "(… by 14/1/2027) or leave it out.",
         ) from error
     _not_past(ctx, due_on)
-    return due_on, text[: last.start()]
+    # `Collate figures by ward, by 14/1/2027`: the comma went with the date.
+    return due_on, text[: last.start()].rstrip(" ,;")
 
 
 # `by the next meeting`; where the date is all there is (`action due A3 M2`), `M2` too: at

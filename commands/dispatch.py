@@ -6,6 +6,7 @@ import difflib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from commands import describe, parsing
 from commands.context import Context, Directory, Invocation, LookedUp
@@ -24,6 +25,7 @@ from storage.database import Database, StorageUnavailable
 from storage.models import DEFAULT_COMMAND
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def run(invocation: Invocation, database: Database, directory: Directory) -> Outcome:
@@ -101,14 +103,15 @@ def execute(
     database: Database,
     directory: Directory,
     access: Access,
-    work: Callable[[Context], Outcome],
+    work: Callable[[Context], T],
     *,
     usage: str | None = None,
     board_id: int | None = None,
-) -> Outcome:
-    """Do `work` in one transaction for the board of the channel (or `board_id`).
+) -> T | Outcome:
+    """Do `work` in one transaction for the board of the channel (or `board_id`): what
+    it returns, an Outcome for a command.
 
-    Any refusal rolls the whole transaction back and comes back as a reply
+    Any refusal rolls the whole transaction back and comes back as a refused Outcome
     saying why, with `usage` where there is one.
     """
     try:
@@ -209,4 +212,4 @@ def _refusal(error: BoardError) -> Outcome:
     if error.usage:
         lines.append(line("Usage:"))
         lines += [line(Code(usage)) for usage in error.usage.splitlines()]
-    return Outcome(reply=Message.of(*lines), refused=True)
+    return Outcome(reply=Message.of(*lines), refused=True, field=error.field)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from commands.replies import Line, Span, render_plain
 
 
@@ -19,7 +22,19 @@ class BoardError(Exception):
     def __init__(self, *message: Span, usage: str | None = None) -> None:
         self.message: Line = tuple(message)
         self.usage = usage
+        self.field: str | None = None  # the field of a form it is about, if any
         super().__init__(render_plain(self.message))
+
+
+@contextmanager
+def about_field(field: str) -> Iterator[None]:
+    """A refusal raised within is about `field` of the form being read, so that it can be
+    shown under it."""
+    try:
+        yield
+    except BoardError as error:
+        error.field = error.field or field
+        raise
 
 
 class UsageError(BoardError):

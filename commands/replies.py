@@ -173,6 +173,7 @@ class Outcome:
     notices: tuple[Notice, ...] = field(default=())  # DMs to the people it concerns
     files: tuple[File, ...] = field(default=())
     refused: bool = False  # the reply says why nothing was done
+    field: str | None = None  # of a refused form, the field the refusal is about
     if_not_announced: Undo | None = None
 
     @property

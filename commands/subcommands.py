@@ -98,7 +98,13 @@ def help_(ctx: Context, args: str) -> Outcome:
         for sub in chosen:
             lines.append(line(Code(sub.usage(command)), f" — {sub.summary}"))
             lines += [line("    e.g. ", Code(f"{command} {example}")) for example in sub.examples]
-        return Outcome(reply=Message(title=f"Help: {asked}", sections=(Section(tuple(lines)),)))
+        return Outcome(
+            reply=Message(
+                title=f"Help: {asked}",
+                sections=(Section(tuple(lines)),),
+                footnote=FROM_A_MESSAGE if topic == "action" else None,
+            )
+        )
     sections = []
     if topic:
         unknown = line(f"I have no help on “{args.strip()}”; these are all the commands.")
@@ -133,6 +139,10 @@ def help_(ctx: Context, args: str) -> Outcome:
     )
 
 
+FROM_A_MESSAGE = (
+    "Or make a message in the board's channel an action, without retyping it: in the "
+    "message's menu (More actions), Record as an action."
+)
 MOST_USED = ("actions", "action update", "action done", "agenda", "agenda add")
 DATES_HELP = Message(
     title="Help: dates and times",

@@ -106,6 +106,16 @@ class SlackSender:
         """Submit the Post update form (`private_metadata` as the bot set it when opening it)."""
         label = {"type": "plain_text", "text": (rag or "").title()}
         chosen = {"value": rag, "text": label} if rag else None
+        values = {
+            "update": {"text": {"type": "plain_text_input", "value": text}},
+            "rag": {"status": {"type": "static_select", "selected_option": chosen}},
+        }
+        return self.submit_form(user, "post_update", private_metadata, values)
+
+    def submit_form(
+        self, user: str, callback_id: str, private_metadata: str, values: dict[str, Any]
+    ) -> Response:
+        """Submit a modal the bot opened, its fields' `values` as Slack's view state has them."""
         return self.interaction(
             {
                 "type": "view_submission",
@@ -117,15 +127,36 @@ class SlackSender:
                 "view": {
                     "id": "V1",
                     "type": "modal",
-                    "callback_id": "post_update",
+                    "callback_id": callback_id,
                     "private_metadata": private_metadata,
-                    "state": {
-                        "values": {
-                            "update": {"text": {"type": "plain_text_input", "value": text}},
-                            "rag": {"status": {"type": "static_select", "selected_option": chosen}},
-                        }
-                    },
+                    "state": {"values": values},
                 },
+            }
+        )
+
+    def message_shortcut(
+        self, user: str, text: str, *, channel: str, callback_id: str = "record_action"
+    ) -> Response:
+        """Use a message shortcut on a message in `channel` that says `text` (as Slack
+        writes a message: mentions as `<@U…>`, the three control characters escaped)."""
+        return self.interaction(
+            {
+                "type": "message_action",
+                "callback_id": callback_id,
+                "trigger_id": "trigger.shortcut",
+                "response_url": self.slack.response_url("shortcut"),
+                "team": {"id": self.team_id, "domain": "wellingborough-csp"},
+                "channel": {"id": channel, "name": "csp-board"},
+                "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
+                "message_ts": "1764590400.000200",
+                "message": {
+                    "type": "message",
+                    "user": "UCHAIR",
+                    "ts": "1764590400.000200",
+                    "text": text,
+                },
+                "token": "legacy-verification-token",
+                "action_ts": "1764590500.000300",
             }
         )
 

@@ -1723,6 +1723,7 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     topic = running_app.command("UPAUL", "help actions")["text"]
     assert "Help: action" in topic and "e.g." in topic
     assert "/board action update A3 amber" in topic and "/board meeting add" not in topic
+    assert topic.endswith("in the message's menu (More actions), Record as an action.")
     assert running_app.command("UPAUL", "help apologies")["text"].startswith("*Help: apologies*")
     unknown = running_app.command("UPAUL", "help frobnicate")["text"]
     assert "I have no help on “frobnicate”" in unknown and "/board meeting add" in unknown

@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.app import Services
-from bot.listeners import actions, commands, errors, events, views
+from bot.listeners import actions, commands, errors, events, shortcuts, views
 from bot.retries import drop_repeated_events
 
 
@@ -14,4 +14,5 @@ def register_listeners(app: App, services: Services) -> None:
     commands.register(app, services)
     events.register(app, services)
     actions.register(app, services)
+    shortcuts.register(app, services)
     views.register(app, services)

@@ -42,7 +42,11 @@ def register(app: App, services: Services) -> None:
         if outcome.refused:
             ack(
                 response_action="errors",
-                errors={rendering.FORM_TEXT_BLOCK: rendering.plain(outcome.reply, 150)},
+                errors={
+                    rendering.FORM_TEXT_BLOCK: rendering.plain(
+                        outcome.reply, 150, services.directory.name_of
+                    )
+                },
             )
             return
         ack()

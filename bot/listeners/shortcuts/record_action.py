@@ -1,0 +1,64 @@
+"""Record as an action, on a message in a board's channel: a form filled in as the
+message reads, which records the action as `/board action add` would."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import rendering
+from bot.apology import reported, tell
+from bot.app import Services
+from commands import actions, dispatch
+from commands.actions import Draft
+from commands.replies import Outcome
+from commands.subcommands import Access
+
+
+def register(app: App, services: Services) -> None:
+    """Register the shortcut: the message read in the acknowledgement, the form opened
+    after it (or, for someone not on the board, why not)."""
+
+    def read(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> None:
+        ack()
+        invocation = services.invocation(
+            shortcut.get("team", {}).get("id", ""),
+            shortcut.get("channel", {}).get("id", ""),
+            shortcut["user"]["id"],
+        )
+        text = rendering.unescape(shortcut.get("message", {}).get("text", ""))
+        context["outcome"] = dispatch.execute(
+            invocation,
+            services.database,
+            services.directory,
+            Access.MEMBER,
+            lambda ctx: (ctx.the_board().name, actions.draft(ctx, text)),
+        )
+
+    def open_form(
+        context: BoltContext,
+        shortcut: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+    ) -> None:
+        found: tuple[str, Draft] | Outcome = context["outcome"]
+        if isinstance(found, Outcome):
+            tell(respond, client, shortcut["user"]["id"], rendering.text(found.reply))
+            return
+        board, draft = found
+        reference = {
+            "channel": shortcut.get("channel", {}).get("id", ""),
+            "response_url": shortcut.get("response_url", ""),
+        }
+        description = rendering.readable(draft.description, services.directory.name_of)
+        client.views_open(
+            trigger_id=shortcut["trigger_id"],
+            view=rendering.record_form(draft, board, description, json.dumps(reference)),
+        )
+
+    app.shortcut(rendering.RECORD_SHORTCUT)(
+        ack=read, lazy=[reported(open_form, after_outcome=True)]
+    )

@@ -1,0 +1,167 @@
+"""Record as an action, a shortcut on a message in the board's channel: a form filled in
+as the message reads, recording the action by `action add`'s rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import Action, AgendaItem
+from tests.conftest import CHANNEL, RunningApp
+
+BEFORE = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+AFTER_THE_MEETING = datetime(2026, 12, 1, 12, 30, tzinfo=UTC)  # M1 was 10:00 to 12:00
+
+
+def a_board_just_met(app: RunningApp) -> None:
+    app.clock.fixed = BEFORE
+    app.command("UCHAIR", "setup Wellingborough CSP Board")
+    app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    app.command("UCHAIR", "meeting add 1/12/2026 10:00 for 2h at Swanspool House")
+    app.command("UCHAIR", "agenda add Anti-social behaviour hotspots <@UPAUL>")
+    app.command("UCHAIR", "agenda add Serious violence duty")
+    app.clock.fixed = AFTER_THE_MEETING
+
+
+def opened_form(app: RunningApp) -> dict[str, Any]:
+    opened = app.slack.wait_for("views.open")[-1]
+    view = opened.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def element(form: dict[str, Any], block_id: str) -> dict[str, Any]:
+    [block] = [block for block in form["blocks"] if block.get("block_id") == block_id]
+    return block["element"]
+
+
+def fields(
+    owner: str | None, text: str, due: str | None = None, item: str | None = None
+) -> dict[str, Any]:
+    chosen = {"value": item, "text": {"type": "plain_text", "text": item}} if item else None
+    return {
+        "owner": {"owner": {"type": "users_select", "selected_user": owner}},
+        "description": {"text": {"type": "plain_text_input", "value": text}},
+        "due": {"date": {"type": "datepicker", "selected_date": due}},
+        "item": {"item": {"type": "static_select", "selected_option": chosen}},
+    }
+
+
+def stored(app: RunningApp) -> list[tuple[Any, ...]]:
+    with app.database.transaction() as session:
+        return [
+            (a.number, a.owner_id, a.description, a.due_on, a.created_by)
+            for a in session.scalars(select(Action).order_by(Action.number))
+        ]
+
+
+def test_a_message_is_recorded_as_an_action_of_the_item_it_arose_from(
+    running_app: RunningApp,
+) -> None:
+    a_board_just_met(running_app)
+    running_app.slack.add_user("UGILL", "gill", "Gill Smith")
+    said = "<@UPAUL> to share the hotspot data with <@UGILL> &amp; housing by 14/1/2027"
+    assert running_app.sender.message_shortcut("UCHAIR", said, channel=CHANNEL).status == 200
+
+    form = opened_form(running_app)
+    assert form["callback_id"] == "record_action_form"
+    assert "An action of Wellingborough CSP Board" in json.dumps(form["blocks"][0])
+    assert element(form, "owner")["initial_user"] == "UPAUL"
+    assert element(form, "description")["initial_value"] == (
+        "Share the hotspot data with @Gill Smith & housing"
+    )
+    assert element(form, "due")["initial_date"] == "2027-01-14"
+    options = element(form, "item")["options"]
+    assert [(o["value"], o["text"]["text"]) for o in options] == [
+        ("M1 1", "1. Anti-social behaviour hotspots"),
+        ("M1 2", "2. Serious violence duty"),
+    ]
+
+    submitted = running_app.sender.submit_form(
+        "UCHAIR",
+        form["callback_id"],
+        form["private_metadata"],
+        fields("UPAUL", "Share the hotspot data with housing", "2027-01-14", "M1 1"),
+    )
+    assert submitted.status == 200 and submitted.body == ""
+    assert stored(running_app) == [
+        (1, "UPAUL", "Share the hotspot data with housing", date(2027, 1, 14), "UCHAIR")
+    ]
+    with running_app.database.transaction() as session:
+        action = session.scalars(select(Action)).one()
+        item = session.get(AgendaItem, action.item_id)
+        assert item is not None and item.title == "Anti-social behaviour hotspots"
+
+    # What action add says, beside the message, to the one who recorded it only.
+    [reply] = running_app.slack.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert reply.params["replace_original"] is False
+    assert reply.params["text"].splitlines() == [
+        "Added *A1* for <@UPAUL>: Share the hotspot data with housing",
+        "Due Thursday 14 January 2027.",
+        "Arising from *agenda item 1* of *M1*.",
+    ]
+
+
+def test_the_form_starts_from_what_the_message_gives_and_no_more(
+    running_app: RunningApp,
+) -> None:
+    """No owner unless a board member is named first; a date that cannot be read, or has
+    passed, stays in the words; no items unless a meeting is current."""
+    running_app.clock.fixed = BEFORE
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.slack.add_user("UNEW", "new", "Nell Ward")
+    said = "<@UNEW> to collate figures by ward by 45/13/2027 <!here> <#C0DATA|data>"
+    running_app.sender.message_shortcut("UCHAIR", said, channel=CHANNEL)
+    form = opened_form(running_app)
+    assert "initial_user" not in element(form, "owner")
+    assert element(form, "description")["initial_value"] == (
+        "@Nell Ward to collate figures by ward by 45/13/2027 @here #data"
+    )
+    assert "initial_date" not in element(form, "due")
+    assert "item" not in json.dumps([block.get("block_id") for block in form["blocks"]])
+
+
+def test_a_refused_form_says_why_under_the_field_and_records_nothing(
+    running_app: RunningApp,
+) -> None:
+    a_board_just_met(running_app)
+    running_app.sender.message_shortcut("UPAUL", "Circulate the strategy", channel=CHANNEL)
+    form = opened_form(running_app)
+
+    def refusal(values: dict[str, Any]) -> dict[str, str]:
+        answer = running_app.sender.submit_form(
+            "UPAUL", form["callback_id"], form["private_metadata"], values
+        )
+        assert answer.status == 200
+        body = answer.json()
+        assert body["response_action"] == "errors"
+        return dict(body["errors"])
+
+    running_app.slack.add_user("UGILL", "gill", "Gill Smith")
+    assert refusal(fields("UGILL", "Circulate the strategy")) == {
+        "owner": "@Gill Smith is not on this board. An officer can add them: "
+        "/board member add @Gill Smith"
+    }
+    assert refusal(fields("UPAUL", "Circulate the strategy", "2026-11-30")) == {
+        "due": "The due date, Monday 30 November 2026, is in the past."
+    }
+    assert refusal(fields("UPAUL", "  ")) == {"description": "The action description is missing."}
+    assert stored(running_app) == []
+    assert running_app.slack.calls_to("response_url") == []
+
+
+def test_only_a_member_may_record_and_only_in_a_boards_channel(running_app: RunningApp) -> None:
+    a_board_just_met(running_app)
+    assert running_app.sender.message_shortcut("UGILL", "Do it", channel=CHANNEL).status == 200
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["response_type"] == "ephemeral"
+    assert told.params["text"].startswith("Only members of Wellingborough CSP Board can do that.")
+
+    running_app.sender.message_shortcut("UCHAIR", "Do it", channel="CRANDOM")
+    told = running_app.slack.wait_for("response_url", 2)[-1]
+    assert "Wellingborough CSP Board" in told.params["text"]
+    assert running_app.slack.calls_to("views.open") == []
+    assert stored(running_app) == []
