@@ -345,13 +345,17 @@ OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 
 
-def record_form(draft: Draft, board: str, description: str, reference: str) -> View:
-    """The form a message opens as an action of `board`, filled in as the message reads
+def record_form(draft: Draft, description: str, reference: str) -> View:
+    """The form a message opens as an action, filled in as the message reads
     (`description` with its mentions as names); `reference` (JSON) says where it came from."""
-    items = [
-        Option(value=value, text=_clip(f"{value.split()[1]}. {title}", OPTION_TEXT_LIMIT))
-        for value, title in draft.items[:MAX_OPTIONS]
-    ]
+    items = {
+        choice.value: Option(
+            value=choice.value,
+            text=shortened(f"{choice.position}. {choice.title}", OPTION_TEXT_LIMIT - 1),
+        )
+        for choice in draft.items[:MAX_OPTIONS]
+    }
+    meeting = draft.items[0].meeting if draft.items else None
     return View(
         type="modal",
         callback_id=RECORD_FORM,
@@ -360,7 +364,7 @@ def record_form(draft: Draft, board: str, description: str, reference: str) -> V
         submit="Record",
         close="Cancel",
         blocks=[
-            ContextBlock(elements=[PlainTextObject(text=f"An action of {board}")]),
+            ContextBlock(elements=[PlainTextObject(text=f"An action of {draft.board}")]),
             InputBlock(
                 block_id="owner",
                 label="Owner",
@@ -394,11 +398,14 @@ def record_form(draft: Draft, board: str, description: str, reference: str) -> V
                 [
                     InputBlock(
                         block_id="item",
-                        label=f"Agenda item of {draft.items[0][0].split()[0]}",
+                        label=f"Agenda item of M{meeting}",
                         optional=True,
                         hint="The minutes show the action under the item it arose from.",
                         element=StaticSelectElement(
-                            action_id="item", placeholder="Pick an item", options=items
+                            action_id="item",
+                            placeholder="Pick an item",
+                            options=list(items.values()),
+                            initial_option=items.get(draft.item.value) if draft.item else None,
                         ),
                     )
                 ]
@@ -407,3 +414,9 @@ def record_form(draft: Draft, board: str, description: str, reference: str) -> V
             ),
         ],
     )
+
+
+def submitted(view: dict[str, Any], block_id: str, action_id: str, key: str) -> Any:
+    """What a field of a submitted form holds (its `value`, `selected_user`, …); None if
+    it was left empty."""
+    return ((view["state"]["values"].get(block_id) or {}).get(action_id) or {}).get(key)

@@ -138,41 +138,75 @@ LEADING_OWNER = re.compile(rf"^\s*{parsing.MENTION.pattern}[\s,:;\-–—]*(?:to
 
 
 @dataclass(frozen=True)
+class ItemChoice:
+    """An agenda item an action may arise from, as the form offers it."""
+
+    meeting: int
+    position: int
+    title: str
+
+    @property
+    def value(self) -> str:
+        return f"M{self.meeting} {self.position}"
+
+
+@dataclass(frozen=True)
 class Draft:
     """An action as a message in the board's channel reads, for the Record as an action
-    form to start from, and the agenda items it may arise from: the current meeting's,
-    as `<M#> <item#>` and title."""
+    form to start from: the current meeting's agenda items it may arise from (`item`, if
+    the message named one), and the stored names of people it mentions."""
 
+    board: str
     owner: str | None
     description: str
     due_on: date | None
-    items: tuple[tuple[str, str], ...]
+    items: tuple[ItemChoice, ...]
+    item: ItemChoice | None
+    names: dict[str, str]
 
 
 def draft(ctx: Context, text: str) -> Draft:
     """Read a message by `action add`'s rules, taking nothing it cannot: a board member
-    mentioned first owns it, and a readable date after the last ` by ` is its due date (one
-    that cannot be read, or is past, stays in the words for the form to show)."""
+    mentioned first owns it, an `item <n>` at the end of the current meeting is the item it
+    arose from, and a readable date after the last ` by ` is its due date (one that cannot
+    be read, or is past, stays in the words for the form to show)."""
     board = ctx.the_board()
     owner = None
     lead = LEADING_OWNER.match(text)
-    if lead and queries.membership(ctx.session, board.id, lead[1]) is not None:
+    if (
+        lead
+        and lead[1] not in ctx.invocation.typed_mentions
+        and queries.membership(ctx.session, board.id, lead[1]) is not None
+    ):
         owner, text = lead[1], text[lead.end() :]
         text = text[:1].upper() + text[1:]
+    current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
+    items: tuple[ItemChoice, ...] = ()
+    named = None
+    if current:
+        items = tuple(
+            ItemChoice(current.number, item.position, item.title)
+            for item in queries.agenda(ctx.session, current.id)
+        )
+        typed = ITEM.search(" " + text)
+        if typed and (typed["meeting"] or f"M{current.number}").upper() == f"M{current.number}":
+            position = int(typed["item"].lstrip("#"))
+            named = next((choice for choice in items if choice.position == position), None)
+        if typed and named:
+            text = text[: max(typed.start() - 1, 0)]
     try:
         due_on, words = _due_date(ctx, " " + text)
     except BoardError:
         due_on, words = None, text
-    current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
-    items = (
-        tuple(
-            (f"M{current.number} {item.position}", item.title)
-            for item in queries.agenda(ctx.session, current.id)
-        )
-        if current
-        else ()
+    return Draft(
+        board=board.name,
+        owner=owner,
+        description=words.strip(),
+        due_on=due_on,
+        items=items,
+        item=named,
+        names=queries.names(ctx.session, parsing.MENTION.findall(words)),
     )
-    return Draft(owner=owner, description=words.strip(), due_on=due_on, items=items)
 
 
 def record(
@@ -180,7 +214,7 @@ def record(
 ) -> Outcome:
     """`action add` from the Record as an action form: the same rules, each refusal about
     the field it concerns; `due` is a date as the form's picker gives it (`2027-01-14`),
-    `item` is `<M#> <item#>`, as the form offers it."""
+    `item` an ItemChoice's value."""
     with about_field("description"):
         description = parsing.free_text(description, "action description")
     with about_field("owner"):

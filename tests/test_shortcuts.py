@@ -22,7 +22,11 @@ def a_board_just_met(app: RunningApp) -> None:
     app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
     app.command("UCHAIR", "meeting add 1/12/2026 10:00 for 2h at Swanspool House")
     app.command("UCHAIR", "agenda add Anti-social behaviour hotspots <@UPAUL>")
-    app.command("UCHAIR", "agenda add Serious violence duty")
+    app.command(
+        "UCHAIR",
+        "agenda add Serious violence duty: the strategic needs assessment, the response "
+        "strategy and Home Office funding for 2027/28",
+    )
     app.clock.fixed = AFTER_THE_MEETING
 
 
@@ -40,13 +44,16 @@ def element(form: dict[str, Any], block_id: str) -> dict[str, Any]:
 def fields(
     owner: str | None, text: str, due: str | None = None, item: str | None = None
 ) -> dict[str, Any]:
-    chosen = {"value": item, "text": {"type": "plain_text", "text": item}} if item else None
-    return {
+    """The form's fields as Slack submits them (the item's only where the form has one)."""
+    values: dict[str, Any] = {
         "owner": {"owner": {"type": "users_select", "selected_user": owner}},
         "description": {"text": {"type": "plain_text_input", "value": text}},
         "due": {"date": {"type": "datepicker", "selected_date": due}},
-        "item": {"item": {"type": "static_select", "selected_option": chosen}},
     }
+    if item:
+        chosen = {"value": item, "text": {"type": "plain_text", "text": item}}
+        values["item"] = {"item": {"type": "static_select", "selected_option": chosen}}
+    return values
 
 
 def stored(app: RunningApp) -> list[tuple[Any, ...]]:
@@ -76,7 +83,7 @@ def test_a_message_is_recorded_as_an_action_of_the_item_it_arose_from(
     options = element(form, "item")["options"]
     assert [(o["value"], o["text"]["text"]) for o in options] == [
         ("M1 1", "1. Anti-social behaviour hotspots"),
-        ("M1 2", "2. Serious violence duty"),
+        ("M1 2", "2. Serious violence duty: the strategic needs assessment, the response…"),
     ]
 
     submitted = running_app.sender.submit_form(
@@ -108,8 +115,8 @@ def test_a_message_is_recorded_as_an_action_of_the_item_it_arose_from(
 def test_the_form_starts_from_what_the_message_gives_and_no_more(
     running_app: RunningApp,
 ) -> None:
-    """No owner unless a board member is named first; a date that cannot be read, or has
-    passed, stays in the words; no items unless a meeting is current."""
+    """No owner unless a board member is named first; a date that cannot be read stays in
+    the words; no items unless a meeting is current."""
     running_app.clock.fixed = BEFORE
     running_app.command("UCHAIR", "setup Wellingborough CSP Board")
     running_app.slack.add_user("UNEW", "new", "Nell Ward")
@@ -162,6 +169,45 @@ def test_only_a_member_may_record_and_only_in_a_boards_channel(running_app: Runn
 
     running_app.sender.message_shortcut("UCHAIR", "Do it", channel="CRANDOM")
     told = running_app.slack.wait_for("response_url", 2)[-1]
-    assert "Wellingborough CSP Board" in told.params["text"]
+    assert told.params["text"] == (
+        "You are on Wellingborough CSP Board (<#CBOARD>): type board commands in its channel."
+        " This channel has no board; /board setup &lt;board name&gt; would set one up here."
+    )
     assert running_app.slack.calls_to("views.open") == []
     assert stored(running_app) == []
+
+
+def test_an_item_and_a_date_at_the_end_are_read_as_action_add_reads_them(
+    running_app: RunningApp,
+) -> None:
+    a_board_just_met(running_app)
+    said = "Chair to write to the PCC by 14/1/2027 item 2"
+    running_app.sender.message_shortcut("UPAUL", said, channel=CHANNEL)
+    form = opened_form(running_app)
+    assert element(form, "description")["initial_value"] == "Chair to write to the PCC"
+    assert element(form, "due")["initial_date"] == "2027-01-14"
+    assert element(form, "item")["initial_option"]["value"] == "M1 2"
+    assert "initial_user" not in element(form, "owner")
+
+    answer = running_app.sender.submit_form(
+        "UPAUL", form["callback_id"], form["private_metadata"], fields(None, "Write to the PCC")
+    )
+    assert answer.json() == {"response_action": "errors", "errors": {"owner": "Pick the owner."}}
+    assert stored(running_app) == []
+
+
+def test_the_reply_goes_to_the_dm_once_slack_no_longer_takes_it_beside_the_message(
+    running_app: RunningApp,
+) -> None:
+    """A reply URL lasts 30 minutes: a form submitted later is answered in the DM."""
+    a_board_just_met(running_app)
+    running_app.sender.message_shortcut("UPAUL", "Share the data", channel=CHANNEL)
+    form = opened_form(running_app)
+    running_app.slack.fail_next("response_url", status=404, error="expired_url")
+    posted = len(running_app.slack.calls_to("chat.postMessage"))  # the board's announcements
+    values = fields("UPAUL", "Share the data", "2027-01-14")
+    running_app.sender.submit_form("UPAUL", form["callback_id"], form["private_metadata"], values)
+    dm = running_app.slack.wait_for("chat.postMessage", posted + 1)[-1]
+    assert dm.params["channel"] == "UPAUL"
+    assert dm.params["text"].startswith("Added *A1* for <@UPAUL>: Share the data")
+    assert stored(running_app) == [(1, "UPAUL", "Share the data", date(2027, 1, 14), "UPAUL")]

@@ -35,7 +35,8 @@ def register(app: App) -> None:
         if kind == "view_submission" and fields:
             # Under the form's first field, with the form kept open: nothing typed is lost.
             return _json({"response_action": "errors", "errors": {fields[0]: SORRY}})
-        if kind in {"block_actions", "view_submission"}:  # a form without fields: it closes
+        # A button, a shortcut, or a form without fields (it closes): told beside it.
+        if kind in {"block_actions", "message_action", "view_submission"}:
             tell(respond, client, body.get("user", {}).get("id"), SORRY)
             return BoltResponse(status=200)
         if "command" in body:

@@ -17,11 +17,9 @@ from commands import dispatch
 ANY_COMMAND = re.compile(r"^/")
 
 
-def in_direct_message(command: dict[str, Any]) -> bool:
-    """Typed in a DM or a group DM: Slack names those `directmessage` and `mpdm-…`, and a
-    DM's id starts with D."""
-    name = str(command.get("channel_name", ""))
-    channel = str(command.get("channel_id", ""))
+def in_direct_message(name: str, channel: str) -> bool:
+    """In a DM or a group DM: Slack names those `directmessage` and `mpdm-…`, and a DM's
+    id starts with D."""
     return name == "directmessage" or name.startswith("mpdm-") or channel.startswith("D")
 
 
@@ -40,7 +38,9 @@ def register(app: App, services: Services) -> None:
                 rendering.unescape(command.get("text", "")),
                 command.get("command", "/board"),
             ),
-            in_direct_message=in_direct_message(command),
+            in_direct_message=in_direct_message(
+                str(command.get("channel_name", "")), str(command.get("channel_id", ""))
+            ),
             typed_mentions=rendering.typed_mentions(command.get("text", "")),
         )
         outcome = dispatch.run(invocation, services.database, services.directory)

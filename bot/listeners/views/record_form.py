@@ -27,12 +27,7 @@ def register(app: App, services: Services) -> None:
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         reference = json.loads(view.get("private_metadata") or "{}")
-        values = view["state"]["values"]
-
-        def given(block: str, action: str, key: str) -> Any:
-            return (values.get(block, {}).get(action) or {}).get(key)
-
-        chosen = given("item", "item", "selected_option")
+        chosen = rendering.submitted(view, "item", "item", "selected_option")
         invocation = services.invocation(
             body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
         )
@@ -43,9 +38,9 @@ def register(app: App, services: Services) -> None:
             Access.MEMBER,
             lambda ctx: actions.record(
                 ctx,
-                given("owner", "owner", "selected_user"),
-                given("description", "text", "value") or "",
-                given("due", "date", "selected_date"),
+                rendering.submitted(view, "owner", "owner", "selected_user"),
+                rendering.submitted(view, "description", "text", "value") or "",
+                rendering.submitted(view, "due", "date", "selected_date"),
                 chosen["value"] if chosen else None,
             ),
         )

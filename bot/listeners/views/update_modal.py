@@ -23,9 +23,8 @@ def register(app: App, services: Services) -> None:
 
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         reference = json.loads(view.get("private_metadata") or "{}")
-        values = view["state"]["values"]
-        text = values[rendering.FORM_TEXT_BLOCK]["text"].get("value") or ""
-        chosen = (values.get("rag", {}).get("status", {}) or {}).get("selected_option")
+        text = rendering.submitted(view, rendering.FORM_TEXT_BLOCK, "text", "value") or ""
+        chosen = rendering.submitted(view, "rag", "status", "selected_option")
         invocation = services.invocation(
             body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
         )
