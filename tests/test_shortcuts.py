@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.apology import SORRY
 from storage.models import Action, AgendaItem
 from tests.conftest import CHANNEL, RunningApp
 
@@ -211,3 +212,26 @@ def test_the_reply_goes_to_the_dm_once_slack_no_longer_takes_it_beside_the_messa
     assert dm.params["channel"] == "UPAUL"
     assert dm.params["text"].startswith("Added *A1* for <@UPAUL>: Share the data")
     assert stored(running_app) == [(1, "UPAUL", "Share the data", date(2027, 1, 14), "UPAUL")]
+
+
+def test_a_shortcut_that_fails_on_our_side_is_apologised_for_beside_the_message(
+    running_app: RunningApp,
+) -> None:
+    """Slack's own "failed with error" is never shown, whether the message could not be
+    read or Slack would not open the form."""
+    a_board_just_met(running_app)
+    running_app.slack.fail_next("views.open", status=200, error="expired_trigger_id")
+    assert running_app.sender.message_shortcut("UPAUL", "Share the data", channel=CHANNEL).status
+    [apology] = running_app.slack.wait_for("response_url")
+    assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
+
+    garbled = {
+        "type": "message_action",
+        "callback_id": "record_action",
+        "response_url": running_app.slack.response_url("garbled"),
+        "user": {},
+    }
+    assert running_app.sender.interaction(garbled).status == 200
+    apology = running_app.slack.wait_for("response_url", 2)[-1]
+    assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
+    assert stored(running_app) == []
