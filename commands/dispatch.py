@@ -171,6 +171,11 @@ def _remember_command(ctx: Context) -> None:
 
 def _unknown(command: str, text: str) -> UsageError:
     typed = text.split()
+    if reordered := _reordered(typed):
+        shown, meant = reordered
+        error = UsageError(f"I don't know “{command} {shown}”. Did you mean “{command} {meant}”?")
+        error.usage = _usages(command, [sub for sub in [find(meant)[0]] if sub])
+        return error
     first = typed[0].lower()
     if not family(first) and family(first.removesuffix("s")):
         first = first.removesuffix("s")  # `agendas`
@@ -201,6 +206,30 @@ def _unknown(command: str, text: str) -> UsageError:
         error = UsageError(f"“{command} {typed[0]}” is incomplete.")
     error.usage = _usages(command, related)
     return error
+
+
+# Words said around an action's number (`mark A4 done`), not part of the command meant.
+AROUND_A_NUMBER = {"action", "mark", "please"}
+
+
+def _reordered(typed: list[str]) -> tuple[str, str] | None:
+    """A command typed in another order, as (the words typed, the command meant): `next
+    meeting` for `meeting next`, and an action's number before what is done to it (`A4
+    done`, `mark A4 done`, `action A4 update …`: `action done A4`, `action update A4 …`)."""
+    words = [word.lower() for word in typed]
+    if words in (["next"], ["next", "meeting"]):
+        return " ".join(typed), "meeting next"
+    verbs = {sub.words[1] for sub in family("action") if len(sub.words) > 1}
+    number = next(
+        (i for i, word in enumerate(words[:3]) if parsing.ACTION_NUMBER.match(word)), None
+    )
+    verb = next((i for i, word in enumerate(words[:3]) if word in verbs), None)
+    if number is None or verb is None or verb < number:
+        return None
+    if any(word not in AROUND_A_NUMBER for word in words[:verb] if word != words[number]):
+        return None
+    meant = " ".join(["action", words[verb], typed[number].upper(), *typed[verb + 1 :]])
+    return " ".join(typed[: verb + 1]), meant
 
 
 def _usages(command: str, subcommands: list[Subcommand]) -> str:

@@ -15,7 +15,7 @@ from bot.apology import reported
 from bot.app import Services
 from bot.delivery import post
 from commands import actions, dispatch
-from commands.replies import Outcome
+from commands.replies import Message, Outcome
 from commands.subcommands import Access
 
 log = logging.getLogger(__name__)
@@ -59,18 +59,22 @@ def register(app: App, services: Services) -> None:
         """Say what was recorded beside the message, as only the submitter sees it; in
         their DM with the bot when Slack no longer takes the reply there (after 30 minutes)."""
         outcome: Outcome = context["outcome"]
-        if url := context.get("response_url"):
-            respond = Respond(response_url=url)
-            try:
-                answers = [
-                    respond(response_type="ephemeral", replace_original=False, **payload)
-                    for payload in rendering.payloads(outcome.reply)
-                ]
-                if all(answer.status_code == 200 for answer in answers):
-                    return
-            except OSError:
-                pass
-            log.warning("a shortcut's reply URL took no reply: answering in the DM")
+        url = context.get("response_url")
+        if url and _taken_beside(url, outcome.reply):
+            return
+        log.warning("a shortcut's reply URL took no reply: answering in the DM")
         post(client, body["user"]["id"], outcome.reply)
 
     app.view(rendering.RECORD_FORM)(ack=submit, lazy=[reported(confirm, after_outcome=True)])
+
+
+def _taken_beside(url: str, reply: Message) -> bool:
+    """Whether Slack took the reply, every part of it, at a shortcut's reply URL."""
+    respond = Respond(response_url=url)
+    try:
+        return all(
+            respond(response_type="ephemeral", replace_original=False, **payload).status_code == 200
+            for payload in rendering.payloads(reply)
+        )
+    except OSError:
+        return False
