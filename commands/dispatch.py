@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
@@ -34,7 +35,8 @@ def run(invocation: Invocation, database: Database, directory: Directory) -> Out
     command = invocation.command or DEFAULT_COMMAND
     invocation = replace(invocation, text=parsing.printable(invocation.text))
     sub, args = find(invocation.text if invocation.text.strip() else "help")
-    if sub is None or _slipped(sub, args):
+    reordered = len(sub.words) == 1 and _reordered(invocation.text.split()) if sub else False
+    if sub is None or _slipped(sub, args) or reordered:
         return _refusal(_unknown(command, invocation.text))
     meant = _singular(sub, args) if args.strip() else None  # `members add`, `meetings cancel`
     if meant is not None and not sub.arguments:
@@ -173,7 +175,10 @@ def _unknown(command: str, text: str) -> UsageError:
     typed = text.split()
     if reordered := _reordered(typed):
         shown, meant = reordered
-        error = UsageError(f"I don't know “{command} {shown}”. Did you mean “{command} {meant}”?")
+        more = " …" if len(typed) > len(shown.split()) else ""
+        error = UsageError(
+            f"I don't know “{command} {shown}”. Did you mean “{command} {meant}{more}”?"
+        )
         error.usage = _usages(command, [sub for sub in [find(meant)[0]] if sub])
         return error
     first = typed[0].lower()
@@ -208,28 +213,46 @@ def _unknown(command: str, text: str) -> UsageError:
     return error
 
 
-# Words said around an action's number (`mark A4 done`), not part of the command meant.
-AROUND_A_NUMBER = {"action", "mark", "please"}
+# Words said around a number (`mark A4 done`), not part of the command meant.
+AROUND_A_NUMBER = {"mark", "please"}
+# Words for a command that read as another one's (`attendance @paul`: `present @paul`).
+OTHER_WORDS = {"attendance": "present", "register": "present", "next": "meeting next"}
+# The commands whose number comes straight after what is done (`action done A4`), and
+# which a number alone implies.
+NUMBER_AFTER = {"action", "meeting", "minutes"}
+IMPLIED_BY = {"a": "action", "m": "meeting"}
 
 
 def _reordered(typed: list[str]) -> tuple[str, str] | None:
-    """A command typed in another order, as (the words typed, the command meant): `next
-    meeting` for `meeting next`, and an action's number before what is done to it (`A4
-    done`, `mark A4 done`, `action A4 update …`: `action done A4`, `action update A4 …`)."""
+    """A command typed in another order or other words, as (the words typed, the command
+    meant, its text left out): `publish minutes` for `minutes publish`; a number before
+    what is done to it (`A4 done`, `mark A4 done`, `minutes M1 publish`: `action done
+    A4`, `minutes publish M1`); `next meeting` for `meeting next`."""
     words = [word.lower() for word in typed]
-    if words in (["next"], ["next", "meeting"]):
-        return " ".join(typed), "meeting next"
-    verbs = {sub.words[1] for sub in family("action") if len(sub.words) > 1}
-    number = next(
-        (i for i, word in enumerate(words[:3]) if parsing.ACTION_NUMBER.match(word)), None
-    )
-    verb = next((i for i, word in enumerate(words[:3]) if word in verbs), None)
-    if number is None or verb is None or verb < number:
+    if not words:
         return None
-    if any(word not in AROUND_A_NUMBER for word in words[:verb] if word != words[number]):
+    swapped = find(f"{words[1]} {words[0]}")[0] if len(words) > 1 else None
+    if swapped is not None and swapped.words == (words[1], words[0]):
+        return " ".join(typed[:2]), swapped.name
+    if words[:2] == ["next", "meeting"]:
+        return " ".join(typed[:2]), "meeting next"
+    if words[0] in OTHER_WORDS:
+        return typed[0], OTHER_WORDS[words[0]]
+    number = next((i for i, word in enumerate(words[:3]) if NUMBERED.match(word)), None)
+    if number is None:
         return None
-    meant = " ".join(["action", words[verb], typed[number].upper(), *typed[verb + 1 :]])
-    return " ".join(typed[: verb + 1]), meant
+    root = words[0] if number > 0 and family(words[0]) else IMPLIED_BY[words[number][0]]
+    if root not in NUMBER_AFTER:
+        return None
+    verbs = {sub.words[1] for sub in family(root) if len(sub.words) > 1}
+    verb = next((i for i in range(number + 1, min(len(words), 4)) if words[i] in verbs), None)
+    said = {word for i, word in enumerate(words[:verb]) if i != number} - {root}
+    if verb is None or not said <= AROUND_A_NUMBER:
+        return None
+    return " ".join(typed[: verb + 1]), f"{root} {words[verb]} {typed[number].upper()}"
+
+
+NUMBERED = re.compile(r"^[am]\d{1,9}$")
 
 
 def _usages(command: str, subcommands: list[Subcommand]) -> str:

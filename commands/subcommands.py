@@ -592,6 +592,9 @@ ALIASES = {
     "action show": "history",
     "action history": "history",
     "meeting history": "history",
+    "resolution": "decision",
+    "resolved": "decision",
+    "resolve": "decision",
 }
 
 
