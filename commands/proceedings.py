@@ -16,10 +16,10 @@ from commands.meetings import (
     held_since,
     not_cancelled,
 )
-from commands.replies import Line, Message, Outcome, Span, Strong, line
+from commands.replies import Line, Mention, Message, Outcome, Span, Strong, line
 from storage import queries
 from storage.audit import snapshot
-from storage.models import AgendaItem, Attendance, ItemRecord, Meeting
+from storage.models import AgendaItem, Attendance, ItemRecord, Meeting, Member
 
 ATTENDANCE_WORDS = {"present": "present", "apologies": "sent apologies"}
 # What is recorded against a meeting, said of one not yet started; and how a command
@@ -56,7 +56,7 @@ def _people_named(args: str) -> tuple[list[str], str | None]:
 
 def _attendance(ctx: Context, args: str, status: str) -> Outcome:
     people, named = _people_named(args)
-    members = {user_id: ctx.board_member(user_id) for user_id in people}
+    members = _members(ctx, people)
     meeting = _attended(ctx, named, status)
     # Taken after the meeting, attendance keeps the roles held as it began: the chair
     # elected at it came as a member. (For a board set up since, the roles are its first.)
@@ -106,6 +106,32 @@ def _attendance(ctx: Context, args: str, status: str) -> Outcome:
             footnote=after_publication(ctx, meeting),
         )
     )
+
+
+def _members(ctx: Context, people: list[str]) -> dict[str, Member]:
+    """The memberships of the people named; when the register names someone not on the
+    board, a refusal that says nobody was recorded (the rest are not, either)."""
+    if len(people) == 1:
+        return {people[0]: ctx.board_member(people[0])}
+    board = ctx.the_board()
+    found = {
+        user_id: queries.membership(ctx.session, board.id, ctx.picked(user_id))
+        for user_id in people
+    }
+    outside = [user_id for user_id, member in found.items() if member is None]
+    if outside:
+        who = "Add them" if ctx.is_officer else "An officer can add them"
+        adding: tuple[Span, ...] = (f"{who} with {ctx.command} member add",)
+        if len(outside) == 1:
+            adding = (f"{who}: {ctx.command} member add ", Mention(outside[0]))
+        raise UsageError(
+            *describe.mentions(outside),
+            " is" if len(outside) == 1 else " are",
+            " not on this board, so nobody was recorded. ",
+            *adding,
+            ", or type it again without them.",
+        )
+    return {user_id: member for user_id, member in found.items() if member is not None}
 
 
 def _still_to_record(ctx: Context, meeting: Meeting) -> list[Line]:

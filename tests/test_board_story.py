@@ -722,6 +722,13 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "A1 done", "I don't know “/board A1 done”. Did you mean “/board action do"),
         ("UCHAIR", "mark a1 done", "Did you mean “/board action done A1”?"),
         ("UCHAIR", "action A1 update Sent", "Did you mean “/board action update A1 …”?"),
+        (
+            "UCHAIR",
+            "present <@UPAUL> <@UOUT>",
+            "<@UOUT> is not on this board, so nobody was recorded. Add them: /board member add "
+            "<@UOUT>, or type it again without them.",
+        ),
+        ("UCHAIR", "apologies <@UOUT> <@UPAUL> <@UNEW>", "<@UOUT>, <@UNEW> are not on this"),
         ("UCHAIR", "publish minutes", "Did you mean “/board minutes publish”?"),
         ("UCHAIR", "minutes M1 publish", "Did you mean “/board minutes publish M1”?"),
         ("UCHAIR", "M1 cancel", "Did you mean “/board meeting cancel M1”?"),
