@@ -1526,6 +1526,20 @@ def test_a_bare_number_after_the_presenter_is_the_items_minutes(core: Core) -> N
     assert section.endswith("2. Section 20 notices")
 
 
+def test_an_items_options_may_be_written_as_a_list_and_a_road_is_no_meeting(core: Core) -> None:
+    board_with_m1(core)
+    bracketed = core.command("UCHAIR", "agenda add Serious violence duty (15m)", SET_UP)
+    assert bracketed.endswith("1. Serious violence duty (15 min)")
+    listed = core.command("UCHAIR", "agenda add Prevent update, 15m, <@UPAUL>", SET_UP)
+    assert listed.endswith("2. Prevent update — @UPAUL (15 min)")
+    road = core.command("UCHAIR", "agenda add Lorry thefts next to M1 <@UPAUL> 10m", SET_UP)
+    assert road.endswith("3. Lorry thefts next to M1 — @UPAUL (10 min)")
+    for slip in ("Prevent update <@UPAUL> 15m M2", "Prevent update 15m to 2"):
+        refused = core.command("UCHAIR", f"agenda add {slip}", SET_UP)
+        assert refused.startswith("Name the meeting after “to”: … to M2.\nUsage:")
+    assert "4." not in core.command("UCHAIR", "agenda", SET_UP)
+
+
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
     set_up_board(running_app)
     running_app.command("UGILL", "action add <@UPAUL> Map hotspots")
