@@ -74,11 +74,14 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The last day of a month or quarter, as deadlines are set: `end of January`, `the end
 # of the month`, `end of next quarter`. Quarters end with March, June, September and
-# December, financial or calendar alike.
+# December, financial or calendar alike; a week, for work, with its Friday.
 _END_OF = (
     rf"(?:the\s+)?end\s+of\s+(?:(?P<month>{MONTHS})\.?(?:\s+(?P<year>\d{{4}}))?"
-    r"|(?:the\s+|(?P<next>this|next)\s+)?(?P<period>month|quarter))"
+    r"|(?:the\s+|(?P<next>this|next)\s+)?(?P<period>week|month|quarter))"
 )
+# A week as officers name it, by its Monday: `w/c 19 April`, `week commencing 19/4/2027`.
+_COMMENCING = r"(?:w/?c|w/b|week\s+(?:commencing|beginning|starting))\s+"
+COMMENCING = re.compile(rf"^{_COMMENCING}(?P<day>.+)$", re.I)
 END_OF = re.compile(rf"^{_END_OF}$", re.I)
 # Words that make a date before today what was meant (`yesterday`, `last Friday`).
 PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
@@ -88,6 +91,7 @@ PAST = re.compile(r"\b(?:yesterday|last|ago)\b", re.I)
 DATE_LIKE = re.compile(
     rf"^(?:this\s+(?=(?:{WEEKDAYS})\b)|the\s+(?=\d{{1,2}}(?:st|nd|rd|th)\b))?"
     rf"(?:\d|(?:{MONTHS}|{WEEKDAYS}|today|tomorrow|yesterday)\b(?!['’])|next\s|in\s"
+    rf"|{_COMMENCING}\d"
     rf"|{_END_OF}[.,;]*$)",  # only what END_OF reads: `by end of play` is a description's
     re.I,
 )
@@ -165,6 +169,15 @@ def _read_date(text: str, today: date, earliest: date) -> date:
         raise UsageError("A date is missing.")
     if end := END_OF.match(words):
         return _end_of(end, today)
+    if commencing := COMMENCING.match(words):
+        monday = _read_date(commencing["day"], today, earliest)
+        if monday.weekday() != 0:
+            week = monday - timedelta(days=monday.weekday())
+            raise UsageError(
+                f"“{commencing['day']}” is a {DAY_NAMES[monday.weekday()].title()}: a week "
+                f"commences on its Monday ({say_date(week)})."
+            )
+        return monday
     for pattern in (ISO_DATE, NUMERIC_DATE, DAY_MONTH, MONTH_DAY):
         if match := pattern.match(words):
             return _from_parts(words, match, today, earliest)
@@ -224,8 +237,11 @@ def _end_of(match: re.Match[str], today: date) -> date:
         gone = max(end for end in ends if end < today)
         _not_just_passed(match[0], gone, today, f"{match[0]} {coming.year}")
         return coming
+    ahead = 1 if (match["next"] or "").lower() == "next" else 0
+    if match["period"].lower() == "week":
+        return today + timedelta(days=4 - today.weekday() + 7 * ahead)
     months = 3 if match["period"].lower() == "quarter" else 1
-    ahead = months if (match["next"] or "").lower() == "next" else 0
+    ahead *= months
     # The last month of this period (this month, or the quarter's third), counted from 0.
     index = today.year * 12 + today.month - 1 + (-today.month % months) + ahead
     return _last_day(index // 12, index % 12 + 1)

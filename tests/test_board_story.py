@@ -700,6 +700,11 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
             "A due date is a day, without a time: 7/1/2027, not “7/1/2027 at 10:00”.",
         ),
         ("UCHAIR", "action add <@UGILL> Report by 31/6/2027", "June 2027 has 30 days."),
+        (
+            "UCHAIR",
+            "action add <@UGILL> Report by w/c 8/12/2026",
+            "“8/12/2026” is a Tuesday: a week commences on its Monday (Monday 7 December 2026).",
+        ),
         ("UCHAIR", "meeting add 31/6/0000 10:00", "“31/6/0000” is not a date. Dates are day"),
         ("UCHAIR", "action due A1 30 Feb", "“30 Feb” is not a date: February has 29 days."),
         ("UCHAIR", "action add <@UGILL> Report by 1/1/2027 item x", "“x” is not an agenda item"),
@@ -1887,6 +1892,10 @@ def test_a_member_refused_an_officers_command_is_told_whom_to_ask(core: Core) ->
         ("end of the quarter", "Wednesday 31 March 2027"),
         ("end of next quarter", "Wednesday 30 June 2027"),
         ("end of January 2028", "Monday 31 January 2028"),
+        ("end of the week", "Friday 12 February 2027"),  # 10 February is a Wednesday
+        ("end of next week", "Friday 19 February 2027"),
+        ("w/c 22 February", "Monday 22 February 2027"),
+        ("week commencing 1/3/2027", "Monday 1 March 2027"),
     ],
 )
 def test_a_deadline_at_the_end_of_a_period_is_its_last_day(
