@@ -458,10 +458,27 @@ def action_update(ctx: Context, args: str) -> Outcome:
     update = post_update(ctx, action, text, rag)
     return Outcome(
         reply=Message.of(
-            line("Update posted on ", describe.action_ref(action), " (", action.description, "):"),
+            line(
+                "Update posted on ",
+                describe.action_ref(action),
+                " (",
+                action.description,
+                ")",
+                _rag_standing(action, update),
+                ":",
+            ),
             describe.update_line(update, ctx.zone),
         )
     )
+
+
+def _rag_standing(action: Action, update: ActionUpdate) -> str | None:
+    """An update with no RAG status leaves the last one given standing, which the summary
+    and the minutes show: said."""
+    if update.rag:
+        return None
+    standing = describe.current_rag(earlier.rag for earlier in action.updates)
+    return f"; it stays {describe.RAG_LABELS[standing]}, as last given" if standing else None
 
 
 def _action_and_words(

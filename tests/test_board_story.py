@@ -2169,7 +2169,8 @@ def test_a_partners_natural_phrasing_is_read_or_refused_clearly(core: Core) -> N
     # A road or a paper size is not another action.
     assert paul("update A1 A45 closures confirmed").endswith("@UPAUL: A45 closures confirmed")
     assert paul("update A1 - DPIA signed") == (
-        "Update posted on A1 (Share hotspot data):\nTue 1 Dec 2026 @UPAUL: DPIA signed"
+        "Update posted on A1 (Share hotspot data); it stays AMBER, as last given:\n"
+        "Tue 1 Dec 2026 @UPAUL: DPIA signed"
     )
     assert paul("done A2.") == "Marked A2 done: Brief the sergeants"
     assert paul("reopen A2") == "Reopened A2 (was done): Brief the sergeants"

@@ -78,7 +78,10 @@ def test_an_update_without_a_rag_keeps_the_last_rag_given_as_the_minutes_do(
     running_app: RunningApp,
 ) -> None:
     between_meetings(running_app)
-    running_app.command("UPAUL", "action update A3 Protocol signed by two of the partners")
+    posted = running_app.command("UPAUL", "action update A3 Protocol signed by two of the partners")
+    assert posted["text"].startswith(
+        "Update posted on *A3* (Share hotspot data with housing); it stays AMBER, as last given:\n"
+    )
 
     overview = sections(running_app.command("UCHAIR", "summary"))[0]
 
