@@ -691,6 +691,7 @@ def action_reassign(ctx: Context, args: str) -> Outcome:
     number_text, rest = parsing.split_first(args)
     action = find_action(ctx, number_text)
     _require_open(ctx, action)
+    rest = re.sub(r"^\s*to\s+(?=<@)", "", rest, flags=re.I)  # `reassign A3 to @paul`
     who, after = parsing.split_first(rest)
     due = REASSIGN_DUE.match(after)
     owner = parsing.mention(who if due else rest, "new owner")  # says what else follows

@@ -104,6 +104,11 @@ LENGTH = (
     rf"(?:(?P<m>\d+)\s*(?(h)(?:{MINUTE_UNITS})?|(?:{MINUTE_UNITS})))?"
 )
 DURATION = re.compile(rf"^{LENGTH}$", re.I)
+# A length said in words: `two hours`, `an hour and a half`, `half an hour`.
+SPOKEN_LENGTH = (
+    rf"(?:half\s+an\s+hour|(?:{'|'.join(NUMBERS)})(?:\s+and\s+a\s+half)?\s+(?:hours?|minutes?)"
+    r"(?:\s+and\s+a\s+half)?)"
+)
 
 
 def _parser(relative_base: datetime) -> DateDataParser:
@@ -359,8 +364,9 @@ def parse_time(text: str, after: time | None = None) -> time:
 
 
 def parse_duration(text: str) -> timedelta:
-    """Read `2h`, `90m`, `1h30m`, `1h30`, `1.5 hours`; at most 24 hours."""
-    match = DURATION.match(text.strip())
+    """Read `2h`, `90m`, `1h30m`, `1h30`, `1.5 hours`, and as said: `two hours`, `an hour
+    and a half`, `half an hour`; at most 24 hours."""
+    match = DURATION.match(_in_figures(text.strip()))
     if not text.strip() or not match or not (match["h"] or match["m"]):
         raise UsageError(f"I couldn't read “{text}” as a duration. Try 2h, 90m or 1h30m.")
     minutes = minutes_in(match)
@@ -369,6 +375,18 @@ def parse_duration(text: str) -> timedelta:
     if minutes > 24 * 60:
         raise UsageError("A meeting can last at most 24 hours.")
     return timedelta(minutes=round(minutes))
+
+
+def _in_figures(text: str) -> str:
+    """A length said in words (SPOKEN_LENGTH), in figures: `1.5 hours`; anything else as
+    it is."""
+    if not re.fullmatch(SPOKEN_LENGTH, text, re.I):
+        return text
+    words = text.lower().split()
+    if words[0] == "half":
+        return "30m"
+    unit = next(word for word in words if word.startswith(("hour", "minute")))
+    return f"{NUMBERS[words[0]] + (0.5 if 'half' in words else 0):g} {unit}"
 
 
 def minutes_in(match: re.Match[str]) -> float:

@@ -28,10 +28,14 @@ TITLE_SEPARATOR = re.compile(r"\s+:\s*|:(?=\s|$)\s*")
 # of the text.
 OPTIONS = {
     "quarterly": re.compile(r"[\s,;]+quarterly(?:\s+(?P<value>\d+))?[.,;]?$", re.I),
-    "for": re.compile(rf"[\s,;]+for\s+(?P<value>(?=\d){dates.LENGTH})[.,;]?$", re.I),
+    "for": re.compile(
+        rf"[\s,;]+for\s+(?P<value>(?=\d){dates.LENGTH}|{dates.SPOKEN_LENGTH})[.,;]?$", re.I
+    ),
 }
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
+# A place that is an hour (`at 10`, `at 2 o'clock`): meant as the time, which needs am or pm.
+BARE_HOUR = re.compile(r"(?P<hour>\d{1,2})(?:\s*o['’]?clock)?(?=\s+at\s|\s*$)", re.I)
 # What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
 # anywhere in the date and time; at the end of the place, only a number, or a number in
 # words and a unit, which no place name ends in (`Centre for a Safer Future` does not).
@@ -85,7 +89,7 @@ def read_when(ctx: Context, text: str) -> When:
     if len(words) >= 3 and AM_PM.fullmatch(words[-1]) and HOUR.fullmatch(words[-2]):
         # `10 am`, `2.30 p.m.`, `12 noon`: one time
         words[-2:] = [words[-2] + words[-1]]
-    if len(words) >= 3 and words[-2].lower() == "at":
+    if len(words) >= 3 and words[-2].lower() in {"at", "@"}:
         del words[-2]
     if len(words) < 2:
         raise UsageError("Give the meeting's date and time, e.g. 14/01/2027 10:00.")
@@ -120,14 +124,17 @@ def _after_the_time(text: str) -> tuple[str, str] | None:
     words = text.split()
     for index in range(1, len(words) - 1):
         after = index + 1
-        if HOUR.fullmatch(words[index]) and AM_PM.fullmatch(words[after]):
+        if HOUR.fullmatch(words[index]) and AM_PM.fullmatch(words[after].rstrip(",;")):
             after += 1  # `10 am`, `10:00 am`
-        elif not re.fullmatch(dates.CLOCK, words[index], re.I):
+        elif not re.fullmatch(dates.CLOCK, words[index].rstrip(",;"), re.I):
             continue
         rest = " ".join(words[after:])
-        if not rest or re.match(rf"(?:to|until|till|[-–])(?!\S)|{dates.CLOCK}$", rest, re.I):
+        if not rest or re.match(
+            rf"(?:to|until|till|[-–](?=\s*\d))(?!\S)|{dates.CLOCK}$", rest, re.I
+        ):
             return None
-        return " ".join(words[:after]), rest
+        typed = " ".join(words[:after]).rstrip(",;")
+        return typed, rest.lstrip("-–—:;, ")
     return None
 
 
@@ -184,6 +191,12 @@ def _options_and_place(text: str) -> tuple[str, dict[str, str], str | None]:
     text = _trailing_options(text, options)
     location = None
     if match := LOCATION.search(text):
+        if hour := BARE_HOUR.match(match["location"]):  # `at 10`, `at 2 o'clock at …`
+            said, number = hour[0].strip(), int(hour["hour"])
+            raise UsageError(
+                f"“at {said}” reads as a place: give the time as {number:02d}:00, "
+                f"{number}am or {number}pm, after the date."
+            )
         _refuse_unread_options(" " + match["location"], "place")
         location = parsing.title(match["location"].rstrip(" ,;."), "location")
         text = _trailing_options(text[: match.start()], options)

@@ -31,7 +31,12 @@ from storage.models import Action, Board, Meeting
 
 log = logging.getLogger(__name__)
 MAX_OFFSET_DAYS = 60
-SETTINGS = re.compile(r"^(?P<what>call|draft|eve|hour)\s+(?P<value>\d{1,2})$", re.I)
+# `draft 7` (also `draft 10 days`, `… days before`), `hour 9` (also `hour 9am`, `hour 09:00`).
+SETTINGS = re.compile(
+    r"^(?:(?P<what>call|draft|eve)\s+(?P<days>\d{1,2})(?:\s+days?(?:\s+before)?)?"
+    r"|hour\s+(?P<hour>\d{1,2}|\S.*))$",
+    re.I,
+)
 KIND_NAMES = {
     "agenda_call": "call for agenda items",
     "draft_agenda": "draft agenda",
@@ -501,7 +506,7 @@ def configure(ctx: Context, args: str) -> Outcome:
     match = SETTINGS.match(args.strip())
     if not match:
         raise UsageError("Say which reminder and a number, e.g. draft 7 or hour 9.")
-    what, value = match["what"].lower(), int(match["value"])
+    what, value = (match["what"] or "hour").lower(), _days_or_hour(match)
     if what == "hour" and not 0 <= value <= 23:
         raise UsageError("The hour is 0 to 23 (9 means 09:00).")
     if what != "hour" and not 1 <= value <= MAX_OFFSET_DAYS:
@@ -518,6 +523,16 @@ def configure(ctx: Context, args: str) -> Outcome:
     if slips := _out_of_order(board):
         schedule = replace(schedule, sections=(Section(slips), *schedule.sections))
     return Outcome(reply=schedule)
+
+
+def _days_or_hour(match: re.Match[str]) -> int:
+    """The number a setting is given: days, or the hour (`9`, or a time on the hour)."""
+    if match["days"] or match["hour"].isdigit():
+        return int(match["days"] or match["hour"])
+    at = dates.parse_time(match["hour"])
+    if at.minute:
+        raise UsageError(f"Reminders go out on the hour: hour {at.hour}, not {at:%H:%M}.")
+    return at.hour
 
 
 def _out_of_order(board: Board) -> tuple[Line, ...]:

@@ -714,7 +714,13 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly x", "After quarterly, give the number"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 quarterly 2 quarterly", "Give quarterly once"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for 2h at Hall for 3h", "Give for once only"),
-        ("UCHAIR", "meeting add 14/01/2027 10:00 at Hall for two hours", "“two hours” as a dur"),
+        ("UCHAIR", "meeting add 14/01/2027 10:00 for two days at Hall", "“two days” as a dur"),
+        ("UCHAIR", "meeting add 4 February at 10", "“at 10” reads as a place: give the time as"),
+        (
+            "UCHAIR",
+            "meeting add 14/01/2027 10am, Swanspool House",
+            "I don't understand “Swanspool House” after the time. A title goes after a colon",
+        ),
         ("UCHAIR", "meeting add 14/01/2027 10:00 at Hall quarterly four", "After quarterly, give"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 at", "Say where, e.g. at Swanspool House"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
@@ -805,7 +811,7 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
         ("UCHAIR", "member add <@USAM> <@UPAUL>", "Add one person at a time"),
         ("UCHAIR", "member add <@USAM> secretary NHS Trust", "put org before it: org NHS Trust"),
         ("UCHAIR", "member add <@USAM> org", "Give the organisation after org"),
-        ("UCHAIR", "action reassign A1 to <@UPAUL>", "I don't understand “to” before <@UPAUL>"),
+        ("UCHAIR", "action reassign A1 for <@UPAUL>", "I don't understand “for” before <@UPAUL>"),
         ("UCHAIR", "member remove <@UPAUL> please", "I don't understand “please” after <@UPAUL>"),
         ("UCHAIR", "action reassign A1 <@UPAUL> <@USAM>", "Name one new owner only"),
         ("UCHAIR", "action reassign A1", "Name the new owner with @"),
@@ -1543,6 +1549,22 @@ def test_an_items_options_may_be_written_as_a_list_and_a_road_is_no_meeting(core
         refused = core.command("UCHAIR", f"agenda add {slip}", SET_UP)
         assert refused.startswith("Name the meeting after “to”: … to M2.\nUsage:")
     assert "4." not in core.command("UCHAIR", "agenda", SET_UP)
+
+
+def test_lengths_times_and_settings_said_in_words_are_read(core: Core) -> None:
+    board_with_m1(core)
+    chair = partial(core.command, "UCHAIR", at=SET_UP)
+    spoken = chair("meeting add 14/2/2027 @ 10am for two hours at Swanspool House")
+    assert "M2 Sunday 14 February 2027, 10:00–12:00" in spoken
+    assert "10:00–11:30" in chair("meeting add 14/3/2027 10am for an hour and a half")
+    assert "10:00–12:30" in chair("meeting add 14/4/2027 10am for two and a half hours")
+    assert "\n10 days before, 09:00: draft agenda" in chair("reminders set draft 10 days")
+    assert "14 days before a meeting, 08:00" in chair("reminders set hour 8am")
+    assert chair("reminders set hour 9.30am").startswith(
+        "Reminders go out on the hour: hour 9, not 09:30."
+    )
+    chair("action add <@UCHAIR> Write to the PCC")
+    assert "A1 reassigned from @UCHAIR to @UPAUL." in chair("action reassign A1 to <@UPAUL>")
 
 
 def test_changing_an_action_says_what_changed(running_app: RunningApp) -> None:
