@@ -33,12 +33,8 @@ ROLE = r"(?:vice[\s-]?chair|chair|secretary|member)\b"
 ROLE_WORD = re.compile(ROLE, re.I)
 ORG = r"\borg(?:anisation|anization)?\b"
 ORG_WORD = re.compile(ORG, re.I)
-# The role may also come after the organisation (`org Northamptonshire Police chair`), as
-# long as it is an officer's: `member` may end an organisation's name.
 MEMBER_ADD = re.compile(
-    rf"^(?P<who><@[^>]+>)[\s,;]*(?P<role>{ROLE})?[\s,;]*(?:{ORG}[\s:]+(?P<org>.+?))?"
-    r"(?:[\s,;(]+(?P<late>vice[\s-]?chair|chair|secretary)\)?)?$",
-    re.I | re.S,
+    rf"^(?P<who><@[^>]+>)[\s,;]*(?P<role>{ROLE})?[\s,;]*(?:{ORG}[\s:]+(?P<org>.+))?$", re.I | re.S
 )
 
 
@@ -139,10 +135,7 @@ def member_add(ctx: Context, args: str) -> Outcome:
     if not match:
         raise _why_not_a_member(text)
     user_id = ctx.picked(parsing.mention(match["who"]))
-    if match["role"] and match["late"]:
-        raise UsageError(f"Give one role only: {', '.join(ROLES)}.")
-    said = match["role"] or match["late"]
-    role = ROLE_WORDS[re.sub(r"\s+", " ", said.lower())] if said else None
+    role = ROLE_WORDS[re.sub(r"\s+", " ", match["role"].lower())] if match["role"] else None
     organisation = parsing.title(match["org"], "organisation") if match["org"] else None
     if organisation and any(
         named not in ctx.invocation.typed_mentions
