@@ -24,21 +24,16 @@ from storage.audit import snapshot
 from storage.calendar import next_revision
 from storage.models import AgendaItem, Meeting
 
-# `to M1.5`, `to M9x` are meant as meetings too, and refused as such; `to M 1` is M1. Not
-# `next to M1`, `close to M1`: the motorway, as a title says where.
-TARGET = re.compile(
-    r"(?<!\bnext)(?<!\bclose)(?<!\bnear)(?<!\badjacent)"
-    r"\s+to\s+(?P<meeting>M ?\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$",
-    re.I,
-)
+# `to M1.5`, `to M9x` are meant as meetings too, and refused as such; `to M 1` is M1.
+TARGET = re.compile(r"\s+to\s+(?P<meeting>M ?\d+(?:\.\d+|[A-Za-z]\w*)?)[.,;]?\s*$", re.I)
 # `to M1-M3`, `to M1, M2` (not `to M1 M6`: a title may end with roads)
 TO_SEVERAL = re.compile(r"\s+to\s+M\d+\s*(?:[-–,&]|and)\s*M?\d+[.,;]?\s*$", re.I)
-# Also `(15m)`, `15m,` as a list of the options is written.
-ITEM_LENGTH = re.compile(rf"\s+\(?(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH}\)?[,;]?\s*$", re.I)
-PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>)[,;]?\s*$")
+# Also `15m,` as a list of the options is written (not `(2m)`: in a title, more likely £).
+ITEM_LENGTH = re.compile(rf"\s+(?:for\s+)?(?P<minus>-)?(?=\d){dates.LENGTH},?\s*$", re.I)
+PRESENTER = re.compile(r"\s+(?P<who><@[^>]+>),?\s*$")
 DANGLING_TO = re.compile(r"\s+to[.,;:]?\s*$", re.I)  # `… 20m to`: the meeting left out
-# `… @pete 15m M2`, `… 15m to 2`: the meeting named without `to`, or without its M.
-BARE_TARGET = re.compile(r"\s+(?:to\s+(?P<number>\d{1,9})|(?P<meeting>M\d{1,9}))[.,;]?\s*$", re.I)
+# `… @pete 15m M2`: the meeting named without `to`.
+BARE_TARGET = re.compile(r"\s+(?P<meeting>M\d{1,9})[.,;]?\s*$", re.I)
 LEADING_PRESENTER = re.compile(r"\s*(?P<who><@[^>]+>)\s+")
 # `… @paul 20`: a bare number after the presenter is the item's minutes.
 PRESENTER_MINUTES = re.compile(r"\s+(?P<who><@[^>]+>)\s+(?P<minutes>\d{1,3})\s*$")
@@ -70,7 +65,9 @@ def agenda(ctx: Context, args: str) -> Outcome:
 def agenda_add(ctx: Context, args: str) -> Outcome:
     """`<title> [<@presenter>] [<minutes>m] [to <M#>]`, options read from the end; the
     time may be given in hours too (`1h`, `1h30m`), and the presenter first."""
-    text = " " + args.strip().removesuffix(".")  # the end of a sentence
+    # The end of a sentence taken off; runs of spaces made one, as the title keeps them
+    # (and as the patterns below read quickly).
+    text = " " + " ".join(args.split()).removesuffix(".")
     if TO_SEVERAL.search(text):
         raise UsageError("Add an item to one meeting at a time, e.g. … to M2.")
     if (to := DANGLING_TO.search(text)) and any(
@@ -81,8 +78,7 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
         option.search(text[: bare.start()])
         for option in (ITEM_LENGTH, PRESENTER, PRESENTER_MINUTES)
     ):
-        meant = f"M{bare['number']}" if bare["number"] else bare["meeting"].upper()
-        raise UsageError(f"Name the meeting after “to”: … to {meant}.")
+        raise UsageError(f"Name the meeting after “to”: … to {bare['meeting'].upper()}.")
     target = presenter = length = None
     for _ in range(3):
         if target is None and (match := TARGET.search(text)):
@@ -106,7 +102,8 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
         raise UsageError(
             f"I couldn't read “{match['length']}” as the item's time: give minutes, e.g. 30m."
         )
-    title = parsing.title(text.rstrip(" ,;"), "agenda item title")
+    # `… (@paul, 20m)`: the bracket opened before the options.
+    title = parsing.title(text.rstrip(" ,("), "agenda item title")
     if length is not None and not 1 <= length <= MAX_ITEM_MINUTES:
         raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
     minutes = None if length is None else round(length)

@@ -104,9 +104,9 @@ LENGTH = (
     rf"(?:(?P<m>\d+)\s*(?(h)(?:{MINUTE_UNITS})?|(?:{MINUTE_UNITS})))?"
 )
 DURATION = re.compile(rf"^{LENGTH}$", re.I)
-# A length said in words: `two hours`, `an hour and a half`, `half an hour`.
+# A meeting's length said in words: `two hours`, `an hour and a half`, `half an hour`.
 SPOKEN_LENGTH = (
-    rf"(?:half\s+an\s+hour|(?:{'|'.join(NUMBERS)})(?:\s+and\s+a\s+half)?\s+(?:hours?|minutes?)"
+    rf"(?:half\s+an\s+hour|(?:{'|'.join(NUMBERS)})(?:\s+and\s+a\s+half)?\s+hours?"
     r"(?:\s+and\s+a\s+half)?)"
 )
 
@@ -243,8 +243,9 @@ def _end_of(match: re.Match[str], today: date) -> date:
         _not_just_passed(match[0], gone, today, f"{match[0]} {coming.year}")
         return coming
     ahead = 1 if (match["next"] or "").lower() == "next" else 0
-    if match["period"].lower() == "week":
-        return today + timedelta(days=4 - today.weekday() + 7 * ahead)
+    if match["period"].lower() == "week":  # at a weekend, the week to come is this one
+        friday = today + timedelta(days=(4 - today.weekday()) % 7)
+        return friday + timedelta(days=7 * ahead if today.weekday() <= 4 else 0)
     months = 3 if match["period"].lower() == "quarter" else 1
     ahead *= months
     # The last month of this period (this month, or the quarter's third), counted from 0.
@@ -385,8 +386,9 @@ def _in_figures(text: str) -> str:
     words = text.lower().split()
     if words[0] == "half":
         return "30m"
-    unit = next(word for word in words if word.startswith(("hour", "minute")))
-    return f"{NUMBERS[words[0]] + (0.5 if 'half' in words else 0):g} {unit}"
+    if (count := NUMBERS.get(words[0])) is None:  # `fıve`: matched only ignoring case
+        return text
+    return f"{count + (0.5 if 'half' in words else 0):g}h"
 
 
 def minutes_in(match: re.Match[str]) -> float:

@@ -175,11 +175,12 @@ def _unknown(command: str, text: str) -> UsageError:
     typed = text.split()
     if reordered := _reordered(typed):
         shown, meant = reordered
-        more = " …" if len(typed) > len(shown.split()) else ""
+        sub = find(meant)[0]
+        more = " …" if sub and sub.arguments and len(typed) > len(shown.split()) else ""
         error = UsageError(
             f"I don't know “{command} {shown}”. Did you mean “{command} {meant}{more}”?"
         )
-        error.usage = _usages(command, [sub for sub in [find(meant)[0]] if sub])
+        error.usage = _usages(command, [sub] if sub else [])
         return error
     first = typed[0].lower()
     if not family(first) and family(first.removesuffix("s")):

@@ -34,7 +34,8 @@ OPTIONS = {
 }
 # `at 10:00`, `at 2pm` say when; any other `at` says where.
 LOCATION = re.compile(rf"\s+at\s+(?!{dates.CLOCK}(?:\s|$))(?P<location>.+)$", re.I | re.S)
-# A place that is an hour (`at 10`, `at 2 o'clock`): meant as the time, which needs am or pm.
+# A place that is an hour (`at 10`, `at 2 o'clock`), where no time was given: meant as the
+# time, which needs am or pm.
 BARE_HOUR = re.compile(r"(?P<hour>\d{1,2})(?:\s*o['’]?clock)?(?=\s+at\s|\s*$)", re.I)
 # What is left of an option that could not be read, e.g. `for two hours`, `quarterly four`:
 # anywhere in the date and time; at the end of the place, only a number, or a number in
@@ -53,7 +54,7 @@ UNREAD = {
 }
 # `10:00 to 12:00`, `10am-12pm`, `2.30pm until 4pm`: an end time instead of a length.
 END_TIME = re.compile(
-    rf"(?<=\S)(?:\s*[-–]\s*|\s+(?:to|until|till)\s+)(?P<end>{dates.CLOCK})$", re.I
+    rf"(?<=\S)(?:\s*[-–—]\s*|\s+(?:to|until|till)\s+)(?P<end>{dates.CLOCK})$", re.I
 )
 AM_PM = re.compile(r"[ap]\.?m\.?|noon\.?|midday\.?", re.I)
 HOUR = re.compile(r"\d{1,2}(?:[:.]\d{2})?")
@@ -129,12 +130,12 @@ def _after_the_time(text: str) -> tuple[str, str] | None:
         elif not re.fullmatch(dates.CLOCK, words[index].rstrip(",;"), re.I):
             continue
         rest = " ".join(words[after:])
-        if not rest or re.match(
-            rf"(?:to|until|till|[-–](?=\s*\d))(?!\S)|{dates.CLOCK}$", rest, re.I
+        said = rest.lstrip("-–—:;, ")  # `10am, Swanspool House`, `10am - CSP Board`
+        if not said or re.match(
+            rf"(?:to|until|till|[-–—](?=\s*\d))(?!\S)|{dates.CLOCK}$", rest, re.I
         ):
             return None
-        typed = " ".join(words[:after]).rstrip(",;")
-        return typed, rest.lstrip("-–—:;, ")
+        return " ".join(words[:after]).rstrip(",;"), said
     return None
 
 
@@ -191,12 +192,6 @@ def _options_and_place(text: str) -> tuple[str, dict[str, str], str | None]:
     text = _trailing_options(text, options)
     location = None
     if match := LOCATION.search(text):
-        if hour := BARE_HOUR.match(match["location"]):  # `at 10`, `at 2 o'clock at …`
-            said, number = hour[0].strip(), int(hour["hour"])
-            raise UsageError(
-                f"“at {said}” reads as a place: give the time as {number:02d}:00, "
-                f"{number}am or {number}pm, after the date."
-            )
         _refuse_unread_options(" " + match["location"], "place")
         location = parsing.title(match["location"].rstrip(" ,;."), "location")
         text = _trailing_options(text[: match.start()], options)
@@ -218,15 +213,24 @@ def meeting_add(ctx: Context, args: str) -> Outcome:
     ends = END_TIME.search(text)
     if ends:
         text = text[: ends.start()]
-    when = _when(
-        ctx,
-        text,
-        # A title without its colon, or a place without at.
-        lambda typed, rest: (
-            f"I don't understand “{rest}” after the time. A title goes after"
-            f" a colon ({typed} : {rest}), a place after at ({typed} at {rest})."
-        ),
-    )
+    try:
+        when = _when(
+            ctx,
+            text,
+            # A title without its colon, or a place without at.
+            lambda typed, rest: (
+                f"I don't understand “{rest}” after the time. A title goes after"
+                f" a colon ({typed} : {rest}), a place after at ({typed} at {rest})."
+            ),
+        )
+    except UsageError:
+        if hour := BARE_HOUR.match(location or ""):  # `4 Feb at 10`: the time, as a place
+            number = int(hour["hour"])
+            raise UsageError(
+                f"“at {hour[0].strip()}” reads as a place: give the time as {number:02d}:00, "
+                f"{number}am or {number}pm, after the date."
+            ) from None
+        raise
     if ends:
         if "for" in options:
             raise UsageError("Give the end time or the length (for 2h), not both.")

@@ -527,7 +527,7 @@ def configure(ctx: Context, args: str) -> Outcome:
 
 def _days_or_hour(match: re.Match[str]) -> int:
     """The number a setting is given: days, or the hour (`9`, or a time on the hour)."""
-    if match["days"] or match["hour"].isdigit():
+    if match["days"] or match["hour"].isdecimal():
         return int(match["days"] or match["hour"])
     at = dates.parse_time(match["hour"])
     if at.minute:
