@@ -385,6 +385,8 @@ def test_the_core_answers_anything_safely(database: Database) -> None:
     @example(text="action add <@UPAUL> <!channel> & <!here> <@U9|x>", user=MEMBER, at=DURING_M1)
     @example(text="agenda add <!subteam^S123|@team> <#C123|chan> 5m", user=OFFICER, at=SET_UP)
     @example(text="action add <@UFUZZ> Something", user=OFFICER, at=DURING_M1)
+    # Found by fuzzing: a second owner was read in any case, and `<@ufuzz>` named as one.
+    @example(text="action add <@UPAUL> <@ufuzz><@ufuzz>", user=MEMBER, at=DURING_M1)
     @example(text="note 2 " + "🇬🇧 \u202e" * 1200, user=OFFICER, at=DURING_M1)
     @example(text="meeting add 14/01/2027 10:00 : " + "x" * 20_000, user=OFFICER, at=SET_UP)
     def typed(text: str, user: str, at: datetime) -> None:
