@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -27,6 +28,7 @@ from slack_sdk.models.views import View
 
 from commands import parsing
 from commands.actions import Draft
+from commands.agenda import MAX_ITEM_MINUTES, ItemDraft
 from commands.describe import shortened
 from commands.replies import (
     Button,
@@ -338,16 +340,20 @@ def update_form(about: Message, reference: str) -> View:
 
 
 # The Record as an action shortcut on a message (its callback id is the manifest's), and
-# the form it opens, whose blocks are named as the core names the fields it refuses.
+# the form it opens; and Add to the agenda. The forms' blocks are named as the core names
+# the fields it refuses.
 RECORD_SHORTCUT = "record_action"
 RECORD_FORM = "record_action_form"
+AGENDA_SHORTCUT = "add_to_agenda"
+AGENDA_FORM = "agenda_item_form"
 OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 
 
-def record_form(draft: Draft, description: str, reference: str) -> View:
-    """The form a message opens as an action, filled in as the message reads
-    (`description` with its mentions as names); `reference` (JSON) says where it came from."""
+def record_form(draft: Draft, name_of: Callable[[str], str], reference: str) -> View:
+    """The form a message opens as an action, filled in as the message reads (people it
+    mentions by `name_of`); `reference` (JSON) says where it came from."""
+    description = readable(draft.description, name_of)
     items = {
         choice.value: Option(
             value=choice.value,
@@ -411,6 +417,67 @@ def record_form(draft: Draft, description: str, reference: str) -> View:
                 ]
                 if items
                 else []
+            ),
+        ],
+    )
+
+
+def agenda_form(draft: ItemDraft, name_of: Callable[[str], str], reference: str) -> View:
+    """The form a message opens as an agenda item, its title the message's first line
+    (people it mentions by `name_of`), for the next meeting unless another is picked."""
+    title = readable(draft.title, name_of)[: parsing.MAX_TITLE]
+    meetings = [
+        Option(value=number, text=shortened(f"{number} · {when}", OPTION_TEXT_LIMIT - 1))
+        for number, when in draft.meetings[:MAX_OPTIONS]
+    ]
+    return View(
+        type="modal",
+        callback_id=AGENDA_FORM,
+        private_metadata=reference,
+        title="Add to the agenda",
+        submit="Add",
+        close="Cancel",
+        blocks=[
+            ContextBlock(elements=[PlainTextObject(text=f"An agenda item of {draft.board}")]),
+            InputBlock(
+                block_id="title",
+                label="Item",
+                element=PlainTextInputElement(
+                    action_id="text",
+                    max_length=parsing.MAX_TITLE,
+                    initial_value=title or None,
+                    placeholder="What the board is to discuss",
+                ),
+            ),
+            InputBlock(
+                block_id="meeting",
+                label="Meeting",
+                element=StaticSelectElement(
+                    action_id="meeting", options=meetings, initial_option=meetings[0]
+                ),
+            ),
+            InputBlock(
+                block_id="presenter",
+                label="Presented by",
+                optional=True,
+                element=UserSelectElement(
+                    action_id="presenter",
+                    placeholder="Who will present it",
+                    initial_user=draft.presenter,
+                ),
+            ),
+            InputBlock(
+                block_id="minutes",
+                label="Minutes",
+                optional=True,
+                hint="The time the item is given on the agenda.",
+                element=NumberInputElement(
+                    action_id="minutes",
+                    is_decimal_allowed=False,
+                    min_value="1",
+                    max_value=str(MAX_ITEM_MINUTES),
+                    placeholder="e.g. 20",
+                ),
             ),
         ],
     )

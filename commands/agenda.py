@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from commands import dates, describe, parsing
 from commands.context import Context
-from commands.errors import NotFound, Unchanged, UsageError
+from commands.errors import NotFound, Unchanged, UsageError, about_field
 from commands.meetings import (
     after_publication,
     find_meeting,
@@ -116,6 +116,20 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
     )
     if meeting.starts_at <= ctx.now:
         _still_open(ctx, meeting)
+    footnote = after_publication(ctx, meeting) if target else _in_progress_note(ctx)
+    return _added(ctx, meeting, title, presenter, minutes, footnote)
+
+
+def _added(
+    ctx: Context,
+    meeting: Meeting,
+    title: str,
+    presenter: str | None,
+    minutes: int | None,
+    footnote: str | None,
+) -> Outcome:
+    """Put the item at the end of the meeting's agenda (one its caller may add to), as read
+    from `agenda add` or the Add to the agenda form."""
     stored.lock_meeting(ctx.session, meeting.id)  # one item per position, however many add
     last, allotted = queries.agenda_so_far(ctx.session, meeting.id)
     item = AgendaItem(
@@ -142,9 +156,68 @@ def agenda_add(ctx: Context, args: str) -> Outcome:
             ),
             describe.item_line(item),
             *(_overrun(meeting, allotted + minutes) if minutes else []),
-            footnote=after_publication(ctx, meeting) if target else _in_progress_note(ctx),
+            footnote=footnote,
         )
     )
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """An agenda item as a message in the board's channel suggests it, for the Add to the
+    agenda form to start from: its title, its author to present it if on the board, and
+    the meetings it may go to (M#, and when), the next first."""
+
+    board: str
+    title: str
+    presenter: str | None
+    meetings: tuple[tuple[str, str], ...]
+    names: dict[str, str]
+
+
+def draft_item(ctx: Context, text: str, author: str) -> ItemDraft:
+    """Read a message as an agenda item: its first line the title; refused if no meeting
+    is scheduled to put it on."""
+    board = ctx.the_board()
+    upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
+    if not upcoming:
+        _next_meeting(ctx, "agenda add … to {meeting}")  # says how to add one
+    member = queries.membership(ctx.session, board.id, author)
+    first = " ".join(next((said for said in text.splitlines() if said.strip()), "").split())
+    return ItemDraft(
+        board=board.name,
+        title=first,
+        presenter=author if member is not None else None,
+        meetings=tuple(
+            (f"M{meeting.number}", dates.say_datetime(meeting.starts_at, ctx.zone))
+            for meeting in upcoming
+        ),
+        names=queries.names(ctx.session, parsing.MENTION.findall(first)),
+    )
+
+
+def propose(
+    ctx: Context, title: str, presenter: str | None, minutes: str | None, meeting: str
+) -> Outcome:
+    """`agenda add` from the Add to the agenda form: the same rules, each refusal about the
+    field it concerns; `meeting` is the M# picked."""
+    with about_field("title"):
+        title = parsing.title(title, "agenda item title")
+    if presenter is not None:
+        with about_field("presenter"):
+            ctx.board_member(presenter)
+    length = None
+    if minutes and minutes.strip():
+        with about_field("minutes"):
+            if not minutes.strip().isdecimal():
+                raise UsageError("Give the minutes as a number, e.g. 20.")
+            length = int(minutes)
+            if not 1 <= length <= MAX_ITEM_MINUTES:
+                raise UsageError(f"An item can have 1 to {MAX_ITEM_MINUTES} minutes.")
+    with about_field("meeting"):
+        chosen = not_cancelled(find_meeting(ctx, meeting))
+        if chosen.starts_at <= ctx.now:
+            _still_open(ctx, chosen)
+    return _added(ctx, chosen, title, presenter, length, after_publication(ctx, chosen))
 
 
 def _one_presenter(ctx: Context, presenter: str, other: str | None) -> None:

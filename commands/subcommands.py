@@ -102,7 +102,7 @@ def help_(ctx: Context, args: str) -> Outcome:
             reply=Message(
                 title=f"Help: {asked}",
                 sections=(Section(tuple(lines)),),
-                footnote=FROM_A_MESSAGE if topic == "action" else None,
+                footnote=FROM_A_MESSAGE.get(topic),
             )
         )
     sections = []
@@ -139,10 +139,13 @@ def help_(ctx: Context, args: str) -> Outcome:
     )
 
 
-FROM_A_MESSAGE = (
-    "Or make a message in the board's channel an action, without retyping it: in the "
-    "message's menu (More actions), Record as an action."
-)
+# What a message's shortcuts do, said under the topics they belong to.
+FROM_A_MESSAGE = {
+    "action": "Or make a message in the board's channel an action, without retyping it: in "
+    "the message's menu (More actions), Record as an action.",
+    "agenda": "Or propose a message in the board's channel as an item, without retyping it: "
+    "in the message's menu (More actions), Add to the agenda.",
+}
 MOST_USED = ("actions", "action update", "action done", "agenda", "agenda add")
 DATES_HELP = Message(
     title="Help: dates and times",

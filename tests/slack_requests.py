@@ -135,10 +135,17 @@ class SlackSender:
         )
 
     def message_shortcut(
-        self, user: str, text: str, *, channel: str, callback_id: str = "record_action"
+        self,
+        user: str,
+        text: str,
+        *,
+        channel: str,
+        callback_id: str = "record_action",
+        author: str = "UCHAIR",
     ) -> Response:
-        """Use a message shortcut on a message in `channel` that says `text` (as Slack
-        writes a message: mentions as `<@U…>`, the three control characters escaped)."""
+        """Use a message shortcut on a message in `channel` that `author` wrote, saying
+        `text` (as Slack writes a message: mentions as `<@U…>`, the three control
+        characters escaped)."""
         return self.interaction(
             {
                 "type": "message_action",
@@ -151,7 +158,7 @@ class SlackSender:
                 "message_ts": "1764590400.000200",
                 "message": {
                     "type": "message",
-                    "user": "UCHAIR",
+                    "user": author,
                     "ts": "1764590400.000200",
                     "text": text,
                 },

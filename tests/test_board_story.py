@@ -1792,6 +1792,8 @@ def test_bare_command_and_help_topics(running_app: RunningApp) -> None:
     assert "Help: action" in topic and "e.g." in topic
     assert "/board action update A3 amber" in topic and "/board meeting add" not in topic
     assert topic.endswith("in the message's menu (More actions), Record as an action.")
+    on_the_agenda = running_app.command("UPAUL", "help agenda")["text"]
+    assert on_the_agenda.endswith("in the message's menu (More actions), Add to the agenda.")
     assert running_app.command("UPAUL", "help apologies")["text"].startswith("*Help: apologies*")
     unknown = running_app.command("UPAUL", "help frobnicate")["text"]
     assert "I have no help on “frobnicate”" in unknown and "/board meeting add" in unknown

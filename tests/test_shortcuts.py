@@ -235,3 +235,74 @@ def test_a_shortcut_that_fails_on_our_side_is_apologised_for_beside_the_message(
     apology = running_app.slack.wait_for("response_url", 2)[-1]
     assert (apology.params["response_type"], apology.params["text"]) == ("ephemeral", SORRY)
     assert stored(running_app) == []
+
+
+def test_a_message_is_added_to_a_meetings_agenda_through_the_form(
+    running_app: RunningApp,
+) -> None:
+    """Add to the agenda: the first line the title, its author (on the board) to present
+    it, the next meeting unless another is picked; done as agenda add would do it."""
+    running_app.clock.fixed = BEFORE
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.command("UCHAIR", "member add <@UPAUL> org Northamptonshire Police")
+    running_app.command("UCHAIR", "meeting add 14/1/2027 10:00 quarterly 2")
+    said = "Can we take the <@UPAUL> night-time economy review &amp; licensing?\nPaper to follow"
+    running_app.sender.message_shortcut(
+        "UPAUL", said, channel=CHANNEL, callback_id="add_to_agenda", author="UPAUL"
+    )
+    form = opened_form(running_app)
+    assert form["callback_id"] == "agenda_item_form"
+    assert element(form, "title")["initial_value"] == (
+        "Can we take the @Paul Valentine night-time economy review & licensing?"
+    )
+    assert element(form, "presenter")["initial_user"] == "UPAUL"
+    meetings = element(form, "meeting")
+    assert [option["text"]["text"] for option in meetings["options"]] == [
+        "M1 · Thursday 14 January 2027, 10:00",
+        "M2 · Wednesday 14 April 2027, 10:00",
+    ]
+    assert meetings["initial_option"]["value"] == "M1"
+
+    def submit(title: str, presenter: str | None, minutes: str | None, meeting: str) -> Any:
+        chosen = {"value": meeting, "text": {"type": "plain_text", "text": meeting}}
+        values = {
+            "title": {"text": {"type": "plain_text_input", "value": title}},
+            "presenter": {"presenter": {"type": "users_select", "selected_user": presenter}},
+            "minutes": {"minutes": {"type": "number_input", "value": minutes}},
+            "meeting": {"meeting": {"type": "static_select", "selected_option": chosen}},
+        }
+        answer = running_app.sender.submit_form(
+            "UPAUL", form["callback_id"], form["private_metadata"], values
+        )
+        assert answer.status == 200
+        return answer.json() if answer.body else None
+
+    assert submit("Night-time economy", "UPAUL", "0", "M2") == {
+        "response_action": "errors",
+        "errors": {"minutes": "An item can have 1 to 600 minutes."},
+    }
+    assert submit("Night-time economy", "UGILL", None, "M2")["errors"]["presenter"].endswith(
+        "is not on this board. An officer can add them: /board member add @Gill Harris"
+    )
+    assert submit("Night-time economy", None, None, "M9")["errors"] == {
+        "meeting": "There is no meeting M9 on this board."
+    }
+    assert submit("Night-time economy", "UPAUL", "20", "M2") is None
+    [reply] = running_app.slack.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert reply.params["text"] == (
+        "Added *agenda item 1* to *M2*:\n*1.* Night-time economy — <@UPAUL> (20 min)"
+    )
+    assert "*1.* Night-time economy" in running_app.command("UPAUL", "agenda M2")["text"]
+    assert "Night-time economy" not in running_app.command("UPAUL", "agenda M1")["text"]
+
+
+def test_with_no_meeting_ahead_the_agenda_form_does_not_open(running_app: RunningApp) -> None:
+    running_app.clock.fixed = BEFORE
+    running_app.command("UCHAIR", "setup Wellingborough CSP Board")
+    running_app.sender.message_shortcut(
+        "UCHAIR", "Budget", channel=CHANNEL, callback_id="add_to_agenda"
+    )
+    [told] = running_app.slack.wait_for("response_url")
+    assert told.params["text"].startswith("No meeting is scheduled. Add one with /board meeting")
+    assert running_app.slack.calls_to("views.open") == []

@@ -1,9 +1,10 @@
 from slack_bolt import App
 
 from bot.app import Services
-from bot.listeners.shortcuts import record_action
+from bot.listeners.shortcuts import message_forms
 
 
 def register(app: App, services: Services) -> None:
-    """Register the listeners for shortcuts (Record as an action, on a message)."""
-    record_action.register(app, services)
+    """Register the listeners for shortcuts (on a message: Record as an action, Add to the
+    agenda)."""
+    message_forms.register(app, services)

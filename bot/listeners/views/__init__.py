@@ -1,10 +1,11 @@
 from slack_bolt import App
 
 from bot.app import Services
-from bot.listeners.views import record_form, update_modal
+from bot.listeners.views import message_forms, update_modal
 
 
 def register(app: App, services: Services) -> None:
-    """Register the listeners for modals (the Post update and Record an action forms)."""
+    """Register the listeners for modals (the Post update form, and the forms a message's
+    shortcuts open)."""
     update_modal.register(app, services)
-    record_form.register(app, services)
+    message_forms.register(app, services)
