@@ -362,15 +362,13 @@ def record_form(draft: Draft, name_of: Callable[[str], str], reference: str) -> 
         for choice in draft.items[:MAX_OPTIONS]
     }
     meeting = draft.items[0].meeting if draft.items else None
-    return View(
-        type="modal",
-        callback_id=RECORD_FORM,
-        private_metadata=reference,
-        title="Record an action",
-        submit="Record",
-        close="Cancel",
-        blocks=[
-            ContextBlock(elements=[PlainTextObject(text=f"An action of {draft.board}")]),
+    return _message_form(
+        RECORD_FORM,
+        reference,
+        "Record an action",
+        "Record",
+        f"An action of {draft.board}",
+        [
             InputBlock(
                 block_id="owner",
                 label="Owner",
@@ -430,15 +428,13 @@ def agenda_form(draft: ItemDraft, name_of: Callable[[str], str], reference: str)
         Option(value=number, text=shortened(f"{number} · {when}", OPTION_TEXT_LIMIT - 1))
         for number, when in draft.meetings[:MAX_OPTIONS]
     ]
-    return View(
-        type="modal",
-        callback_id=AGENDA_FORM,
-        private_metadata=reference,
-        title="Add to the agenda",
-        submit="Add",
-        close="Cancel",
-        blocks=[
-            ContextBlock(elements=[PlainTextObject(text=f"An agenda item of {draft.board}")]),
+    return _message_form(
+        AGENDA_FORM,
+        reference,
+        "Add to the agenda",
+        "Add",
+        f"An agenda item of {draft.board}",
+        [
             InputBlock(
                 block_id="title",
                 label="Item",
@@ -480,6 +476,21 @@ def agenda_form(draft: ItemDraft, name_of: Callable[[str], str], reference: str)
                 ),
             ),
         ],
+    )
+
+
+def _message_form(
+    callback_id: str, reference: str, title: str, submit: str, about: str, fields: list[Block]
+) -> View:
+    """A form a message's shortcut opens: what it is `about` (which board), then its fields."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=reference,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        blocks=[ContextBlock(elements=[PlainTextObject(text=about)]), *fields],
     )
 
 
