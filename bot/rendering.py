@@ -345,7 +345,7 @@ def update_form(about: Message, reference: str) -> View:
 RECORD_SHORTCUT = "record_action"
 RECORD_FORM = "record_action_form"
 AGENDA_SHORTCUT = "add_to_agenda"
-AGENDA_FORM = "agenda_item_form"
+AGENDA_FORM = "add_to_agenda_form"
 OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 
@@ -423,7 +423,7 @@ def record_form(draft: Draft, name_of: Callable[[str], str], reference: str) -> 
 def agenda_form(draft: ItemDraft, name_of: Callable[[str], str], reference: str) -> View:
     """The form a message opens as an agenda item, its title the message's first line
     (people it mentions by `name_of`), for the next meeting unless another is picked."""
-    title = readable(draft.title, name_of)[: parsing.MAX_TITLE]
+    title = shortened(readable(draft.title, name_of), parsing.MAX_TITLE - 1)
     meetings = [
         Option(value=number, text=shortened(f"{number} · {when}", OPTION_TEXT_LIMIT - 1))
         for number, when in draft.meetings[:MAX_OPTIONS]
@@ -495,6 +495,10 @@ def _message_form(
 
 
 def submitted(view: dict[str, Any], block_id: str, action_id: str, key: str) -> Any:
-    """What a field of a submitted form holds (its `value`, `selected_user`, …); None if
-    it was left empty."""
-    return ((view["state"]["values"].get(block_id) or {}).get(action_id) or {}).get(key)
+    """What a field of a submitted form holds (its `value`, `selected_user`, the `value` of
+    its `selected_option`); None if it was left empty, or holds what no form of ours sends."""
+    values = (view.get("state") or {}).get("values") or {}
+    held = ((values.get(block_id) or {}).get(action_id) or {}).get(key)
+    if key == "selected_option":
+        held = held.get("value") if isinstance(held, dict) else None
+    return held if isinstance(held, str) else None

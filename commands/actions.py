@@ -36,7 +36,9 @@ SAID_DUE = re.compile(r"\s\(?(?:due|before|deadline:?)\s+(?P<day>[^()]+?)[.)!]?$
 # `action add @paul @gill …`, `@paul and @gill …`: two owners named, where an action has one
 # (not `@paul @gill's team …`).
 # The glue read in any case (`And`), the mention as Slack writes one (`<@ufuzz>` is not).
-JOINT_OWNER = re.compile(rf"(?i:{parsing.LIST_GLUE.pattern})?{parsing.MENTION.pattern}(?!['’]s\b)")
+JOINT_OWNER = re.compile(
+    rf"(?i:{parsing.LIST_GLUE.pattern})?{parsing.MENTION.pattern}(?!(?i:['’]s)\b)"
+)
 # A word of its own ("Red-team exercise booked", "amber/green", "Green's statement" are not
 # a RAG status), not the start of a phrase or a name ("Red flag raised", "Green light from
 # housing", "Red routes", "Green Lane closure") and not one of a list of colours ("Red and

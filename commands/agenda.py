@@ -175,12 +175,16 @@ class ItemDraft:
 
 
 def draft_item(ctx: Context, text: str, author: str) -> ItemDraft:
-    """Read a message as an agenda item: its first line the title; refused if no meeting
-    is scheduled to put it on."""
+    """Read a message as an agenda item: its first line the title. The meetings offered
+    are those ahead, the next first, then the one under way or just held (whose agenda
+    members may add to until its minutes are out); with none, how to add one."""
     board = ctx.the_board()
-    upcoming = queries.upcoming_meetings(ctx.session, board.id, ctx.now)
-    if not upcoming:
-        _next_meeting(ctx, "agenda add … to {meeting}")  # says how to add one
+    current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
+    offered = [*queries.upcoming_meetings(ctx.session, board.id, ctx.now), *filter(None, [current])]
+    if not offered:
+        raise NotFound(
+            f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>."
+        )
     member = queries.membership(ctx.session, board.id, author)
     first = " ".join(next((said for said in text.splitlines() if said.strip()), "").split())
     return ItemDraft(
@@ -189,7 +193,7 @@ def draft_item(ctx: Context, text: str, author: str) -> ItemDraft:
         presenter=author if member is not None else None,
         meetings=tuple(
             (f"M{meeting.number}", dates.say_datetime(meeting.starts_at, ctx.zone))
-            for meeting in upcoming
+            for meeting in offered
         ),
         names=queries.names(ctx.session, parsing.MENTION.findall(first)),
     )
@@ -208,7 +212,7 @@ def propose(
     length = None
     if minutes and minutes.strip():
         with about_field("minutes"):
-            if not minutes.strip().isdecimal():
+            if not minutes.strip().isdecimal() or len(minutes.strip()) > 3:
                 raise UsageError("Give the minutes as a number, e.g. 20.")
             length = int(minutes)
             if not 1 <= length <= MAX_ITEM_MINUTES:

@@ -65,6 +65,8 @@ def post_update(ctx: Context, number: int, text: str, rag: str | None) -> Outcom
     """Add the update to the action's history, exactly as `/board action update` does:
     with no status picked, a text that starts with one gives it."""
     action = actions.find_action(ctx, f"A{number}")
+    if rag is not None and rag not in describe.RAG_LABELS:  # not what the form offers
+        raise UsageError("Pick red, amber or green, or leave the status empty.")
     if rag is None:
         rag, text = actions.leading_rag(text)
     actions.post_update(ctx, action, text, rag)

@@ -502,6 +502,11 @@ def test_a_button_or_form_that_fails_on_our_side_apologises_where_the_person_loo
     garbled = running_app.sender.submit_update("UPAUL", "not what the bot wrote", "Shared")
     assert garbled.status == 200
     assert garbled.json() == {"response_action": "errors", "errors": {"update": SORRY}}
+    reference = json.dumps({"board": 1, "number": 1, "channel": "DPAUL"})
+    purple = running_app.sender.submit_update("UPAUL", reference, "Shared", rag="purple")
+    assert purple.json()["errors"] == {
+        "update": "Pick red, amber or green, or leave the status empty."
+    }
 
     broken = click_payload(running_app, "UPAUL", "action_mark_done", message) | {"user": {}}
     assert running_app.sender.interaction(broken).status == 200

@@ -251,7 +251,7 @@ def test_a_message_is_added_to_a_meetings_agenda_through_the_form(
         "UPAUL", said, channel=CHANNEL, callback_id="add_to_agenda", author="UPAUL"
     )
     form = opened_form(running_app)
-    assert form["callback_id"] == "agenda_item_form"
+    assert form["callback_id"] == "add_to_agenda_form"
     assert element(form, "title")["initial_value"] == (
         "Can we take the @Paul Valentine night-time economy review & licensing?"
     )
@@ -306,3 +306,30 @@ def test_with_no_meeting_ahead_the_agenda_form_does_not_open(running_app: Runnin
     [told] = running_app.slack.wait_for("response_url")
     assert told.params["text"].startswith("No meeting is scheduled. Add one with /board meeting")
     assert running_app.slack.calls_to("views.open") == []
+
+
+def test_the_meeting_just_held_is_offered_after_those_ahead(running_app: RunningApp) -> None:
+    """Members may add to the agenda of the meeting under way or just held until its
+    minutes are out, as agenda add … to M1 may."""
+    a_board_just_met(running_app)  # M1 this morning
+    running_app.command("UCHAIR", "meeting add 14/1/2027 10:00")
+    running_app.sender.message_shortcut(
+        "UPAUL", "Hotspot patrols", channel=CHANNEL, callback_id="add_to_agenda", author="UPAUL"
+    )
+    form = opened_form(running_app)
+    meetings = element(form, "meeting")
+    assert [option["value"] for option in meetings["options"]] == ["M2", "M1"]
+    assert meetings["initial_option"]["value"] == "M2"
+    forged = {
+        "title": {"text": {"type": "plain_text_input", "value": "Hotspot patrols"}},
+        "minutes": {"minutes": {"type": "number_input", "value": "9" * 5000}},
+        "meeting": {"meeting": {"type": "static_select", "selected_option": {"value": "M1"}}},
+    }
+    answer = running_app.sender.submit_form(
+        "UPAUL", form["callback_id"], form["private_metadata"], forged
+    )
+    assert answer.json()["errors"] == {"minutes": "Give the minutes as a number, e.g. 20."}
+    forged["minutes"]["minutes"]["value"] = "15"
+    running_app.sender.submit_form("UPAUL", form["callback_id"], form["private_metadata"], forged)
+    [reply] = running_app.slack.wait_for("response_url")
+    assert reply.params["text"].startswith("Added *agenda item 3* to *M1*:\n*3.* Hotspot patrols")

@@ -25,19 +25,13 @@ log = logging.getLogger(__name__)
 Work = Callable[[Context], Outcome]
 
 
-def _option(view: dict[str, Any], block_id: str) -> str | None:
-    """The value of the option picked in a select whose action id is its block's."""
-    chosen = rendering.submitted(view, block_id, block_id, "selected_option")
-    return chosen["value"] if chosen else None
-
-
 def _record(view: dict[str, Any]) -> Work:
     return lambda ctx: actions.record(
         ctx,
         rendering.submitted(view, "owner", "owner", "selected_user"),
         rendering.submitted(view, "description", "text", "value") or "",
         rendering.submitted(view, "due", "date", "selected_date"),
-        _option(view, "item"),
+        rendering.submitted(view, "item", "item", "selected_option"),
     )
 
 
@@ -47,18 +41,18 @@ def _propose(view: dict[str, Any]) -> Work:
         rendering.submitted(view, "title", "text", "value") or "",
         rendering.submitted(view, "presenter", "presenter", "selected_user"),
         rendering.submitted(view, "minutes", "minutes", "value"),
-        _option(view, "meeting") or "",
+        rendering.submitted(view, "meeting", "meeting", "selected_option") or "",
     )
 
 
 @dataclass(frozen=True)
 class SubmittedForm:
-    """A form's callback id, what submitting it does, and the field a refusal about none
-    of them is shown under."""
+    """A form's callback id, what submitting it does, and the field a refusal is shown
+    under when it is about no field in particular (not being on the board, say)."""
 
     callback_id: str
     work: Callable[[dict[str, Any]], Work]
-    first_field: str
+    fallback_field: str
 
 
 FORMS = (
@@ -98,7 +92,7 @@ def _submitting(services: Services, form: SubmittedForm) -> Callable[..., None]:
         )
         if outcome.refused:
             said = rendering.plain(outcome.reply, 150, services.directory.name_of)
-            ack(response_action="errors", errors={outcome.field or form.first_field: said})
+            ack(response_action="errors", errors={outcome.field or form.fallback_field: said})
             return
         ack()
         context["outcome"] = outcome

@@ -24,7 +24,7 @@ def register(app: App, services: Services) -> None:
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         reference = json.loads(view.get("private_metadata") or "{}")
         text = rendering.submitted(view, rendering.FORM_TEXT_BLOCK, "text", "value") or ""
-        chosen = rendering.submitted(view, "rag", "status", "selected_option")
+        rag = rendering.submitted(view, "rag", "status", "selected_option")
         invocation = services.invocation(
             body.get("team", {}).get("id", ""), reference.get("channel", ""), body["user"]["id"]
         )
@@ -33,9 +33,7 @@ def register(app: App, services: Services) -> None:
             services.database,
             services.directory,
             Access.MEMBER,
-            lambda ctx: follow_up.post_update(
-                ctx, int(reference["number"]), text, chosen["value"] if chosen else None
-            ),
+            lambda ctx: follow_up.post_update(ctx, int(reference["number"]), text, rag),
             board_id=int(reference["board"]),
         )
         if outcome.refused:
