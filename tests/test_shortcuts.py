@@ -320,7 +320,7 @@ def test_the_meeting_just_held_is_offered_after_those_ahead(running_app: Running
     meetings = element(form, "meeting")
     assert [option["value"] for option in meetings["options"]] == ["M2", "M1"]
     assert meetings["initial_option"]["value"] == "M2"
-    forged = {
+    forged: dict[str, Any] = {
         "title": {"text": {"type": "plain_text_input", "value": "Hotspot patrols"}},
         "minutes": {"minutes": {"type": "number_input", "value": "9" * 5000}},
         "meeting": {"meeting": {"type": "static_select", "selected_option": {"value": "M1"}}},
