@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
@@ -189,12 +190,10 @@ def draft(ctx: Context, text: str) -> Draft:
             ItemChoice(current.number, item.position, item.title)
             for item in queries.agenda(ctx.session, current.id)
         )
-        typed = ITEM.search(" " + text)
-        if typed and (typed["meeting"] or f"M{current.number}").upper() == f"M{current.number}":
-            position = int(typed["item"].lstrip("#"))
-            named = next((choice for choice in items if choice.position == position), None)
-        if typed and named:
-            text = text[: max(typed.start() - 1, 0)]
+        with suppress(UsageError):  # `item 99999999999`: no item, so words
+            if left := _item_left_in(text):
+                named = next((choice for choice in items if choice.position == left[1]), None)
+                text = left[0] if named else text
     try:
         due_on, words = _due_date(ctx, " " + text)
     except BoardError:

@@ -196,6 +196,11 @@ def test_an_item_and_a_date_at_the_end_are_read_as_action_add_reads_them(
     assert answer.json() == {"response_action": "errors", "errors": {"owner": "Pick the owner."}}
     assert stored(running_app) == []
 
+    running_app.sender.message_shortcut("UPAUL", "Check item 99999999999", channel=CHANNEL)
+    opened = running_app.slack.wait_for("views.open", 2)[-1].params["view"]
+    again = json.loads(opened) if isinstance(opened, str) else opened
+    assert element(again, "description")["initial_value"] == "Check item 99999999999"
+
 
 def test_the_reply_goes_to_the_dm_once_slack_no_longer_takes_it_beside_the_message(
     running_app: RunningApp,
