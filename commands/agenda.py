@@ -182,9 +182,7 @@ def draft_item(ctx: Context, text: str, author: str) -> ItemDraft:
     current = queries.current_meeting(ctx.session, board.id, ctx.now, held_since(ctx))
     offered = [*queries.upcoming_meetings(ctx.session, board.id, ctx.now), *filter(None, [current])]
     if not offered:
-        raise NotFound(
-            f"No meeting is scheduled. Add one with {ctx.command} meeting add <date> <time>."
-        )
+        raise NotFound(f"{_none_scheduled(ctx)}.")
     member = queries.membership(ctx.session, board.id, author)
     first = " ".join(next((said for said in text.splitlines() if said.strip()), "").split())
     return ItemDraft(
@@ -426,6 +424,11 @@ def _in_progress_note(ctx: Context) -> str | None:
     return f"M{found.number} is in progress: to add an item to it, end with to M{found.number}."
 
 
+def _none_scheduled(ctx: Context, after: str = "") -> str:
+    """That no meeting is scheduled (`after` one named), and how to add one."""
+    return f"No meeting is scheduled{after}. Add one with {ctx.command} meeting add <date> <time>"
+
+
 def _next_meeting(ctx: Context, naming: str) -> Meeting:
     """The next meeting; with none, how to add one or name another (`naming`, the
     command's own form, e.g. `agenda {meeting}`)."""
@@ -436,8 +439,7 @@ def _next_meeting(ctx: Context, naming: str) -> Meeting:
         # Most likely the one under way or just held: name it in the example.
         held = queries.current_meeting(ctx.session, board.id, ctx.now)
         recent = held is not None and held.starts_at >= held_since(ctx)
-        after = f" after M{held.number}" if held and recent else ""
-        add = f"No meeting is scheduled{after}. Add one with {command} meeting add <date> <time>"
+        add = _none_scheduled(ctx, f" after M{held.number}" if held and recent else "")
         if held is None:  # none ever held: none to name
             raise NotFound(f"{add}.")
         example = naming.format(meeting=f"M{held.number}")

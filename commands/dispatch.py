@@ -222,6 +222,7 @@ OTHER_WORDS = {"attendance": "present", "register": "present", "next": "meeting 
 # which a number alone implies.
 NUMBER_AFTER = {"action", "meeting", "minutes"}
 IMPLIED_BY = {"a": "action", "m": "meeting"}
+NUMBERED = re.compile(r"^[am]\d{1,9}$")
 
 
 def _reordered(typed: list[str]) -> tuple[str, str] | None:
@@ -251,9 +252,6 @@ def _reordered(typed: list[str]) -> tuple[str, str] | None:
     if verb is None or not said <= AROUND_A_NUMBER:
         return None
     return " ".join(typed[: verb + 1]), f"{root} {words[verb]} {typed[number].upper()}"
-
-
-NUMBERED = re.compile(r"^[am]\d{1,9}$")
 
 
 def _usages(command: str, subcommands: list[Subcommand]) -> str:

@@ -721,6 +721,11 @@ def test_what_slack_escaped_is_stored_as_typed_and_escaped_once_when_shown(
             "meeting add 14/01/2027 10am, Swanspool House",
             "I don't understand “Swanspool House” after the time. A title goes after a colon",
         ),
+        (
+            "UCHAIR",
+            "meeting add 14/01/2027 10am - CSP Board",
+            "A title goes after a colon (14/01/2027 10am : CSP Board), a place after at",
+        ),
         ("UCHAIR", "meeting add 14/01/2027 10:00 at Hall quarterly four", "After quarterly, give"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 at", "Say where, e.g. at Swanspool House"),
         ("UCHAIR", "meeting add 14/01/2027 10:00 for", "Say how long, e.g. for 2h"),
